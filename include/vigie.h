@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vigie.h: the public interface of libvigie, and its specification.
+ *
+ * vigie reads a platform's public activity (posts, accounts, follows, reports, suspensions) from
+ * the formats platforms and research tools produce, turns every input record into native events
+ * (docs/events.md) or a rejection naming the record and the field, and keeps the events in a store
+ * (SQLite by default). Later stages score posts, map networks and run the casework on top of the
+ * same store. The `vigie` command and the server are thin shells over the functions below.
+ *
+ * Conventions, for every function in this file:
+ * - Fallible functions return vg_status: VG_OK (0) or a negative code. On failure, out-parameters
+ *   are set to NULL/zero and inputs are left unchanged.
+ * - Whoever creates an object frees it; every _free/_close accepts NULL.
+ * - The library never prints and never aborts. Diagnostics go to the log sink the application
+ *   installs with vg_log_set(); the library logs once, where it finds the problem.
+ * - Strings are UTF-8 and NUL-terminated unless a length is passed beside them.
+ * - Handles are not thread-safe: use one per thread.
+ */
+#ifndef VIGIE_H
+#define VIGIE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define VG_API        __attribute__((visibility("default")))
+#define VG_NODISCARD  __attribute__((warn_unused_result))
+#define VG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define VG_API
+#define VG_NODISCARD
+#define VG_PRINTF(f, a)
+#endif
+
+#define VG_VERSION_MAJOR 0
+#define VG_VERSION_MINOR 1
+#define VG_VERSION_PATCH 0
+#define VG_VERSION_STRING "0.1.0"
+/* 0xMMmmpp, comparable with < and >. */
+#define VG_VERSION_NUM ((VG_VERSION_MAJOR << 16) | (VG_VERSION_MINOR << 8) | VG_VERSION_PATCH)
+
+/** The library's version string, e.g. "0.1.0". Since: 0.1. */
+VG_API const char *vg_version(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Status codes. Values are fixed and append-only: never renumber or remove one.
+ * ------------------------------------------------------------------------------------------ */
+#define VG_STATUS_MAP(X)                                                                           \
+    X(OK, 0, "success")                                                                            \
+    X(ENOMEM, -1, "out of memory")                                                                 \
+    X(EINVAL, -2, "invalid argument")                                                              \
+    X(EIO, -3, "input/output error")                                                               \
+    X(ENOENT, -4, "no such file or object")                                                        \
+    X(EPARSE, -5, "malformed input")                                                               \
+    X(ELIMIT, -6, "size limit exceeded")                                                           \
+    X(EUTF8, -7, "invalid UTF-8")                                                                  \
+    X(EFORMAT, -8, "unknown or unsupported format")                                                \
+    X(EDB, -9, "database error")                                                                   \
+    X(EBUSY, -10, "database is locked by another process")                                         \
+    X(EFULL, -11, "disk or database full")                                                         \
+    X(ESCHEMA, -12, "database schema is newer than this program")                                  \
+    X(EGZIP, -13, "corrupt or truncated gzip stream")                                              \
+    X(EFIELD, -14, "missing or invalid field")                                                     \
+    X(ECANCEL, -15, "cancelled")
+
+typedef enum vg_status {
+#define VG__STATUS_ENUM(name, value, text) VG_##name = value,
+    VG_STATUS_MAP(VG__STATUS_ENUM)
+#undef VG__STATUS_ENUM
+} vg_status;
+
+/** Human-readable text for a status code; never NULL. Since: 0.1. */
+VG_API const char *vg_strerror(vg_status rc);
+/** The code's name without prefix ("ENOMEM"); "UNKNOWN" for values not in the table. */
+VG_API const char *vg_errname(vg_status rc);
+
+/* ---------------------------------------------------------------------------------------------
+ * Logging. The library calls the installed sink; with none installed it is silent.
+ * ------------------------------------------------------------------------------------------ */
+enum vg_log_level { VG_LOG_ERROR = 0, VG_LOG_WARN = 1, VG_LOG_INFO = 2, VG_LOG_DEBUG = 3 };
+
+typedef void (*vg_log_fn)(enum vg_log_level level, const char *msg, void *userdata);
+
+/** Install the process-wide log sink (NULL to silence). Thread-safety: call before other use. */
+VG_API void vg_log_set(vg_log_fn fn, void *userdata, enum vg_log_level max_level);
+
+/** 1 if s[0..len) is valid UTF-8 (RFC 3629: no overlong forms, no surrogates, <= U+10FFFF). */
+VG_API int vg_utf8_valid(const char *s, size_t len);
+
+/* ---------------------------------------------------------------------------------------------
+ * Time. Events carry instants as seconds since the Unix epoch, UTC. VG_TIME_UNKNOWN marks an
+ * instant the source did not give.
+ * ------------------------------------------------------------------------------------------ */
+#define VG_TIME_UNKNOWN INT64_MIN
+
+/**
+ * Parse an instant: ISO 8601 / RFC 3339 ("2021-04-01T15:53:42.000Z", "+02:00" offsets, a
+ * date alone), Twitter v1.1 ("Wed Oct 10 20:19:24 +0000 2018") or the Fifth Tribe CSV form
+ * ("1/6/2015 21:07", taken as UTC). Fractions of a second are dropped.
+ * Errors: VG_EPARSE when the text is none of these or out of range.
+ */
+VG_API vg_status vg_time_parse(const char *s, int64_t *out);
+
+/** Format as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). Returns buf. */
+VG_API char *vg_time_format(int64_t t, char buf[21]);
+
+/* ---------------------------------------------------------------------------------------------
+ * Events: the native model (docs/events.md). All strings are borrowed: an event handed to a
+ * callback is valid only during the call.
+ * ------------------------------------------------------------------------------------------ */
+#define VG_EVENT_TYPE_MAP(X)                                                                       \
+    X(POST, "post")                                                                                \
+    X(ACCOUNT, "account")                                                                          \
+    X(FOLLOW, "follow")                                                                            \
+    X(UNFOLLOW, "unfollow")                                                                        \
+    X(SUSPENSION, "suspension")                                                                    \
+    X(REINSTATEMENT, "reinstatement")                                                              \
+    X(REPORT, "report")                                                                            \
+    X(DELETION, "deletion")
+
+enum vg_event_type {
+#define VG__EVENT_ENUM(name, text) VG_EV_##name,
+    VG_EVENT_TYPE_MAP(VG__EVENT_ENUM)
+#undef VG__EVENT_ENUM
+        VG_EV__COUNT
+};
+
+/** "post", "account", ...; NULL for an out-of-range value. */
+VG_API const char *vg_event_type_name(enum vg_event_type type);
+/** The type named by `name`; VG_EINVAL if none. */
+VG_API vg_status vg_event_type_parse(const char *name, enum vg_event_type *out);
+
+/** A list of borrowed strings. */
+struct vg_strv {
+    const char **v;
+    size_t n;
+};
+
+/** A picture, video or other attachment of a post. */
+struct vg_media {
+    const char *id;   /* platform media id, or NULL */
+    const char *type; /* "photo", "video", "animated_gif", "audio", "other" */
+    const char *url;  /* where the file can be fetched, or NULL */
+};
+
+struct vg_post {
+    const char *id;          /* required; the platform's id (tweet id, status URI) */
+    const char *account;     /* required; author account id */
+    int64_t created_at;      /* required */
+    const char *text;        /* as written, entities decoded; may be "" (a bare repost) */
+    const char *lang;        /* BCP 47 as given by the source or identified; NULL if unknown */
+    const char *reply_to;    /* post id this replies to, or NULL */
+    const char *repost_of;   /* post id this reposts (retweet, boost), or NULL */
+    const char *quote_of;    /* post id this quotes, or NULL */
+    struct vg_strv hashtags; /* without '#', as written */
+    struct vg_strv mentions; /* handles without '@', as written */
+    struct vg_strv urls;     /* expanded URLs where the source gives them */
+    struct vg_media *media;
+    size_t n_media;
+};
+
+struct vg_account {
+    const char *id;       /* required */
+    const char *handle;   /* screen name / acct, without '@' */
+    const char *name;     /* display name */
+    const char *bio;      /* description */
+    int64_t created_at;   /* VG_TIME_UNKNOWN if not given */
+    int64_t followers;    /* -1 if not given */
+    int64_t following;    /* -1 if not given */
+    int64_t posts;        /* -1 if not given */
+    const char *avatar_url;
+    int64_t observed_at;  /* when this profile was seen (e.g. the post carrying it); required */
+};
+
+/** follow and unfollow: src follows (or stops following) dst. */
+struct vg_edge {
+    const char *src; /* required */
+    const char *dst; /* required */
+    int64_t at;      /* VG_TIME_UNKNOWN when a follower list gives no time */
+};
+
+/** suspension and reinstatement of an account. */
+struct vg_moderation {
+    const char *account; /* required */
+    int64_t at;          /* required */
+    const char *reason;  /* free text, or NULL */
+};
+
+/** A report (user report, ActivityPub Flag, trusted-flagger notice). */
+struct vg_report {
+    const char *id;        /* the report's own id, or NULL (then derived from the fields) */
+    const char *reporter;  /* account or organisation id; NULL when anonymous (e.g. a Flag) */
+    const char *target;    /* required; the reported account id */
+    struct vg_strv posts;  /* reported post ids, if any */
+    const char *reason;    /* free text, or NULL */
+    int64_t at;            /* required */
+};
+
+/** A post or account that the platform says is gone (compliance streams, Delete activities). */
+struct vg_deletion {
+    const char *target;      /* required; post or account id */
+    const char *target_type; /* "post" or "account" */
+    int64_t at;              /* required */
+    const char *reason;      /* "deleted", "protected", "deactivated", ... or NULL */
+};
+
+struct vg_event {
+    enum vg_event_type type;
+    const char *platform; /* "twitter", "mastodon", "activitypub", "fifth-tribe", or as given */
+    union {
+        struct vg_post post;                 /* VG_EV_POST */
+        struct vg_account account;           /* VG_EV_ACCOUNT */
+        struct vg_edge edge;                 /* VG_EV_FOLLOW, VG_EV_UNFOLLOW */
+        struct vg_moderation moderation;     /* VG_EV_SUSPENSION, VG_EV_REINSTATEMENT */
+        struct vg_report report;             /* VG_EV_REPORT */
+        struct vg_deletion deletion;         /* VG_EV_DELETION */
+    } u;
+};
+
+/* ---------------------------------------------------------------------------------------------
+ * The store. A path opens (creating if needed) a SQLite file; the schema is migrated on open.
+ * ------------------------------------------------------------------------------------------ */
+typedef struct vg_db vg_db;
+
+/**
+ * Open or create the store at `path` (a SQLite file path, or ":memory:").
+ * Errors: VG_EBUSY (locked), VG_ESCHEMA (made by a newer vigie), VG_EDB, VG_EIO, VG_ENOMEM.
+ * The message of a failure is logged and kept for vg_db_errmsg().
+ */
+VG_API VG_NODISCARD vg_status vg_db_open(const char *path, vg_db **out);
+VG_API void vg_db_close(vg_db *db);
+/** The last error message of this handle, or "" if none. Valid until the next call on db. */
+VG_API const char *vg_db_errmsg(const vg_db *db);
+/** The schema version the file is at. */
+VG_API int vg_db_schema_version(const vg_db *db);
+
+/** What storing one event did. */
+enum vg_put_result { VG_PUT_NEW = 0, VG_PUT_DUPLICATE = 1, VG_PUT_UPDATED = 2 };
+
+/**
+ * Store one event, idempotently: an event already stored (same key, docs/events.md) changes
+ * nothing and yields VG_PUT_DUPLICATE. An account event whose profile differs from the stored
+ * one yields VG_PUT_UPDATED (the latest profile wins; a handle/name/bio change adds a history row).
+ * Events are grouped in transactions of up to 10,000; call vg_db_flush() to commit the pending one.
+ * Errors: VG_EFIELD when a required field is missing (the message names it), VG_EFULL, VG_EBUSY,
+ * VG_EDB.
+ */
+VG_API VG_NODISCARD vg_status vg_db_put(vg_db *db, const struct vg_event *ev,
+                                        enum vg_put_result *result);
+/** Commit pending writes. */
+VG_API VG_NODISCARD vg_status vg_db_flush(vg_db *db);
+
+/**
+ * Store statistics as one JSON object (docs/cli.md, `vigie stats`): counts, languages, date
+ * range, top hashtags and domains. Ownership: *json_out is the caller's, free with vg_free().
+ */
+VG_API VG_NODISCARD vg_status vg_db_stats_json(vg_db *db, size_t top_n, char **json_out);
+
+/** Free memory the library handed over. Accepts NULL. */
+VG_API void vg_free(void *p);
+
+/* ---------------------------------------------------------------------------------------------
+ * Ingest: read records from a file or stream in any supported format and store their events.
+ * ------------------------------------------------------------------------------------------ */
+
+/** Input formats. "auto" sniffs each file. */
+#define VG_FORMAT_MAP(X)                                                                           \
+    X(AUTO, "auto", "detect per file")                                                             \
+    X(NATIVE, "native", "vigie JSON lines (docs/events.md)")                                       \
+    X(TWITTER_V1, "twitter-v1", "X/Twitter API v1.1 tweet objects, one per line")                  \
+    X(TWITTER_V2, "twitter-v2", "X API v2 responses, twarc2 pages, flattened and stream lines")    \
+    X(TWITTER_IDS, "twitter-ids", "v1.1 follower/friend id pages (needs --owner)")                 \
+    X(MASTODON, "mastodon", "Mastodon REST Status and Account JSON")                               \
+    X(ACTIVITYPUB, "activitypub", "ActivityPub activities: Create/Note, Flag, Follow, ...")        \
+    X(FIFTH_TRIBE, "fifth-tribe", "Fifth Tribe CSV (name,username,...,time,tweets)")
+
+enum vg_format {
+#define VG__FORMAT_ENUM(name, text, doc) VG_FORMAT_##name,
+    VG_FORMAT_MAP(VG__FORMAT_ENUM)
+#undef VG__FORMAT_ENUM
+        VG_FORMAT__COUNT
+};
+
+VG_API const char *vg_format_name(enum vg_format f);
+VG_API vg_status vg_format_parse(const char *name, enum vg_format *out);
+
+/** One rejected input record, as handed to the reject callback. */
+struct vg_reject {
+    const char *file;    /* input name ("-" for stdin) */
+    uint64_t line;       /* 1-based line where the record starts; 0 if not line-based */
+    uint64_t offset;     /* byte offset of the record in the (decompressed) input */
+    int64_t item;        /* index of the item in a page or array, -1 if none */
+    const char *format;  /* reader that rejected it */
+    const char *reason;  /* names the field or the syntax problem */
+    const char *raw;     /* the record, bounded to VG_REJECT_RAW_MAX bytes */
+    size_t raw_len;
+    int raw_truncated;   /* 1 if raw was cut */
+};
+
+#define VG_REJECT_RAW_MAX 4096
+
+/** Progress as seen so far in one input; called at most a few times a second. */
+struct vg_progress {
+    const char *file;
+    uint64_t bytes_done;  /* compressed bytes read */
+    uint64_t bytes_total; /* file size, 0 if unknown (stdin, pipes) */
+    uint64_t records;
+};
+
+struct vg_ingest_summary {
+    uint64_t read;       /* input records: a JSON line, a CSV row, an item of a page */
+    uint64_t accepted;   /* records that stored at least one new or changed event */
+    uint64_t duplicates; /* records whose events were all stored already */
+    uint64_t rejected;   /* records that could not be turned into events */
+    uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
+    uint64_t files;      /* inputs processed */
+};
+
+struct vg_ingest_opts {
+    enum vg_format format; /* VG_FORMAT_AUTO by default */
+    const char *owner;     /* account whose follower/friend ids a twitter-ids page lists */
+    int owner_is_friends;  /* 1: the ids are accounts `owner` follows; 0: its followers */
+    void (*on_reject)(const struct vg_reject *r, void *ud);
+    void (*on_progress)(const struct vg_progress *p, void *ud);
+    void *ud;
+};
+
+/** Set *opts to defaults (auto format, no callbacks). */
+VG_API void vg_ingest_opts_init(struct vg_ingest_opts *opts);
+
+/**
+ * Read every record of `path` ("-" for stdin; gzip is detected by its magic bytes and
+ * decompressed), convert it to events and store them in db, adding to *sum.
+ * Bad records are rejected one by one through opts->on_reject and recorded in the store's
+ * dead-letter table; records around them still land.
+ * Returns VG_OK when the input was read to its end (even with rejected records), and an error
+ * when it could not be: VG_ENOENT/VG_EIO (unreadable), VG_EGZIP (corrupt or truncated gzip:
+ * records before the damage are kept), VG_EFORMAT (auto-detection failed), VG_EFULL, VG_EBUSY,
+ * VG_EDB (the store failed; pending writes are rolled back and a re-run completes the job).
+ */
+VG_API VG_NODISCARD vg_status vg_ingest_path(vg_db *db, const char *path,
+                                             const struct vg_ingest_opts *opts,
+                                             struct vg_ingest_summary *sum);
+
+/** The summary as the JSON object `vigie ingest` prints last. Ownership: free with vg_free(). */
+VG_API VG_NODISCARD vg_status vg_ingest_summary_json(const struct vg_ingest_summary *sum,
+                                                     char **json_out);
+
+/**
+ * Read `path` like vg_ingest_path() but store nothing: hand each event to on_event (in input
+ * order) instead. `vigie convert` prints them as native JSON lines. In *sum, every record that
+ * yields events counts as accepted (there is no store to find duplicates in).
+ */
+VG_API VG_NODISCARD vg_status vg_convert_path(const char *path, const struct vg_ingest_opts *opts,
+                                              void (*on_event)(const struct vg_event *ev,
+                                                               void *ud),
+                                              void *ud, struct vg_ingest_summary *sum);
+
+/** The event as one native JSON object (docs/events.md). Ownership: free with vg_free(). */
+VG_API VG_NODISCARD vg_status vg_event_to_json(const struct vg_event *ev, char **json_out);
+
+/**
+ * Detect the format of an input from its first bytes (decompressed). Returns VG_FORMAT_AUTO
+ * when nothing matches.
+ */
+VG_API enum vg_format vg_format_detect(const char *head, size_t len);
+
+/* ---------------------------------------------------------------------------------------------
+ * Text: normalisation for matching and features, and language identification.
+ * ------------------------------------------------------------------------------------------ */
+
+/**
+ * Normalise UTF-8 text for matching: HTML entities decoded, Unicode NFKC, case folding, Latin
+ * accents and Arabic diacritics removed, tatweel removed, alef/ya/ta-marbuta forms unified,
+ * Arabic-Indic digits to ASCII, runs of white space to one space, trimmed.
+ * Ownership: *out is the caller's (vg_free). Errors: VG_EUTF8 (invalid input), VG_ELIMIT (input
+ * over VG_TEXT_MAX bytes), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_text_normalize(const char *s, size_t len, char **out,
+                                                size_t *out_len);
+
+#define VG_TEXT_MAX (1u << 20)
+
+/**
+ * Canonical form of a URL for matching: scheme and host lower-cased, IDN host to punycode,
+ * default port dropped, percent-encoding normalised, tracking parameters (utm_*, fbclid, gclid,
+ * ...) and fragment removed, empty path as "/".
+ * Ownership: *out is the caller's (vg_free). Errors: VG_EPARSE (not an absolute http(s) URL),
+ * VG_ELIMIT (over 8 KiB), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_url_canonicalize(const char *url, size_t len, char **out);
+
+/**
+ * Identify the language of a text: "ar", "fr", "en" or another ISO 639-1 code the model knows,
+ * or "und" when it cannot tell (too short, no letters). *confidence (may be NULL) is in [0,1].
+ * Returns a static string.
+ */
+VG_API const char *vg_lang_identify(const char *s, size_t len, double *confidence);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VIGIE_H */

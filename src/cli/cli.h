@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli.h: what the subcommands of the `vigie` command share. The command is a thin shell over
+ * the public API (vigie.h): it parses options, prints JSON lines, shows progress on a terminal,
+ * and maps outcomes to exit codes (0 success, 1 errors in the data or an input, 2 usage).
+ */
+#ifndef VG_CLI_H
+#define VG_CLI_H
+
+#include <stdio.h>
+
+#include "vigie.h"
+
+#define EXIT_DATA  1
+#define EXIT_USAGE 2
+#define DEFAULT_DB "vigie.db"
+
+int cmd_ingest(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* Print "vigie: <msg>" to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
+int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);
+
+/* Install the log sink that prints library errors to stderr. */
+void cli_log_init(int verbose);
+
+/* Progress on stderr, only when stderr is a terminal and not quiet. */
+struct cli_progress {
+    int enabled;
+    double start;       /* monotonic seconds */
+    unsigned long long records_before; /* records of earlier inputs */
+    int n_inputs, input_index;
+};
+void cli_progress_init(struct cli_progress *p, int quiet, int n_inputs);
+void cli_progress_update(const struct vg_progress *pr, void *ud);
+void cli_progress_done(struct cli_progress *p);
+
+/* Write a rejected record as one JSON line to f. */
+void cli_write_reject(FILE *f, const struct vg_reject *r);
+
+#endif /* VG_CLI_H */

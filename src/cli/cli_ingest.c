@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli_ingest.c: `vigie ingest` and `vigie convert`. Both read inputs in any supported format;
+ * ingest stores the events, convert prints them as native JSON lines. Per input a JSON line
+ * reports what happened; the last line is the summary (read = accepted + duplicates + rejected).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct ingest_args {
+    const char *db_path;
+    const char *rejects_path;
+    const char *out_path;
+    struct vg_ingest_opts opts;
+    int quiet;
+    int verbose;
+    char **inputs;
+    int n_inputs;
+};
+
+static void print_formats(FILE *f)
+{
+    fprintf(f, "formats:\n");
+#define VG__FORMAT_HELP(name, text, doc) fprintf(f, "  %-12s %s\n", text, doc);
+    VG_FORMAT_MAP(VG__FORMAT_HELP)
+#undef VG__FORMAT_HELP
+}
+
+static void ingest_help(FILE *f, int convert)
+{
+    if (convert)
+        fprintf(f, "usage: vigie convert [--format F] [--owner ID [--friends]] [--rejects FILE]\n"
+                   "                     [--out FILE] [--quiet] INPUT...\n\n"
+                   "Print the native events (docs/events.md) of each input as JSON lines, storing\n"
+                   "nothing. Events go to stdout (or --out FILE); the summary goes last to stdout\n"
+                   "with --out, else to stderr, so stdout stays a pure event stream.\n\n");
+    else
+        fprintf(f, "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
+                   "                    [--rejects FILE] [--quiet] [--verbose] INPUT...\n\n"
+                   "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
+                   "events. Prints a JSON line per input, then the summary:\n"
+                   "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
+                   "Exit status: 0 all records stored, 1 some rejected or an input unreadable,\n"
+                   "2 usage error.\n\n");
+    fprintf(f, "options:\n"
+               "  --db FILE       SQLite store (default %s)%s\n"
+               "  --format F      input format (default auto: detected per input)\n"
+               "  --owner ID      the account whose follower ids a twitter-ids page lists\n"
+               "  --friends       the ids are accounts the owner follows (not its followers)\n"
+               "  --rejects FILE  write each rejected record as a JSON line to FILE\n"
+               "  --out FILE      (convert) write events to FILE\n"
+               "  --quiet, -q     no progress and no per-input lines; only the summary\n"
+               "  --verbose, -v   log more\n"
+               "  --help, -h      this help\n\n",
+            DEFAULT_DB, convert ? " (ignored by convert)" : "");
+    print_formats(f);
+}
+
+static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
+{
+    const char *cmd = convert ? "convert" : "ingest";
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },      { "format", required_argument, NULL, 'f' },
+        { "owner", required_argument, NULL, 'o' },   { "friends", no_argument, NULL, 'F' },
+        { "rejects", required_argument, NULL, 'r' }, { "out", required_argument, NULL, 'O' },
+        { "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+    };
+    memset(a, 0, sizeof(*a));
+    a->db_path = DEFAULT_DB;
+    vg_ingest_opts_init(&a->opts);
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "qvh", longopts, NULL)) != -1) {
+        switch (c) {
+            case 'd':
+                a->db_path = optarg;
+                break;
+            case 'f':
+                if (vg_format_parse(optarg, &a->opts.format) != VG_OK) {
+                    usage_error(cmd, "unknown format '%s'", optarg);
+                    print_formats(stderr);
+                    return EXIT_USAGE;
+                }
+                break;
+            case 'o':
+                a->opts.owner = optarg;
+                break;
+            case 'F':
+                a->opts.owner_is_friends = 1;
+                break;
+            case 'r':
+                a->rejects_path = optarg;
+                break;
+            case 'O':
+                a->out_path = optarg;
+                break;
+            case 'q':
+                a->quiet = 1;
+                break;
+            case 'v':
+                a->verbose = 1;
+                break;
+            case 'h':
+                ingest_help(stdout, convert);
+                return -1;
+            default:
+                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
+                                   argv[optind - 1]);
+        }
+    }
+    a->inputs = argv + optind;
+    a->n_inputs = argc - optind;
+    if (a->n_inputs == 0)
+        return usage_error(cmd, "no INPUT given ('-' reads stdin; see --help)");
+    return 0;
+}
+
+struct reject_sink {
+    FILE *f;
+};
+
+static void on_reject(const struct vg_reject *r, void *ud)
+{
+    struct reject_sink *k = ud;
+    if (k->f)
+        cli_write_reject(k->f, r);
+}
+
+/* Per-input callbacks share one userdata: progress state plus the rejects file. */
+struct run_ctx {
+    struct cli_progress progress;
+    struct reject_sink rejects;
+};
+
+static void run_reject(const struct vg_reject *r, void *ud)
+{
+    on_reject(r, &((struct run_ctx *)ud)->rejects);
+}
+
+static void run_progress(const struct vg_progress *p, void *ud)
+{
+    cli_progress_update(p, &((struct run_ctx *)ud)->progress);
+}
+
+static void print_input_line(FILE *f, const char *path, const struct vg_ingest_summary *before,
+                             const struct vg_ingest_summary *after, vg_status rc)
+{
+    fprintf(f, "{\"input\":\"");
+    for (const char *p = path; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            fputc('\\', f);
+        if ((unsigned char)*p >= 0x20)
+            fputc(*p, f);
+    }
+    fprintf(f, "\",\"read\":%llu,\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
+               "\"status\":\"%s\"",
+            (unsigned long long)(after->read - before->read),
+            (unsigned long long)(after->accepted - before->accepted),
+            (unsigned long long)(after->duplicates - before->duplicates),
+            (unsigned long long)(after->rejected - before->rejected),
+            rc ? vg_errname(rc) : "OK");
+    if (rc)
+        fprintf(f, ",\"error\":\"%s\"", vg_strerror(rc));
+    fprintf(f, "}\n");
+}
+
+static void print_summary(FILE *f, const struct vg_ingest_summary *sum)
+{
+    char *json = NULL;
+    if (vg_ingest_summary_json(sum, &json) == VG_OK)
+        fprintf(f, "%s\n", json);
+    vg_free(json);
+    fflush(f);
+}
+
+/* A failure that makes further inputs pointless (the store is unusable). */
+static int fatal(vg_status rc)
+{
+    return rc == VG_EFULL || rc == VG_EBUSY || rc == VG_EDB || rc == VG_ENOMEM;
+}
+
+static void on_event_print(const struct vg_event *ev, void *ud)
+{
+    char *json = NULL;
+    if (vg_event_to_json(ev, &json) == VG_OK)
+        fprintf((FILE *)ud, "%s\n", json);
+    vg_free(json);
+}
+
+static int run(struct ingest_args *a, int convert)
+{
+    struct run_ctx ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    cli_log_init(a->verbose);
+    int exit_code = 0;
+    vg_db *db = NULL;
+    FILE *out = stdout;
+    if (a->rejects_path && !(ctx.rejects.f = fopen(a->rejects_path, "w"))) {
+        fprintf(stderr, "vigie: cannot write rejects file %s\n", a->rejects_path);
+        return EXIT_DATA;
+    }
+    if (convert && a->out_path && !(out = fopen(a->out_path, "w"))) {
+        fprintf(stderr, "vigie: cannot write %s\n", a->out_path);
+        exit_code = EXIT_DATA;
+        goto done;
+    }
+    if (!convert) {
+        vg_status rc = vg_db_open(a->db_path, &db);
+        if (rc) {
+            /* The library logged the reason; say what it means for this run. */
+            fprintf(stderr, "vigie: cannot use the store %s (%s); nothing was read\n", a->db_path,
+                    vg_strerror(rc));
+            exit_code = EXIT_DATA;
+            goto done;
+        }
+    }
+    a->opts.on_reject = run_reject;
+    a->opts.on_progress = run_progress;
+    a->opts.ud = &ctx;
+    cli_progress_init(&ctx.progress, a->quiet, a->n_inputs);
+    struct vg_ingest_summary sum = { 0 };
+    FILE *info = convert && !a->out_path ? stderr : stdout;
+    for (int i = 0; i < a->n_inputs; i++) {
+        struct vg_ingest_summary before = sum;
+        ctx.progress.input_index = i;
+        ctx.progress.records_before = sum.read;
+        vg_status rc = convert ? vg_convert_path(a->inputs[i], &a->opts, on_event_print, out, &sum)
+                               : vg_ingest_path(db, a->inputs[i], &a->opts, &sum);
+        cli_progress_done(&ctx.progress);
+        if (!a->quiet)
+            print_input_line(info, a->inputs[i], &before, &sum, rc);
+        if (rc)
+            exit_code = EXIT_DATA;
+        if (fatal(rc)) {
+            fprintf(stderr, "vigie: stopping: %s%s%s\n", vg_strerror(rc), db ? ": " : "",
+                    db ? vg_db_errmsg(db) : "");
+            break;
+        }
+    }
+    if (sum.rejected)
+        exit_code = EXIT_DATA;
+    if (out != stdout)
+        fclose(out);
+    out = stdout;
+    fflush(stdout);
+    print_summary(info, &sum);
+done:
+    if (ctx.rejects.f)
+        fclose(ctx.rejects.f);
+    if (out != stdout)
+        fclose(out);
+    vg_db_close(db);
+    return exit_code;
+}
+
+int cmd_ingest(int argc, char **argv)
+{
+    struct ingest_args a;
+    int rc = parse_args(argc, argv, 0, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    return run(&a, 0);
+}
+
+int cmd_convert(int argc, char **argv)
+{
+    struct ingest_args a;
+    int rc = parse_args(argc, argv, 1, &a);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    return run(&a, 1);
+}

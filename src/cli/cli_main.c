@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli_main.c: the `vigie` command: dispatch to subcommands, top-level help. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *doc;
+} commands[] = {
+    { "ingest", cmd_ingest, "read activity in any supported format into the store" },
+    { "convert", cmd_convert, "print the native events of any supported input (no store)" },
+    { "stats", cmd_stats, "counts, languages, date range, top hashtags and domains" },
+    { "version", cmd_version, "print version information as JSON" },
+};
+
+static void print_help(FILE *f)
+{
+    fprintf(f, "usage: vigie <command> [options]\n\n"
+               "Finds and disrupts violent-extremist propaganda networks in a platform's "
+               "activity.\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].doc);
+    fprintf(f, "\nRun 'vigie <command> --help' for a command's options. Docs: docs/cli.md.\n");
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "vigie%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        print_help(stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version"))
+        return cmd_version(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    usage_error(NULL, "unknown command '%s'", cmd);
+    print_help(stderr);
+    return EXIT_USAGE;
+}

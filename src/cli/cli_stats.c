@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli_stats.c: `vigie stats` and `vigie version`. */
+#include <getopt.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_stats(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "top", required_argument, NULL, 't' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *db_path = DEFAULT_DB;
+    long top = 10;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        char *end;
+        switch (c) {
+            case 'd':
+                db_path = optarg;
+                break;
+            case 't':
+                top = strtol(optarg, &end, 10);
+                if (*end || top < 1 || top > 100000)
+                    return usage_error("stats", "--top takes a number from 1 to 100000");
+                break;
+            case 'h':
+                printf("usage: vigie stats [--db FILE] [--top N]\n\n"
+                       "Print what the store holds as one JSON object: counts of posts, accounts,\n"
+                       "follows, suspensions, reports, deletions, rejected records; posts per\n"
+                       "language and platform; the date range; the top N hashtags and domains.\n");
+                return 0;
+            default:
+                return usage_error("stats", "unknown or incomplete option '%s' (see --help)",
+                                   argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("stats", "unexpected argument '%s'", argv[optind]);
+    cli_log_init(0);
+    vg_db *db;
+    vg_status rc = vg_db_open(db_path, &db);
+    if (rc) {
+        fprintf(stderr, "vigie stats: cannot open %s: %s\n", db_path, vg_strerror(rc));
+        return EXIT_DATA;
+    }
+    char *json = NULL;
+    rc = vg_db_stats_json(db, (size_t)top, &json);
+    if (rc == VG_OK)
+        printf("%s\n", json);
+    else
+        fprintf(stderr, "vigie stats: %s: %s\n", vg_strerror(rc), vg_db_errmsg(db));
+    vg_free(json);
+    vg_db_close(db);
+    return rc ? EXIT_DATA : 0;
+}
+
+int cmd_version(int argc, char **argv)
+{
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: vigie version\n\nPrint the versions of vigie and its libraries as JSON.\n");
+        return 0;
+    }
+    printf("{\"vigie\":\"%s\",\"sqlite\":\"%s\"}\n", vg_version(), sqlite3_libversion());
+    return 0;
+}

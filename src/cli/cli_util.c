@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cli_util.c: the pieces subcommands share: the log sink, terminal progress (count, rate, time
+ * left; silent when stderr is not a terminal so pipes and logs stay clean), and reject lines.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void log_to_stderr(enum vg_log_level level, const char *msg, void *ud)
+{
+    (void)ud;
+    static const char *names[] = { "error", "warning", "info", "debug" };
+    fprintf(stderr, "vigie: %s: %s\n", names[level], msg);
+}
+
+void cli_log_init(int verbose)
+{
+    vg_log_set(log_to_stderr, NULL, verbose ? VG_LOG_INFO : VG_LOG_ERROR);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void cli_progress_init(struct cli_progress *p, int quiet, int n_inputs)
+{
+    memset(p, 0, sizeof(*p));
+    p->enabled = !quiet && isatty(STDERR_FILENO);
+    p->start = now_s();
+    p->n_inputs = n_inputs;
+}
+
+static void human_bytes(unsigned long long n, char *buf, size_t cap)
+{
+    if (n >= 1ull << 30)
+        snprintf(buf, cap, "%.1f GB", (double)n / (1 << 30));
+    else if (n >= 1ull << 20)
+        snprintf(buf, cap, "%.1f MB", (double)n / (1 << 20));
+    else
+        snprintf(buf, cap, "%.0f kB", (double)n / 1024);
+}
+
+void cli_progress_update(const struct vg_progress *pr, void *ud)
+{
+    struct cli_progress *p = ud;
+    if (!p->enabled)
+        return;
+    double el = now_s() - p->start;
+    unsigned long long total = p->records_before + pr->records;
+    double rate = el > 0 ? (double)total / el : 0;
+    char done[32], all[32], eta[32] = "?";
+    human_bytes(pr->bytes_done, done, sizeof(done));
+    if (pr->bytes_total) {
+        human_bytes(pr->bytes_total, all, sizeof(all));
+        double frac = (double)pr->bytes_done / (double)pr->bytes_total;
+        if (frac > 0.01) {
+            double left = el * (1 - frac) / frac;
+            snprintf(eta, sizeof(eta), "%d:%02d", (int)left / 60, (int)left % 60);
+        }
+    } else {
+        snprintf(all, sizeof(all), "?");
+    }
+    fprintf(stderr, "\r\033[K[%d/%d] %s: %llu records, %.0f/s, %s of %s, %s left",
+            p->input_index + 1, p->n_inputs, pr->file, total, rate, done, all, eta);
+    fflush(stderr);
+}
+
+void cli_progress_done(struct cli_progress *p)
+{
+    if (p->enabled)
+        fprintf(stderr, "\r\033[K");
+}
+
+static void json_str(FILE *f, const char *s, size_t len)
+{
+    fputc('"', f);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c == '\n')
+            fputs("\\n", f);
+        else if (c == '\r')
+            fputs("\\r", f);
+        else if (c == '\t')
+            fputs("\\t", f);
+        else if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f); /* callers pass valid UTF-8 only */
+    }
+    fputc('"', f);
+}
+
+static void base64(FILE *f, const unsigned char *s, size_t len)
+{
+    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    fputc('"', f);
+    for (size_t i = 0; i < len; i += 3) {
+        unsigned v = (unsigned)s[i] << 16;
+        if (i + 1 < len)
+            v |= (unsigned)s[i + 1] << 8;
+        if (i + 2 < len)
+            v |= s[i + 2];
+        fputc(tbl[(v >> 18) & 63], f);
+        fputc(tbl[(v >> 12) & 63], f);
+        fputc(i + 1 < len ? tbl[(v >> 6) & 63] : '=', f);
+        fputc(i + 2 < len ? tbl[v & 63] : '=', f);
+    }
+    fputc('"', f);
+}
+
+void cli_write_reject(FILE *f, const struct vg_reject *r)
+{
+    fputs("{\"file\":", f);
+    json_str(f, r->file, strlen(r->file));
+    fprintf(f, ",\"line\":%llu,\"offset\":%llu", (unsigned long long)r->line,
+            (unsigned long long)r->offset);
+    if (r->item >= 0)
+        fprintf(f, ",\"item\":%lld", (long long)r->item);
+    fputs(",\"format\":", f);
+    json_str(f, r->format ? r->format : "auto", strlen(r->format ? r->format : "auto"));
+    fputs(",\"reason\":", f);
+    json_str(f, r->reason, strlen(r->reason));
+    const char *raw = r->raw ? r->raw : "";
+    if (vg_utf8_valid(raw, r->raw_len)) {
+        fputs(",\"raw\":", f);
+        json_str(f, raw, r->raw_len);
+    } else {
+        /* Bytes that are not UTF-8 cannot be a JSON string; base64 keeps them exact. */
+        fputs(",\"raw_base64\":", f);
+        base64(f, (const unsigned char *)raw, r->raw_len);
+    }
+    fprintf(f, ",\"raw_truncated\":%s}\n", r->raw_truncated ? "true" : "false");
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * core.h: what every stage shares: allocation (one choke point, so tests can count and fail
+ * allocations), bounded growable buffers (a limit set at init; hitting it is VG_ELIMIT, never a
+ * crash), arenas for per-record memory freed at once, the log macros, JSON string escaping and
+ * fast hashing. Nothing here knows about events or formats.
+ */
+#ifndef VG_CORE_H
+#define VG_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigie.h"
+
+/* ---- allocation ---------------------------------------------------------------------------- */
+
+void *vg_malloc(size_t n);
+void *vg_calloc(size_t n, size_t size);
+void *vg_realloc(void *p, size_t n);
+char *vg_strdup(const char *s);
+char *vg_strndup(const char *s, size_t n);
+
+/*
+ * Test hook: make the k-th allocation from now on fail (k = 1 is the next one); 0 disables.
+ * Used by unit tests to check that every error path cleans up (curl's torture tests).
+ */
+void vg__alloc_fail_after(uint64_t k);
+/* Allocations made so far by this process (for benchmarks and leak checks). */
+uint64_t vg__alloc_count(void);
+
+/* ---- bounded growable buffer (curl's dynbuf) ---------------------------------------------- */
+
+struct vg_buf {
+    char *data;  /* NUL-terminated when len > 0 or after any append */
+    size_t len;  /* bytes used, without the NUL */
+    size_t cap;  /* bytes allocated */
+    size_t max;  /* hard limit on len */
+};
+
+void vg_buf_init(struct vg_buf *b, size_t max);
+void vg_buf_release(struct vg_buf *b);
+/* Empty the buffer, keeping its memory. */
+void vg_buf_reset(struct vg_buf *b);
+vg_status vg_buf_append(struct vg_buf *b, const void *p, size_t len);
+vg_status vg_buf_puts(struct vg_buf *b, const char *s);
+vg_status vg_buf_putc(struct vg_buf *b, char c);
+vg_status vg_buf_printf(struct vg_buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
+/* Append s as a JSON string literal, quotes included; invalid UTF-8 bytes become U+FFFD. */
+vg_status vg_buf_json_str(struct vg_buf *b, const char *s, size_t len);
+/* Ensure room for `extra` more bytes plus the NUL. */
+vg_status vg_buf_reserve(struct vg_buf *b, size_t extra);
+/* Take the data out (caller frees with vg_free); the buffer is left empty. Never NULL on OK. */
+char *vg_buf_take(struct vg_buf *b);
+
+/* ---- arena: per-record memory freed in one call -------------------------------------------- */
+
+struct vg_arena_block;
+
+struct vg_arena {
+    struct vg_arena_block *head;
+    size_t block_size;
+    size_t used_total; /* bytes handed out since the last reset */
+    size_t max;        /* hard limit on used_total */
+};
+
+void vg_arena_init(struct vg_arena *a, size_t block_size, size_t max);
+void vg_arena_release(struct vg_arena *a);
+/* Free everything handed out, keeping the first block for reuse. */
+void vg_arena_reset(struct vg_arena *a);
+/* 8-byte aligned memory, or NULL on exhaustion or limit. */
+void *vg_arena_alloc(struct vg_arena *a, size_t n);
+char *vg_arena_strndup(struct vg_arena *a, const char *s, size_t n);
+char *vg_arena_strdup(struct vg_arena *a, const char *s);
+char *vg_arena_printf(struct vg_arena *a, const char *fmt, ...) VG_PRINTF(2, 3);
+
+/* ---- logging -------------------------------------------------------------------------------- */
+
+void vg__log(enum vg_log_level level, const char *fmt, ...) VG_PRINTF(2, 3);
+int vg__log_enabled(enum vg_log_level level);
+
+#define VG_LOG_ERR(...)  vg__log(VG_LOG_ERROR, __VA_ARGS__)
+#define VG_LOG_WARN(...) vg__log(VG_LOG_WARN, __VA_ARGS__)
+#define VG_LOG_INFO(...) vg__log(VG_LOG_INFO, __VA_ARGS__)
+#ifdef NDEBUG
+#define VG_LOG_DEBUG(...) ((void)0)
+#else
+#define VG_LOG_DEBUG(...) vg__log(VG_LOG_DEBUG, __VA_ARGS__)
+#endif
+
+/* ---- UTF-8 ---------------------------------------------------------------------------------- */
+
+/*
+ * Decode one code point at s (len bytes available). Returns the number of bytes consumed (>= 1)
+ * and sets *cp, or returns -1 for an invalid sequence (then one byte should be skipped).
+ */
+int vg_utf8_decode(const unsigned char *s, size_t len, int32_t *cp);
+/* Encode cp into out (4 bytes room); returns bytes written. */
+int vg_utf8_encode(int32_t cp, char *out);
+
+/* ---- hashing -------------------------------------------------------------------------------- */
+
+uint64_t vg_hash64(const void *p, size_t len, uint64_t seed);
+
+/* ---- small helpers -------------------------------------------------------------------------- */
+
+#define VG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define VG_UNUSED(x)    ((void)(x))
+
+#endif /* VG_CORE_H */

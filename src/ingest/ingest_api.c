@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ingest_api.c: the public ingest functions. vg_ingest_path() runs an input through the readers
+ * into the store; vg_convert_path() into a callback. Both keep the summary's invariant,
+ * read = accepted + duplicates + rejected, by counting each record exactly once, here, where
+ * records arrive.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "ingest_input.h"
+#include "store.h"
+
+void vg_ingest_opts_init(struct vg_ingest_opts *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->format = VG_FORMAT_AUTO;
+}
+
+/* ---- opening an input ---------------------------------------------------------------------- */
+
+static vg_status open_path(const char *path, struct vg_input *in)
+{
+    if (!strcmp(path, "-"))
+        return vg_input_open_fd(in, STDIN_FILENO, "-", 0);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        VG_LOG_ERR("cannot open %s: %s", path, strerror(e));
+        return e == ENOENT ? VG_ENOENT : VG_EIO;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        VG_LOG_ERR("cannot read %s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "stat failed");
+        close(fd);
+        return VG_EIO;
+    }
+    vg_status rc = vg_input_open_fd(in, fd, path, S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0);
+    if (rc)
+        close(fd);
+    return rc;
+}
+
+static void close_path(struct vg_input *in)
+{
+    int fd = in->fd;
+    vg_input_close(in);
+    if (fd > STDIN_FILENO)
+        close(fd);
+}
+
+static vg_status finish_input(struct vg_input *in, vg_status rc)
+{
+    if (rc == VG_EGZIP)
+        VG_LOG_ERR("%s: corrupt or truncated gzip stream after %llu lines; the records before "
+                   "the damage were read",
+                   in->name, (unsigned long long)in->line_no);
+    else if (rc == VG_EIO)
+        VG_LOG_ERR("%s: read error: %s", in->name, vg_input_errmsg(in));
+    return rc;
+}
+
+/* ---- rejects ------------------------------------------------------------------------------- */
+
+static void to_reject(const struct vg_record *rec, struct vg_reject *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->file = rec->file;
+    r->line = rec->line;
+    r->offset = rec->offset;
+    r->item = rec->item;
+    r->format = rec->format;
+    r->reason = rec->reason;
+    r->raw = rec->raw;
+    r->raw_len = rec->raw_len;
+    r->raw_truncated = rec->raw_len > VG_REJECT_RAW_MAX;
+    if (r->raw_truncated) {
+        /* Cut at a character boundary so valid UTF-8 stays valid. */
+        size_t n = VG_REJECT_RAW_MAX;
+        while (n > 0 && ((unsigned char)r->raw[n] & 0xC0) == 0x80)
+            n--;
+        r->raw_len = n;
+    }
+}
+
+/* ---- into the store ------------------------------------------------------------------------ */
+
+struct db_sink {
+    vg_db *db;
+    const struct vg_ingest_opts *opts;
+    struct vg_ingest_summary *sum;
+    struct vg_arena arena;  /* derived fields of one record */
+    struct vg_buf scratch;
+};
+
+static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
+{
+    if (ev->type != VG_EV_POST)
+        return vg__db_put_derived(k->db, ev, NULL, res);
+    /* Deriving costs more than a lookup, and reposted originals recur: look first. */
+    int found;
+    vg_status rc = vg__db_has_post(k->db, ev->u.post.id, &found);
+    if (rc)
+        return rc;
+    if (found) {
+        *res = VG_PUT_DUPLICATE;
+        return VG_OK;
+    }
+    struct vg_post_derived d;
+    if ((rc = vg__post_derive(&ev->u.post, &k->arena, &k->scratch, &d)))
+        return rc;
+    return vg__db_put_derived(k->db, ev, &d, res);
+}
+
+static vg_status db_record(void *ud, const struct vg_record *rec)
+{
+    struct db_sink *k = ud;
+    k->sum->read++;
+    if (rec->reason) {
+        k->sum->rejected++;
+        struct vg_reject r;
+        to_reject(rec, &r);
+        if (k->opts->on_reject)
+            k->opts->on_reject(&r, k->opts->ud);
+        return vg__db_put_reject(k->db, &r);
+    }
+    int changed = 0;
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < rec->n_events && !rc; i++) {
+        enum vg_put_result res;
+        rc = put_event(k, &rec->events[i], &res);
+        if (!rc && res != VG_PUT_DUPLICATE) {
+            changed = 1;
+            k->sum->by_type[rec->events[i].type]++;
+        }
+    }
+    vg_arena_reset(&k->arena);
+    if (rc)
+        return rc;
+    if (changed)
+        k->sum->accepted++;
+    else
+        k->sum->duplicates++;
+    return VG_OK;
+}
+
+vg_status vg_db_put(vg_db *db, const struct vg_event *ev, enum vg_put_result *result)
+{
+    struct vg_ingest_opts opts;
+    vg_ingest_opts_init(&opts);
+    struct vg_ingest_summary sum = { 0 };
+    struct db_sink k = { .db = db, .opts = &opts, .sum = &sum };
+    vg_arena_init(&k.arena, 16 << 10, VG_DOC_MAX);
+    vg_buf_init(&k.scratch, VG_TEXT_MAX * 4);
+    vg_status rc = put_event(&k, ev, result);
+    vg_arena_release(&k.arena);
+    vg_buf_release(&k.scratch);
+    return rc;
+}
+
+vg_status vg__ingest_input(vg_db *db, struct vg_input *in, const struct vg_ingest_opts *opts,
+                           struct vg_ingest_summary *sum)
+{
+    struct db_sink k = { .db = db, .opts = opts, .sum = sum };
+    vg_arena_init(&k.arena, 16 << 10, VG_DOC_MAX);
+    vg_buf_init(&k.scratch, VG_TEXT_MAX * 4);
+    vg_status rc = finish_input(in, vg__ingest_run(in, opts, db_record, &k));
+    /* Records read before a damaged gzip tail are kept; a store failure rolls back the batch. */
+    if (rc == VG_OK || rc == VG_EGZIP || rc == VG_EIO) {
+        vg_status frc = vg_db_flush(db);
+        if (frc)
+            rc = frc;
+    } else {
+        vg__db_abort(db);
+    }
+    sum->files++;
+    vg_arena_release(&k.arena);
+    vg_buf_release(&k.scratch);
+    return rc;
+}
+
+vg_status vg_ingest_path(vg_db *db, const char *path, const struct vg_ingest_opts *opts,
+                         struct vg_ingest_summary *sum)
+{
+    struct vg_input in;
+    vg_status rc = open_path(path, &in);
+    if (rc)
+        return rc;
+    rc = vg__ingest_input(db, &in, opts, sum);
+    close_path(&in);
+    return rc;
+}
+
+/* ---- into a callback ----------------------------------------------------------------------- */
+
+struct cb_sink {
+    const struct vg_ingest_opts *opts;
+    struct vg_ingest_summary *sum;
+    void (*on_event)(const struct vg_event *ev, void *ud);
+    void *ud;
+};
+
+static vg_status cb_record(void *ud, const struct vg_record *rec)
+{
+    struct cb_sink *k = ud;
+    k->sum->read++;
+    if (rec->reason) {
+        k->sum->rejected++;
+        struct vg_reject r;
+        to_reject(rec, &r);
+        if (k->opts->on_reject)
+            k->opts->on_reject(&r, k->opts->ud);
+        return VG_OK;
+    }
+    k->sum->accepted++;
+    for (size_t i = 0; i < rec->n_events; i++) {
+        k->sum->by_type[rec->events[i].type]++;
+        if (k->on_event)
+            k->on_event(&rec->events[i], k->ud);
+    }
+    return VG_OK;
+}
+
+vg_status vg_convert_path(const char *path, const struct vg_ingest_opts *opts,
+                          void (*on_event)(const struct vg_event *ev, void *ud), void *ud,
+                          struct vg_ingest_summary *sum)
+{
+    struct vg_input in;
+    vg_status rc = open_path(path, &in);
+    if (rc)
+        return rc;
+    struct cb_sink k = { opts, sum, on_event, ud };
+    rc = finish_input(&in, vg__ingest_run(&in, opts, cb_record, &k));
+    sum->files++;
+    close_path(&in);
+    return rc;
+}
+
+/* ---- summary ------------------------------------------------------------------------------- */
+
+vg_status vg_ingest_summary_json(const struct vg_ingest_summary *sum, char **json_out)
+{
+    *json_out = NULL;
+    struct vg_buf b;
+    vg_buf_init(&b, 4096);
+    vg_status rc = vg_buf_printf(&b, "{\"read\":%llu,\"accepted\":%llu,\"duplicates\":%llu,"
+                                     "\"rejected\":%llu,\"by_type\":{",
+                                 (unsigned long long)sum->read, (unsigned long long)sum->accepted,
+                                 (unsigned long long)sum->duplicates,
+                                 (unsigned long long)sum->rejected);
+    for (int t = 0; t < VG_EV__COUNT && !rc; t++)
+        rc = vg_buf_printf(&b, "%s\"%s\":%llu", t ? "," : "",
+                           vg_event_type_name((enum vg_event_type)t),
+                           (unsigned long long)sum->by_type[t]);
+    if (!rc)
+        rc = vg_buf_printf(&b, "},\"files\":%llu}", (unsigned long long)sum->files);
+    if (rc) {
+        vg_buf_release(&b);
+        return rc;
+    }
+    *json_out = vg_buf_take(&b);
+    return *json_out ? VG_OK : VG_ENOMEM;
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store.c: the vg_db handle over a back end's operations table: picks the back end, batches
+ * writes into transactions, and keeps the last error message.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store.h"
+
+struct vg_db {
+    const struct vg_store_ops *ops;
+    void *state;
+    int in_txn;
+    size_t pending; /* events written in the open transaction */
+    char errmsg[512];
+};
+
+vg_status vg_db_open(const char *path, vg_db **out)
+{
+    *out = NULL;
+    if (!path || !*path)
+        return VG_EINVAL;
+    vg_db *db = vg_calloc(1, sizeof(*db));
+    if (!db)
+        return VG_ENOMEM;
+    db->ops = &vg__store_sqlite;
+    vg_status rc = db->ops->open(path, &db->state, db->errmsg, sizeof(db->errmsg));
+    if (rc) {
+        VG_LOG_ERR("cannot open store %s: %s", path, db->errmsg);
+        vg_free(db);
+        return rc;
+    }
+    *out = db;
+    return VG_OK;
+}
+
+void vg_db_close(vg_db *db)
+{
+    if (!db)
+        return;
+    if (db->in_txn && db->ops->commit(db->state) != VG_OK)
+        VG_LOG_ERR("store: final commit failed: %s", db->errmsg);
+    db->ops->close(db->state);
+    vg_free(db);
+}
+
+const char *vg_db_errmsg(const vg_db *db)
+{
+    return db ? db->errmsg : "";
+}
+
+int vg_db_schema_version(const vg_db *db)
+{
+    return db->ops->schema_version(db->state);
+}
+
+static vg_status ensure_txn(vg_db *db)
+{
+    if (db->in_txn)
+        return VG_OK;
+    vg_status rc = db->ops->begin(db->state);
+    if (rc == VG_OK) {
+        db->in_txn = 1;
+        db->pending = 0;
+    }
+    return rc;
+}
+
+vg_status vg_db_flush(vg_db *db)
+{
+    if (!db->in_txn)
+        return VG_OK;
+    vg_status rc = db->ops->commit(db->state);
+    if (rc) {
+        db->ops->rollback(db->state);
+        db->in_txn = 0;
+        return rc;
+    }
+    db->in_txn = 0;
+    db->pending = 0;
+    return VG_OK;
+}
+
+void vg__db_abort(vg_db *db)
+{
+    if (db->in_txn)
+        db->ops->rollback(db->state);
+    db->in_txn = 0;
+    db->pending = 0;
+}
+
+static vg_status after_write(vg_db *db, vg_status rc)
+{
+    if (rc)
+        return rc;
+    if (++db->pending >= VG_STORE_BATCH)
+        return vg_db_flush(db);
+    return VG_OK;
+}
+
+vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev, const struct vg_post_derived *d,
+                             enum vg_put_result *res)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    void *s = db->state;
+    switch (ev->type) {
+        case VG_EV_POST:
+            rc = db->ops->put_post(s, ev, d, res);
+            break;
+        case VG_EV_ACCOUNT:
+            rc = db->ops->put_account(s, ev, res);
+            break;
+        case VG_EV_FOLLOW:
+        case VG_EV_UNFOLLOW:
+            rc = db->ops->put_edge(s, ev, res);
+            break;
+        case VG_EV_SUSPENSION:
+        case VG_EV_REINSTATEMENT:
+            rc = db->ops->put_moderation(s, ev, res);
+            break;
+        case VG_EV_REPORT:
+            rc = db->ops->put_report(s, ev, res);
+            break;
+        case VG_EV_DELETION:
+            rc = db->ops->put_deletion(s, ev, res);
+            break;
+        default:
+            return VG_EINVAL;
+    }
+    return after_write(db, rc);
+}
+
+vg_status vg__db_has_post(vg_db *db, const char *id, int *found)
+{
+    return db->ops->has_post(db->state, id, found);
+}
+
+vg_status vg__db_put_reject(vg_db *db, const struct vg_reject *r)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    return after_write(db, db->ops->put_reject(db->state, r, (int64_t)time(NULL)));
+}
+
+vg_status vg_db_stats_json(vg_db *db, size_t top_n, char **json_out)
+{
+    *json_out = NULL;
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    struct vg_buf b;
+    vg_buf_init(&b, 64u << 20);
+    rc = db->ops->stats_json(db->state, top_n, &b);
+    if (rc) {
+        vg_buf_release(&b);
+        return rc;
+    }
+    *json_out = vg_buf_take(&b);
+    return *json_out ? VG_OK : VG_ENOMEM;
+}

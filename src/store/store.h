@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store.h: the storage interface. Callers use the vg_db functions (vigie.h and below); each back
+ * end fills one struct vg_store_ops. SQLite is the embedded default (store_sqlite.c); a
+ * PostgreSQL back end implements the same table, so no caller changes when it arrives.
+ *
+ * Every put is idempotent, keyed as docs/events.md says: replaying an input, or receiving an
+ * event twice, changes nothing. store.c groups puts into transactions of VG_STORE_BATCH events:
+ * a crash loses at most the open batch, which a re-run then stores (the rest count as duplicates).
+ */
+#ifndef VG_STORE_H
+#define VG_STORE_H
+
+#include "core.h"
+#include "text.h"
+
+#define VG_STORE_BATCH 10000
+
+
+struct vg_store_ops {
+    const char *name;
+    /* errmsg (cap bytes) receives the message of any failure, for vg_db_errmsg(). */
+    vg_status (*open)(const char *path, void **state, char *errmsg, size_t cap);
+    void (*close)(void *state);
+    vg_status (*begin)(void *state);
+    vg_status (*commit)(void *state);
+    vg_status (*rollback)(void *state);
+    int (*schema_version)(void *state);
+
+    vg_status (*has_post)(void *state, const char *id, int *found);
+    vg_status (*put_post)(void *state, const struct vg_event *ev, const struct vg_post_derived *d,
+                          enum vg_put_result *res);
+    vg_status (*put_account)(void *state, const struct vg_event *ev, enum vg_put_result *res);
+    vg_status (*put_edge)(void *state, const struct vg_event *ev, enum vg_put_result *res);
+    vg_status (*put_moderation)(void *state, const struct vg_event *ev, enum vg_put_result *res);
+    vg_status (*put_report)(void *state, const struct vg_event *ev, enum vg_put_result *res);
+    vg_status (*put_deletion)(void *state, const struct vg_event *ev, enum vg_put_result *res);
+    /* Keep a rejected record (the dead-letter table). */
+    vg_status (*put_reject)(void *state, const struct vg_reject *r, int64_t at);
+    vg_status (*stats_json)(void *state, size_t top_n, struct vg_buf *out);
+};
+
+extern const struct vg_store_ops vg__store_sqlite;
+
+/* Store an event with what the text stage derived (posts only; NULL for other types). */
+vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev,
+                             const struct vg_post_derived *d, enum vg_put_result *res);
+vg_status vg__db_has_post(vg_db *db, const char *id, int *found);
+vg_status vg__db_put_reject(vg_db *db, const struct vg_reject *r);
+/* Roll back the open batch (after a failure that ends an ingest). */
+void vg__db_abort(vg_db *db);
+
+#endif /* VG_STORE_H */

@@ -1,0 +1,904 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store_sqlite.c: the embedded SQLite back end. One file, WAL journal (readers never block the
+ * writer), prepared statements made once per handle, schema migrations recorded in a version
+ * table. Idempotence comes from unique keys and INSERT OR IGNORE: sqlite3_changes() tells a new
+ * row from a duplicate without a second query.
+ *
+ * Accounts keep their latest profile (by observed_at) in `accounts`, and every distinct
+ * (handle, name, bio, avatar) they were seen with in `account_history`, with first and last
+ * sighting: the returning-accounts stage matches new accounts against it.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+/* ---- schema -------------------------------------------------------------------------------- */
+
+/* Migration k brings the schema from version k to k+1. Append only; never edit a released one. */
+static const char *const migrations[] = {
+    /* 0 -> 1: events of the foundation. */
+    "CREATE TABLE posts ("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  platform TEXT,"
+    "  account TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  text_norm TEXT,"
+    "  lang TEXT,"
+    "  lang_identified INTEGER NOT NULL DEFAULT 0,"
+    "  lang_confidence REAL,"
+    "  reply_to TEXT, repost_of TEXT, quote_of TEXT,"
+    "  hashtags TEXT, mentions TEXT, urls TEXT, media TEXT"
+    ");"
+    "CREATE INDEX posts_account ON posts(account, created_at);"
+    "CREATE INDEX posts_created ON posts(created_at);"
+    "CREATE TABLE post_hashtags (post INTEGER NOT NULL, tag TEXT NOT NULL);"
+    "CREATE INDEX post_hashtags_tag ON post_hashtags(tag);"
+    "CREATE TABLE post_urls (post INTEGER NOT NULL, url TEXT NOT NULL, domain TEXT);"
+    "CREATE INDEX post_urls_domain ON post_urls(domain);"
+    "CREATE TABLE accounts ("
+    "  id TEXT PRIMARY KEY,"
+    "  platform TEXT, handle TEXT, name TEXT, bio TEXT,"
+    "  created_at INTEGER, followers INTEGER, following INTEGER, posts INTEGER,"
+    "  avatar_url TEXT,"
+    "  observed_at INTEGER NOT NULL,"
+    "  first_seen INTEGER NOT NULL,"
+    "  profile_hash INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX accounts_handle ON accounts(handle COLLATE NOCASE);"
+    "CREATE TABLE account_history ("
+    "  account TEXT NOT NULL,"
+    "  ident_hash INTEGER NOT NULL,"
+    "  handle TEXT, name TEXT, bio TEXT, avatar_url TEXT,"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  UNIQUE(account, ident_hash)"
+    ");"
+    "CREATE INDEX account_history_handle ON account_history(handle COLLATE NOCASE);"
+    "CREATE TABLE edges ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('follow','unfollow')),"
+    "  src TEXT NOT NULL, dst TEXT NOT NULL, at INTEGER,"
+    "  platform TEXT"
+    ");"
+    "CREATE UNIQUE INDEX edges_key ON edges(kind, src, dst, ifnull(at, -1));"
+    "CREATE INDEX edges_dst ON edges(dst);"
+    "CREATE TABLE moderation ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('suspension','reinstatement')),"
+    "  account TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT, platform TEXT,"
+    "  UNIQUE(kind, account, at)"
+    ");"
+    "CREATE TABLE reports ("
+    "  key TEXT NOT NULL UNIQUE,"
+    "  id TEXT, reporter TEXT, target TEXT NOT NULL, posts TEXT, reason TEXT,"
+    "  at INTEGER NOT NULL, platform TEXT"
+    ");"
+    "CREATE INDEX reports_target ON reports(target);"
+    "CREATE TABLE deletions ("
+    "  target TEXT NOT NULL, target_type TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT,"
+    "  platform TEXT,"
+    "  UNIQUE(target_type, target, at)"
+    ");"
+    "CREATE TABLE dead_letters ("
+    "  rowid INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL, file TEXT, line INTEGER, offset INTEGER, item INTEGER,"
+    "  format TEXT, reason TEXT NOT NULL, raw BLOB, raw_truncated INTEGER NOT NULL"
+    ");",
+};
+
+#define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
+
+/* ---- statements ---------------------------------------------------------------------------- */
+
+#define STATEMENTS(X)                                                                              \
+    X(BEGIN, "BEGIN IMMEDIATE")                                                                    \
+    X(COMMIT, "COMMIT")                                                                            \
+    X(ROLLBACK, "ROLLBACK")                                                                        \
+    X(HAS_POST, "SELECT 1 FROM posts WHERE id = ?1")                                               \
+    X(INS_POST,                                                                                    \
+      "INSERT OR IGNORE INTO posts (id, platform, account, created_at, text, text_norm, lang,"     \
+      " lang_identified, lang_confidence, reply_to, repost_of, quote_of, hashtags, mentions,"      \
+      " urls, media) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)")             \
+    X(INS_TAG, "INSERT INTO post_hashtags (post, tag) VALUES (?1, ?2)")                            \
+    X(INS_URL, "INSERT INTO post_urls (post, url, domain) VALUES (?1, ?2, ?3)")                    \
+    X(GET_ACCOUNT, "SELECT observed_at, profile_hash FROM accounts WHERE id = ?1")     \
+    X(INS_ACCOUNT,                                                                                 \
+      "INSERT INTO accounts (id, platform, handle, name, bio, created_at, followers, following,"   \
+      " posts, avatar_url, observed_at, first_seen, profile_hash)"                                 \
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11,?12)")                                      \
+    X(UPD_ACCOUNT,                                                                                 \
+      "UPDATE accounts SET platform = coalesce(?2, platform), handle = coalesce(?3, handle),"      \
+      " name = coalesce(?4, name), bio = coalesce(?5, bio),"                                       \
+      " created_at = coalesce(?6, created_at), followers = coalesce(?7, followers),"               \
+      " following = coalesce(?8, following), posts = coalesce(?9, posts),"                         \
+      " avatar_url = coalesce(?10, avatar_url), observed_at = ?11, profile_hash = ?12,"            \
+      " first_seen = min(first_seen, ?11) WHERE id = ?1")                                          \
+    X(SEEN_EARLIER, "UPDATE accounts SET first_seen = ?2 WHERE id = ?1 AND first_seen > ?2")       \
+    X(INS_HISTORY,                                                                                 \
+      "INSERT INTO account_history (account, ident_hash, handle, name, bio, avatar_url,"           \
+      " first_seen, last_seen) VALUES (?1,?2,?3,?4,?5,?6,?7,?7)"                                   \
+      " ON CONFLICT(account, ident_hash) DO UPDATE SET"                                            \
+      " first_seen = min(first_seen, excluded.first_seen),"                                        \
+      " last_seen = max(last_seen, excluded.last_seen)")                                           \
+    X(HAS_HISTORY, "SELECT 1 FROM account_history WHERE account = ?1 AND ident_hash = ?2")         \
+    X(INS_EDGE, "INSERT OR IGNORE INTO edges (kind, src, dst, at, platform) VALUES (?1,?2,?3,?4,?5)") \
+    X(INS_MODERATION,                                                                              \
+      "INSERT OR IGNORE INTO moderation (kind, account, at, reason, platform)"                     \
+      " VALUES (?1,?2,?3,?4,?5)")                                                                  \
+    X(INS_REPORT,                                                                                  \
+      "INSERT OR IGNORE INTO reports (key, id, reporter, target, posts, reason, at, platform)"     \
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")                                                         \
+    X(INS_DELETION,                                                                                \
+      "INSERT OR IGNORE INTO deletions (target, target_type, at, reason, platform)"                \
+      " VALUES (?1,?2,?3,?4,?5)")                                                                  \
+    X(INS_REJECT,                                                                                  \
+      "INSERT INTO dead_letters (at, file, line, offset, item, format, reason, raw,"               \
+      " raw_truncated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")
+
+enum stmt_id {
+#define STMT_ENUM(name, sql) S_##name,
+    STATEMENTS(STMT_ENUM)
+#undef STMT_ENUM
+        S__COUNT
+};
+
+static const char *const stmt_sql[] = {
+#define STMT_SQL(name, sql) sql,
+    STATEMENTS(STMT_SQL)
+#undef STMT_SQL
+};
+
+struct sqlite_state {
+    sqlite3 *db;
+    sqlite3_stmt *stmt[S__COUNT];
+    char *errmsg;
+    size_t errcap;
+    struct vg_buf json; /* scratch for list columns */
+    int version;
+};
+
+/* ---- errors -------------------------------------------------------------------------------- */
+
+static vg_status map_error(int src)
+{
+    switch (src & 0xff) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED:
+            return VG_EBUSY;
+        case SQLITE_FULL:
+            return VG_EFULL;
+        case SQLITE_NOMEM:
+            return VG_ENOMEM;
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+        case SQLITE_READONLY:
+        case SQLITE_PERM:
+            return VG_EIO;
+        case SQLITE_TOOBIG:
+            return VG_ELIMIT;
+        default:
+            return VG_EDB;
+    }
+}
+
+static vg_status fail(struct sqlite_state *st, int src, const char *what)
+{
+    vg_status rc = map_error(src);
+    const char *msg = st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src);
+    if (rc == VG_EFULL)
+        snprintf(st->errmsg, st->errcap, "%s: disk or database full (%s)", what, msg);
+    else if (rc == VG_EBUSY)
+        snprintf(st->errmsg, st->errcap,
+                 "%s: database is locked by another process (waited 5 s): %s", what, msg);
+    else
+        snprintf(st->errmsg, st->errcap, "%s: %s", what, msg);
+    VG_LOG_ERR("sqlite: %s", st->errmsg);
+    return rc;
+}
+
+/* ---- binding helpers ----------------------------------------------------------------------- */
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_time(sqlite3_stmt *s, int i, int64_t t)
+{
+    if (t == VG_TIME_UNKNOWN)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, t);
+}
+
+static void bind_count(sqlite3_stmt *s, int i, int64_t n)
+{
+    if (n < 0)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, n);
+}
+
+/* Step a statement that returns no rows, then reset it. */
+static vg_status exec_stmt(struct sqlite_state *st, enum stmt_id id, const char *what)
+{
+    sqlite3_stmt *s = st->stmt[id];
+    int src = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src != SQLITE_DONE && src != SQLITE_ROW)
+        return fail(st, src, what);
+    return VG_OK;
+}
+
+/* A JSON array of strings into st->json; NULL for an empty list so the column stays small. */
+static const char *strv_json(struct sqlite_state *st, const struct vg_strv *v, struct vg_buf *b)
+{
+    if (!v->n)
+        return NULL;
+    vg_buf_reset(b);
+    vg_status rc = vg_buf_putc(b, '[');
+    for (size_t i = 0; i < v->n && !rc; i++) {
+        if (i)
+            rc = vg_buf_putc(b, ',');
+        if (!rc)
+            rc = vg_buf_json_str(b, v->v[i], strlen(v->v[i]));
+    }
+    if (!rc)
+        rc = vg_buf_putc(b, ']');
+    VG_UNUSED(st);
+    return rc ? NULL : b->data;
+}
+
+/* ---- open, migrate, close ------------------------------------------------------------------ */
+
+static vg_status exec_sql(struct sqlite_state *st, const char *sql, const char *what)
+{
+    char *err = NULL;
+    int src = sqlite3_exec(st->db, sql, NULL, NULL, &err);
+    if (src != SQLITE_OK) {
+        vg_status rc = fail(st, src, what);
+        if (err && rc == VG_EDB)
+            snprintf(st->errmsg, st->errcap, "%s: %s", what, err);
+        sqlite3_free(err);
+        return rc;
+    }
+    return VG_OK;
+}
+
+static int read_version(struct sqlite_state *st)
+{
+    sqlite3_stmt *s;
+    int v = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT max(version) FROM schema_version", -1, &s, NULL) !=
+        SQLITE_OK)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+static vg_status migrate(struct sqlite_state *st)
+{
+    vg_status rc = exec_sql(st,
+                            "CREATE TABLE IF NOT EXISTS schema_version ("
+                            " version INTEGER NOT NULL, applied_at INTEGER NOT NULL)",
+                            "creating the version table");
+    if (rc)
+        return rc;
+    int v = read_version(st);
+    if (v < 0)
+        v = 0;
+    if (v > SCHEMA_VERSION) {
+        snprintf(st->errmsg, st->errcap,
+                 "the database is at schema version %d, newer than this vigie knows (%d)", v,
+                 SCHEMA_VERSION);
+        return VG_ESCHEMA;
+    }
+    for (; v < SCHEMA_VERSION; v++) {
+        char what[64], bump[128];
+        snprintf(what, sizeof(what), "migrating the schema to version %d", v + 1);
+        snprintf(bump, sizeof(bump),
+                 "INSERT INTO schema_version VALUES (%d, CAST(strftime('%%s','now') AS INTEGER))",
+                 v + 1);
+        if ((rc = exec_sql(st, "BEGIN IMMEDIATE", what)))
+            return rc;
+        if ((rc = exec_sql(st, migrations[v], what)) || (rc = exec_sql(st, bump, what))) {
+            exec_sql(st, "ROLLBACK", what);
+            return rc;
+        }
+        if ((rc = exec_sql(st, "COMMIT", what)))
+            return rc;
+    }
+    st->version = SCHEMA_VERSION;
+    return VG_OK;
+}
+
+static void sqlite_close(void *state)
+{
+    struct sqlite_state *st = state;
+    if (!st)
+        return;
+    for (int i = 0; i < S__COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    if (st->db)
+        sqlite3_close(st->db);
+    vg_buf_release(&st->json);
+    vg_free(st);
+}
+
+static vg_status sqlite_open(const char *path, void **state, char *errmsg, size_t cap)
+{
+    *state = NULL;
+    struct sqlite_state *st = vg_calloc(1, sizeof(*st));
+    if (!st)
+        return VG_ENOMEM;
+    st->errmsg = errmsg;
+    st->errcap = cap;
+    vg_buf_init(&st->json, 16u << 20);
+    vg_status rc;
+    int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (src != SQLITE_OK) {
+        rc = fail(st, src, path);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    /* Wait for a lock up to 5 s before reporting the database as locked. */
+    sqlite3_busy_timeout(st->db, 5000);
+    if ((rc = exec_sql(st, "PRAGMA journal_mode=WAL", path)) ||
+        (rc = exec_sql(st, "PRAGMA synchronous=NORMAL", path)) ||
+        (rc = exec_sql(st, "PRAGMA cache_size=-65536", path)) ||
+        (rc = exec_sql(st, "PRAGMA temp_store=MEMORY", path)))
+        goto fail;
+    if ((rc = migrate(st)))
+        goto fail;
+    for (int i = 0; i < S__COUNT; i++) {
+        src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+                                 &st->stmt[i], NULL);
+        if (src != SQLITE_OK) {
+            rc = fail(st, src, "preparing statements");
+            goto fail;
+        }
+    }
+    *state = st;
+    return VG_OK;
+fail:
+    /* "file is not a database" and similar come back as VG_EDB with SQLite's words. */
+    sqlite_close(st);
+    return rc;
+}
+
+static int sqlite_schema_version(void *state)
+{
+    return ((struct sqlite_state *)state)->version;
+}
+
+static vg_status sqlite_begin(void *state)
+{
+    return exec_stmt(state, S_BEGIN, "beginning a transaction");
+}
+
+static vg_status sqlite_commit(void *state)
+{
+    return exec_stmt(state, S_COMMIT, "committing");
+}
+
+static vg_status sqlite_rollback(void *state)
+{
+    struct sqlite_state *st = state;
+    if (sqlite3_get_autocommit(st->db))
+        return VG_OK;
+    return exec_stmt(st, S_ROLLBACK, "rolling back");
+}
+
+/* ---- posts --------------------------------------------------------------------------------- */
+
+static vg_status sqlite_has_post(void *state, const char *id, int *found)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_HAS_POST];
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return fail(st, src, "looking up a post");
+    *found = src == SQLITE_ROW;
+    return VG_OK;
+}
+
+static const char *media_json(const struct vg_post *p, struct vg_buf *b)
+{
+    if (!p->n_media)
+        return NULL;
+    vg_buf_reset(b);
+    vg_status rc = vg_buf_putc(b, '[');
+    for (size_t i = 0; i < p->n_media && !rc; i++) {
+        const struct vg_media *m = &p->media[i];
+        const char *type = m->type ? m->type : "other";
+        rc = vg_buf_puts(b, i ? ",{\"type\":" : "{\"type\":");
+        if (!rc)
+            rc = vg_buf_json_str(b, type, strlen(type));
+        if (!rc && m->id && !(rc = vg_buf_puts(b, ",\"id\":")))
+            rc = vg_buf_json_str(b, m->id, strlen(m->id));
+        if (!rc && m->url && !(rc = vg_buf_puts(b, ",\"url\":")))
+            rc = vg_buf_json_str(b, m->url, strlen(m->url));
+        if (!rc)
+            rc = vg_buf_putc(b, '}');
+    }
+    if (!rc)
+        rc = vg_buf_putc(b, ']');
+    return rc ? NULL : b->data;
+}
+
+static vg_status put_post_lists(struct sqlite_state *st, sqlite3_int64 post,
+                                const struct vg_post_derived *d)
+{
+    vg_status rc = VG_OK;
+    for (size_t i = 0; d && i < d->tags_norm.n && !rc; i++) {
+        sqlite3_bind_int64(st->stmt[S_INS_TAG], 1, post);
+        bind_text(st->stmt[S_INS_TAG], 2, d->tags_norm.v[i]);
+        rc = exec_stmt(st, S_INS_TAG, "storing a hashtag");
+    }
+    for (size_t i = 0; d && i < d->urls_canon.n && !rc; i++) {
+        sqlite3_bind_int64(st->stmt[S_INS_URL], 1, post);
+        bind_text(st->stmt[S_INS_URL], 2, d->urls_canon.v[i]);
+        bind_text(st->stmt[S_INS_URL], 3, i < d->domains.n ? d->domains.v[i] : NULL);
+        rc = exec_stmt(st, S_INS_URL, "storing a URL");
+    }
+    return rc;
+}
+
+static vg_status sqlite_put_post(void *state, const struct vg_event *ev,
+                                 const struct vg_post_derived *d, enum vg_put_result *res)
+{
+    struct sqlite_state *st = state;
+    const struct vg_post *p = &ev->u.post;
+    sqlite3_stmt *s = st->stmt[S_INS_POST];
+    /* List columns are rendered one at a time into scratch and copied by SQLite
+     * (SQLITE_TRANSIENT), since one buffer serves them all. */
+    struct vg_buf *b = &st->json;
+    bind_text(s, 1, p->id);
+    bind_text(s, 2, ev->platform);
+    bind_text(s, 3, p->account);
+    bind_time(s, 4, p->created_at);
+    bind_text(s, 5, p->text);
+    bind_text(s, 6, d ? d->text_norm : NULL);
+    bind_text(s, 7, d ? d->lang : p->lang);
+    sqlite3_bind_int(s, 8, d ? d->lang_identified : 0);
+    if (d && d->lang_identified)
+        sqlite3_bind_double(s, 9, d->lang_confidence);
+    else
+        sqlite3_bind_null(s, 9);
+    bind_text(s, 10, p->reply_to);
+    bind_text(s, 11, p->repost_of);
+    bind_text(s, 12, p->quote_of);
+    const char *j;
+    if ((j = strv_json(st, &p->hashtags, b)))
+        sqlite3_bind_text(s, 13, j, -1, SQLITE_TRANSIENT);
+    if ((j = strv_json(st, &p->mentions, b)))
+        sqlite3_bind_text(s, 14, j, -1, SQLITE_TRANSIENT);
+    if ((j = strv_json(st, &p->urls, b)))
+        sqlite3_bind_text(s, 15, j, -1, SQLITE_TRANSIENT);
+    if ((j = media_json(p, b)))
+        sqlite3_bind_text(s, 16, j, -1, SQLITE_TRANSIENT);
+    vg_status rc = exec_stmt(st, S_INS_POST, "storing a post");
+    if (rc)
+        return rc;
+    if (sqlite3_changes(st->db) == 0) {
+        *res = VG_PUT_DUPLICATE;
+        return VG_OK;
+    }
+    *res = VG_PUT_NEW;
+    return put_post_lists(st, sqlite3_last_insert_rowid(st->db), d);
+}
+
+/* ---- accounts ------------------------------------------------------------------------------ */
+
+static uint64_t hash_fields(const char *const *f, size_t n, const int64_t *nums, size_t n_nums)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull;
+    for (size_t i = 0; i < n; i++) {
+        /* A NULL field hashes differently from "", so "unknown" and "empty" stay apart. */
+        const char *s = f[i] ? f[i] : "\x01";
+        h = vg_hash64(s, strlen(s) + 1, h);
+    }
+    for (size_t i = 0; i < n_nums; i++)
+        h = vg_hash64(&nums[i], sizeof(nums[i]), h);
+    /* SQLite integers are signed; keep the hash in range by clearing the top bit. */
+    return h & 0x7fffffffffffffffull;
+}
+
+static uint64_t ident_hash(const struct vg_account *a)
+{
+    const char *f[] = { a->handle, a->name, a->bio, a->avatar_url };
+    return hash_fields(f, 4, NULL, 0);
+}
+
+static uint64_t profile_hash(const struct vg_account *a)
+{
+    const char *f[] = { a->handle, a->name, a->bio, a->avatar_url };
+    int64_t nums[] = { a->created_at, a->followers, a->following, a->posts };
+    return hash_fields(f, 4, nums, 4);
+}
+
+static void bind_account(sqlite3_stmt *s, const struct vg_event *ev, uint64_t ph)
+{
+    const struct vg_account *a = &ev->u.account;
+    bind_text(s, 1, a->id);
+    bind_text(s, 2, ev->platform);
+    bind_text(s, 3, a->handle);
+    bind_text(s, 4, a->name);
+    bind_text(s, 5, a->bio);
+    bind_time(s, 6, a->created_at);
+    bind_count(s, 7, a->followers);
+    bind_count(s, 8, a->following);
+    bind_count(s, 9, a->posts);
+    bind_text(s, 10, a->avatar_url);
+    sqlite3_bind_int64(s, 11, a->observed_at);
+    sqlite3_bind_int64(s, 12, (sqlite3_int64)ph);
+}
+
+/* Record the identity (handle, name, bio, avatar) as seen at observed_at. */
+static vg_status put_history(struct sqlite_state *st, const struct vg_account *a, uint64_t ih)
+{
+    sqlite3_stmt *s = st->stmt[S_INS_HISTORY];
+    bind_text(s, 1, a->id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)ih);
+    bind_text(s, 3, a->handle);
+    bind_text(s, 4, a->name);
+    bind_text(s, 5, a->bio);
+    bind_text(s, 6, a->avatar_url);
+    sqlite3_bind_int64(s, 7, a->observed_at);
+    return exec_stmt(st, S_INS_HISTORY, "storing account history");
+}
+
+static vg_status has_history(struct sqlite_state *st, const char *id, uint64_t ih, int *found)
+{
+    sqlite3_stmt *s = st->stmt[S_HAS_HISTORY];
+    bind_text(s, 1, id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)ih);
+    int src = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return fail(st, src, "looking up account history");
+    *found = src == SQLITE_ROW;
+    return VG_OK;
+}
+
+/* An observation older than any before moves the account's first sighting back. */
+static vg_status note_seen_earlier(struct sqlite_state *st, const struct vg_account *a)
+{
+    bind_text(st->stmt[S_SEEN_EARLIER], 1, a->id);
+    sqlite3_bind_int64(st->stmt[S_SEEN_EARLIER], 2, a->observed_at);
+    return exec_stmt(st, S_SEEN_EARLIER, "updating an account");
+}
+
+static vg_status sqlite_put_account(void *state, const struct vg_event *ev,
+                                    enum vg_put_result *res)
+{
+    struct sqlite_state *st = state;
+    const struct vg_account *a = &ev->u.account;
+    uint64_t ph = profile_hash(a), ih = ident_hash(a);
+
+    sqlite3_stmt *g = st->stmt[S_GET_ACCOUNT];
+    bind_text(g, 1, a->id);
+    int src = sqlite3_step(g);
+    if (src != SQLITE_ROW && src != SQLITE_DONE) {
+        sqlite3_reset(g);
+        return fail(st, src, "looking up an account");
+    }
+    int exists = src == SQLITE_ROW;
+    int64_t seen = exists ? sqlite3_column_int64(g, 0) : 0;
+    uint64_t old_ph = exists ? (uint64_t)sqlite3_column_int64(g, 1) : 0;
+    sqlite3_reset(g);
+
+    vg_status rc;
+    if (!exists) {
+        bind_account(st->stmt[S_INS_ACCOUNT], ev, ph);
+        if ((rc = exec_stmt(st, S_INS_ACCOUNT, "storing an account")))
+            return rc;
+        *res = VG_PUT_NEW;
+        return put_history(st, a, ih);
+    }
+    if (ph == old_ph) {
+        /* The same snapshot seen again; only an earlier sighting moves first_seen back. */
+        *res = VG_PUT_DUPLICATE;
+        if (a->observed_at >= seen)
+            return VG_OK;
+        return note_seen_earlier(st, a);
+    }
+    if (a->observed_at > seen) {
+        /* A newer profile: it becomes the latest. */
+        bind_account(st->stmt[S_UPD_ACCOUNT], ev, ph);
+        if ((rc = exec_stmt(st, S_UPD_ACCOUNT, "updating an account")))
+            return rc;
+        *res = VG_PUT_UPDATED;
+        /* Also for an unchanged identity: it moves that history row's last sighting. */
+        return put_history(st, a, ih);
+    }
+    /* An older snapshot: the latest profile stays; an identity not seen before joins the
+     * history (a handle the account had before the one we know). */
+    int found;
+    if ((rc = has_history(st, a->id, ih, &found)))
+        return rc;
+    *res = found ? VG_PUT_DUPLICATE : VG_PUT_UPDATED;
+    if ((rc = put_history(st, a, ih)))
+        return rc;
+    return note_seen_earlier(st, a);
+}
+
+/* ---- edges, moderation, reports, deletions ------------------------------------------------- */
+
+static vg_status insert_or_ignore(struct sqlite_state *st, enum stmt_id id, const char *what,
+                                  enum vg_put_result *res)
+{
+    vg_status rc = exec_stmt(st, id, what);
+    if (rc)
+        return rc;
+    *res = sqlite3_changes(st->db) ? VG_PUT_NEW : VG_PUT_DUPLICATE;
+    return VG_OK;
+}
+
+static vg_status sqlite_put_edge(void *state, const struct vg_event *ev, enum vg_put_result *res)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_INS_EDGE];
+    bind_text(s, 1, vg_event_type_name(ev->type));
+    bind_text(s, 2, ev->u.edge.src);
+    bind_text(s, 3, ev->u.edge.dst);
+    bind_time(s, 4, ev->u.edge.at);
+    bind_text(s, 5, ev->platform);
+    return insert_or_ignore(st, S_INS_EDGE, "storing an edge", res);
+}
+
+static vg_status sqlite_put_moderation(void *state, const struct vg_event *ev,
+                                       enum vg_put_result *res)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_INS_MODERATION];
+    bind_text(s, 1, vg_event_type_name(ev->type));
+    bind_text(s, 2, ev->u.moderation.account);
+    bind_time(s, 3, ev->u.moderation.at);
+    bind_text(s, 4, ev->u.moderation.reason);
+    bind_text(s, 5, ev->platform);
+    return insert_or_ignore(st, S_INS_MODERATION, "storing a moderation event", res);
+}
+
+static vg_status sqlite_put_report(void *state, const struct vg_event *ev, enum vg_put_result *res)
+{
+    struct sqlite_state *st = state;
+    const struct vg_report *r = &ev->u.report;
+    char key[40];
+    const char *k = r->id;
+    if (!k) {
+        /* No id of its own: the same reporter, target, time and reason is the same report. */
+        const char *f[] = { r->reporter, r->target, r->reason };
+        int64_t at = r->at;
+        snprintf(key, sizeof(key), "h:%016llx",
+                 (unsigned long long)hash_fields(f, 3, &at, 1));
+        k = key;
+    }
+    sqlite3_stmt *s = st->stmt[S_INS_REPORT];
+    sqlite3_bind_text(s, 1, k, -1, SQLITE_TRANSIENT);
+    bind_text(s, 2, r->id);
+    bind_text(s, 3, r->reporter);
+    bind_text(s, 4, r->target);
+    const char *j = strv_json(st, &r->posts, &st->json);
+    if (j)
+        sqlite3_bind_text(s, 5, j, -1, SQLITE_TRANSIENT);
+    bind_text(s, 6, r->reason);
+    bind_time(s, 7, r->at);
+    bind_text(s, 8, ev->platform);
+    return insert_or_ignore(st, S_INS_REPORT, "storing a report", res);
+}
+
+static vg_status sqlite_put_deletion(void *state, const struct vg_event *ev,
+                                     enum vg_put_result *res)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_INS_DELETION];
+    bind_text(s, 1, ev->u.deletion.target);
+    bind_text(s, 2, ev->u.deletion.target_type);
+    bind_time(s, 3, ev->u.deletion.at);
+    bind_text(s, 4, ev->u.deletion.reason);
+    bind_text(s, 5, ev->platform);
+    return insert_or_ignore(st, S_INS_DELETION, "storing a deletion", res);
+}
+
+static vg_status sqlite_put_reject(void *state, const struct vg_reject *r, int64_t at)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_INS_REJECT];
+    sqlite3_bind_int64(s, 1, at);
+    bind_text(s, 2, r->file);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)r->line);
+    sqlite3_bind_int64(s, 4, (sqlite3_int64)r->offset);
+    if (r->item >= 0)
+        sqlite3_bind_int64(s, 5, r->item);
+    else
+        sqlite3_bind_null(s, 5);
+    bind_text(s, 6, r->format);
+    bind_text(s, 7, r->reason);
+    /* Raw bytes may be invalid UTF-8: a BLOB keeps them as they were. */
+    sqlite3_bind_blob(s, 8, r->raw ? r->raw : "", (int)r->raw_len, SQLITE_STATIC);
+    sqlite3_bind_int(s, 9, r->raw_truncated);
+    return exec_stmt(st, S_INS_REJECT, "storing a rejected record");
+}
+
+/* ---- statistics ---------------------------------------------------------------------------- */
+
+struct json_out {
+    struct sqlite_state *st;
+    struct vg_buf *out;
+    vg_status rc;
+};
+
+static void jputs(struct json_out *j, const char *s)
+{
+    if (!j->rc)
+        j->rc = vg_buf_puts(j->out, s);
+}
+
+static void jstr(struct json_out *j, const char *s)
+{
+    if (!j->rc)
+        j->rc = vg_buf_json_str(j->out, s, strlen(s));
+}
+
+static void jint(struct json_out *j, int64_t v)
+{
+    if (!j->rc)
+        j->rc = vg_buf_printf(j->out, "%lld", (long long)v);
+}
+
+static int64_t query_int(struct json_out *j, const char *sql)
+{
+    sqlite3_stmt *s;
+    int64_t v = 0;
+    if (j->rc)
+        return 0;
+    int src = sqlite3_prepare_v2(j->st->db, sql, -1, &s, NULL);
+    if (src != SQLITE_OK) {
+        j->rc = fail(j->st, src, "statistics");
+        return 0;
+    }
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    else if (src != SQLITE_DONE)
+        j->rc = fail(j->st, src, "statistics");
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* Write "key":{"name":count,...} or "key":[{"name":..,"n":..},...] from a two-column query. */
+static void query_pairs(struct json_out *j, const char *key, const char *sql, const char *name_key,
+                        int as_list, size_t limit)
+{
+    sqlite3_stmt *s;
+    if (j->rc)
+        return;
+    int src = sqlite3_prepare_v2(j->st->db, sql, -1, &s, NULL);
+    if (src != SQLITE_OK) {
+        j->rc = fail(j->st, src, "statistics");
+        return;
+    }
+    sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+    jputs(j, ",\"");
+    jputs(j, key);
+    jputs(j, as_list ? "\":[" : "\":{");
+    int first = 1;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(s, 0);
+        if (!first)
+            jputs(j, ",");
+        first = 0;
+        if (as_list) {
+            jputs(j, "{\"");
+            jputs(j, name_key);
+            jputs(j, "\":");
+            jstr(j, name ? name : "");
+            jputs(j, ",\"n\":");
+            jint(j, sqlite3_column_int64(s, 1));
+            jputs(j, "}");
+        } else {
+            jstr(j, name ? name : "und");
+            jputs(j, ":");
+            jint(j, sqlite3_column_int64(s, 1));
+        }
+    }
+    if (src != SQLITE_DONE && !j->rc)
+        j->rc = fail(j->st, src, "statistics");
+    sqlite3_finalize(s);
+    jputs(j, as_list ? "]" : "}");
+}
+
+static void date_range(struct json_out *j)
+{
+    int64_t n = query_int(j, "SELECT count(*) FROM posts");
+    jputs(j, ",\"posts_from\":");
+    if (n) {
+        char buf[21];
+        jstr(j, vg_time_format(query_int(j, "SELECT min(created_at) FROM posts"), buf));
+        jputs(j, ",\"posts_to\":");
+        jstr(j, vg_time_format(query_int(j, "SELECT max(created_at) FROM posts"), buf));
+    } else {
+        jputs(j, "null,\"posts_to\":null");
+    }
+}
+
+static vg_status sqlite_stats_json(void *state, size_t top_n, struct vg_buf *out)
+{
+    struct json_out j = { state, out, VG_OK };
+    static const struct {
+        const char *key, *sql;
+    } counts[] = {
+        { "posts", "SELECT count(*) FROM posts" },
+        { "accounts", "SELECT count(*) FROM accounts" },
+        { "account_history", "SELECT count(*) FROM account_history" },
+        { "follows", "SELECT count(*) FROM edges WHERE kind = 'follow'" },
+        { "unfollows", "SELECT count(*) FROM edges WHERE kind = 'unfollow'" },
+        { "suspensions", "SELECT count(*) FROM moderation WHERE kind = 'suspension'" },
+        { "reinstatements", "SELECT count(*) FROM moderation WHERE kind = 'reinstatement'" },
+        { "reports", "SELECT count(*) FROM reports" },
+        { "deletions", "SELECT count(*) FROM deletions" },
+        { "replies", "SELECT count(*) FROM posts WHERE reply_to IS NOT NULL" },
+        { "reposts", "SELECT count(*) FROM posts WHERE repost_of IS NOT NULL" },
+        { "quotes", "SELECT count(*) FROM posts WHERE quote_of IS NOT NULL" },
+        { "posting_accounts", "SELECT count(DISTINCT account) FROM posts" },
+        { "dead_letters", "SELECT count(*) FROM dead_letters" },
+    };
+    jputs(&j, "{\"schema_version\":");
+    jint(&j, ((struct sqlite_state *)state)->version);
+    for (size_t i = 0; i < VG_ARRAY_LEN(counts); i++) {
+        jputs(&j, ",\"");
+        jputs(&j, counts[i].key);
+        jputs(&j, "\":");
+        jint(&j, query_int(&j, counts[i].sql));
+    }
+    date_range(&j);
+    query_pairs(&j, "languages",
+                "SELECT coalesce(lang,'und'), count(*) AS n FROM posts GROUP BY 1 "
+                "ORDER BY n DESC, 1 LIMIT ?1",
+                NULL, 0, 1000);
+    query_pairs(&j, "platforms",
+                "SELECT coalesce(platform,'unknown'), count(*) AS n FROM posts GROUP BY 1 "
+                "ORDER BY n DESC, 1 LIMIT ?1",
+                NULL, 0, 100);
+    query_pairs(&j, "top_hashtags",
+                "SELECT tag, count(*) AS n FROM post_hashtags GROUP BY tag "
+                "ORDER BY n DESC, tag LIMIT ?1",
+                "tag", 1, top_n);
+    query_pairs(&j, "top_domains",
+                "SELECT domain, count(*) AS n FROM post_urls WHERE domain IS NOT NULL "
+                "GROUP BY domain ORDER BY n DESC, domain LIMIT ?1",
+                "domain", 1, top_n);
+    jputs(&j, "}");
+    return j.rc;
+}
+
+const struct vg_store_ops vg__store_sqlite = {
+    .name = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .schema_version = sqlite_schema_version,
+    .has_post = sqlite_has_post,
+    .put_post = sqlite_put_post,
+    .put_account = sqlite_put_account,
+    .put_edge = sqlite_put_edge,
+    .put_moderation = sqlite_put_moderation,
+    .put_report = sqlite_put_report,
+    .put_deletion = sqlite_put_deletion,
+    .put_reject = sqlite_put_reject,
+    .stats_json = sqlite_stats_json,
+};

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ingest_test_util.h: helpers for reader tests. Runs bytes or a file through the real driver and
+ * collects what came out: every event as native JSON (one string per event, in order) and every
+ * rejection's reason, so tests assert on exact values.
+ */
+#ifndef VG_INGEST_TEST_UTIL_H
+#define VG_INGEST_TEST_UTIL_H
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ingest.h"
+#include "ingest_input.h"
+
+struct collected {
+    char **events;      /* native JSON of each event */
+    int *event_types;
+    size_t n_events;
+    char **reasons;     /* reason of each rejected record */
+    uint64_t *reject_lines;
+    size_t n_rejects;
+    size_t n_records;   /* records seen (accepted + rejected) */
+};
+
+static vg_status collect_record(void *ud, const struct vg_record *rec)
+{
+    struct collected *c = ud;
+    c->n_records++;
+    if (rec->reason) {
+        c->reasons = realloc(c->reasons, (c->n_rejects + 1) * sizeof(*c->reasons));
+        c->reject_lines = realloc(c->reject_lines, (c->n_rejects + 1) * sizeof(uint64_t));
+        c->reasons[c->n_rejects] = strdup(rec->reason);
+        c->reject_lines[c->n_rejects++] = rec->line;
+        return VG_OK;
+    }
+    for (size_t i = 0; i < rec->n_events; i++) {
+        struct vg_buf b;
+        vg_buf_init(&b, 1u << 30);
+        if (vg__event_write_json(&rec->events[i], &b) != VG_OK)
+            return VG_EINVAL;
+        c->events = realloc(c->events, (c->n_events + 1) * sizeof(*c->events));
+        c->event_types = realloc(c->event_types, (c->n_events + 1) * sizeof(int));
+        c->event_types[c->n_events] = rec->events[i].type;
+        c->events[c->n_events++] = vg_buf_take(&b);
+    }
+    return VG_OK;
+}
+
+/* Run `len` bytes through the driver with the given format (VG_FORMAT_AUTO to detect). */
+static vg_status collect_mem(const char *data, size_t len, enum vg_format format, const char *owner,
+                             struct collected *c)
+{
+    memset(c, 0, sizeof(*c));
+    struct vg_input in;
+    vg_status rc = vg_input_open_mem(&in, data, len, "test");
+    if (rc)
+        return rc;
+    struct vg_ingest_opts opts;
+    vg_ingest_opts_init(&opts);
+    opts.format = format;
+    opts.owner = owner;
+    rc = vg__ingest_run(&in, &opts, collect_record, c);
+    vg_input_close(&in);
+    return rc;
+}
+
+/* The same over a file (e.g. under VG_SHARED_DATA). */
+static vg_status collect_file(const char *path, enum vg_format format, struct collected *c)
+{
+    memset(c, 0, sizeof(*c));
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return VG_ENOENT;
+    struct vg_input in;
+    vg_status rc = vg_input_open_fd(&in, fd, path, 0);
+    if (rc) {
+        close(fd);
+        return rc;
+    }
+    struct vg_ingest_opts opts;
+    vg_ingest_opts_init(&opts);
+    opts.format = format;
+    rc = vg__ingest_run(&in, &opts, collect_record, c);
+    vg_input_close(&in);
+    close(fd);
+    return rc;
+}
+
+/* Number of collected events of a type. */
+static size_t count_type(const struct collected *c, enum vg_event_type t)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n_events; i++)
+        n += c->event_types[i] == (int)t;
+    return n;
+}
+
+/* Index of the first event whose JSON contains `needle`, or -1. */
+static long find_event(const struct collected *c, const char *needle)
+{
+    for (size_t i = 0; i < c->n_events; i++)
+        if (strstr(c->events[i], needle))
+            return (long)i;
+    return -1;
+}
+
+static void collected_free(struct collected *c)
+{
+    for (size_t i = 0; i < c->n_events; i++)
+        vg_free(c->events[i]);
+    for (size_t i = 0; i < c->n_rejects; i++)
+        free(c->reasons[i]);
+    free(c->events);
+    free(c->event_types);
+    free(c->reasons);
+    free(c->reject_lines);
+    memset(c, 0, sizeof(*c));
+}
+
+#endif /* VG_INGEST_TEST_UTIL_H */
