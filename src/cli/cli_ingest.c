@@ -237,8 +237,10 @@ static int run(struct ingest_args *a, int convert)
         if (rc)
             exit_code = EXIT_DATA;
         if (fatal(rc)) {
-            fprintf(stderr, "vigie: stopping: %s%s%s\n", vg_strerror(rc), db ? ": " : "",
-                    db ? vg_db_errmsg(db) : "");
+            fprintf(stderr,
+                    "vigie: stopping: %s; what was committed stays, and a re-run completes the "
+                    "job without duplicates\n",
+                    vg_strerror(rc));
             break;
         }
     }

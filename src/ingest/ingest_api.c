@@ -89,13 +89,37 @@ static void to_reject(const struct vg_record *rec, struct vg_reject *r)
 
 /* ---- into the store ------------------------------------------------------------------------ */
 
+/*
+ * Outcomes are counted in `pending` and added to the caller's summary only when the store has
+ * committed them, so after a failure (disk full, lock) the summary says exactly what was stored.
+ */
 struct db_sink {
     vg_db *db;
     const struct vg_ingest_opts *opts;
     struct vg_ingest_summary *sum;
+    struct vg_ingest_summary pending;
     struct vg_arena arena;  /* derived fields of one record */
     struct vg_buf scratch;
 };
+
+static void add_summary(struct vg_ingest_summary *to, struct vg_ingest_summary *from)
+{
+    to->read += from->read;
+    to->accepted += from->accepted;
+    to->duplicates += from->duplicates;
+    to->rejected += from->rejected;
+    for (int t = 0; t < VG_EV__COUNT; t++)
+        to->by_type[t] += from->by_type[t];
+    memset(from, 0, sizeof(*from));
+}
+
+static vg_status commit(struct db_sink *k)
+{
+    vg_status rc = vg_db_flush(k->db);
+    if (rc == VG_OK)
+        add_summary(k->sum, &k->pending);
+    return rc;
+}
 
 static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
 {
@@ -116,36 +140,53 @@ static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg
     return vg__db_put_derived(k->db, ev, &d, res);
 }
 
-static vg_status db_record(void *ud, const struct vg_record *rec)
+static vg_status store_reject(struct db_sink *k, const struct vg_record *rec)
 {
-    struct db_sink *k = ud;
-    k->sum->read++;
-    if (rec->reason) {
-        k->sum->rejected++;
-        struct vg_reject r;
-        to_reject(rec, &r);
-        if (k->opts->on_reject)
-            k->opts->on_reject(&r, k->opts->ud);
-        return vg__db_put_reject(k->db, &r);
+    struct vg_reject r;
+    to_reject(rec, &r);
+    if (k->opts->on_reject)
+        k->opts->on_reject(&r, k->opts->ud);
+    vg_status rc = vg__db_put_reject(k->db, &r);
+    if (rc == VG_OK) {
+        k->pending.read++;
+        k->pending.rejected++;
     }
-    int changed = 0;
+    return rc;
+}
+
+static vg_status store_events(struct db_sink *k, const struct vg_record *rec)
+{
+    uint64_t changed[VG_EV__COUNT] = { 0 };
+    int any = 0;
     vg_status rc = VG_OK;
     for (size_t i = 0; i < rec->n_events && !rc; i++) {
         enum vg_put_result res;
         rc = put_event(k, &rec->events[i], &res);
         if (!rc && res != VG_PUT_DUPLICATE) {
-            changed = 1;
-            k->sum->by_type[rec->events[i].type]++;
+            any = 1;
+            changed[rec->events[i].type]++;
         }
     }
     vg_arena_reset(&k->arena);
     if (rc)
         return rc;
-    if (changed)
-        k->sum->accepted++;
+    k->pending.read++;
+    if (any)
+        k->pending.accepted++;
     else
-        k->sum->duplicates++;
+        k->pending.duplicates++;
+    for (int t = 0; t < VG_EV__COUNT; t++)
+        k->pending.by_type[t] += changed[t];
     return VG_OK;
+}
+
+static vg_status db_record(void *ud, const struct vg_record *rec)
+{
+    struct db_sink *k = ud;
+    vg_status rc = rec->reason ? store_reject(k, rec) : store_events(k, rec);
+    if (rc == VG_OK && vg__db_pending(k->db) >= VG_STORE_BATCH)
+        rc = commit(k);
+    return rc;
 }
 
 vg_status vg_db_put(vg_db *db, const struct vg_event *ev, enum vg_put_result *result)
@@ -168,15 +209,17 @@ vg_status vg__ingest_input(vg_db *db, struct vg_input *in, const struct vg_inges
     struct db_sink k = { .db = db, .opts = opts, .sum = sum };
     vg_arena_init(&k.arena, 16 << 10, VG_DOC_MAX);
     vg_buf_init(&k.scratch, VG_TEXT_MAX * 4);
+    vg__db_set_manual_flush(db, 1);
     vg_status rc = finish_input(in, vg__ingest_run(in, opts, db_record, &k));
     /* Records read before a damaged gzip tail are kept; a store failure rolls back the batch. */
     if (rc == VG_OK || rc == VG_EGZIP || rc == VG_EIO) {
-        vg_status frc = vg_db_flush(db);
+        vg_status frc = commit(&k);
         if (frc)
             rc = frc;
-    } else {
-        vg__db_abort(db);
     }
+    if (rc && rc != VG_EGZIP && rc != VG_EIO)
+        vg__db_abort(db);
+    vg__db_set_manual_flush(db, 0);
     sum->files++;
     vg_arena_release(&k.arena);
     vg_buf_release(&k.scratch);

@@ -13,7 +13,8 @@ struct vg_db {
     const struct vg_store_ops *ops;
     void *state;
     int in_txn;
-    size_t pending; /* events written in the open transaction */
+    int manual_flush; /* the caller commits (vg_db_flush); no automatic batches */
+    size_t pending;   /* events written in the open transaction */
     char errmsg[512];
 };
 
@@ -95,7 +96,7 @@ static vg_status after_write(vg_db *db, vg_status rc)
 {
     if (rc)
         return rc;
-    if (++db->pending >= VG_STORE_BATCH)
+    if (++db->pending >= VG_STORE_BATCH && !db->manual_flush)
         return vg_db_flush(db);
     return VG_OK;
 }
@@ -132,6 +133,16 @@ vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev, const struct 
             return VG_EINVAL;
     }
     return after_write(db, rc);
+}
+
+void vg__db_set_manual_flush(vg_db *db, int on)
+{
+    db->manual_flush = on;
+}
+
+size_t vg__db_pending(const vg_db *db)
+{
+    return db->pending;
 }
 
 vg_status vg__db_has_post(vg_db *db, const char *id, int *found)

@@ -47,6 +47,13 @@ vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev,
                              const struct vg_post_derived *d, enum vg_put_result *res);
 vg_status vg__db_has_post(vg_db *db, const char *id, int *found);
 vg_status vg__db_put_reject(vg_db *db, const struct vg_reject *r);
+/*
+ * With manual flush on, puts never commit by themselves: the caller commits with vg_db_flush()
+ * where it suits it (ingest does so between records, so what it reports as stored is exactly
+ * what was committed). vg__db_pending() tells how many events wait in the open transaction.
+ */
+void vg__db_set_manual_flush(vg_db *db, int on);
+size_t vg__db_pending(const vg_db *db);
 /* Roll back the open batch (after a failure that ends an ingest). */
 void vg__db_abort(vg_db *db);
 

@@ -625,7 +625,7 @@ static vg_status sqlite_put_account(void *state, const struct vg_event *ev,
     }
     /* An older snapshot: the latest profile stays; an identity not seen before joins the
      * history (a handle the account had before the one we know). */
-    int found;
+    int found = 0;
     if ((rc = has_history(st, a->id, ih, &found)))
         return rc;
     *res = found ? VG_PUT_DUPLICATE : VG_PUT_UPDATED;
