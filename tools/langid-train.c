@@ -12,7 +12,8 @@
  * written as C source (src/text/text_lang_model.c). The same run evaluates it on the test
  * split beside libexttextcat and prints the tables of docs/langid.md, and the speed.
  *
- *   langid-train [--data DIR] [--out FILE] [--bits N] [--arabic-bits N] [--ngram N] [--alpha A] [--step S]
+ *   langid-train [--data DIR] [--out FILE] [--bits N] [--arabic-bits N] [--ngram N] [--alpha A]
+ * [--step S]
  *                [--prior W] [--min-docs N] [--eval-only] [--select] [--no-textcat] [--bench]
  *                [--errors FILE]
  *
@@ -42,7 +43,8 @@
 
 #define TEXTCAT_DIR "/usr/share/libexttextcat/"
 
-/* ---- options ----------------------------------------------------------------------------------- */
+/* ---- options -----------------------------------------------------------------------------------
+ */
 
 struct options {
     const char *data_dir;
@@ -60,14 +62,26 @@ struct options {
     const char *errors_path;
 };
 
-/* ---- samples ----------------------------------------------------------------------------------- */
+/* ---- samples -----------------------------------------------------------------------------------
+ */
 
-enum source { SRC_ABOUT_ISIS, SRC_MLMA, SRC_OSACT, SRC_RANDOM, SRC_COUNT };
+enum source {
+    SRC_ABOUT_ISIS,
+    SRC_MLMA,
+    SRC_OSACT,
+    SRC_RANDOM,
+    SRC_COUNT
+};
+
 static const char *const source_name[SRC_COUNT] = { "about-isis-2017 (Twitter lang)",
                                                     "mlma-hate-speech", "osact2022-arabic",
                                                     "random-tweets" };
 
-enum split { SPLIT_TRAIN, SPLIT_DEV, SPLIT_TEST };
+enum split {
+    SPLIT_TRAIN,
+    SPLIT_DEV,
+    SPLIT_TEST
+};
 
 /* The split evaluated: the test split, or with --select the development split (the final model
  * is then counted on train only), for choosing parameters without looking at the test split. */
@@ -163,7 +177,8 @@ static void add_sample(struct sample_set *set, const char *text, size_t len, con
     s->n_cps = count_cps(text, len);
 }
 
-/* ---- readers ------------------------------------------------------------------------------------ */
+/* ---- readers ------------------------------------------------------------------------------------
+ */
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -368,10 +383,10 @@ struct trained_group {
     unsigned bits;
     unsigned n_langs;
     const char *langs[VG__LANG_MAX_GROUP];
-    uint32_t *counts;                     /* [bucket][lang] */
-    double total[VG__LANG_MAX_GROUP];     /* n-grams counted per language */
-    uint32_t docs[VG__LANG_MAX_GROUP];    /* training texts per language */
-    int8_t *weights;                      /* quantised, for struct vg__lang_group */
+    uint32_t *counts;                  /* [bucket][lang] */
+    double total[VG__LANG_MAX_GROUP];  /* n-grams counted per language */
+    uint32_t docs[VG__LANG_MAX_GROUP]; /* training texts per language */
+    int8_t *weights;                   /* quantised, for struct vg__lang_group */
     float log_prior[VG__LANG_MAX_GROUP];
     const char *lang_ptrs[VG__LANG_MAX_GROUP];
 };
@@ -404,9 +419,9 @@ static int cmp_lang_count(const void *a, const void *b)
  * Japanese phrase beside English ones); those stay out.
  */
 static const char *const latin_script_langs[] = {
-    "en", "hi", "fr", "es", "de", "it", "pt", "nl", "tr", "id", "ms", "tl", "sv", "da", "no", "nb",
-    "fi", "et", "pl", "cs", "sk", "sl", "hr", "bs", "ro", "hu", "lt", "lv", "is", "cy", "ga",
-    "eu", "ca", "gl", "sq", "vi", "ht", "sw", "so", "af", "mt", "az", "uz", "lb",
+    "en", "hi", "fr", "es", "de", "it", "pt", "nl", "tr", "id", "ms", "tl", "sv", "da", "no",
+    "nb", "fi", "et", "pl", "cs", "sk", "sl", "hr", "bs", "ro", "hu", "lt", "lv", "is", "cy",
+    "ga", "eu", "ca", "gl", "sq", "vi", "ht", "sw", "so", "af", "mt", "az", "uz", "lb",
 };
 static const char *const arabic_script_langs[] = { "ar", "fa", "ur", "ps", "ckb", "sd", "ug" };
 
@@ -457,7 +472,7 @@ static void count_sample(struct trained_group *g, const struct options *o, unsig
     struct vg__lang_scan sc;
     struct vg__lang_text t;
     uint64_t h[256];
-    struct vg__lang_iter it = { 0, 0 };
+    struct vg__lang_iter it = { 0 };
     size_t k;
     unsigned shift = 64u - g->bits;
     vg__lang_read(s->text, s->len, &sc);
@@ -528,7 +543,8 @@ static void export_group(const struct trained_group *g, const struct options *o,
     out->step = (float)o->step;
 }
 
-/* ---- calibration on the development split -------------------------------------------------------- */
+/* ---- calibration on the development split
+ * -------------------------------------------------------- */
 
 /* Scores of a development text: the raw log-odds per language and the reference index. */
 struct dev_point {
@@ -550,20 +566,10 @@ static size_t dev_points(const struct vg__lang_model *m, const struct vg__lang_g
             continue;
         struct vg__lang_scan sc;
         struct vg__lang_text t;
-        uint64_t h[256];
-        struct vg__lang_iter it = { 0, 0 };
-        size_t k;
-        int32_t acc[VG__LANG_MAX_GROUP] = { 0 };
-        unsigned shift = 64u - mg->bucket_bits;
+        int32_t acc[VG__LANG_MAX_GROUP];
         vg__lang_read(s->text, s->len, &sc);
         vg__lang_select(&sc, g->script, &t);
-        while ((k = vg__lang_hashes(&t, m->max_ngram, m->seed, &it, h, 256)) > 0) {
-            for (size_t j = 0; j < k; j++) {
-                const int8_t *row = mg->weights + (size_t)(h[j] >> shift) * mg->n_langs;
-                for (unsigned l = 0; l < mg->n_langs; l++)
-                    acc[l] += row[l];
-            }
-        }
+        vg__lang_score(m, mg, &t, acc);
         for (unsigned l = 0; l < mg->n_langs; l++)
             v[n].logit[l] = acc[l] * (double)mg->step + mg->log_prior[l];
         v[n].ref = group_index(g, s->lang);
@@ -629,8 +635,8 @@ static void calibrate(struct vg__lang_group *mg, const struct dev_point *v, size
         }
     }
     mg->min_confidence = (float)best_thr;
-    printf("  calibration (%zu development texts): temperature %.3f, und below %.2f\n", n,
-           best_t, best_thr);
+    printf("  calibration (%zu development texts): temperature %.3f, und below %.2f\n", n, best_t,
+           best_thr);
 }
 
 /* ---- evaluation ------------------------------------------------------------------------------ */
@@ -751,6 +757,20 @@ static const char *textcat_identify(void *ctx, const char *s, size_t len)
     return code;
 }
 
+/* libexttextcat on the text as vg_lang_identify reads it: lower-cased letters, without URLs,
+ * mentions, hashtags, digits and punctuation (the same cleaning, for a fair comparison). */
+static const char *textcat_clean_identify(void *ctx, const char *s, size_t len)
+{
+    struct vg__lang_scan sc;
+    char buf[VG__LANG_MAX_CPS * 4 + 1];
+    size_t n = 0;
+    vg__lang_read(s, len, &sc);
+    for (size_t i = 0; i < sc.n; i++)
+        n += (size_t)vg_utf8_encode((int32_t)sc.cp[i], buf + n);
+    buf[n] = '\0';
+    return textcat_identify(ctx, buf, n);
+}
+
 /* A configuration file for libexttextcat restricted to the given languages. */
 static void *textcat_restricted(const char *const *langs, size_t n, char *path, size_t cap)
 {
@@ -800,7 +820,8 @@ static void evaluate(const struct sample_set *set, const struct method *m)
         if (s->source == SRC_ABOUT_ISIS)
             tally_add(&tweets, s, pred);
     }
-    print_tally(m->name, eval_split == SPLIT_TEST ? "the whole test split" : "the development split", &all);
+    print_tally(m->name,
+                eval_split == SPLIT_TEST ? "the whole test split" : "the development split", &all);
     print_sources(m->name, &all);
     print_tally(m->name, "about-isis-2017 tweets (reference: Twitter's lang)", &tweets);
     print_short(m->name, &all);
@@ -848,7 +869,8 @@ static double bench(const struct sample_set *set, const struct method *m, int ro
     return rates[2];
 }
 
-/* ---- writing the model ------------------------------------------------------------------------ */
+/* ---- writing the model ------------------------------------------------------------------------
+ */
 
 static void write_weights(FILE *f, const char *name, const struct trained_group *g, unsigned bits)
 {
@@ -929,15 +951,16 @@ static void write_model(const char *path, const struct options *o, const struct 
             "quantised\n * to int8 (units of `step` nats); no text of the training data is "
             "stored.\n */\n",
             o->bits, o->arabic_bits, o->ngram, o->alpha, o->step, o->prior_weight, o->min_docs);
-    fprintf(f, "#include \"text_lang_int.h\"\n\n");
+    fprintf(f, "#include \"text_lang_int.h\"\n\n/* clang-format off */\n\n");
     write_group(f, "latin", latin);
     write_group(f, "arabic", arabic);
-    fprintf(f, "const struct vg__lang_model vg__lang_model = {\n    .max_ngram = %u,\n"
-               "    .seed = VG__LANG_FEATURE_SEED,\n",
+    fprintf(f,
+            "const struct vg__lang_model vg__lang_model = {\n    .max_ngram = %u,\n"
+            "    .seed = VG__LANG_FEATURE_SEED,\n",
             m->max_ngram);
     write_group_init(f, "latin", "latin", &m->latin);
     write_group_init(f, "arabic", "arabic", &m->arabic);
-    fprintf(f, "};\n");
+    fprintf(f, "};\n\n/* clang-format on */\n");
     if (fclose(f) != 0)
         die(path);
 }
@@ -946,7 +969,8 @@ static void write_model(const char *path, const struct options *o, const struct 
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: langid-train [--data DIR] [--out FILE] [--bits N] [--arabic-bits N] [--ngram N] "
+    fprintf(stderr, "usage: langid-train [--data DIR] [--out FILE] [--bits N] [--arabic-bits N] "
+                    "[--ngram N] "
                     "[--alpha A] [--step S] [--prior W] [--min-docs N] [--eval-only] "
                     "[--select] [--no-textcat] [--bench] [--errors FILE]\n");
     exit(2);
@@ -954,8 +978,15 @@ static void usage(void)
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){ .data_dir = VG_SHARED_DATA, .bits = 16, .arabic_bits = 14, .ngram = 4, .alpha = 0.1,
-                           .step = 0.08, .prior_weight = 1.0, .min_docs = 80, .textcat = 1 };
+    *o = (struct options){ .data_dir = VG_SHARED_DATA,
+                           .bits = 16,
+                           .arabic_bits = 14,
+                           .ngram = 4,
+                           .alpha = 0.1,
+                           .step = 0.08,
+                           .prior_weight = 1.0,
+                           .min_docs = 80,
+                           .textcat = 1 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -995,8 +1026,8 @@ static void parse_args(int argc, char **argv, struct options *o)
                 usage();
         }
     }
-    if (o->bits < 8 || o->bits > 24 || o->arabic_bits < 8 || o->arabic_bits > 24 || o->ngram < 1 || o->ngram > VG__LANG_MAX_NGRAM ||
-        o->alpha <= 0 || o->step <= 0)
+    if (o->bits < 8 || o->bits > 24 || o->arabic_bits < 8 || o->arabic_bits > 24 || o->ngram < 1 ||
+        o->ngram > VG__LANG_MAX_NGRAM || o->alpha <= 0 || o->step <= 0)
         usage();
 }
 
@@ -1021,9 +1052,8 @@ static void print_data_summary(const struct sample_set *set)
 }
 
 /* Train both groups: count on train, calibrate on dev, count again on train + dev. */
-static void train(const struct sample_set *set, const struct options *o,
-                  struct vg__lang_model *m, struct trained_group *latin,
-                  struct trained_group *arabic)
+static void train(const struct sample_set *set, const struct options *o, struct vg__lang_model *m,
+                  struct trained_group *latin, struct trained_group *arabic)
 {
     struct trained_group *groups[2] = { latin, arabic };
     struct vg__lang_group *mgroups[2] = { &m->latin, &m->arabic };
@@ -1074,16 +1104,19 @@ int main(int argc, char **argv)
     char small_path[256];
     if (o.textcat) {
         tc_full = special_textcat_Init(TEXTCAT_DIR "fpdb.conf", TEXTCAT_DIR);
-        static const char *const small[] = { "ar", "fr", "en", "es", "de", "it", "pt", "nl",
-                                             "tr", "id", "ur" };
+        static const char *const small[] = { "ar", "fr", "en", "es", "de", "it",
+                                             "pt", "nl", "tr", "id", "ur" };
         tc_small = textcat_restricted(small, VG_ARRAY_LEN(small), small_path, sizeof(small_path));
         if (!tc_full || !tc_small)
             die("libexttextcat init");
         struct method full = { "libexttextcat (all 164 models)", textcat_identify, tc_full };
-        struct method few = { "libexttextcat (ar fr en es de it pt nl tr id ur)",
-                              textcat_identify, tc_small };
+        struct method few = { "libexttextcat (ar fr en es de it pt nl tr id ur)", textcat_identify,
+                              tc_small };
+        struct method few_clean = { "libexttextcat (same 11, on cleaned text)",
+                                    textcat_clean_identify, tc_small };
         evaluate(&set, &full);
         evaluate(&set, &few);
+        evaluate(&set, &few_clean);
         remove(small_path);
     }
     if (o.bench) {
