@@ -9,10 +9,11 @@
  *      (normalised text, language, hashtags, canonical URLs), storing nothing;
  *   3. vigie ingest: the same into a fresh SQLite file (WAL, batched transactions).
  * Each phase runs in its own child process, so its peak RSS is its own, and is repeated; the
- * median is reported, with ratios to the baseline. This is a benchmark, never a test: it prints
+ * median is reported, with ratios to the baseline, both in wall-clock time and in CPU time. This is a benchmark, never a test: it prints
  * figures and does not judge them.
  *
- *   bench_ingest [--tweets N] [--runs K] [--input FILE.jsonl[.gz]]
+ *   bench_ingest [--tweets N] [--runs K] [--input FILE.jsonl[.gz]] [--dump FILE]
+ * --dump writes the corpus to FILE and exits (to profile `vigie ingest` on the same data).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,26 +246,34 @@ static int phase_ingest(const char *s, size_t len)
 }
 
 struct result {
-    double seconds;
+    double seconds;     /* wall clock */
+    double cpu_seconds; /* user + system: what the phase cost, whatever else the machine ran */
     long peak_kb;
     int failed;
 };
 
+static double cpu_s(const struct timeval *user, const struct timeval *sys)
+{
+    return (double)(user->tv_sec + sys->tv_sec) + (double)(user->tv_usec + sys->tv_usec) / 1e6;
+}
+
 /* Run one phase in a child: its own clock and its own peak RSS. */
 static struct result run_child(int (*fn)(const char *, size_t), const char *s, size_t len)
 {
-    struct result r = { 0, 0, 1 };
+    struct result r = { 0, 0, 0, 1 };
     int pfd[2];
     if (pipe(pfd))
         return r;
     pid_t pid = fork();
     if (pid == 0) {
         close(pfd[0]);
+        struct rusage r0, ru;
+        getrusage(RUSAGE_SELF, &r0);
         double t0 = now_s();
         int failed = fn(s, len);
-        struct result c = { now_s() - t0, 0, failed };
-        struct rusage ru;
+        struct result c = { now_s() - t0, 0, 0, failed };
         getrusage(RUSAGE_SELF, &ru);
+        c.cpu_seconds = cpu_s(&ru.ru_utime, &ru.ru_stime) - cpu_s(&r0.ru_utime, &r0.ru_stime);
         c.peak_kb = ru.ru_maxrss;
         if (write(pfd[1], &c, sizeof(c)) != (ssize_t)sizeof(c))
             _exit(1);
@@ -284,20 +293,27 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(double), cmp_double);
+    return v[n / 2];
+}
+
 static struct result median_of(int runs, int (*fn)(const char *, size_t), const char *s, size_t len)
 {
-    double t[64];
-    struct result out = { 0, 0, 0 };
+    double wall[64], cpu[64];
+    struct result out = { 0, 0, 0, 0 };
     for (int i = 0; i < runs; i++) {
         struct result r = run_child(fn, s, len);
         if (r.failed)
             out.failed = 1;
-        t[i] = r.seconds;
+        wall[i] = r.seconds;
+        cpu[i] = r.cpu_seconds;
         if (r.peak_kb > out.peak_kb)
             out.peak_kb = r.peak_kb;
     }
-    qsort(t, (size_t)runs, sizeof(double), cmp_double);
-    out.seconds = t[runs / 2];
+    out.seconds = median(wall, runs);
+    out.cpu_seconds = median(cpu, runs);
     return out;
 }
 
@@ -305,7 +321,7 @@ int main(int argc, char **argv)
 {
     size_t n_tweets = 100000;
     int runs = 5;
-    const char *input = NULL;
+    const char *input = NULL, *dump = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--tweets") && i + 1 < argc)
             n_tweets = strtoull(argv[++i], NULL, 10);
@@ -313,8 +329,11 @@ int main(int argc, char **argv)
             runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--input") && i + 1 < argc)
             input = argv[++i];
+        else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
+            dump = argv[++i];
         else {
-            fprintf(stderr, "usage: bench_ingest [--tweets N] [--runs K] [--input FILE]\n");
+            fprintf(stderr,
+                    "usage: bench_ingest [--tweets N] [--runs K] [--input FILE] [--dump FILE]\n");
             return 2;
         }
     }
@@ -326,6 +345,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_ingest: cannot read %s\n", input);
         return 1;
     }
+    if (dump) {
+        FILE *f = fopen(dump, "w");
+        int ok = f && fwrite(corpus, 1, len, f) == len;
+        if (f)
+            fclose(f);
+        vg_free(corpus);
+        return ok ? 0 : 1;
+    }
     size_t n = count_lines(corpus, len);
     printf("corpus: %zu tweets, %.1f MB, %.0f bytes/tweet (%s)\n", n, (double)len / 1e6,
            (double)len / (double)n, input ? input : "generated v1.1, ~30% retweets");
@@ -335,7 +362,8 @@ int main(int argc, char **argv)
     struct result norm = median_of(runs, phase_parse_normalise, corpus, len);
     struct result ing = median_of(runs, phase_ingest, corpus, len);
 
-    printf("%-28s %12s %9s %8s %12s\n", "phase", "tweets/s", "MB/s", "ratio", "peak RSS MB");
+    printf("%-26s %11s %8s %11s %8s %8s %9s\n", "phase", "tweets/s", "MB/s", "cpu tw/s",
+           "ratio", "cpu rat", "peak MB");
     const struct {
         const char *name;
         struct result *r;
@@ -346,10 +374,13 @@ int main(int argc, char **argv)
     };
     for (size_t i = 0; i < 3; i++) {
         struct result *r = rows[i].r;
-        printf("%-28s %12.0f %9.1f %8.2f %12.1f%s\n", rows[i].name, (double)n / r->seconds,
-               (double)len / 1e6 / r->seconds, base.seconds / r->seconds,
+        printf("%-26s %11.0f %8.1f %11.0f %8.2f %8.2f %9.1f%s\n", rows[i].name,
+               (double)n / r->seconds, (double)len / 1e6 / r->seconds, (double)n / r->cpu_seconds,
+               base.seconds / r->seconds, base.cpu_seconds / r->cpu_seconds,
                (double)r->peak_kb / 1024.0, r->failed ? "  (FAILED)" : "");
     }
+    printf("\ntweets/s and ratio: wall clock; cpu tw/s and cpu rat: per second of CPU time (user +\n"
+           "system) of the phase's process, which other load on a shared machine disturbs less.\n");
     printf("\n(peak RSS includes the corpus held in memory: %.1f MB)\n", (double)len / 1048576.0);
     vg_free(corpus);
     return base.failed || norm.failed || ing.failed;

@@ -238,6 +238,8 @@ VG_API void vg_db_close(vg_db *db);
 VG_API const char *vg_db_errmsg(const vg_db *db);
 /** The schema version the file is at. */
 VG_API int vg_db_schema_version(const vg_db *db);
+/** The version of the embedded SQLite library, e.g. "3.40.1". */
+VG_API const char *vg_db_sqlite_version(void);
 
 /** What storing one event did. */
 enum vg_put_result { VG_PUT_NEW = 0, VG_PUT_DUPLICATE = 1, VG_PUT_UPDATED = 2 };

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cli_stats.c: `vigie stats` and `vigie version`. */
 #include <getopt.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +67,6 @@ int cmd_version(int argc, char **argv)
         printf("usage: vigie version\n\nPrint the versions of vigie and its libraries as JSON.\n");
         return 0;
     }
-    printf("{\"vigie\":\"%s\",\"sqlite\":\"%s\"}\n", vg_version(), sqlite3_libversion());
+    printf("{\"vigie\":\"%s\",\"sqlite\":\"%s\"}\n", vg_version(), vg_db_sqlite_version());
     return 0;
 }

@@ -3,6 +3,7 @@
  * store.c: the vg_db handle over a back end's operations table: picks the back end, batches
  * writes into transactions, and keeps the last error message.
  */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -50,6 +51,11 @@ void vg_db_close(vg_db *db)
 const char *vg_db_errmsg(const vg_db *db)
 {
     return db ? db->errmsg : "";
+}
+
+const char *vg_db_sqlite_version(void)
+{
+    return sqlite3_libversion();
 }
 
 int vg_db_schema_version(const vg_db *db)
