@@ -327,12 +327,16 @@ struct vg_ingest_opts {
     enum vg_format format; /* VG_FORMAT_AUTO by default */
     const char *owner;     /* account whose follower/friend ids a twitter-ids page lists */
     int owner_is_friends;  /* 1: the ids are accounts `owner` follows; 0: its followers */
+    /* When the input was received, for records that carry no time of their own (Mastodon's
+     * ActivityPub Flag and Delete). vg_ingest_opts_init() sets the current time; set a fixed
+     * value to replay an input reproducibly. */
+    int64_t received_at;
     void (*on_reject)(const struct vg_reject *r, void *ud);
     void (*on_progress)(const struct vg_progress *p, void *ud);
     void *ud;
 };
 
-/** Set *opts to defaults (auto format, no callbacks). */
+/** Set *opts to defaults (auto format, received now, no callbacks). */
 VG_API void vg_ingest_opts_init(struct vg_ingest_opts *opts);
 
 /**

@@ -568,10 +568,10 @@ static vg_status add_flag(struct vg_conv *cx, const cJSON *a)
         return rc;
     if (fo->n == 0)
         return vg__fedi_missing(cx, "", "object", "a Flag names the reported account");
+    /* Mastodon's Flag carries no time: it was made when it was received. The report's id keeps
+     * a re-read idempotent whatever the clock says. */
     if (rp.at == VG_TIME_UNKNOWN)
-        return vg__fedi_missing(cx, "", "published",
-                                "a report needs its time; Mastodon's Flag activities carry "
-                                "none, add it when capturing");
+        rp.at = cx->opts->received_at;
     size_t t = flag_target(a, fo);
     rp.target = fo->ids[t];
     for (size_t i = 0; i < fo->n; i++)
@@ -641,10 +641,10 @@ static vg_status add_delete(struct vg_conv *cx, const cJSON *a)
         return rc;
     if (!d.target)
         return vg__fedi_missing(cx, "", "object", "what is deleted");
+    /* Mastodon's Delete carries no time: the deletion happened by the time it was received.
+     * Deletions are keyed by their target, so a re-read stays idempotent. */
     if (d.at == VG_TIME_UNKNOWN)
-        return vg__fedi_missing(cx, "", "published",
-                                "a deletion needs its time; neither the Delete nor its "
-                                "Tombstone's deleted gives one");
+        d.at = cx->opts->received_at;
     if (obj && cJSON_IsString(vg__fedi_get(obj, "formerType")))
         former = vg__fedi_get(obj, "formerType")->valuestring;
     if ((actor && !strcmp(actor, d.target)) || is_actor_type(type_of(obj)) || is_actor_type(former))

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ingest.h"
@@ -19,6 +20,7 @@ void vg_ingest_opts_init(struct vg_ingest_opts *opts)
 {
     memset(opts, 0, sizeof(*opts));
     opts->format = VG_FORMAT_AUTO;
+    opts->received_at = (int64_t)time(NULL);
 }
 
 /* ---- opening an input ---------------------------------------------------------------------- */

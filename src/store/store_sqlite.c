@@ -79,7 +79,7 @@ static const char *const migrations[] = {
     "CREATE TABLE deletions ("
     "  target TEXT NOT NULL, target_type TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT,"
     "  platform TEXT,"
-    "  UNIQUE(target_type, target, at)"
+    "  UNIQUE(target_type, target)"
     ");"
     "CREATE TABLE dead_letters ("
     "  rowid INTEGER PRIMARY KEY,"
