@@ -52,9 +52,39 @@ static int is_mastodon_account(const cJSON *o)
     return has(o, "acct") && has(o, "username") && (has(o, "url") || has(o, "uri"));
 }
 
+/*
+ * Mastodon entities that carry Statuses or Accounts without being one: a Notification {id, type,
+ * created_at, account} (tested before is_native, whose "follow" type it shares), an
+ * Admin::Account {username, account}, a Report or Admin::Report {target_account}, a Quote
+ * {state, quoted_status}, an Instance {contact_account} or {contact: {account}}, a webhook
+ * payload {event, created_at, object}, and search results {accounts, statuses, hashtags} (tested
+ * before v1.1 search, which also has "statuses").
+ */
+static int is_mastodon_wrapper(const cJSON *o)
+{
+    const cJSON *account = get(o, "account"), *contact = get(o, "contact");
+    if (cJSON_IsObject(account) && is_mastodon_account(account))
+        return (cJSON_IsString(get(o, "type")) && has(o, "created_at")) || has(o, "username");
+    if (cJSON_IsObject(get(o, "target_account")) && has(o, "created_at"))
+        return 1;
+    if (has(o, "state") && has(o, "quoted_status"))
+        return 1;
+    if (cJSON_IsObject(get(o, "contact_account")) ||
+        (cJSON_IsObject(contact) && cJSON_IsObject(get(contact, "account"))))
+        return 1;
+    if (cJSON_IsString(get(o, "event")) && cJSON_IsObject(get(o, "object")) && has(o, "created_at"))
+        return 1;
+    return cJSON_IsArray(get(o, "accounts")) && cJSON_IsArray(get(o, "statuses")) &&
+           has(o, "hashtags");
+}
+
 static int is_twitter_v1(const cJSON *o)
 {
-    if (has(o, "delete") || has(o, "scrub_geo") || has(o, "status_withheld"))
+    if (has(o, "delete") || has(o, "scrub_geo") || has(o, "status_withheld") ||
+        has(o, "user_withheld"))
+        return 1;
+    /* A streaming limit notice: {"limit":{"track":N,"timestamp_ms":...}}. */
+    if (has(get(o, "limit"), "track"))
         return 1;
     return has(o, "id_str") && (has(o, "user") || has(o, "screen_name")) &&
            (has(o, "text") || has(o, "full_text") || has(o, "screen_name"));
@@ -80,8 +110,23 @@ static int is_twitter_ids(const cJSON *o)
     return cJSON_IsArray(get(o, "ids"));
 }
 
+/* A bare account id (a number, or a string of digits): `twarc followers` writes one per line. */
+static int is_bare_id(const cJSON *j)
+{
+    if (cJSON_IsNumber(j))
+        return 1;
+    if (!cJSON_IsString(j) || !j->valuestring[0])
+        return 0;
+    for (const char *c = j->valuestring; *c; c++)
+        if (*c < '0' || *c > '9')
+            return 0;
+    return 1;
+}
+
 static enum vg_format classify_object(const cJSON *o)
 {
+    if (is_mastodon_wrapper(o))
+        return VG_FORMAT_MASTODON;
     if (is_native(o))
         return VG_FORMAT_NATIVE;
     if (is_activitypub(o))
@@ -106,6 +151,8 @@ enum vg_format vg__json_classify(const cJSON *doc)
 {
     if (cJSON_IsObject(doc))
         return classify_object(doc);
+    if (is_bare_id(doc))
+        return VG_FORMAT_TWITTER_IDS;
     /* An array (Mastodon timelines, lists of tweets): classify by its first object. */
     if (cJSON_IsArray(doc)) {
         const cJSON *it;
