@@ -134,6 +134,26 @@ vg_status vg_conv_end(struct vg_conv *cx)
     return emit(cx, cx->reason[0] ? cx->reason : NULL);
 }
 
+/*
+ * A reason quotes values cut to a few bytes ("%.40s") and is itself cut at its buffer's size:
+ * either may split a UTF-8 character, and a quoted value may not be UTF-8 at all. Reasons are
+ * written to JSON and to the store, so every byte that is not part of a valid character becomes
+ * '?', here, once, for every reader.
+ */
+static void make_valid_utf8(char *s)
+{
+    size_t len = strlen(s), i = 0;
+    while (i < len) {
+        int32_t cp;
+        int n = vg_utf8_decode((const unsigned char *)s + i, len - i, &cp);
+        if (n < 0) {
+            s[i++] = '?';
+            continue;
+        }
+        i += (size_t)n;
+    }
+}
+
 vg_status vg_conv_reject(struct vg_conv *cx, const char *fmt, ...)
 {
     if (!cx->in_record)
@@ -142,6 +162,7 @@ vg_status vg_conv_reject(struct vg_conv *cx, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cx->reason, sizeof(cx->reason), fmt, ap);
     va_end(ap);
+    make_valid_utf8(cx->reason);
     return emit(cx, cx->reason);
 }
 
@@ -153,6 +174,7 @@ vg_status vg_conv_field_error(struct vg_conv *cx, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cx->reason, sizeof(cx->reason), fmt, ap);
     va_end(ap);
+    make_valid_utf8(cx->reason);
     return VG_EFIELD;
 }
 

@@ -65,7 +65,7 @@ static vg_status refill_raw(struct vg_input *in)
     if (in->raw_pos < in->raw_len || in->raw_eof)
         return VG_OK;
     size_t got;
-    vg_status rc = raw_read(in, in->raw, RAW_CHUNK, &got);
+    vg_status rc = raw_read(in, in->raw, in->raw_cap, &got);
     if (rc)
         return rc;
     in->raw_pos = 0;
@@ -142,20 +142,21 @@ static vg_status read_decoded(struct vg_input *in, unsigned char *dst, size_t wa
     return VG_OK;
 }
 
-static vg_status input_init(struct vg_input *in, const char *name)
+/* cap: size of the raw and decoded buffers (a small memory input needs no 256 KiB ones). */
+static vg_status input_init(struct vg_input *in, const char *name, size_t cap)
 {
     memset(in, 0, sizeof(*in));
     in->fd = -1;
     in->name = name;
-    in->raw = vg_malloc(RAW_CHUNK);
-    if (!in->raw)
-        return VG_ENOMEM;
+    in->raw_cap = in->dec_cap = cap;
+    in->raw = vg_malloc(cap);
+    in->dec = vg_malloc(cap);
     vg_buf_init(&in->line, VG_LINE_MAX);
-    in->dec_cap = RAW_CHUNK;
-    in->dec = vg_malloc(in->dec_cap);
-    if (!in->dec) {
+    if (!in->raw || !in->dec) {
         vg_free(in->raw);
+        vg_free(in->dec);
         in->raw = NULL;
+        in->dec = NULL;
         return VG_ENOMEM;
     }
     return VG_OK;
@@ -163,7 +164,7 @@ static vg_status input_init(struct vg_input *in, const char *name)
 
 vg_status vg_input_open_fd(struct vg_input *in, int fd, const char *name, uint64_t size)
 {
-    vg_status rc = input_init(in, name);
+    vg_status rc = input_init(in, name, RAW_CHUNK);
     if (rc)
         return rc;
     in->fd = fd;
@@ -173,7 +174,9 @@ vg_status vg_input_open_fd(struct vg_input *in, int fd, const char *name, uint64
 
 vg_status vg_input_open_mem(struct vg_input *in, const char *data, size_t len, const char *name)
 {
-    vg_status rc = input_init(in, name);
+    /* Compressed data can expand: keep at least 4 KiB for the decoded side. */
+    size_t cap = len < 4096 ? 4096 : len < RAW_CHUNK ? len : RAW_CHUNK;
+    vg_status rc = input_init(in, name, cap);
     if (rc)
         return rc;
     in->mem = (const unsigned char *)data;

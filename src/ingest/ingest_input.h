@@ -18,7 +18,7 @@ struct vg_input {
     int err;                   /* errno of a failed read */
 
     unsigned char *raw;        /* raw (possibly compressed) bytes */
-    size_t raw_len, raw_pos;
+    size_t raw_len, raw_pos, raw_cap;
     int raw_eof;
 
     int started, gzip, gz_done, gz_in_member;

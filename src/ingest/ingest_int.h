@@ -129,8 +129,8 @@ struct vg_strv_builder {
     struct vg_strv *v;
     size_t cap;
 };
-/* Append s (borrowed, must outlive the record) unless already present; VG_ELIMIT past
- * VG_LIST_MAX (noted as a field error naming `what`). */
+/* Append s (borrowed, must outlive the record) unless already present. Past VG_LIST_MAX items
+ * it notes a field error naming `what` and returns VG_EFIELD. */
 vg_status vg_strv_push(struct vg_conv *cx, struct vg_strv_builder *b, struct vg_strv *v,
                        const char *s, const char *what);
 

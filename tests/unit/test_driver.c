@@ -222,6 +222,23 @@ static void native_field_errors_name_the_field(void **state)
     }
 }
 
+static void rejection_reasons_are_valid_utf8(void **state)
+{
+    (void)state;
+    /* The type is quoted cut to 40 bytes, which splits the 21st two-byte character, and an
+     * invalid byte is quoted as is: both become '?' so the reason stays valid UTF-8. */
+    const char in[] = "{\"type\":\"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+                      "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9x\u00e9\"}\n"
+                      "{\"type\":\"p\xffst\"}\n";
+    struct collected c;
+    assert_int_equal(collect_mem(in, sizeof(in) - 1, VG_FORMAT_NATIVE, NULL, &c), VG_OK);
+    assert_int_equal(c.n_rejects, 2);
+    assert_true(vg_utf8_valid(c.reasons[0], strlen(c.reasons[0])));
+    assert_true(vg_utf8_valid(c.reasons[1], strlen(c.reasons[1])));
+    assert_string_equal(c.reasons[1], "field type: unknown event type \"p?st\"");
+    collected_free(&c);
+}
+
 static void native_round_trip(void **state)
 {
     (void)state;
@@ -295,6 +312,7 @@ int main(void)
         cmocka_unit_test(empty_input_has_no_records),
         cmocka_unit_test(unknown_shape_is_rejected_in_auto_mode),
         cmocka_unit_test(native_field_errors_name_the_field),
+        cmocka_unit_test(rejection_reasons_are_valid_utf8),
         cmocka_unit_test(native_round_trip),
         cmocka_unit_test(format_detection_from_head),
     };
