@@ -148,7 +148,7 @@ static vg_status collection_count(struct vg_conv *cx, const cJSON *a, const char
     *out = -1;
     if (!cJSON_IsObject(c))
         return VG_OK;
-    return vg_json_int(cx, c, vg__fedi_path(path, sizeof(path), where, key), "totalItems", out);
+    return vg_json_int(cx, c, vg_json_path(path, sizeof(path), where, key, -1), "totalItems", out);
 }
 
 static vg_status read_actor_fields(struct vg_conv *cx, const cJSON *a, const char *where,
@@ -173,7 +173,7 @@ static vg_status read_actor_fields(struct vg_conv *cx, const cJSON *a, const cha
         return vg__fedi_missing(cx, where, "id", "the actor's id");
     if ((rc = vg__fedi_handle(cx, username, acc->id, &acc->handle)) || !summary || !*summary)
         return rc;
-    return vg__fedi_text(cx, vg__fedi_path(path, sizeof(path), where, "summary"), NULL, summary,
+    return vg__fedi_text(cx, vg_json_path(path, sizeof(path), where, "summary", -1), NULL, summary,
                          &acc->bio);
 }
 
@@ -214,7 +214,7 @@ static vg_status read_actor_ref(struct vg_conv *cx, const cJSON *o, const char *
     vg_status rc = ref(cx, o, where, key, id);
     if (rc || !a || !is_actor_type(type_of(a)))
         return rc;
-    return add_actor(cx, a, vg__fedi_path(path, sizeof(path), where, key), seen, 1);
+    return add_actor(cx, a, vg_json_path(path, sizeof(path), where, key, -1), seen, 1);
 }
 
 /* ---- posts --------------------------------------------------------------------------------- */
@@ -294,7 +294,8 @@ static vg_status read_media(struct vg_conv *cx, const cJSON *o, const char *wher
         return VG_ENOMEM;
     memset(p->media, 0, (size_t)n * sizeof(*p->media));
     if (cJSON_IsObject(att))
-        return read_attachment(cx, att, vg__fedi_path(path, sizeof(path), where, "attachment"), p);
+        return read_attachment(cx, att, vg_json_path(path, sizeof(path), where, "attachment", -1),
+                               p);
     cJSON_ArrayForEach(m, att)
     {
         snprintf(path, sizeof(path), "%s.attachment[%d]", where, i++);
@@ -317,7 +318,7 @@ static vg_status read_content(struct vg_conv *cx, const cJSON *o, const char *wh
         return rc;
     if ((rc = checked_str(cx, first->string, where, "contentMap", 64, lang)) || *html)
         return rc;
-    return vg_json_str(cx, map, vg__fedi_path(path, sizeof(path), where, "contentMap"),
+    return vg_json_str(cx, map, vg_json_path(path, sizeof(path), where, "contentMap", -1),
                        first->string, VG_DOC_MAX, html);
 }
 
@@ -385,8 +386,8 @@ static vg_status read_post_fields(struct vg_conv *cx, const cJSON *o, const cJSO
         return vg__fedi_missing(cx, where, "id", "the post's id");
     if (p->created_at == VG_TIME_UNKNOWN)
         return vg__fedi_missing(cx, where, "published", "a post needs its time");
-    if ((rc = vg__fedi_text(cx, vg__fedi_path(path, sizeof(path), where, "content"), prefix, html,
-                            &p->text)) ||
+    if ((rc = vg__fedi_text(cx, vg_json_path(path, sizeof(path), where, "content", -1), prefix,
+                            html, &p->text)) ||
         (rc = read_entities(cx, o, where, p)))
         return rc;
     return read_media(cx, o, where, p);
@@ -728,7 +729,7 @@ static vg_status read_record(struct vg_conv *cx, const cJSON *o, int64_t item)
                                  (long long)item, o->valuestring);
     else
         rc = vg_conv_field_error(cx, "item %lld: expected an object, got %s", (long long)item,
-                                 vg__fedi_type_name(o));
+                                 vg_json_type_name(o));
     if (rc == VG_OK || rc == VG_EFIELD)
         rc = vg_conv_end(cx);
     /* The record's strings went to the sink; the next record starts with an empty arena. */
@@ -776,6 +777,6 @@ vg_status vg__read_activitypub(struct vg_conv *cx, const cJSON *doc)
         return read_items(cx, items);
     if (!cJSON_IsObject(doc))
         return vg_conv_reject(cx, "an ActivityPub document is a JSON object or array, got %s",
-                              vg__fedi_type_name(doc));
+                              vg_json_type_name(doc));
     return read_record(cx, doc, -1);
 }

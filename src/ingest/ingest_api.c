@@ -37,7 +37,8 @@ static vg_status open_path(const char *path, struct vg_input *in)
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        VG_LOG_ERR("cannot read %s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "stat failed");
+        VG_LOG_ERR("cannot read %s: %s", path,
+                   S_ISDIR(st.st_mode) ? "is a directory" : "stat failed");
         close(fd);
         return VG_EIO;
     }
@@ -100,7 +101,7 @@ struct db_sink {
     const struct vg_ingest_opts *opts;
     struct vg_ingest_summary *sum;
     struct vg_ingest_summary pending;
-    struct vg_arena arena;  /* derived fields of one record */
+    struct vg_arena arena; /* derived fields of one record */
     struct vg_buf scratch;
 };
 
@@ -292,11 +293,12 @@ vg_status vg_ingest_summary_json(const struct vg_ingest_summary *sum, char **jso
     *json_out = NULL;
     struct vg_buf b;
     vg_buf_init(&b, 4096);
-    vg_status rc = vg_buf_printf(&b, "{\"read\":%llu,\"accepted\":%llu,\"duplicates\":%llu,"
-                                     "\"rejected\":%llu,\"by_type\":{",
-                                 (unsigned long long)sum->read, (unsigned long long)sum->accepted,
-                                 (unsigned long long)sum->duplicates,
-                                 (unsigned long long)sum->rejected);
+    vg_status rc =
+            vg_buf_printf(&b,
+                          "{\"read\":%llu,\"accepted\":%llu,\"duplicates\":%llu,"
+                          "\"rejected\":%llu,\"by_type\":{",
+                          (unsigned long long)sum->read, (unsigned long long)sum->accepted,
+                          (unsigned long long)sum->duplicates, (unsigned long long)sum->rejected);
     for (int t = 0; t < VG_EV__COUNT && !rc; t++)
         rc = vg_buf_printf(&b, "%s\"%s\":%llu", t ? "," : "",
                            vg_event_type_name((enum vg_event_type)t),

@@ -6,8 +6,8 @@
  * "field user.id_str: expected a string, got number".
  */
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest_int.h"
@@ -240,9 +240,8 @@ vg_status vg_event_check(struct vg_conv *cx, const struct vg_event *ev)
                 return rc;
             if (!ev->u.deletion.target_type || (strcmp(ev->u.deletion.target_type, "post") &&
                                                 strcmp(ev->u.deletion.target_type, "account")))
-                return vg_conv_field_error(cx,
-                                           "deletion event: field target_type must be \"post\" "
-                                           "or \"account\"");
+                return vg_conv_field_error(cx, "deletion event: field target_type must be \"post\" "
+                                               "or \"account\"");
             return VG_OK;
         default:
             return vg_conv_field_error(cx, "unknown event type %d", (int)ev->type);
@@ -251,7 +250,7 @@ vg_status vg_event_check(struct vg_conv *cx, const struct vg_event *ev)
 
 /* ---- JSON field helpers -------------------------------------------------------------------- */
 
-static const char *json_type_name(const cJSON *j)
+const char *vg_json_type_name(const cJSON *j)
 {
     if (cJSON_IsString(j))
         return "string";
@@ -266,6 +265,17 @@ static const char *json_type_name(const cJSON *j)
     if (cJSON_IsNull(j))
         return "null";
     return "invalid";
+}
+
+const char *vg_json_path(char *buf, size_t size, const char *where, const char *key,
+                         long long index)
+{
+    char num[24] = "";
+    if (index >= 0)
+        snprintf(num, sizeof(num), "[%lld]", index);
+    /* where.key[index], cut to the buffer (a message with a shortened path beats none). */
+    snprintf(buf, size, "%s%s%s%s", where, where[0] ? "." : "", key, num);
+    return buf;
 }
 
 static const cJSON *member(const cJSON *obj, const char *key)
@@ -289,8 +299,8 @@ vg_status vg_json_str(struct vg_conv *cx, const cJSON *obj, const char *where, c
     if (!j)
         return VG_OK;
     if (!cJSON_IsString(j))
-        return vg_conv_field_error(cx, "field %s%s%s: expected a string, got %s", where,
-                                   dot(where), key, json_type_name(j));
+        return vg_conv_field_error(cx, "field %s%s%s: expected a string, got %s", where, dot(where),
+                                   key, vg_json_type_name(j));
     size_t len = strlen(j->valuestring);
     if (len > max)
         return vg_conv_field_error(cx, "field %s%s%s: %zu bytes, over the limit of %zu", where,
@@ -344,7 +354,7 @@ vg_status vg_json_int(struct vg_conv *cx, const cJSON *obj, const char *where, c
         return VG_OK;
     }
     return vg_conv_field_error(cx, "field %s%s%s: expected a non-negative integer, got %s", where,
-                               dot(where), key, json_type_name(j));
+                               dot(where), key, vg_json_type_name(j));
 }
 
 vg_status vg_json_time(struct vg_conv *cx, const cJSON *obj, const char *where, const char *key,
@@ -377,7 +387,7 @@ vg_status vg_json_time(struct vg_conv *cx, const cJSON *obj, const char *where, 
                                    key, s);
     }
     return vg_conv_field_error(cx, "field %s%s%s: expected a time, got %s", where, dot(where), key,
-                               json_type_name(j));
+                               vg_json_type_name(j));
 }
 
 vg_status vg_json_bool(struct vg_conv *cx, const cJSON *obj, const char *where, const char *key,
@@ -389,7 +399,7 @@ vg_status vg_json_bool(struct vg_conv *cx, const cJSON *obj, const char *where, 
         return VG_OK;
     if (!cJSON_IsBool(j))
         return vg_conv_field_error(cx, "field %s%s%s: expected a boolean, got %s", where,
-                                   dot(where), key, json_type_name(j));
+                                   dot(where), key, vg_json_type_name(j));
     *out = cJSON_IsTrue(j);
     return VG_OK;
 }

@@ -28,9 +28,9 @@ static int is_native(const cJSON *o)
 
 static int is_activitypub(const cJSON *o)
 {
-    static const char *types[] = { "Create", "Announce", "Flag", "Follow", "Undo", "Delete",
-                                   "Block", "Move", "Like", "Update", "Note", "Person",
-                                   "Question", "Accept", "Reject", "Service", "Group" };
+    static const char *types[] = { "Create",   "Announce", "Flag",   "Follow",  "Undo", "Delete",
+                                   "Block",    "Move",     "Like",   "Update",  "Note", "Person",
+                                   "Question", "Accept",   "Reject", "Service", "Group" };
     if (has(o, "@context"))
         return 1;
     const cJSON *t = get(o, "type");

@@ -194,8 +194,7 @@ static vg_status dispatch(struct run *r, const cJSON *doc)
     }
     json_reader_fn fn = json_reader(r->format);
     if (!fn)
-        return vg_conv_reject(&r->cx, "format %s does not read JSON",
-                              vg_format_name(r->format));
+        return vg_conv_reject(&r->cx, "format %s does not read JSON", vg_format_name(r->format));
     vg_status rc = fn(&r->cx, doc);
     if (rc == VG_OK && r->cx.in_record)
         rc = vg_conv_end(&r->cx); /* a reader that forgot to end its record */
@@ -251,8 +250,8 @@ static vg_status process_lines_mem(struct run *r, const char *s, size_t len, uin
 }
 
 /* The first line looked like the start of a pretty-printed document: read the rest. */
-static vg_status process_whole(struct run *r, const char *first, size_t first_len,
-                               uint64_t line_no, uint64_t offset)
+static vg_status process_whole(struct run *r, const char *first, size_t first_len, uint64_t line_no,
+                               uint64_t offset)
 {
     struct vg_buf doc;
     vg_buf_init(&doc, VG_DOC_MAX);

@@ -36,29 +36,6 @@ static inline int vg__fedi_has(const cJSON *obj, const char *key)
     return cJSON_IsObject(obj) && cJSON_GetObjectItemCaseSensitive(obj, key) != NULL;
 }
 
-/* "where.key", or "key" when where is empty, into buf (truncated if ever longer than buf). */
-static inline const char *vg__fedi_path(char *buf, size_t size, const char *where, const char *key)
-{
-    snprintf(buf, size, "%s%s%s", where, where[0] ? "." : "", key);
-    return buf;
-}
-
-/* The JSON type of j in words, for messages. */
-static inline const char *vg__fedi_type_name(const cJSON *j)
-{
-    if (cJSON_IsString(j))
-        return "string";
-    if (cJSON_IsNumber(j))
-        return "number";
-    if (cJSON_IsBool(j))
-        return "boolean";
-    if (cJSON_IsArray(j))
-        return "array";
-    if (cJSON_IsObject(j))
-        return "object";
-    return "null";
-}
-
 /* Note that a required member is missing; returns VG_EFIELD. */
 static inline vg_status vg__fedi_missing(struct vg_conv *cx, const char *where, const char *key,
                                          const char *why)
@@ -72,7 +49,7 @@ static inline vg_status vg__fedi_wrong_type(struct vg_conv *cx, const char *wher
                                             const char *want, const cJSON *got)
 {
     return vg_conv_field_error(cx, "field %s%s%s: expected %s, got %s", where, where[0] ? "." : "",
-                               key, want, vg__fedi_type_name(got));
+                               key, want, vg_json_type_name(got));
 }
 
 /*

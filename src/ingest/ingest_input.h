@@ -10,27 +10,27 @@
 
 struct vg_input {
     const char *name;
-    int fd;                    /* -1 for memory input */
-    const unsigned char *mem;  /* memory input, or NULL */
+    int fd;                   /* -1 for memory input */
+    const unsigned char *mem; /* memory input, or NULL */
     size_t mem_len, mem_pos;
-    uint64_t size;             /* total raw bytes if known (progress), else 0 */
-    uint64_t bytes_raw;        /* raw bytes read so far from fd */
-    int err;                   /* errno of a failed read */
+    uint64_t size;      /* total raw bytes if known (progress), else 0 */
+    uint64_t bytes_raw; /* raw bytes read so far from fd */
+    int err;            /* errno of a failed read */
 
-    unsigned char *raw;        /* raw (possibly compressed) bytes */
+    unsigned char *raw; /* raw (possibly compressed) bytes */
     size_t raw_len, raw_pos, raw_cap;
     int raw_eof;
 
     int started, gzip, gz_done, gz_in_member;
-    void *zs;                  /* z_stream when gzip */
+    void *zs; /* z_stream when gzip */
 
-    char *dec;                 /* decoded bytes not yet split into lines */
+    char *dec; /* decoded bytes not yet split into lines */
     size_t dec_len, dec_pos, dec_cap;
 
-    struct vg_buf line;        /* the current line */
+    struct vg_buf line; /* the current line */
     int line_too_long;
-    uint64_t line_no;          /* lines handed out so far */
-    uint64_t offset;           /* decoded bytes consumed so far */
+    uint64_t line_no; /* lines handed out so far */
+    uint64_t offset;  /* decoded bytes consumed so far */
 };
 
 vg_status vg_input_open_fd(struct vg_input *in, int fd, const char *name, uint64_t size);

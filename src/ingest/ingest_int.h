@@ -23,13 +23,13 @@
 #include "text.h"
 
 /* Limits on fields (docs/events.md#limits). A longer field rejects its record. */
-#define VG_ID_MAX       512u       /* ids, handles */
-#define VG_FIELD_MAX    65536u     /* text, bio, names, reasons */
-#define VG_URL_MAX      8192u      /* URLs */
-#define VG_LIST_MAX     1000u      /* items in hashtags/mentions/urls/media/posts lists */
-#define VG_LINE_MAX     (64u << 20) /* one JSON line or CSV record */
-#define VG_DOC_MAX      (256u << 20) /* one whole JSON document */
-#define VG_EVENTS_MAX   4096u      /* events one record may produce */
+#define VG_ID_MAX     512u         /* ids, handles */
+#define VG_FIELD_MAX  65536u       /* text, bio, names, reasons */
+#define VG_URL_MAX    8192u        /* URLs */
+#define VG_LIST_MAX   1000u        /* items in hashtags/mentions/urls/media/posts lists */
+#define VG_LINE_MAX   (64u << 20)  /* one JSON line or CSV record */
+#define VG_DOC_MAX    (256u << 20) /* one whole JSON document */
+#define VG_EVENTS_MAX 4096u        /* events one record may produce */
 
 struct vg_record;
 
@@ -43,8 +43,8 @@ struct vg_record {
     const char *reason; /* non-NULL: rejected */
     const char *raw;    /* the record as read (for rejects); the sink bounds it */
     size_t raw_len;
-    int64_t item;       /* index within the page/array, -1 if the document is the record */
-    uint64_t line;      /* where the record starts */
+    int64_t item;  /* index within the page/array, -1 if the document is the record */
+    uint64_t line; /* where the record starts */
     uint64_t offset;
     const char *file;   /* input name */
     const char *format; /* reader name */
@@ -52,18 +52,18 @@ struct vg_record {
 
 /* The conversion context of one input. */
 struct vg_conv {
-    struct vg_arena arena;      /* per-document memory */
-    struct vg_buf scratch;      /* reusable buffer for readers (e.g. normalising, HTML) */
+    struct vg_arena arena; /* per-document memory */
+    struct vg_buf scratch; /* reusable buffer for readers (e.g. normalising, HTML) */
     const struct vg_ingest_opts *opts;
-    const char *file;           /* input name */
-    const char *format;         /* reader name, for rejects */
+    const char *file;   /* input name */
+    const char *format; /* reader name, for rejects */
 
     /* Position of the current document; readers of line-oriented formats update line/offset
      * per record themselves. */
     uint64_t line;
     uint64_t offset;
-    const char *doc_raw;        /* the current document's bytes (or the CSV record's) */
-    size_t doc_len;             /* its full length; rejects keep the first VG_REJECT_RAW_MAX */
+    const char *doc_raw; /* the current document's bytes (or the CSV record's) */
+    size_t doc_len;      /* its full length; rejects keep the first VG_REJECT_RAW_MAX */
 
     /* The record being built. */
     int in_record;
@@ -71,10 +71,10 @@ struct vg_conv {
     struct vg_event *events;
     size_t n_events;
     size_t cap_events;
-    const char *item_raw;       /* raw bytes of the current item if not the whole document */
+    const char *item_raw; /* raw bytes of the current item if not the whole document */
     size_t item_raw_len;
-    const cJSON *item_json;     /* or the item's node, printed if the record is rejected */
-    char reason[512];           /* first field error of the current record, "" if none */
+    const cJSON *item_json; /* or the item's node, printed if the record is rejected */
+    char reason[512];       /* first field error of the current record, "" if none */
 
     vg_record_fn sink;
     void *sink_ud;
@@ -121,6 +121,11 @@ vg_status vg_json_time(struct vg_conv *cx, const cJSON *obj, const char *where, 
 /* A boolean; missing gives def. */
 vg_status vg_json_bool(struct vg_conv *cx, const cJSON *obj, const char *where, const char *key,
                        int def, int *out);
+/* The JSON type of j in words ("string", "number", ...), for messages. */
+const char *vg_json_type_name(const cJSON *j);
+/* "where.key" or "where.key[index]" (index < 0: none; where "" : no dot) into buf, for messages. */
+const char *vg_json_path(char *buf, size_t size, const char *where, const char *key,
+                         long long index);
 /* Validate and copy a string into the arena (for text built by the reader). */
 const char *vg_conv_strndup(struct vg_conv *cx, const char *s, size_t len);
 
@@ -129,6 +134,7 @@ struct vg_strv_builder {
     struct vg_strv *v;
     size_t cap;
 };
+
 /* Append s (borrowed, must outlive the record) unless already present. Past VG_LIST_MAX items
  * it notes a field error naming `what` and returns VG_EFIELD. */
 vg_status vg_strv_push(struct vg_conv *cx, struct vg_strv_builder *b, struct vg_strv *v,
@@ -159,6 +165,7 @@ struct vg_line_src {
     int (*next)(void *ud, const char **line, size_t *len, uint64_t *line_no, uint64_t *offset);
     void *ud;
 };
+
 vg_status vg__read_fifth_tribe(struct vg_conv *cx, struct vg_line_src *src);
 
 #endif /* VG_INGEST_INT_H */

@@ -261,7 +261,7 @@ static vg_status read_account_fields(struct vg_conv *cx, const cJSON *a, const c
         return rc;
     if (!note || !*note)
         return VG_OK;
-    return vg__fedi_text(cx, vg__fedi_path(path, sizeof(path), where, "note"), NULL, note,
+    return vg__fedi_text(cx, vg_json_path(path, sizeof(path), where, "note", -1), NULL, note,
                          &acc->bio);
 }
 
@@ -278,7 +278,8 @@ static vg_status add_moved(struct md *r, const cJSON *a, const char *where, int6
         return vg__fedi_wrong_type(r->cx, where, "moved", "an Account object", moved);
     char path[VG_FEDI_PATH_MAX];
     const char *id;
-    return add_account(r, moved, vg__fedi_path(path, sizeof(path), where, "moved"), seen, 0, &id);
+    return add_account(r, moved, vg_json_path(path, sizeof(path), where, "moved", -1), seen, 0,
+                       &id);
 }
 
 /*
@@ -298,7 +299,7 @@ static vg_status add_account(struct md *r, const cJSON *a, const char *where, in
     *id_out = NULL;
     if (!cJSON_IsObject(a))
         return vg_conv_field_error(cx, "field %s: expected an Account object, got %s", where,
-                                   vg__fedi_type_name(a));
+                                   vg_json_type_name(a));
     vg__fedi_account_init(&acc);
     if ((rc = vg__fedi_reserve(cx, VG_EV_ACCOUNT, PLATFORM, &index)) ||
         (rc = read_account_fields(cx, a, where, &acc, &last_status)))
@@ -380,7 +381,7 @@ static vg_status read_entities(struct vg_conv *cx, const cJSON *s, const char *w
     vg_status rc;
     if (card && !cJSON_IsObject(card))
         return vg__fedi_wrong_type(cx, where, "card", "an object", card);
-    if ((rc = vg_json_str(cx, card, vg__fedi_path(path, sizeof(path), where, "card"), "url",
+    if ((rc = vg_json_str(cx, card, vg_json_path(path, sizeof(path), where, "card", -1), "url",
                           VG_URL_MAX, &url)) ||
         (rc = vg_strv_push(cx, &bu, &p->urls, url, "urls")) ||
         (rc = vg__fedi_text_entities(cx, p, &bt, &bu)))
@@ -455,7 +456,7 @@ static vg_status read_reblog(struct md *r, const cJSON *s, const char *where, in
         return VG_OK;
     if (!cJSON_IsObject(rb))
         return vg__fedi_wrong_type(r->cx, where, "reblog", "a Status object", rb);
-    return nested_status(r, rb, vg__fedi_path(path, sizeof(path), where, "reblog"), depth + 1,
+    return nested_status(r, rb, vg_json_path(path, sizeof(path), where, "reblog", -1), depth + 1,
                          &p->repost_of);
 }
 
@@ -475,7 +476,7 @@ static vg_status read_quote(struct md *r, const cJSON *s, const char *where, int
         return VG_OK;
     if (!cJSON_IsObject(q))
         return vg__fedi_wrong_type(r->cx, where, "quote", "a Quote object", q);
-    vg__fedi_path(path, sizeof(path), where, "quote");
+    vg_json_path(path, sizeof(path), where, "quote", -1);
     if (is_status(q))
         return nested_status(r, q, path, depth + 1, &p->quote_of);
     if ((qs = vg__fedi_get(q, "quoted_status"))) {
@@ -508,8 +509,8 @@ static vg_status read_status_core(struct vg_conv *cx, const cJSON *s, const char
         return vg__fedi_missing(cx, where, "created_at", "a post needs its time");
     if (!content && !vg__fedi_get(s, "reblog"))
         return vg__fedi_missing(cx, where, "content", "the text of the status");
-    return vg__fedi_text(cx, vg__fedi_path(path, sizeof(path), where, "content"), spoiler, content,
-                         &p->text);
+    return vg__fedi_text(cx, vg_json_path(path, sizeof(path), where, "content", -1), spoiler,
+                         content, &p->text);
 }
 
 /* Add the post of Status s, its author's account, and what it boosts or quotes. */
@@ -524,7 +525,7 @@ static vg_status add_status(struct md *r, const cJSON *s, const char *where, int
     *id_out = NULL;
     if (!cJSON_IsObject(s))
         return vg_conv_field_error(cx, "field %s: expected a Status object, got %s", where,
-                                   vg__fedi_type_name(s));
+                                   vg_json_type_name(s));
     vg__fedi_post_init(&p);
     if ((rc = vg__fedi_reserve(cx, VG_EV_POST, PLATFORM, &index)) ||
         (rc = read_status_core(cx, s, where, &p)))
@@ -532,7 +533,7 @@ static vg_status add_status(struct md *r, const cJSON *s, const char *where, int
     const cJSON *author = vg__fedi_get(s, "account");
     if (!author)
         return vg__fedi_missing(cx, where, "account", "the author of the status");
-    if ((rc = add_account(r, author, vg__fedi_path(path, sizeof(path), where, "account"),
+    if ((rc = add_account(r, author, vg_json_path(path, sizeof(path), where, "account", -1),
                           p.created_at, 1, &p.account)) ||
         (rc = read_reply(r, s, where, &p)) || (rc = read_reblog(r, s, where, depth, &p)) ||
         (rc = read_quote(r, s, where, depth, &p)) || (rc = read_entities(cx, s, where, &p)) ||
@@ -622,13 +623,13 @@ static vg_status add_report(struct md *r, const cJSON *rep, const char *where)
         return rc;
     if (!target)
         return vg__fedi_missing(cx, where, "target_account", "the reported account");
-    if ((rc = add_account(r, target, vg__fedi_path(path, sizeof(path), where, "target_account"),
+    if ((rc = add_account(r, target, vg_json_path(path, sizeof(path), where, "target_account", -1),
                           out.at, 1, &out.target)) ||
         (rc = vg_json_id(cx, target, path, "id", &target_local_id)))
         return rc;
     if (reporter &&
-        (rc = add_account(r, reporter, vg__fedi_path(path, sizeof(path), where, "account"), out.at,
-                          1, &out.reporter)))
+        (rc = add_account(r, reporter, vg_json_path(path, sizeof(path), where, "account", -1),
+                          out.at, 1, &out.reporter)))
         return rc;
     if ((rc = report_posts(r, rep, where, target_local_id, &out)))
         return rc;
@@ -800,7 +801,7 @@ static vg_status read_record(struct md *r, const cJSON *o, int64_t item)
         rc = add_entity(r, o, VG_TIME_UNKNOWN, 0);
     else
         rc = vg_conv_field_error(cx, "item %lld: expected an object, got %s", (long long)item,
-                                 vg__fedi_type_name(o));
+                                 vg_json_type_name(o));
     if (rc == VG_OK || rc == VG_EFIELD)
         rc = vg_conv_end(cx);
     /* The record's strings went to the sink; the next record starts with an empty arena. */
@@ -817,7 +818,7 @@ static vg_status read_items(struct md *r, const cJSON *doc, const char *key, int
         return VG_OK;
     if (!cJSON_IsArray(arr))
         return vg_conv_reject(r->cx, "field %s: expected an array, got %s", key,
-                              vg__fedi_type_name(arr));
+                              vg_json_type_name(arr));
     cJSON_ArrayForEach(it, arr)
     {
         if ((rc = read_record(r, it, (*item)++)))
@@ -834,7 +835,7 @@ static vg_status read_document(struct md *r, const cJSON *doc)
         return read_items(r, doc, NULL, &item);
     if (!cJSON_IsObject(doc))
         return vg_conv_reject(r->cx, "a Mastodon document is a JSON object or array, got %s",
-                              vg__fedi_type_name(doc));
+                              vg_json_type_name(doc));
     switch (classify(doc)) {
         case MD_CONTEXT:
             /* Ancestors then descendants, numbered as one list. */

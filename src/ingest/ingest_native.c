@@ -26,8 +26,8 @@ static vg_status read_strv(struct vg_conv *cx, const cJSON *obj, const char *key
             return vg_conv_field_error(cx, "field %s[%d]: expected a string", key, i);
         size_t len = strlen(it->valuestring);
         if (len > max)
-            return vg_conv_field_error(cx, "field %s[%d]: %zu bytes, over the limit of %zu", key,
-                                       i, len, max);
+            return vg_conv_field_error(cx, "field %s[%d]: %zu bytes, over the limit of %zu", key, i,
+                                       len, max);
         if (!vg_utf8_valid(it->valuestring, len))
             return vg_conv_field_error(cx, "field %s[%d]: invalid UTF-8", key, i);
         vg_status rc = vg_strv_push(cx, &b, out, it->valuestring, key);

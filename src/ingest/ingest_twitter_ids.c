@@ -39,7 +39,7 @@ static vg_status read_id(struct vg_conv *cx, const cJSON *v, const char *name, c
     }
     if (!cJSON_IsNumber(v))
         return vg_conv_field_error(cx, "field %s: expected an account id, got %s", name,
-                                   vg__tw_type_name(v));
+                                   vg_json_type_name(v));
     double d = v->valuedouble;
     if (d < 0 || d != floor(d))
         return vg_conv_field_error(cx, "field %s: %g is not an account id", name, d);
@@ -78,7 +78,7 @@ static vg_status read_record(struct vg_conv *cx, const cJSON *v, const char *lis
     const char *problem = owner_problem(cx->opts);
     if (problem)
         return vg_conv_reject(cx, "%s", problem);
-    vg__tw_path_at(name, sizeof(name), "", item >= 0 ? list : "id", item);
+    vg_json_path(name, sizeof(name), "", item >= 0 ? list : "id", item);
     if ((rc = read_id(cx, v, name, &id)) || (rc = vg__tw_event(cx, VG_EV_FOLLOW, &ev)))
         return vg__tw_finish(cx, rc);
     const char *owner = cx->opts->owner;
@@ -112,9 +112,9 @@ vg_status vg__read_twitter_ids(struct vg_conv *cx, const cJSON *doc)
         return read_list(cx, ids, "ids");
     vg_conv_begin(cx, -1);
     if (ids)
-        return vg_conv_reject(cx, "field ids: expected an array, got %s", vg__tw_type_name(ids));
+        return vg_conv_reject(cx, "field ids: expected an array, got %s", vg_json_type_name(ids));
     return vg_conv_reject(cx,
                           "expected a follower/friend id page {\"ids\":[...]}, an array of "
                           "ids or one id per line, got %s",
-                          cJSON_IsObject(doc) ? "an object without ids" : vg__tw_type_name(doc));
+                          cJSON_IsObject(doc) ? "an object without ids" : vg_json_type_name(doc));
 }

@@ -112,51 +112,6 @@ static inline vg_status vg__tw_int(struct vg_conv *cx, const cJSON *obj, const c
     return vg_json_int(cx, obj, where, key, out);
 }
 
-/*
- * The field path "where.key", "key" when where is empty, followed by "[index]" when index >= 0,
- * into buf. Paths are made of literal member names and stay far below VG_TW_PATH_MAX; one that
- * did not fit would only be cut short in a message.
- */
-static inline const char *vg__tw_path_at(char *buf, size_t size, const char *where, const char *key,
-                                         long long index)
-{
-    char num[24] = "";
-    if (index >= 0)
-        snprintf(num, sizeof(num), "[%lld]", index);
-    const char *parts[] = { where, where[0] ? "." : "", key, num };
-    size_t len = 0;
-    for (size_t i = 0; i < VG_ARRAY_LEN(parts); i++) {
-        size_t n = strlen(parts[i]);
-        if (n > size - 1 - len)
-            n = size - 1 - len;
-        memcpy(buf + len, parts[i], n);
-        len += n;
-    }
-    buf[len] = '\0';
-    return buf;
-}
-
-static inline const char *vg__tw_path(char *buf, size_t size, const char *where, const char *key)
-{
-    return vg__tw_path_at(buf, size, where, key, -1);
-}
-
-/* The JSON type of j in words, for messages. */
-static inline const char *vg__tw_type_name(const cJSON *j)
-{
-    if (cJSON_IsString(j))
-        return "string";
-    if (cJSON_IsNumber(j))
-        return "number";
-    if (cJSON_IsBool(j))
-        return "boolean";
-    if (cJSON_IsArray(j))
-        return "array";
-    if (cJSON_IsObject(j))
-        return "object";
-    return "null";
-}
-
 /* The object member `key` of obj (NULL if missing or null); a member of another type is a field
  * error naming it. */
 static inline vg_status vg__tw_object(struct vg_conv *cx, const cJSON *obj, const char *where,
@@ -168,7 +123,7 @@ static inline vg_status vg__tw_object(struct vg_conv *cx, const cJSON *obj, cons
     const cJSON *bad = *out;
     *out = NULL;
     return vg_conv_field_error(cx, "field %s%s%s: expected an object, got %s", where,
-                               where[0] ? "." : "", key, vg__tw_type_name(bad));
+                               where[0] ? "." : "", key, vg_json_type_name(bad));
 }
 
 /* The same for an array member. */
@@ -181,7 +136,7 @@ static inline vg_status vg__tw_array(struct vg_conv *cx, const cJSON *obj, const
     const cJSON *bad = *out;
     *out = NULL;
     return vg_conv_field_error(cx, "field %s%s%s: expected an array, got %s", where,
-                               where[0] ? "." : "", key, vg__tw_type_name(bad));
+                               where[0] ? "." : "", key, vg_json_type_name(bad));
 }
 
 /*
@@ -205,7 +160,7 @@ static inline vg_status vg__tw_item_str(struct vg_conv *cx, const cJSON *item, c
         }
     }
     char path[VG_TW_PATH_MAX];
-    return vg_json_str(cx, item, vg__tw_path_at(path, sizeof(path), where, list, i), key, max, out);
+    return vg_json_str(cx, item, vg_json_path(path, sizeof(path), where, list, i), key, max, out);
 }
 
 /* Which entity objects a list leaves out (NULL: none). */
@@ -231,7 +186,7 @@ static inline vg_status vg__tw_entity_list(struct vg_conv *cx, const cJSON *ent,
     {
         if (!cJSON_IsObject(item))
             return vg_conv_field_error(cx, "field %s%s%s[%d]: expected an object, got %s", where,
-                                       where[0] ? "." : "", list, i, vg__tw_type_name(item));
+                                       where[0] ? "." : "", list, i, vg_json_type_name(item));
         if (leave_out && leave_out(item)) {
             i++;
             continue;
@@ -244,7 +199,7 @@ static inline vg_status vg__tw_entity_list(struct vg_conv *cx, const cJSON *ent,
             char what[VG_TW_PATH_MAX];
             /* The name is only formatted for the message once the list is full. */
             if (out->n >= VG_LIST_MAX)
-                vg__tw_path(what, sizeof(what), where, list);
+                vg_json_path(what, sizeof(what), where, list, -1);
             if ((rc = vg_strv_push(cx, &b, out, s, out->n >= VG_LIST_MAX ? what : list)))
                 return rc;
         }

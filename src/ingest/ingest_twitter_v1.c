@@ -42,7 +42,7 @@ static vg_status media_id(struct vg_conv *cx, const cJSON *m, const char *where,
     if (rc || *out || !vg__tw_get(m, "id"))
         return rc;
     char path[VG_TW_PATH_MAX];
-    return vg__tw_idv(cx, m, vg__tw_path_at(path, sizeof(path), where, "media", i), "id", out);
+    return vg__tw_idv(cx, m, vg_json_path(path, sizeof(path), where, "media", i), "id", out);
 }
 
 /* `where` names the object holding the media array ("extended_entities"). */
@@ -67,7 +67,7 @@ static vg_status read_media(struct vg_conv *cx, const cJSON *holder, const char 
     {
         if (!cJSON_IsObject(m))
             return vg_conv_field_error(cx, "field %s.media[%d]: expected an object, got %s", where,
-                                       i, vg__tw_type_name(m));
+                                       i, vg_json_type_name(m));
         struct vg_media *md = &p->media[i];
         memset(md, 0, sizeof(*md));
         if ((rc = media_id(cx, m, where, i, &md->id)) ||
@@ -92,14 +92,14 @@ static vg_status extended_or_own(struct vg_conv *cx, const cJSON *t, const cJSON
     char ext_path[VG_TW_PATH_MAX];
     vg_status rc;
     *out = NULL;
-    vg__tw_path(ext_path, sizeof(ext_path), where, "extended_tweet");
+    vg_json_path(ext_path, sizeof(ext_path), where, "extended_tweet", -1);
     if (ext && (rc = vg__tw_object(cx, ext, ext_path, key, out)))
         return rc;
     if (*out) {
-        vg__tw_path(path, size, ext_path, key);
+        vg_json_path(path, size, ext_path, key, -1);
         return VG_OK;
     }
-    vg__tw_path(path, size, where, key);
+    vg_json_path(path, size, where, key, -1);
     return vg__tw_object(cx, t, where, key, out);
 }
 
@@ -132,8 +132,9 @@ static vg_status read_text(struct vg_conv *cx, const cJSON *t, const cJSON *ext,
     char path[VG_TW_PATH_MAX];
     const char *s = NULL;
     vg_status rc;
-    if (ext && (rc = vg__tw_str(cx, ext, vg__tw_path(path, sizeof(path), where, "extended_tweet"),
-                                "full_text", VG_FIELD_MAX, &s)))
+    if (ext &&
+        (rc = vg__tw_str(cx, ext, vg_json_path(path, sizeof(path), where, "extended_tweet", -1),
+                         "full_text", VG_FIELD_MAX, &s)))
         return rc;
     if (!s && (rc = vg__tw_str(cx, t, where, "full_text", VG_FIELD_MAX, &s)))
         return rc;
@@ -188,7 +189,7 @@ static vg_status read_links(struct vg_conv *cx, const cJSON *t, const char *wher
         (rc = vg__tw_object(cx, t, where, "quoted_status", &emb->quoted)))
         return rc;
     if (emb->retweeted) {
-        vg__tw_path(path, sizeof(path), where, "retweeted_status");
+        vg_json_path(path, sizeof(path), where, "retweeted_status", -1);
         if ((rc = vg__tw_id(cx, emb->retweeted, path, "id_str", "id", &p->repost_of)))
             return rc;
         if (!p->repost_of)
@@ -200,8 +201,9 @@ static vg_status read_links(struct vg_conv *cx, const cJSON *t, const char *wher
     if ((rc = vg__tw_id(cx, t, where, "quoted_status_id_str", "quoted_status_id", &p->quote_of)))
         return rc;
     if (!p->quote_of && emb->quoted)
-        rc = vg__tw_id(cx, emb->quoted, vg__tw_path(path, sizeof(path), where, "quoted_status"),
-                       "id_str", "id", &p->quote_of);
+        rc = vg__tw_id(cx, emb->quoted,
+                       vg_json_path(path, sizeof(path), where, "quoted_status", -1), "id_str", "id",
+                       &p->quote_of);
     return rc;
 }
 
@@ -255,7 +257,7 @@ static vg_status read_tweet(struct vg_conv *cx, const cJSON *t, const char *wher
         return rc;
     if (!user)
         return vg__tw_missing(cx, where, "user", "the tweet's author");
-    if ((rc = read_user(cx, user, vg__tw_path(path, sizeof(path), where, "user"), observed_at,
+    if ((rc = read_user(cx, user, vg_json_path(path, sizeof(path), where, "user", -1), observed_at,
                         &author)))
         return rc;
     post.account = author.id;
@@ -272,12 +274,13 @@ static vg_status read_tweet(struct vg_conv *cx, const cJSON *t, const char *wher
         return VG_OK;
     if (emb.retweeted &&
         (rc = read_tweet(cx, emb.retweeted,
-                         vg__tw_path(path, sizeof(path), where, "retweeted_status"), depth + 1,
+                         vg_json_path(path, sizeof(path), where, "retweeted_status", -1), depth + 1,
                          observed_at)))
         return rc;
     if (emb.quoted)
-        rc = read_tweet(cx, emb.quoted, vg__tw_path(path, sizeof(path), where, "quoted_status"),
-                        depth + 1, observed_at);
+        rc = read_tweet(cx, emb.quoted,
+                        vg_json_path(path, sizeof(path), where, "quoted_status", -1), depth + 1,
+                        observed_at);
     return rc;
 }
 
@@ -344,7 +347,7 @@ static vg_status read_record(struct vg_conv *cx, const cJSON *t, int64_t item)
     if (item >= 0)
         vg_conv_set_raw_json(cx, t);
     if (!cJSON_IsObject(t))
-        return vg_conv_reject(cx, "expected a tweet object, got %s", vg__tw_type_name(t));
+        return vg_conv_reject(cx, "expected a tweet object, got %s", vg_json_type_name(t));
     /* Tweets have an id_str; only then is it worth looking for the stream messages. */
     if (!vg__tw_get(t, "id_str")) {
         if (vg__tw_get(t, "delete"))
@@ -384,5 +387,5 @@ vg_status vg__read_twitter_v1(struct vg_conv *cx, const cJSON *doc)
     return vg_conv_reject(cx,
                           "expected a v1.1 tweet object, an array of tweets or a search page "
                           "{\"statuses\":[...]}, got %s",
-                          vg__tw_type_name(doc));
+                          vg_json_type_name(doc));
 }

@@ -132,7 +132,7 @@ static vg_status read_user(struct vg_conv *cx, const cJSON *u, const char *where
         (rc = vg__tw_object(cx, u, where, "public_metrics", &metrics)))
         return rc;
     a->followers = a->following = a->posts = -1;
-    vg__tw_path(path, sizeof(path), where, "public_metrics");
+    vg_json_path(path, sizeof(path), where, "public_metrics", -1);
     if (metrics && ((rc = vg__tw_int(cx, metrics, path, "followers_count", &a->followers)) ||
                     (rc = vg__tw_int(cx, metrics, path, "following_count", &a->following)) ||
                     (rc = vg__tw_int(cx, metrics, path, "tweet_count", &a->posts))))
@@ -261,7 +261,7 @@ static vg_status read_media(struct vg_conv *cx, const struct page *pg, const cJS
     vg_status rc;
     if ((rc = vg__tw_object(cx, t, where, "attachments", &att)) || !att)
         return rc;
-    vg__tw_path(path, sizeof(path), where, "attachments");
+    vg_json_path(path, sizeof(path), where, "attachments", -1);
     if ((rc = vg__tw_array(cx, att, path, "media_keys", &keys)) ||
         (rc = vg__tw_array(cx, att, path, "media", &inline_media)))
         return rc;
@@ -293,7 +293,7 @@ static vg_status read_media(struct vg_conv *cx, const struct page *pg, const cJS
                 m = index_find(&pg->media, key);
         } else if (!cJSON_IsObject(it)) {
             return vg_conv_field_error(cx, "field %s.media[%d]: expected an object, got %s", path,
-                                       i, vg__tw_type_name(it));
+                                       i, vg_json_type_name(it));
         }
         if ((rc = read_media_object(cx, m, path, list_name, i, key, &p->media[i])))
             return rc;
@@ -313,16 +313,16 @@ static vg_status read_text(struct vg_conv *cx, const cJSON *t, const char *where
     vg_status rc;
     if ((rc = vg__tw_object(cx, t, where, "note_tweet", &note)))
         return rc;
-    vg__tw_path(note_path, sizeof(note_path), where, "note_tweet");
+    vg_json_path(note_path, sizeof(note_path), where, "note_tweet", -1);
     if (note && ((rc = vg__tw_str(cx, note, note_path, "text", VG_FIELD_MAX, &s)) ||
                  (rc = vg__tw_object(cx, note, note_path, "entities", &ent))))
         return rc;
     if (ent) {
-        vg__tw_path(ent_path, sizeof(ent_path), note_path, "entities");
+        vg_json_path(ent_path, sizeof(ent_path), note_path, "entities", -1);
     } else {
         if ((rc = vg__tw_object(cx, t, where, "entities", &ent)))
             return rc;
-        vg__tw_path(ent_path, sizeof(ent_path), where, "entities");
+        vg_json_path(ent_path, sizeof(ent_path), where, "entities", -1);
     }
     if (!s && (rc = vg__tw_str(cx, t, where, "text", VG_FIELD_MAX, &s)))
         return rc;
@@ -350,7 +350,7 @@ static vg_status read_post(struct vg_conv *cx, const struct page *pg, const cJSO
         (rc = vg__tw_object(cx, t, where, "author", author)))
         return rc;
     if (!p->account && *author &&
-        (rc = vg__tw_idv(cx, *author, vg__tw_path(path, sizeof(path), where, "author"), "id",
+        (rc = vg__tw_idv(cx, *author, vg_json_path(path, sizeof(path), where, "author", -1), "id",
                          &p->account)))
         return rc;
     if (!p->account)
@@ -390,7 +390,7 @@ static vg_status read_referenced(struct vg_conv *cx, struct page *pg, const cJSO
     {
         const cJSON *ref = referenced_tweet(pg, r);
         if (ref && pg->refs_left-- > 0) {
-            vg__tw_path_at(path, sizeof(path), where, "referenced_tweets", i);
+            vg_json_path(path, sizeof(path), where, "referenced_tweets", i);
             vg_status rc = read_tweet(cx, pg, ref, path, depth + 1, observed_at);
             if (rc)
                 return rc;
@@ -429,7 +429,7 @@ static vg_status read_tweet(struct vg_conv *cx, struct page *pg, const cJSON *t,
     if (!author_obj)
         author_obj = index_find(&pg->users, post.account);
     if (author_obj) {
-        if ((rc = read_user(cx, author_obj, vg__tw_path(path, sizeof(path), where, "author"),
+        if ((rc = read_user(cx, author_obj, vg_json_path(path, sizeof(path), where, "author", -1),
                             observed_at, &author)) ||
             (rc = add_account(cx, &author)))
             return rc;
@@ -495,7 +495,7 @@ static vg_status read_item(struct vg_conv *cx, struct page *pg, const cJSON *o, 
         vg_conv_set_raw_json(cx, o);
     pg->refs_left = VG_TW_REFERENCED_MAX;
     if (!cJSON_IsObject(o))
-        return vg_conv_reject(cx, "expected a tweet or user object, got %s", vg__tw_type_name(o));
+        return vg_conv_reject(cx, "expected a tweet or user object, got %s", vg_json_type_name(o));
     switch (item_kind(o)) {
         case ITEM_TWEET:
             return vg__tw_finish(cx, read_tweet(cx, pg, o, "", 0, VG_TIME_UNKNOWN));
@@ -615,7 +615,7 @@ static vg_status read_data(struct vg_conv *cx, const cJSON *doc, const cJSON *da
     if (!cJSON_IsArray(data)) {
         vg_conv_begin(cx, -1);
         return vg_conv_reject(cx, "field data: expected an array or an object, got %s",
-                              vg__tw_type_name(data));
+                              vg_json_type_name(data));
     }
     const cJSON *it;
     int64_t i = 0;
@@ -650,7 +650,7 @@ vg_status vg__read_twitter_v2(struct vg_conv *cx, const cJSON *doc)
     if (!cJSON_IsObject(doc)) {
         vg_conv_begin(cx, -1);
         return vg_conv_reject(cx, "expected a v2 response page or tweet object, got %s",
-                              vg__tw_type_name(doc));
+                              vg_json_type_name(doc));
     }
     const cJSON *data = vg__tw_get(doc, "data");
     if (data)

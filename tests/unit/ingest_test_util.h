@@ -21,14 +21,14 @@
 #define VG_TEST_RECEIVED_AT 1700000000 /* 2023-11-14T22:13:20Z */
 
 struct collected {
-    char **events;      /* native JSON of each event */
+    char **events; /* native JSON of each event */
     int *event_types;
     size_t n_events;
     size_t cap_events;
-    char **reasons;     /* reason of each rejected record */
+    char **reasons; /* reason of each rejected record */
     uint64_t *reject_lines;
     size_t n_rejects;
-    size_t n_records;   /* records seen (accepted + rejected) */
+    size_t n_records; /* records seen (accepted + rejected) */
 };
 
 static inline vg_status collect_record(void *ud, const struct vg_record *rec)
@@ -60,8 +60,8 @@ static inline vg_status collect_record(void *ud, const struct vg_record *rec)
 }
 
 /* Run `len` bytes through the driver with the given format (VG_FORMAT_AUTO to detect). */
-static inline vg_status collect_mem(const char *data, size_t len, enum vg_format format, const char *owner,
-                             struct collected *c)
+static inline vg_status collect_mem(const char *data, size_t len, enum vg_format format,
+                                    const char *owner, struct collected *c)
 {
     memset(c, 0, sizeof(*c));
     struct vg_input in;
@@ -118,6 +118,36 @@ static inline long find_event(const struct collected *c, const char *needle)
             return (long)i;
     return -1;
 }
+
+#define assert_contains(hay, needle)                                                               \
+    do {                                                                                           \
+        const char *h_ = (hay);                                                                    \
+        if (!h_ || !strstr(h_, (needle)))                                                          \
+            fail_msg("expected %s in %s", (needle), h_ ? h_ : "(null)");                           \
+    } while (0)
+
+#define assert_lacks(hay, needle)                                                                  \
+    do {                                                                                           \
+        const char *h_ = (hay);                                                                    \
+        if (h_ && strstr(h_, (needle)))                                                            \
+            fail_msg("did not expect %s in %s", (needle), h_);                                     \
+    } while (0)
+
+/* The native JSON of the event of this type, platform and id, or NULL. */
+static inline const char *event_of(const struct collected *c, const char *type,
+                                   const char *platform, const char *id)
+{
+    char head[256];
+    snprintf(head, sizeof(head), "{\"type\":\"%s\",\"platform\":\"%s\",\"id\":\"%s\"", type,
+             platform, id);
+    for (size_t i = 0; i < c->n_events; i++)
+        if (!strncmp(c->events[i], head, strlen(head)))
+            return c->events[i];
+    return NULL;
+}
+
+/* The same for the twitter readers' events. */
+#define twitter_event_of(c, type, id) event_of((c), (type), "twitter", (id))
 
 static inline void collected_free(struct collected *c)
 {

@@ -77,12 +77,12 @@ static void utf8_validation(void **state)
 {
     (void)state;
     assert_true(vg_utf8_valid("plain", 5));
-    assert_true(vg_utf8_valid("\xD8\xA7\xD9\x84", 4));         /* Arabic alef lam */
-    assert_true(vg_utf8_valid("\xF0\x9F\x98\x80", 4));         /* emoji */
-    assert_false(vg_utf8_valid("\xC0\xAF", 2));                /* overlong '/' */
-    assert_false(vg_utf8_valid("\xED\xA0\x80", 3));            /* surrogate */
-    assert_false(vg_utf8_valid("\xF4\x90\x80\x80", 4));        /* above U+10FFFF */
-    assert_false(vg_utf8_valid("\xE2\x82", 2));                /* truncated */
+    assert_true(vg_utf8_valid("\xD8\xA7\xD9\x84", 4));  /* Arabic alef lam */
+    assert_true(vg_utf8_valid("\xF0\x9F\x98\x80", 4));  /* emoji */
+    assert_false(vg_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    assert_false(vg_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(vg_utf8_valid("\xF4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false(vg_utf8_valid("\xE2\x82", 2));         /* truncated */
     char out[4];
     assert_int_equal(vg_utf8_encode(0x20AC, out), 3);
     assert_memory_equal(out, "\xE2\x82\xAC", 3);

@@ -14,8 +14,12 @@
 
 #include "ingest_test_util.h"
 
-#define P1 "{\"type\":\"post\",\"id\":\"1\",\"account\":\"a\",\"created_at\":\"2026-01-01T00:00:00Z\",\"text\":\"one\"}"
-#define P2 "{\"type\":\"post\",\"id\":\"2\",\"account\":\"a\",\"created_at\":\"2026-01-01T00:00:01Z\",\"text\":\"two\"}"
+#define P1                                                                                         \
+    "{\"type\":\"post\",\"id\":\"1\",\"account\":\"a\",\"created_at\":\"2026-01-01T00:00:00Z\","   \
+    "\"text\":\"one\"}"
+#define P2                                                                                         \
+    "{\"type\":\"post\",\"id\":\"2\",\"account\":\"a\",\"created_at\":\"2026-01-01T00:00:01Z\","   \
+    "\"text\":\"two\"}"
 
 static char *gzip_mem(const char *s, size_t len, size_t *out_len)
 {
@@ -75,8 +79,9 @@ static void extra_data_after_value_is_rejected(void **state)
 static void pretty_printed_document_is_one_record(void **state)
 {
     (void)state;
-    const char in[] = "{\n  \"type\": \"post\",\n  \"id\": \"9\",\n  \"account\": \"a\",\n"
-                      "  \"created_at\": \"2026-01-01T00:00:00Z\",\n  \"text\": \"multi\\nline\"\n}\n";
+    const char in[] =
+            "{\n  \"type\": \"post\",\n  \"id\": \"9\",\n  \"account\": \"a\",\n"
+            "  \"created_at\": \"2026-01-01T00:00:00Z\",\n  \"text\": \"multi\\nline\"\n}\n";
     struct collected c;
     assert_int_equal(collect_mem(in, sizeof(in) - 1, VG_FORMAT_AUTO, NULL, &c), VG_OK);
     assert_int_equal(c.n_records, 1);
@@ -183,6 +188,7 @@ static void unknown_shape_is_rejected_in_auto_mode(void **state)
 static void native_field_errors_name_the_field(void **state)
 {
     (void)state;
+
     static const struct {
         const char *line, *reason;
     } cases[] = {
@@ -197,7 +203,8 @@ static void native_field_errors_name_the_field(void **state)
           "field text: expected a string, got number" },
         { "{\"type\":\"post\",\"id\":\"1\",\"created_at\":\"2026-01-01\",\"text\":\"t\"}",
           "post event: field account is required" },
-        { "{\"type\":\"post\",\"id\":\"1\",\"account\":\"a\",\"created_at\":\"soon\",\"text\":\"\"}",
+        { "{\"type\":\"post\",\"id\":\"1\",\"account\":\"a\",\"created_at\":\"soon\",\"text\":"
+          "\"\"}",
           "field created_at: \"soon\" is not a time" },
         { "{\"type\":\"post\",\"id\":\"1\",\"account\":\"a\",\"created_at\":\"2026-01-01\","
           "\"text\":\"\xC3\x28\"}",
@@ -211,11 +218,12 @@ static void native_field_errors_name_the_field(void **state)
           "\"text\":\"\",\"hashtags\":[\"ok\",7]}",
           "field hashtags[1]: expected a string" },
     };
+
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct collected c;
-        assert_int_equal(collect_mem(cases[i].line, strlen(cases[i].line), VG_FORMAT_NATIVE, NULL,
-                                     &c),
-                         VG_OK);
+        assert_int_equal(
+                collect_mem(cases[i].line, strlen(cases[i].line), VG_FORMAT_NATIVE, NULL, &c),
+                VG_OK);
         assert_int_equal(c.n_rejects, 1);
         assert_string_equal(c.reasons[0], cases[i].reason);
         collected_free(&c);
@@ -251,7 +259,8 @@ static void native_round_trip(void **state)
             "{\"type\":\"account\",\"id\":\"a\",\"handle\":\"h\",\"name\":\"n\",\"bio\":\"b\","
             "\"created_at\":\"2020-01-01T00:00:00Z\",\"followers\":1,\"following\":2,\"posts\":3,"
             "\"avatar_url\":\"https://e.org/a.png\",\"observed_at\":\"2026-01-01T00:00:00Z\"}\n"
-            "{\"type\":\"report\",\"id\":\"r\",\"reporter\":\"x\",\"target\":\"a\",\"posts\":[\"7\"],"
+            "{\"type\":\"report\",\"id\":\"r\",\"reporter\":\"x\",\"target\":\"a\",\"posts\":["
+            "\"7\"],"
             "\"reason\":\"spam\",\"at\":\"2026-01-02T00:00:00Z\"}\n";
     struct collected c1, c2;
     assert_int_equal(collect_mem(in, sizeof(in) - 1, VG_FORMAT_NATIVE, NULL, &c1), VG_OK);
@@ -283,7 +292,8 @@ static void format_detection_from_head(void **state)
 {
     (void)state;
     assert_int_equal(vg_format_detect(P1, strlen(P1)), VG_FORMAT_NATIVE);
-    const char csv[] = "name,username,description,location,followers,numberstatuses,time,tweets\r\n";
+    const char csv[] =
+            "name,username,description,location,followers,numberstatuses,time,tweets\r\n";
     assert_int_equal(vg_format_detect(csv, strlen(csv)), VG_FORMAT_FIFTH_TRIBE);
     const char ids[] = "{\"ids\":[1,2,3],\"next_cursor\":0}";
     assert_int_equal(vg_format_detect(ids, strlen(ids)), VG_FORMAT_TWITTER_IDS);

@@ -4,13 +4,13 @@
  * a locked database, a file that is not a database, statistics, and consistency after a kill.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,7 +84,8 @@ static void posts_are_stored_once(void **state)
     assert_int_equal(vg_db_open(path, &db), VG_OK);
     enum vg_put_result res;
     const char *tags[] = { "Weather", "weather", "MÉTÉO" };
-    struct vg_event ev = post("p1", "a1", 1700000000, "Rain again #Weather https://Example.org:443/x?utm_source=y#top");
+    struct vg_event ev = post("p1", "a1", 1700000000,
+                              "Rain again #Weather https://Example.org:443/x?utm_source=y#top");
     ev.u.post.hashtags.v = tags;
     ev.u.post.hashtags.n = 3;
     const char *urls[] = { "https://Example.org:443/x?utm_source=y#top" };
@@ -220,9 +221,9 @@ static void schema_is_versioned(void **state)
     /* A file from a newer vigie is refused, not damaged. */
     sqlite3 *raw;
     assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(raw, "INSERT INTO schema_version VALUES (999, 0)", NULL, NULL,
-                                  NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+            sqlite3_exec(raw, "INSERT INTO schema_version VALUES (999, 0)", NULL, NULL, NULL),
+            SQLITE_OK);
     sqlite3_close(raw);
     assert_int_equal(vg_db_open(path, &db), VG_ESCHEMA);
     assert_null(db);

@@ -23,32 +23,6 @@
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-#define assert_contains(hay, needle)                                                               \
-    do {                                                                                           \
-        const char *h_ = (hay);                                                                    \
-        if (!h_ || !strstr(h_, (needle)))                                                          \
-            fail_msg("expected %s in %s", (needle), h_ ? h_ : "(null)");                           \
-    } while (0)
-
-#define assert_lacks(hay, needle)                                                                  \
-    do {                                                                                           \
-        const char *h_ = (hay);                                                                    \
-        if (h_ && strstr(h_, (needle)))                                                            \
-            fail_msg("did not expect %s in %s", (needle), h_);                                     \
-    } while (0)
-
-/* The native JSON of the event of this type and id, or NULL. */
-static const char *event_of(const struct collected *c, const char *type, const char *id)
-{
-    char head[256];
-    snprintf(head, sizeof(head), "{\"type\":\"%s\",\"platform\":\"twitter\",\"id\":\"%s\"", type,
-             id);
-    for (size_t i = 0; i < c->n_events; i++)
-        if (!strncmp(c->events[i], head, strlen(head)))
-            return c->events[i];
-    return NULL;
-}
-
 static vg_status run(const char *s, struct collected *c)
 {
     return collect_mem(s, strlen(s), VG_FORMAT_TWITTER_V1, NULL, c);
@@ -130,7 +104,7 @@ static void every_v11_sample_shape_reads(void **state)
         assert_int_equal(count_type(&c, VG_EV_ACCOUNT), shapes[i].accounts);
         /* The record's own tweet comes first. */
         assert_int_equal(c.event_types[0], VG_EV_POST);
-        assert_ptr_equal(event_of(&c, "post", shapes[i].id), c.events[0]);
+        assert_ptr_equal(twitter_event_of(&c, "post", shapes[i].id), c.events[0]);
         assert_contains(c.events[0], shapes[i].needle);
         collected_free(&c);
     }
@@ -143,17 +117,17 @@ static void retweet_sample_links_both_posts_and_authors(void **state)
     assert_int_equal(
             collect_file(SAMPLES "retweet_864866244360646656.json", VG_FORMAT_TWITTER_V1, &c),
             VG_OK);
-    const char *rt = event_of(&c, "post", "864866244360646656");
-    const char *orig = event_of(&c, "post", "864774809753985025");
+    const char *rt = twitter_event_of(&c, "post", "864866244360646656");
+    const char *orig = twitter_event_of(&c, "post", "864774809753985025");
     assert_contains(rt, "\"account\":\"536640820\"");
     assert_contains(rt, "\"lang\":\"es\"");
     assert_contains(rt, "\"hashtags\":[\"GameOfThrones\",\"S7\"]");
     assert_contains(orig, "\"account\":\"3009857200\"");
     assert_contains(orig, "\"type\":\"animated_gif\",\"id\":\"864774792255287296\"");
     /* Both profiles are dated by the retweet: that is when Twitter serialised them. */
-    assert_contains(event_of(&c, "account", "3009857200"),
+    assert_contains(twitter_event_of(&c, "account", "3009857200"),
                     "\"observed_at\":\"2017-05-17T15:32:35Z\"");
-    assert_contains(event_of(&c, "account", "536640820"),
+    assert_contains(twitter_event_of(&c, "account", "536640820"),
                     "\"observed_at\":\"2017-05-17T15:32:35Z\"");
     collected_free(&c);
 }
@@ -165,7 +139,7 @@ static void sample_text_is_html_unescaped(void **state)
     assert_int_equal(
             collect_file(SAMPLES "french_832336150551547909.json", VG_FORMAT_TWITTER_V1, &c),
             VG_OK);
-    const char *rt = event_of(&c, "post", "832336150551547909");
+    const char *rt = twitter_event_of(&c, "post", "832336150551547909");
     /* The source text has " &amp; "; the post has what readers saw, and no event keeps the
      * escaped form. */
     assert_int_equal(find_event(&c, "&amp;"), -1);
@@ -173,7 +147,7 @@ static void sample_text_is_html_unescaped(void **state)
     assert_lacks(rt, "&amp;");
     assert_contains(rt, "\"lang\":\"fr\"");
     assert_contains(rt, "\"hashtags\":[\"PKK\",\"Daech\",\"AlNusra\",\"AlQaida\"]");
-    assert_contains(event_of(&c, "post", "819280581188059137"),
+    assert_contains(twitter_event_of(&c, "post", "819280581188059137"),
                     "\"reply_to\":\"819280112852041728\"");
     collected_free(&c);
 }
@@ -185,7 +159,7 @@ static void arabic_sample_keeps_its_hashtags(void **state)
     assert_int_equal(
             collect_file(SAMPLES "arabic_832343462150275074.json", VG_FORMAT_TWITTER_V1, &c),
             VG_OK);
-    const char *p = event_of(&c, "post", "832343462150275074");
+    const char *p = twitter_event_of(&c, "post", "832343462150275074");
     assert_contains(p, "\"hashtags\":[\"مدينة_الباب\",");
     assert_contains(p, "\"IslamicState\",\"syria\",\"Turkey\",\"تركيا\"]");
     assert_contains(p, "\"account\":\"832341072475017216\"");
@@ -394,14 +368,14 @@ static void retweet_of_quote_reads_three_posts_once(void **state)
     assert_int_equal(c.n_records, 1);
     assert_int_equal(count_type(&c, VG_EV_POST), 3);
     assert_int_equal(count_type(&c, VG_EV_ACCOUNT), 3);
-    const char *rt = event_of(&c, "post", "1000000000000000030");
+    const char *rt = twitter_event_of(&c, "post", "1000000000000000030");
     assert_contains(rt, "\"repost_of\":\"1000000000000000020\"");
     assert_lacks(rt, "quote_of");
-    assert_contains(event_of(&c, "post", "1000000000000000020"),
+    assert_contains(twitter_event_of(&c, "post", "1000000000000000020"),
                     "\"account\":\"2000000002\",\"created_at\":\"2017-01-01T09:00:00Z\"");
-    assert_contains(event_of(&c, "post", "1000000000000000020"),
+    assert_contains(twitter_event_of(&c, "post", "1000000000000000020"),
                     "\"quote_of\":\"1000000000000000010\"");
-    assert_contains(event_of(&c, "account", "2000000003"),
+    assert_contains(twitter_event_of(&c, "account", "2000000003"),
                     "\"observed_at\":\"2017-01-02T10:00:00Z\"");
     collected_free(&c);
 }
@@ -428,8 +402,8 @@ static void embedded_tweets_stop_at_the_nesting_bound(void **state)
     assert_int_equal(c.n_rejects, 0);
     assert_int_equal(count_type(&c, VG_EV_POST), VG_TW_NEST_MAX + 1);
     assert_int_equal(count_type(&c, VG_EV_ACCOUNT), 1);
-    assert_contains(event_of(&c, "post", "103"), "\"quote_of\":\"104\"");
-    assert_null(event_of(&c, "post", "104"));
+    assert_contains(twitter_event_of(&c, "post", "103"), "\"quote_of\":\"104\"");
+    assert_null(twitter_event_of(&c, "post", "104"));
     collected_free(&c);
 }
 

@@ -21,36 +21,10 @@
 
 /* ---- helpers -------------------------------------------------------------------------------- */
 
-#define assert_contains(hay, needle)                                                               \
-    do {                                                                                           \
-        const char *h_ = (hay);                                                                    \
-        if (!h_ || !strstr(h_, (needle)))                                                          \
-            fail_msg("expected %s in %s", (needle), h_ ? h_ : "(null)");                           \
-    } while (0)
-
-#define assert_lacks(hay, needle)                                                                  \
-    do {                                                                                           \
-        const char *h_ = (hay);                                                                    \
-        if (h_ && strstr(h_, (needle)))                                                            \
-            fail_msg("did not expect %s in %s", (needle), h_);                                     \
-    } while (0)
-
-/* The native JSON of the event of this type and id, or NULL. */
-static const char *event_of(const struct collected *c, const char *type, const char *id)
-{
-    char head[256];
-    snprintf(head, sizeof(head), "{\"type\":\"%s\",\"platform\":\"twitter\",\"id\":\"%s\"", type,
-             id);
-    for (size_t i = 0; i < c->n_events; i++)
-        if (!strncmp(c->events[i], head, strlen(head)))
-            return c->events[i];
-    return NULL;
-}
-
 /* The position of that event, or -1. */
 static long index_of(const struct collected *c, const char *type, const char *id)
 {
-    const char *ev = event_of(c, type, id);
+    const char *ev = twitter_event_of(c, type, id);
     for (size_t i = 0; ev && i < c->n_events; i++)
         if (c->events[i] == ev)
             return (long)i;
@@ -148,26 +122,26 @@ static void brexit_page_joins_includes(void **state)
 
     /* A reply with a GIF: the media key joined with includes.media (preview picture), the
      * pic.twitter.com link left out of urls as v1.1 does. */
-    const char *reply = event_of(&c, "post", "1440716745577140229");
+    const char *reply = twitter_event_of(&c, "post", "1440716745577140229");
     assert_contains(reply, "\"account\":\"870028999\",\"created_at\":\"2021-09-22T16:36:54Z\"");
     assert_contains(reply, "\"reply_to\":\"1440621713281093641\"");
     assert_contains(reply, "\"urls\":[],\"media\":[{\"type\":\"animated_gif\","
                            "\"id\":\"16_1440716736051830786\",\"url\":\"https://pbs.twimg.com/"
                            "tweet_video_thumb/");
-    assert_contains(event_of(&c, "account", "870028999"),
+    assert_contains(twitter_event_of(&c, "account", "870028999"),
                     "\"observed_at\":\"2021-09-22T16:36:54Z\"");
-    assert_non_null(event_of(&c, "post", "1440621713281093641"));
+    assert_non_null(twitter_event_of(&c, "post", "1440621713281093641"));
 
     /* A retweet: the original from includes.tweets, with its own author and hashtags. */
-    assert_contains(event_of(&c, "post", "1440716856763977732"),
+    assert_contains(twitter_event_of(&c, "post", "1440716856763977732"),
                     "\"repost_of\":\"1440713161355583489\"");
-    const char *orig = event_of(&c, "post", "1440713161355583489");
+    const char *orig = twitter_event_of(&c, "post", "1440713161355583489");
     assert_contains(orig, "\"account\":\"711945679\"");
     assert_contains(orig, "\"UniversalCredit\",\"Brexit\",\"brexit\"");
-    assert_non_null(event_of(&c, "account", "711945679"));
+    assert_non_null(twitter_event_of(&c, "account", "711945679"));
 
     /* v2 text is HTML-escaped too. */
-    const char *amp = event_of(&c, "post", "1440716848299872269");
+    const char *amp = twitter_event_of(&c, "post", "1440716848299872269");
     assert_non_null(amp);
     assert_lacks(amp, "&amp;");
     assert_contains(amp, "&");
@@ -195,9 +169,9 @@ static void stream_file_keeps_lines_around_the_broken_one(void **state)
         assert_true(at > last);
         last = at;
     }
-    assert_contains(event_of(&c, "post", "1377650090978992134"),
+    assert_contains(twitter_event_of(&c, "post", "1377650090978992134"),
                     "\"quote_of\":\"1377640162566496258\"");
-    assert_contains(event_of(&c, "post", "1377650500687044618"),
+    assert_contains(twitter_event_of(&c, "post", "1377650500687044618"),
                     "\"account\":\"1164149377532907520\"");
     collected_free(&c);
 }
@@ -207,7 +181,7 @@ static void users_page_dates_profiles_by_retrieval(void **state)
     (void)state;
     struct collected c;
     assert_int_equal(collect_file(V2 "users.jsonl", VG_FORMAT_AUTO, &c), VG_OK);
-    const char *a = event_of(&c, "account", "119369819");
+    const char *a = twitter_event_of(&c, "account", "119369819");
     assert_contains(a, "\"created_at\":\"2010-03-03T12:49:24Z\",\"followers\":580,"
                        "\"following\":518,\"posts\":55186");
     assert_contains(a, "\"observed_at\":\"2021-10-23T19:36:18Z\"}");
@@ -273,11 +247,11 @@ static void flat_and_noflat_agree(void **state)
                 break;
             }
     assert_int_equal(same, flat.n_events);
-    assert_contains(event_of(&flat, "post", "1380242611781386245"),
+    assert_contains(twitter_event_of(&flat, "post", "1380242611781386245"),
                     "\"account\":\"1352661060663336960\"");
-    assert_contains(event_of(&flat, "post", "1380242611781386245"),
+    assert_contains(twitter_event_of(&flat, "post", "1380242611781386245"),
                     "\"repost_of\":\"1380175475545362437\"");
-    assert_non_null(event_of(&flat, "account", "2718660392"));
+    assert_non_null(twitter_event_of(&flat, "account", "2718660392"));
     collected_free(&flat);
     collected_free(&noflat);
 }
@@ -287,9 +261,9 @@ static void withheld_author_leaves_the_post_alone(void **state)
     (void)state;
     struct collected c;
     assert_int_equal(collect_file(V2 "withheld.jsonl", VG_FORMAT_AUTO, &c), VG_OK);
-    assert_contains(event_of(&c, "post", "1404393588541202433"),
+    assert_contains(twitter_event_of(&c, "post", "1404393588541202433"),
                     "\"account\":\"1228027987439702016\"");
-    assert_null(event_of(&c, "account", "1228027987439702016"));
+    assert_null(twitter_event_of(&c, "account", "1228027987439702016"));
     /* No event anywhere names that author as an account. */
     assert_int_equal(find_event(&c, "\"type\":\"account\",\"platform\":\"twitter\",\"id\":"
                                     "\"1228027987439702016\""),
@@ -320,8 +294,8 @@ static void page_with_author_missing_from_includes(void **state)
                         "\"handle\":\"user21\",\"name\":\"Invented 21\","
                         "\"created_at\":\"2015-01-01T00:00:00Z\",\"followers\":1,\"following\":2,"
                         "\"posts\":3,\"observed_at\":\"2022-03-04T05:06:07Z\"}");
-    assert_contains(event_of(&c, "post", "12"), "\"account\":\"22\"");
-    assert_null(event_of(&c, "account", "22"));
+    assert_contains(twitter_event_of(&c, "post", "12"), "\"account\":\"22\"");
+    assert_null(twitter_event_of(&c, "account", "22"));
     collected_free(&c);
 }
 
@@ -403,7 +377,7 @@ static void stream_line_is_one_record(void **state)
     assert_int_equal(c.n_records, 1);
     assert_int_equal(count_type(&c, VG_EV_POST), 2);
     assert_int_equal(count_type(&c, VG_EV_ACCOUNT), 1); /* self-quote: one author */
-    assert_contains(event_of(&c, "post", "31"), "\"quote_of\":\"32\"");
+    assert_contains(twitter_event_of(&c, "post", "31"), "\"quote_of\":\"32\"");
     collected_free(&c);
 }
 
@@ -481,8 +455,8 @@ static void reference_cycles_end(void **state)
     assert_int_equal(run(in, &c), VG_OK);
     assert_int_equal(c.n_rejects, 0);
     assert_int_equal(count_type(&c, VG_EV_POST), 3);
-    assert_contains(event_of(&c, "post", "62"), "\"reply_to\":\"63\",\"quote_of\":\"61\"");
-    assert_contains(event_of(&c, "post", "63"), "\"quote_of\":\"62\"");
+    assert_contains(twitter_event_of(&c, "post", "62"), "\"reply_to\":\"63\",\"quote_of\":\"61\"");
+    assert_contains(twitter_event_of(&c, "post", "63"), "\"quote_of\":\"62\"");
     collected_free(&c);
 }
 
@@ -512,8 +486,8 @@ static void referenced_tweets_per_record_are_bounded(void **state)
     assert_int_equal(c.n_rejects, 0);
     assert_int_equal(count_type(&c, VG_EV_POST), 1 + 16);
     assert_contains(c.events[0], "\"quote_of\":\"100\"");
-    assert_non_null(event_of(&c, "post", "115"));
-    assert_null(event_of(&c, "post", "116"));
+    assert_non_null(twitter_event_of(&c, "post", "115"));
+    assert_null(twitter_event_of(&c, "post", "116"));
     collected_free(&c);
 }
 
@@ -531,14 +505,16 @@ static void users_page_without_twarc_uses_created_at(void **state)
     assert_int_equal(c.n_rejects, 1);
     assert_string_equal(c.reasons[0], "field created_at: missing (a profile is dated by "
                                       "__twarc.retrieved_at or its created_at)");
-    assert_contains(event_of(&c, "account", "71"), "\"observed_at\":\"2015-01-01T00:00:00Z\"");
-    assert_contains(event_of(&c, "post", "72"), "\"account\":\"71\"");
+    assert_contains(twitter_event_of(&c, "account", "71"),
+                    "\"observed_at\":\"2015-01-01T00:00:00Z\"");
+    assert_contains(twitter_event_of(&c, "post", "72"), "\"account\":\"71\"");
     collected_free(&c);
 
     /* A flattened user line dates itself by its own __twarc. */
     const char flat[] = USER("74", "," TWARC);
     assert_int_equal(run(flat, &c), VG_OK);
-    assert_contains(event_of(&c, "account", "74"), "\"observed_at\":\"2022-03-05T00:00:00Z\"");
+    assert_contains(twitter_event_of(&c, "account", "74"),
+                    "\"observed_at\":\"2022-03-05T00:00:00Z\"");
     collected_free(&c);
 }
 
