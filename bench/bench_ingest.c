@@ -9,8 +9,8 @@
  *      (normalised text, language, hashtags, canonical URLs), storing nothing;
  *   3. vigie ingest: the same into a fresh SQLite file (WAL, batched transactions).
  * Each phase runs in its own child process, so its peak RSS is its own, and is repeated; the
- * median is reported, with ratios to the baseline, both in wall-clock time and in CPU time. This is a benchmark, never a test: it prints
- * figures and does not judge them.
+ * median is reported, with ratios to the baseline, both in wall-clock time and in CPU time. This is
+ * a benchmark, never a test: it prints figures and does not judge them.
  *
  *   bench_ingest [--tweets N] [--runs K] [--input FILE.jsonl[.gz]] [--dump FILE]
  * --dump writes the corpus to FILE and exits (to profile `vigie ingest` on the same data).
@@ -55,7 +55,8 @@ static void put_user(struct vg_buf *b, unsigned uid)
 {
     vg_buf_printf(
             b,
-            "{\"id\":%u,\"id_str\":\"%u\",\"name\":\"Sample User %u\",\"screen_name\":\"sample_%u\","
+            "{\"id\":%u,\"id_str\":\"%u\",\"name\":\"Sample User "
+            "%u\",\"screen_name\":\"sample_%u\","
             "\"location\":\"Sample Town\",\"url\":null,\"description\":\"Invented profile %u for "
             "benchmarks, nothing real here. Likes weather, sport and local news.\","
             "\"translator_type\":\"none\",\"protected\":false,\"verified\":false,"
@@ -65,11 +66,13 @@ static void put_user(struct vg_buf *b, unsigned uid)
             "\"contributors_enabled\":false,\"is_translator\":false,\"profile_background_color\":"
             "\"C0DEED\",\"profile_background_image_url\":\"http://abs.example.org/images/themes/"
             "theme1/bg.png\",\"profile_background_image_url_https\":\"https://abs.example.org/"
-            "images/themes/theme1/bg.png\",\"profile_background_tile\":false,\"profile_link_color\":"
+            "images/themes/theme1/"
+            "bg.png\",\"profile_background_tile\":false,\"profile_link_color\":"
             "\"1DA1F2\",\"profile_sidebar_border_color\":\"C0DEED\",\"profile_sidebar_fill_color\":"
             "\"DDEEF6\",\"profile_text_color\":\"333333\",\"profile_use_background_image\":true,"
             "\"profile_image_url\":\"http://pbs.example.org/profile_images/%u/a_normal.jpg\","
-            "\"profile_image_url_https\":\"https://pbs.example.org/profile_images/%u/a_normal.jpg\","
+            "\"profile_image_url_https\":\"https://pbs.example.org/profile_images/%u/"
+            "a_normal.jpg\","
             "\"profile_banner_url\":\"https://pbs.example.org/profile_banners/%u/1500000000\","
             "\"default_profile\":true,\"default_profile_image\":false,\"following\":null,"
             "\"follow_request_sent\":null,\"notifications\":null}",
@@ -86,8 +89,8 @@ static void put_tweet(struct vg_buf *b, uint64_t id, unsigned uid, int k, int de
                   "App</a>\",\"truncated\":false,\"in_reply_to_status_id\":null,"
                   "\"in_reply_to_status_id_str\":null,\"in_reply_to_user_id\":null,"
                   "\"in_reply_to_user_id_str\":null,\"in_reply_to_screen_name\":null,\"user\":",
-                  (int)(rnd() % 10), (int)(rnd() % 60), (int)(rnd() % 60),
-                  (unsigned long long)id, (unsigned long long)id, texts[k], k, k);
+                  (int)(rnd() % 10), (int)(rnd() % 60), (int)(rnd() % 60), (unsigned long long)id,
+                  (unsigned long long)id, texts[k], k, k);
     put_user(b, uid);
     vg_buf_puts(b, ",\"geo\":null,\"coordinates\":null,\"place\":null,\"contributors\":null,");
     if (depth == 0 && rnd() % 10 < 3) {
@@ -105,8 +108,8 @@ static void put_tweet(struct vg_buf *b, uint64_t id, unsigned uid, int k, int de
                   "\"symbols\":[]},\"favorited\":false,\"retweeted\":false,"
                   "\"possibly_sensitive\":false,\"filter_level\":\"low\",\"lang\":\"%s\","
                   "\"timestamp_ms\":\"1495033200000\"}",
-                  (unsigned)(rnd() % 100), (unsigned)(rnd() % 300), k, k,
-                  (unsigned)(rnd() % 1000), (unsigned)(rnd() % 1000), langs[k]);
+                  (unsigned)(rnd() % 100), (unsigned)(rnd() % 300), k, k, (unsigned)(rnd() % 1000),
+                  (unsigned)(rnd() % 1000), langs[k]);
 }
 
 static char *generate(size_t n, size_t *len)
@@ -362,8 +365,9 @@ int main(int argc, char **argv)
     struct result norm = median_of(runs, phase_parse_normalise, corpus, len);
     struct result ing = median_of(runs, phase_ingest, corpus, len);
 
-    printf("%-26s %11s %8s %11s %8s %8s %9s\n", "phase", "tweets/s", "MB/s", "cpu tw/s",
-           "ratio", "cpu rat", "peak MB");
+    printf("%-26s %11s %8s %11s %8s %8s %9s\n", "phase", "tweets/s", "MB/s", "cpu tw/s", "ratio",
+           "cpu rat", "peak MB");
+
     const struct {
         const char *name;
         struct result *r;
@@ -372,6 +376,7 @@ int main(int argc, char **argv)
         { "vigie parse+normalise", &norm },
         { "vigie ingest into SQLite", &ing },
     };
+
     for (size_t i = 0; i < 3; i++) {
         struct result *r = rows[i].r;
         printf("%-26s %11.0f %8.1f %11.0f %8.2f %8.2f %9.1f%s\n", rows[i].name,
@@ -379,7 +384,8 @@ int main(int argc, char **argv)
                base.seconds / r->seconds, base.cpu_seconds / r->cpu_seconds,
                (double)r->peak_kb / 1024.0, r->failed ? "  (FAILED)" : "");
     }
-    printf("\ntweets/s and ratio: wall clock; cpu tw/s and cpu rat: per second of CPU time (user +\n"
+    printf("\ntweets/s and ratio: wall clock; cpu tw/s and cpu rat: per second of CPU time (user "
+           "+\n"
            "system) of the phase's process, which other load on a shared machine disturbs less.\n");
     printf("\n(peak RSS includes the corpus held in memory: %.1f MB)\n", (double)len / 1048576.0);
     vg_free(corpus);

@@ -28,8 +28,8 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__)
-#define VG_API        __attribute__((visibility("default")))
-#define VG_NODISCARD  __attribute__((warn_unused_result))
+#define VG_API          __attribute__((visibility("default")))
+#define VG_NODISCARD    __attribute__((warn_unused_result))
 #define VG_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define VG_API
@@ -37,9 +37,9 @@ extern "C" {
 #define VG_PRINTF(f, a)
 #endif
 
-#define VG_VERSION_MAJOR 0
-#define VG_VERSION_MINOR 1
-#define VG_VERSION_PATCH 0
+#define VG_VERSION_MAJOR  0
+#define VG_VERSION_MINOR  1
+#define VG_VERSION_PATCH  0
 #define VG_VERSION_STRING "0.1.0"
 /* 0xMMmmpp, comparable with < and >. */
 #define VG_VERSION_NUM ((VG_VERSION_MAJOR << 16) | (VG_VERSION_MINOR << 8) | VG_VERSION_PATCH)
@@ -82,7 +82,12 @@ VG_API const char *vg_errname(vg_status rc);
 /* ---------------------------------------------------------------------------------------------
  * Logging. The library calls the installed sink; with none installed it is silent.
  * ------------------------------------------------------------------------------------------ */
-enum vg_log_level { VG_LOG_ERROR = 0, VG_LOG_WARN = 1, VG_LOG_INFO = 2, VG_LOG_DEBUG = 3 };
+enum vg_log_level {
+    VG_LOG_ERROR = 0,
+    VG_LOG_WARN = 1,
+    VG_LOG_INFO = 2,
+    VG_LOG_DEBUG = 3
+};
 
 typedef void (*vg_log_fn)(enum vg_log_level level, const char *msg, void *userdata);
 
@@ -127,7 +132,7 @@ enum vg_event_type {
 #define VG__EVENT_ENUM(name, text) VG_EV_##name,
     VG_EVENT_TYPE_MAP(VG__EVENT_ENUM)
 #undef VG__EVENT_ENUM
-        VG_EV__COUNT
+    VG_EV__COUNT
 };
 
 /** "post", "account", ...; NULL for an out-of-range value. */
@@ -165,16 +170,16 @@ struct vg_post {
 };
 
 struct vg_account {
-    const char *id;       /* required */
-    const char *handle;   /* screen name / acct, without '@' */
-    const char *name;     /* display name */
-    const char *bio;      /* description */
-    int64_t created_at;   /* VG_TIME_UNKNOWN if not given */
-    int64_t followers;    /* -1 if not given */
-    int64_t following;    /* -1 if not given */
-    int64_t posts;        /* -1 if not given */
+    const char *id;     /* required */
+    const char *handle; /* screen name / acct, without '@' */
+    const char *name;   /* display name */
+    const char *bio;    /* description */
+    int64_t created_at; /* VG_TIME_UNKNOWN if not given */
+    int64_t followers;  /* -1 if not given */
+    int64_t following;  /* -1 if not given */
+    int64_t posts;      /* -1 if not given */
     const char *avatar_url;
-    int64_t observed_at;  /* when this profile was seen (e.g. the post carrying it); required */
+    int64_t observed_at; /* when this profile was seen (e.g. the post carrying it); required */
 };
 
 /** follow and unfollow: src follows (or stops following) dst. */
@@ -193,12 +198,12 @@ struct vg_moderation {
 
 /** A report (user report, ActivityPub Flag, trusted-flagger notice). */
 struct vg_report {
-    const char *id;        /* the report's own id, or NULL (then derived from the fields) */
-    const char *reporter;  /* account or organisation id; NULL when anonymous (e.g. a Flag) */
-    const char *target;    /* required; the reported account id */
-    struct vg_strv posts;  /* reported post ids, if any */
-    const char *reason;    /* free text, or NULL */
-    int64_t at;            /* required */
+    const char *id;       /* the report's own id, or NULL (then derived from the fields) */
+    const char *reporter; /* account or organisation id; NULL when anonymous (e.g. a Flag) */
+    const char *target;   /* required; the reported account id */
+    struct vg_strv posts; /* reported post ids, if any */
+    const char *reason;   /* free text, or NULL */
+    int64_t at;           /* required */
 };
 
 /** A post or account that the platform says is gone (compliance streams, Delete activities). */
@@ -212,13 +217,14 @@ struct vg_deletion {
 struct vg_event {
     enum vg_event_type type;
     const char *platform; /* "twitter", "mastodon", "activitypub", "fifth-tribe", or as given */
+
     union {
-        struct vg_post post;                 /* VG_EV_POST */
-        struct vg_account account;           /* VG_EV_ACCOUNT */
-        struct vg_edge edge;                 /* VG_EV_FOLLOW, VG_EV_UNFOLLOW */
-        struct vg_moderation moderation;     /* VG_EV_SUSPENSION, VG_EV_REINSTATEMENT */
-        struct vg_report report;             /* VG_EV_REPORT */
-        struct vg_deletion deletion;         /* VG_EV_DELETION */
+        struct vg_post post;             /* VG_EV_POST */
+        struct vg_account account;       /* VG_EV_ACCOUNT */
+        struct vg_edge edge;             /* VG_EV_FOLLOW, VG_EV_UNFOLLOW */
+        struct vg_moderation moderation; /* VG_EV_SUSPENSION, VG_EV_REINSTATEMENT */
+        struct vg_report report;         /* VG_EV_REPORT */
+        struct vg_deletion deletion;     /* VG_EV_DELETION */
     } u;
 };
 
@@ -242,7 +248,11 @@ VG_API int vg_db_schema_version(const vg_db *db);
 VG_API const char *vg_db_sqlite_version(void);
 
 /** What storing one event did. */
-enum vg_put_result { VG_PUT_NEW = 0, VG_PUT_DUPLICATE = 1, VG_PUT_UPDATED = 2 };
+enum vg_put_result {
+    VG_PUT_NEW = 0,
+    VG_PUT_DUPLICATE = 1,
+    VG_PUT_UPDATED = 2
+};
 
 /**
  * Store one event, idempotently: an event already stored (same key, docs/events.md) changes
@@ -285,7 +295,7 @@ enum vg_format {
 #define VG__FORMAT_ENUM(name, text, doc) VG_FORMAT_##name,
     VG_FORMAT_MAP(VG__FORMAT_ENUM)
 #undef VG__FORMAT_ENUM
-        VG_FORMAT__COUNT
+    VG_FORMAT__COUNT
 };
 
 VG_API const char *vg_format_name(enum vg_format f);
@@ -293,15 +303,15 @@ VG_API vg_status vg_format_parse(const char *name, enum vg_format *out);
 
 /** One rejected input record, as handed to the reject callback. */
 struct vg_reject {
-    const char *file;    /* input name ("-" for stdin) */
-    uint64_t line;       /* 1-based line where the record starts; 0 if not line-based */
-    uint64_t offset;     /* byte offset of the record in the (decompressed) input */
-    int64_t item;        /* index of the item in a page or array, -1 if none */
-    const char *format;  /* reader that rejected it */
-    const char *reason;  /* names the field or the syntax problem */
-    const char *raw;     /* the record, bounded to VG_REJECT_RAW_MAX bytes */
+    const char *file;   /* input name ("-" for stdin) */
+    uint64_t line;      /* 1-based line where the record starts; 0 if not line-based */
+    uint64_t offset;    /* byte offset of the record in the (decompressed) input */
+    int64_t item;       /* index of the item in a page or array, -1 if none */
+    const char *format; /* reader that rejected it */
+    const char *reason; /* names the field or the syntax problem */
+    const char *raw;    /* the record, bounded to VG_REJECT_RAW_MAX bytes */
     size_t raw_len;
-    int raw_truncated;   /* 1 if raw was cut */
+    int raw_truncated; /* 1 if raw was cut */
 };
 
 #define VG_REJECT_RAW_MAX 4096
@@ -315,12 +325,12 @@ struct vg_progress {
 };
 
 struct vg_ingest_summary {
-    uint64_t read;       /* input records: a JSON line, a CSV row, an item of a page */
-    uint64_t accepted;   /* records that stored at least one new or changed event */
-    uint64_t duplicates; /* records whose events were all stored already */
-    uint64_t rejected;   /* records that could not be turned into events */
+    uint64_t read;                  /* input records: a JSON line, a CSV row, an item of a page */
+    uint64_t accepted;              /* records that stored at least one new or changed event */
+    uint64_t duplicates;            /* records whose events were all stored already */
+    uint64_t rejected;              /* records that could not be turned into events */
     uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
-    uint64_t files;      /* inputs processed */
+    uint64_t files;                 /* inputs processed */
 };
 
 struct vg_ingest_opts {
@@ -363,8 +373,7 @@ VG_API VG_NODISCARD vg_status vg_ingest_summary_json(const struct vg_ingest_summ
  * yields events counts as accepted (there is no store to find duplicates in).
  */
 VG_API VG_NODISCARD vg_status vg_convert_path(const char *path, const struct vg_ingest_opts *opts,
-                                              void (*on_event)(const struct vg_event *ev,
-                                                               void *ud),
+                                              void (*on_event)(const struct vg_event *ev, void *ud),
                                               void *ud, struct vg_ingest_summary *sum);
 
 /** The event as one native JSON object (docs/events.md). Ownership: free with vg_free(). */

@@ -29,10 +29,11 @@ void cli_log_init(int verbose);
 /* Progress on stderr, only when stderr is a terminal and not quiet. */
 struct cli_progress {
     int enabled;
-    double start;       /* monotonic seconds */
+    double start;                      /* monotonic seconds */
     unsigned long long records_before; /* records of earlier inputs */
     int n_inputs, input_index;
 };
+
 void cli_progress_init(struct cli_progress *p, int quiet, int n_inputs);
 void cli_progress_update(const struct vg_progress *pr, void *ud);
 void cli_progress_done(struct cli_progress *p);

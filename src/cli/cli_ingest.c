@@ -38,23 +38,25 @@ static void ingest_help(FILE *f, int convert)
                    "nothing. Events go to stdout (or --out FILE); the summary goes last to stdout\n"
                    "with --out, else to stderr, so stdout stays a pure event stream.\n\n");
     else
-        fprintf(f, "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
-                   "                    [--rejects FILE] [--quiet] [--verbose] INPUT...\n\n"
-                   "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
-                   "events. Prints a JSON line per input, then the summary:\n"
-                   "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
-                   "Exit status: 0 all records stored, 1 some rejected or an input unreadable,\n"
-                   "2 usage error.\n\n");
-    fprintf(f, "options:\n"
-               "  --db FILE       SQLite store (default %s)%s\n"
-               "  --format F      input format (default auto: detected per input)\n"
-               "  --owner ID      the account whose follower ids a twitter-ids page lists\n"
-               "  --friends       the ids are accounts the owner follows (not its followers)\n"
-               "  --rejects FILE  write each rejected record as a JSON line to FILE\n"
-               "  --out FILE      (convert) write events to FILE\n"
-               "  --quiet, -q     no progress and no per-input lines; only the summary\n"
-               "  --verbose, -v   log more\n"
-               "  --help, -h      this help\n\n",
+        fprintf(f,
+                "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
+                "                    [--rejects FILE] [--quiet] [--verbose] INPUT...\n\n"
+                "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
+                "events. Prints a JSON line per input, then the summary:\n"
+                "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
+                "Exit status: 0 all records stored, 1 some rejected or an input unreadable,\n"
+                "2 usage error.\n\n");
+    fprintf(f,
+            "options:\n"
+            "  --db FILE       SQLite store (default %s)%s\n"
+            "  --format F      input format (default auto: detected per input)\n"
+            "  --owner ID      the account whose follower ids a twitter-ids page lists\n"
+            "  --friends       the ids are accounts the owner follows (not its followers)\n"
+            "  --rejects FILE  write each rejected record as a JSON line to FILE\n"
+            "  --out FILE      (convert) write events to FILE\n"
+            "  --quiet, -q     no progress and no per-input lines; only the summary\n"
+            "  --verbose, -v   log more\n"
+            "  --help, -h      this help\n\n",
             DEFAULT_DB, convert ? " (ignored by convert)" : "");
     print_formats(f);
 }
@@ -157,13 +159,13 @@ static void print_input_line(FILE *f, const char *path, const struct vg_ingest_s
         if ((unsigned char)*p >= 0x20)
             fputc(*p, f);
     }
-    fprintf(f, "\",\"read\":%llu,\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
-               "\"status\":\"%s\"",
+    fprintf(f,
+            "\",\"read\":%llu,\"accepted\":%llu,\"duplicates\":%llu,\"rejected\":%llu,"
+            "\"status\":\"%s\"",
             (unsigned long long)(after->read - before->read),
             (unsigned long long)(after->accepted - before->accepted),
             (unsigned long long)(after->duplicates - before->duplicates),
-            (unsigned long long)(after->rejected - before->rejected),
-            rc ? vg_errname(rc) : "OK");
+            (unsigned long long)(after->rejected - before->rejected), rc ? vg_errname(rc) : "OK");
     if (rc)
         fprintf(f, ",\"error\":\"%s\"", vg_strerror(rc));
     fprintf(f, "}\n");

@@ -33,10 +33,10 @@ uint64_t vg__alloc_count(void);
 /* ---- bounded growable buffer (curl's dynbuf) ---------------------------------------------- */
 
 struct vg_buf {
-    char *data;  /* NUL-terminated when len > 0 or after any append */
-    size_t len;  /* bytes used, without the NUL */
-    size_t cap;  /* bytes allocated */
-    size_t max;  /* hard limit on len */
+    char *data; /* NUL-terminated when len > 0 or after any append */
+    size_t len; /* bytes used, without the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* hard limit on len */
 };
 
 void vg_buf_init(struct vg_buf *b, size_t max);

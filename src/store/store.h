@@ -16,7 +16,6 @@
 
 #define VG_STORE_BATCH 10000
 
-
 struct vg_store_ops {
     const char *name;
     /* errmsg (cap bytes) receives the message of any failure, for vg_db_errmsg(). */
@@ -43,8 +42,8 @@ struct vg_store_ops {
 extern const struct vg_store_ops vg__store_sqlite;
 
 /* Store an event with what the text stage derived (posts only; NULL for other types). */
-vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev,
-                             const struct vg_post_derived *d, enum vg_put_result *res);
+vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev, const struct vg_post_derived *d,
+                             enum vg_put_result *res);
 vg_status vg__db_has_post(vg_db *db, const char *id, int *found);
 vg_status vg__db_put_reject(vg_db *db, const struct vg_reject *r);
 /*

@@ -104,8 +104,8 @@ static const char *const migrations[] = {
     X(INS_TAG, "INSERT INTO post_hashtags (post, tag) VALUES (?1, ?2)")                            \
     X(INS_URL, "INSERT INTO post_urls (post, url, domain) VALUES (?1, ?2, ?3)")                    \
     X(GET_ACCOUNT,                                                                                 \
-      "SELECT observed_at, profile_hash, handle, name, bio, avatar_url, created_at, followers,"     \
-      " following, posts FROM accounts WHERE id = ?1")     \
+      "SELECT observed_at, profile_hash, handle, name, bio, avatar_url, created_at, followers,"    \
+      " following, posts FROM accounts WHERE id = ?1")                                             \
     X(INS_ACCOUNT,                                                                                 \
       "INSERT INTO accounts (id, platform, handle, name, bio, created_at, followers, following,"   \
       " posts, avatar_url, observed_at, first_seen, profile_hash)"                                 \
@@ -125,25 +125,23 @@ static const char *const migrations[] = {
       " first_seen = min(first_seen, excluded.first_seen),"                                        \
       " last_seen = max(last_seen, excluded.last_seen)")                                           \
     X(HAS_HISTORY, "SELECT 1 FROM account_history WHERE account = ?1 AND ident_hash = ?2")         \
-    X(INS_EDGE, "INSERT OR IGNORE INTO edges (kind, src, dst, at, platform) VALUES (?1,?2,?3,?4,?5)") \
-    X(INS_MODERATION,                                                                              \
-      "INSERT OR IGNORE INTO moderation (kind, account, at, reason, platform)"                     \
-      " VALUES (?1,?2,?3,?4,?5)")                                                                  \
+    X(INS_EDGE,                                                                                    \
+      "INSERT OR IGNORE INTO edges (kind, src, dst, at, platform) VALUES (?1,?2,?3,?4,?5)")        \
+    X(INS_MODERATION, "INSERT OR IGNORE INTO moderation (kind, account, at, reason, platform)"     \
+                      " VALUES (?1,?2,?3,?4,?5)")                                                  \
     X(INS_REPORT,                                                                                  \
       "INSERT OR IGNORE INTO reports (key, id, reporter, target, posts, reason, at, platform)"     \
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")                                                         \
-    X(INS_DELETION,                                                                                \
-      "INSERT OR IGNORE INTO deletions (target, target_type, at, reason, platform)"                \
-      " VALUES (?1,?2,?3,?4,?5)")                                                                  \
-    X(INS_REJECT,                                                                                  \
-      "INSERT INTO dead_letters (at, file, line, offset, item, format, reason, raw,"               \
-      " raw_truncated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")
+    X(INS_DELETION, "INSERT OR IGNORE INTO deletions (target, target_type, at, reason, platform)"  \
+                    " VALUES (?1,?2,?3,?4,?5)")                                                    \
+    X(INS_REJECT, "INSERT INTO dead_letters (at, file, line, offset, item, format, reason, raw,"   \
+                  " raw_truncated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")
 
 enum stmt_id {
 #define STMT_ENUM(name, sql) S_##name,
     STATEMENTS(STMT_ENUM)
 #undef STMT_ENUM
-        S__COUNT
+    S__COUNT
 };
 
 static const char *const stmt_sql[] = {
@@ -365,8 +363,8 @@ static vg_status sqlite_open(const char *path, void **state, char *errmsg, size_
     if ((rc = migrate(st)))
         goto fail;
     for (int i = 0; i < S__COUNT; i++) {
-        src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-                                 &st->stmt[i], NULL);
+        src = sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+                                 NULL);
         if (src != SQLITE_OK) {
             rc = fail(st, src, "preparing statements");
             goto fail;
@@ -639,8 +637,7 @@ static vg_status put_known_account(struct sqlite_state *st, const struct vg_even
     return note_seen_earlier(st, &m);
 }
 
-static vg_status sqlite_put_account(void *state, const struct vg_event *ev,
-                                    enum vg_put_result *res)
+static vg_status sqlite_put_account(void *state, const struct vg_event *ev, enum vg_put_result *res)
 {
     struct sqlite_state *st = state;
     const struct vg_account *a = &ev->u.account;
@@ -711,8 +708,7 @@ static vg_status sqlite_put_report(void *state, const struct vg_event *ev, enum 
         /* No id of its own: the same reporter, target, time and reason is the same report. */
         const char *f[] = { r->reporter, r->target, r->reason };
         int64_t at = r->at;
-        snprintf(key, sizeof(key), "h:%016llx",
-                 (unsigned long long)hash_fields(f, 3, &at, 1));
+        snprintf(key, sizeof(key), "h:%016llx", (unsigned long long)hash_fields(f, 3, &at, 1));
         k = key;
     }
     sqlite3_stmt *s = st->stmt[S_INS_REPORT];
@@ -867,6 +863,7 @@ static void date_range(struct json_out *j)
 static vg_status sqlite_stats_json(void *state, size_t top_n, struct vg_buf *out)
 {
     struct json_out j = { state, out, VG_OK };
+
     static const struct {
         const char *key, *sql;
     } counts[] = {
@@ -885,6 +882,7 @@ static vg_status sqlite_stats_json(void *state, size_t top_n, struct vg_buf *out
         { "posting_accounts", "SELECT count(DISTINCT account) FROM posts" },
         { "dead_letters", "SELECT count(*) FROM dead_letters" },
     };
+
     jputs(&j, "{\"schema_version\":");
     jint(&j, ((struct sqlite_state *)state)->version);
     for (size_t i = 0; i < VG_ARRAY_LEN(counts); i++) {

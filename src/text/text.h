@@ -26,7 +26,11 @@ vg_status vg_html_unescape_buf(const char *s, size_t len, struct vg_buf *out);
 vg_status vg_html_to_text_buf(const char *s, size_t len, struct vg_buf *out);
 
 /* Entities found in plain text, as the platform would mark them. */
-enum vg_entity_kind { VG_ENTITY_HASHTAG, VG_ENTITY_MENTION, VG_ENTITY_URL };
+enum vg_entity_kind {
+    VG_ENTITY_HASHTAG,
+    VG_ENTITY_MENTION,
+    VG_ENTITY_URL
+};
 
 /*
  * Call fn for each hashtag ("#word", Unicode letters, digits, '_' and combining marks; not all
@@ -63,7 +67,7 @@ struct vg_post_derived {
  * comes from arena (valid until its reset); scratch is a reusable buffer. A field that cannot be
  * derived (a URL that does not parse) is left out; only VG_ENOMEM is an error.
  */
-vg_status vg__post_derive(const struct vg_post *post, struct vg_arena *arena, struct vg_buf *scratch,
-                          struct vg_post_derived *out);
+vg_status vg__post_derive(const struct vg_post *post, struct vg_arena *arena,
+                          struct vg_buf *scratch, struct vg_post_derived *out);
 
 #endif /* VG_TEXT_H */

@@ -74,8 +74,8 @@ static vg_status derive_urls(const struct vg_post *post, struct vg_arena *arena,
     return VG_OK;
 }
 
-vg_status vg__post_derive(const struct vg_post *post, struct vg_arena *arena, struct vg_buf *scratch,
-                          struct vg_post_derived *out)
+vg_status vg__post_derive(const struct vg_post *post, struct vg_arena *arena,
+                          struct vg_buf *scratch, struct vg_post_derived *out)
 {
     memset(out, 0, sizeof(*out));
     const char *text = post->text ? post->text : "";
