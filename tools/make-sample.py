@@ -170,7 +170,7 @@ def write_twitter_v1(accounts):
     t = T0
     lines = []
     tid = 1900000000000000000
-    for i in range(80):
+    for i in range(160):
         a = R.choice(accounts)
         t += timedelta(minutes=R.randint(1, 60))
         text, tags, urls = make_text(a["lang"], i % 2 == 0, i % 4 == 0)
@@ -204,9 +204,9 @@ def write_twitter_v2(accounts):
     t = T0 + timedelta(days=10)
     pages = []
     tid = 1950000000000000000
-    for page in range(2):
+    for page in range(3):
         data, users = [], {}
-        for i in range(30):
+        for i in range(50):
             a = R.choice(accounts)
             t += timedelta(minutes=R.randint(1, 30))
             text, tags, urls = make_text(a["lang"], i % 2 == 1, i % 3 == 0)
@@ -239,7 +239,8 @@ def write_twitter_v2(accounts):
 # ---- follower ids -------------------------------------------------------------------------
 
 def write_ids(accounts):
-    ids = [a["id"] for a in accounts[1:31]]
+    # The sample's own accounts, then followers the sample knows nothing else about.
+    ids = [a["id"] for a in accounts[1:]] + [str(3000000000 + 7 * i) for i in range(165)]
     page = {"ids": ids, "next_cursor": 0, "next_cursor_str": "0", "previous_cursor": 0}
     os.makedirs(os.path.join(OUT, "followers"), exist_ok=True)
     with open(os.path.join(OUT, "followers", "ids-of-1000000001.json"), "w") as f:
@@ -263,7 +264,7 @@ def write_mastodon(accounts):
     host = "social.example.org"
     t = T0 + timedelta(days=20)
     statuses = []
-    for i in range(40):
+    for i in range(120):
         a = R.choice(accounts)
         t += timedelta(minutes=R.randint(1, 45))
         text, tags, urls = make_text(a["lang"], i % 2 == 0, i % 4 == 1)
@@ -293,7 +294,7 @@ def write_activitypub(accounts):
     t = T0 + timedelta(days=25)
     acts = []
     notes = []
-    for i in range(25):
+    for i in range(150):
         a = R.choice(accounts)
         actor = f"https://{host}/users/{a['handle']}"
         t += timedelta(minutes=R.randint(1, 50))
@@ -306,7 +307,7 @@ def write_activitypub(accounts):
                                 "published": iso(t), "content": f"<p>{text}</p>",
                                 "tag": [{"type": "Hashtag", "name": "#" + h,
                                          "href": f"https://{host}/tags/{h}"} for h in tags]}})
-    for i in range(6):
+    for i in range(60):
         s, d = R.sample(accounts, 2)
         src, dst = f"https://{host}/users/{s['handle']}", f"https://{host}/users/{d['handle']}"
         acts.append({"@context": ctx, "id": f"{src}#follows/{i}", "type": "Follow",
@@ -333,7 +334,7 @@ def write_fifth_tribe(accounts):
     w.writerow(["name", "username", "description", "location", "followers", "numberstatuses",
                 "time", "tweets"])
     t = T0 - timedelta(days=300)
-    for i in range(40):
+    for i in range(150):
         a = accounts[i % 12]
         t += timedelta(minutes=R.randint(5, 600))
         text, tags, urls = make_text(a["lang"], i % 2 == 0, i % 5 == 0)
@@ -345,7 +346,7 @@ def write_fifth_tribe(accounts):
                     f"{t.month}/{t.day}/{t.year} {t.hour}:{t.minute:02d}", text])
     with open(os.path.join(OUT, "fifth-tribe.csv"), "w", encoding="utf-8", newline="") as f:
         f.write(buf.getvalue())
-    return 40
+    return 150
 
 
 def main():
