@@ -59,23 +59,40 @@ static inline vg_status collect_record(void *ud, const struct vg_record *rec)
     return VG_OK;
 }
 
-/* Run `len` bytes through the driver with the given format (VG_FORMAT_AUTO to detect). */
-static inline vg_status collect_mem(const char *data, size_t len, enum vg_format format,
-                                    const char *owner, struct collected *c)
+/* Run `len` bytes through the driver with the given options (tests' fixed received time). */
+static inline vg_status collect_mem_opts(const char *data, size_t len,
+                                         const struct vg_ingest_opts *opts, struct collected *c)
 {
     memset(c, 0, sizeof(*c));
     struct vg_input in;
     vg_status rc = vg_input_open_mem(&in, data, len, "test");
     if (rc)
         return rc;
+    rc = vg__ingest_run(&in, opts, collect_record, c);
+    vg_input_close(&in);
+    return rc;
+}
+
+/* Run `len` bytes through the driver with the given format (VG_FORMAT_AUTO to detect). */
+static inline vg_status collect_mem(const char *data, size_t len, enum vg_format format,
+                                    const char *owner, struct collected *c)
+{
     struct vg_ingest_opts opts;
     vg_ingest_opts_init(&opts);
     opts.format = format;
     opts.owner = owner;
     opts.received_at = VG_TEST_RECEIVED_AT;
-    rc = vg__ingest_run(&in, &opts, collect_record, c);
-    vg_input_close(&in);
-    return rc;
+    return collect_mem_opts(data, len, &opts, c);
+}
+
+/* Fixtures written with ' for " stay readable: this turns them into JSON (caller frees). */
+static inline char *json_fixture(const char *s)
+{
+    char *out = strdup(s);
+    for (char *p = out; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    return out;
 }
 
 /* The same over a file (e.g. under VG_SHARED_DATA). */

@@ -15,24 +15,11 @@
 
 #include "ingest_test_util.h"
 
-#ifndef VG_SHARED_DATA
-#define VG_SHARED_DATA "/work/shared/data"
-#endif
 #define AP_DATA VG_SHARED_DATA "/mastodon-activitypub-json/activitypub"
-
-/* Fixtures are written with ' for " so they stay readable. */
-static char *json(const char *s)
-{
-    char *out = strdup(s);
-    for (char *p = out; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    return out;
-}
 
 static void run(const char *fixture, struct collected *c)
 {
-    char *doc = json(fixture);
+    char *doc = json_fixture(fixture);
     assert_int_equal(collect_mem(doc, strlen(doc), VG_FORMAT_AUTO, NULL, c), VG_OK);
     free(doc);
 }

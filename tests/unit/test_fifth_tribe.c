@@ -18,10 +18,6 @@
 
 #include "ingest_test_util.h"
 
-#ifndef VG_SHARED_DATA
-#define VG_SHARED_DATA "/work/shared/data"
-#endif
-
 #define HEADER "name,username,description,location,followers,numberstatuses,time,tweets\r\n"
 
 static void run(const char *csv, struct collected *c)

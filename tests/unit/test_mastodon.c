@@ -16,25 +16,12 @@
 
 #include "ingest_test_util.h"
 
-#ifndef VG_SHARED_DATA
-#define VG_SHARED_DATA "/work/shared/data"
-#endif
 #define MASTODON_DATA VG_SHARED_DATA "/mastodon-activitypub-json"
-
-/* Fixtures are written with ' for " so they stay readable; &#39; writes an apostrophe. */
-static char *json(const char *s)
-{
-    char *out = strdup(s);
-    for (char *p = out; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    return out;
-}
 
 /* Run a fixture through the driver, format detected. */
 static void run(const char *fixture, struct collected *c)
 {
-    char *doc = json(fixture);
+    char *doc = json_fixture(fixture);
     assert_int_equal(collect_mem(doc, strlen(doc), VG_FORMAT_AUTO, NULL, c), VG_OK);
     free(doc);
 }
@@ -417,7 +404,7 @@ static void detection_finds_every_mastodon_shape(void **state)
         "{'ancestors':[],'descendants':[]}",
     };
     for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-        char *doc = json(docs[i]);
+        char *doc = json_fixture(docs[i]);
         assert_int_equal(vg_format_detect(doc, strlen(doc)), VG_FORMAT_MASTODON);
         free(doc);
     }

@@ -18,10 +18,6 @@
 
 #include "text.h"
 
-#ifndef VG_SHARED_DATA
-#define VG_SHARED_DATA "../shared/data"
-#endif
-
 /* ---- helpers -------------------------------------------------------------------------------- */
 
 /* Normalise s into b (reset first); returns the status. */

@@ -20,19 +20,12 @@
 static vg_status run_ids(const char *s, enum vg_format format, const char *owner, int friends,
                          struct collected *c)
 {
-    memset(c, 0, sizeof(*c));
-    struct vg_input in;
-    vg_status rc = vg_input_open_mem(&in, s, strlen(s), "test");
-    if (rc)
-        return rc;
     struct vg_ingest_opts opts;
     vg_ingest_opts_init(&opts);
     opts.format = format;
     opts.owner = owner;
     opts.owner_is_friends = friends;
-    rc = vg__ingest_run(&in, &opts, collect_record, c);
-    vg_input_close(&in);
-    return rc;
+    return collect_mem_opts(s, strlen(s), &opts, c);
 }
 
 static const char page[] = "{\"ids\":[\"5000000001\",5000000002,\"9007199254740993\"],"

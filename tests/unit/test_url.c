@@ -16,10 +16,6 @@
 
 #include "text.h"
 
-#ifndef VG_SHARED_DATA
-#define VG_SHARED_DATA "../shared/data"
-#endif
-
 static void check_url(const char *in, const char *want)
 {
     struct vg_buf b, again;
