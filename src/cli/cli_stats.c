@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -44,6 +45,13 @@ int cmd_stats(int argc, char **argv)
     if (optind < argc)
         return usage_error("stats", "unexpected argument '%s'", argv[optind]);
     cli_log_init(0);
+    /* Opening creates a missing file; for a command that only reads, a typo in the path should
+     * say so rather than report an empty store. */
+    if (access(db_path, F_OK) != 0) {
+        fprintf(stderr, "vigie stats: no store at %s (vigie ingest --db %s creates it)\n",
+                db_path, db_path);
+        return EXIT_DATA;
+    }
     vg_db *db;
     vg_status rc = vg_db_open(db_path, &db);
     if (rc) {
