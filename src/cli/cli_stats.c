@@ -48,8 +48,8 @@ int cmd_stats(int argc, char **argv)
     /* Opening creates a missing file; for a command that only reads, a typo in the path should
      * say so rather than report an empty store. */
     if (access(db_path, F_OK) != 0) {
-        fprintf(stderr, "vigie stats: no store at %s (vigie ingest --db %s creates it)\n",
-                db_path, db_path);
+        fprintf(stderr, "vigie stats: no store at %s (vigie ingest --db %s creates it)\n", db_path,
+                db_path);
         return EXIT_DATA;
     }
     vg_db *db;
