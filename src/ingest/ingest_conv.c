@@ -278,12 +278,19 @@ const char *vg_json_path(char *buf, size_t size, const char *where, const char *
     return buf;
 }
 
-static const cJSON *member(const cJSON *obj, const char *key)
+/*
+ * The same first-match lookup as cJSON_GetObjectItemCaseSensitive, with the first byte compared
+ * before calling strcmp: a tweet has some 30 members and its user 40, most lookups pass over most
+ * of them, and this is the readers' hottest loop (strcmp was 8 % of ingest time in perf).
+ */
+const cJSON *vg_json_get(const cJSON *obj, const char *key)
 {
     if (!cJSON_IsObject(obj))
         return NULL;
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsNull(j) ? NULL : j;
+    for (const cJSON *j = obj->child; j; j = j->next)
+        if (j->string && j->string[0] == key[0] && !strcmp(j->string, key))
+            return cJSON_IsNull(j) ? NULL : j;
+    return NULL;
 }
 
 static const char *dot(const char *where)
@@ -295,7 +302,7 @@ vg_status vg_json_str(struct vg_conv *cx, const cJSON *obj, const char *where, c
                       size_t max, const char **out)
 {
     *out = NULL;
-    const cJSON *j = member(obj, key);
+    const cJSON *j = vg_json_get(obj, key);
     if (!j)
         return VG_OK;
     if (!cJSON_IsString(j))
@@ -315,7 +322,7 @@ vg_status vg_json_id(struct vg_conv *cx, const cJSON *obj, const char *where, co
                      const char **out)
 {
     *out = NULL;
-    const cJSON *j = member(obj, key);
+    const cJSON *j = vg_json_get(obj, key);
     if (j && cJSON_IsNumber(j)) {
         double d = j->valuedouble;
         /* Doubles hold integers exactly only up to 2^53; 64-bit tweet ids do not fit. */
@@ -337,7 +344,7 @@ vg_status vg_json_int(struct vg_conv *cx, const cJSON *obj, const char *where, c
                       int64_t *out)
 {
     *out = -1;
-    const cJSON *j = member(obj, key);
+    const cJSON *j = vg_json_get(obj, key);
     if (!j)
         return VG_OK;
     if (cJSON_IsString(j)) {
@@ -361,7 +368,7 @@ vg_status vg_json_time(struct vg_conv *cx, const cJSON *obj, const char *where, 
                        int64_t *out)
 {
     *out = VG_TIME_UNKNOWN;
-    const cJSON *j = member(obj, key);
+    const cJSON *j = vg_json_get(obj, key);
     if (!j)
         return VG_OK;
     if (cJSON_IsNumber(j)) {
@@ -394,7 +401,7 @@ vg_status vg_json_bool(struct vg_conv *cx, const cJSON *obj, const char *where, 
                        int def, int *out)
 {
     *out = def;
-    const cJSON *j = member(obj, key);
+    const cJSON *j = vg_json_get(obj, key);
     if (!j)
         return VG_OK;
     if (!cJSON_IsBool(j))

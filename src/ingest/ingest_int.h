@@ -121,6 +121,8 @@ vg_status vg_json_time(struct vg_conv *cx, const cJSON *obj, const char *where, 
 /* A boolean; missing gives def. */
 vg_status vg_json_bool(struct vg_conv *cx, const cJSON *obj, const char *where, const char *key,
                        int def, int *out);
+/* The member `key` of obj; NULL when obj is not an object or the member is missing or null. */
+const cJSON *vg_json_get(const cJSON *obj, const char *key);
 /* The JSON type of j in words ("string", "number", ...), for messages. */
 const char *vg_json_type_name(const cJSON *j);
 /* "where.key" or "where.key[index]" (index < 0: none; where "" : no dot) into buf, for messages. */

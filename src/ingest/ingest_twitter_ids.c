@@ -107,7 +107,7 @@ vg_status vg__read_twitter_ids(struct vg_conv *cx, const cJSON *doc)
         return read_list(cx, doc, "");
     if (cJSON_IsString(doc) || cJSON_IsNumber(doc))
         return read_record(cx, doc, "", -1);
-    const cJSON *ids = vg__tw_get(doc, "ids");
+    const cJSON *ids = vg_json_get(doc, "ids");
     if (cJSON_IsArray(ids))
         return read_list(cx, ids, "ids");
     vg_conv_begin(cx, -1);

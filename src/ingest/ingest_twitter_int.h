@@ -27,97 +27,12 @@
 /* Room for a field path such as "retweeted_status.quoted_status.extended_tweet". */
 #define VG_TW_PATH_MAX 160
 
-/*
- * The member `key` of obj, or NULL when obj is not an object, or the member is missing or null.
- * The same first-match lookup as cJSON_GetObjectItemCaseSensitive, with the first byte compared
- * before calling strcmp: a tweet has some 30 members and its user 40, most lookups pass over
- * most of them, and this is the reader's hottest loop.
- */
-static inline const cJSON *vg__tw_get(const cJSON *obj, const char *key)
-{
-    if (!cJSON_IsObject(obj))
-        return NULL;
-    for (const cJSON *j = obj->child; j; j = j->next)
-        if (j->string && j->string[0] == key[0] && !strcmp(j->string, key))
-            return cJSON_IsNull(j) ? NULL : j;
-    return NULL;
-}
-
-/*
- * Fast paths of the vg_json_* helpers of ingest_int.h, for the members a reader takes from every
- * tweet. A well-formed value is checked in place; a missing one gives the helper's default; any
- * other value is handed to the helper itself, which applies the same rules and words the
- * rejection, so the messages stay those of every other reader.
- */
-static inline vg_status vg__tw_str(struct vg_conv *cx, const cJSON *obj, const char *where,
-                                   const char *key, size_t max, const char **out)
-{
-    const cJSON *j = vg__tw_get(obj, key);
-    *out = NULL;
-    if (!j)
-        return VG_OK;
-    if (cJSON_IsString(j)) {
-        size_t len = strlen(j->valuestring);
-        if (len <= max && vg_utf8_valid(j->valuestring, len)) {
-            *out = j->valuestring;
-            return VG_OK;
-        }
-    }
-    return vg_json_str(cx, obj, where, key, max, out);
-}
-
-/* vg_json_id: a non-empty string id (an empty one is none), else an exact number. */
-static inline vg_status vg__tw_idv(struct vg_conv *cx, const cJSON *obj, const char *where,
-                                   const char *key, const char **out)
-{
-    const cJSON *j = vg__tw_get(obj, key);
-    *out = NULL;
-    if (!j)
-        return VG_OK;
-    if (cJSON_IsString(j)) {
-        size_t len = strlen(j->valuestring);
-        if (len <= VG_ID_MAX && vg_utf8_valid(j->valuestring, len)) {
-            *out = len ? j->valuestring : NULL;
-            return VG_OK;
-        }
-    }
-    return vg_json_id(cx, obj, where, key, out);
-}
-
-/* vg_json_time: an instant; missing gives VG_TIME_UNKNOWN. */
-static inline vg_status vg__tw_time(struct vg_conv *cx, const cJSON *obj, const char *where,
-                                    const char *key, int64_t *out)
-{
-    const cJSON *j = vg__tw_get(obj, key);
-    *out = VG_TIME_UNKNOWN;
-    if (!j)
-        return VG_OK;
-    if (cJSON_IsString(j) && vg_time_parse(j->valuestring, out) == VG_OK)
-        return VG_OK;
-    return vg_json_time(cx, obj, where, key, out);
-}
-
-/* vg_json_int: a non-negative integer count; missing gives -1. */
-static inline vg_status vg__tw_int(struct vg_conv *cx, const cJSON *obj, const char *where,
-                                   const char *key, int64_t *out)
-{
-    const cJSON *j = vg__tw_get(obj, key);
-    *out = -1;
-    if (!j)
-        return VG_OK;
-    if (cJSON_IsNumber(j) && j->valueint >= 0 && (double)j->valueint == j->valuedouble) {
-        *out = j->valueint;
-        return VG_OK;
-    }
-    return vg_json_int(cx, obj, where, key, out);
-}
-
 /* The object member `key` of obj (NULL if missing or null); a member of another type is a field
  * error naming it. */
 static inline vg_status vg__tw_object(struct vg_conv *cx, const cJSON *obj, const char *where,
                                       const char *key, const cJSON **out)
 {
-    *out = vg__tw_get(obj, key);
+    *out = vg_json_get(obj, key);
     if (!*out || cJSON_IsObject(*out))
         return VG_OK;
     const cJSON *bad = *out;
@@ -130,7 +45,7 @@ static inline vg_status vg__tw_object(struct vg_conv *cx, const cJSON *obj, cons
 static inline vg_status vg__tw_array(struct vg_conv *cx, const cJSON *obj, const char *where,
                                      const char *key, const cJSON **out)
 {
-    *out = vg__tw_get(obj, key);
+    *out = vg_json_get(obj, key);
     if (!*out || cJSON_IsArray(*out))
         return VG_OK;
     const cJSON *bad = *out;
@@ -148,7 +63,7 @@ static inline vg_status vg__tw_item_str(struct vg_conv *cx, const cJSON *item, c
                                         const char *list, int i, const char *key, size_t max,
                                         const char **out)
 {
-    const cJSON *j = vg__tw_get(item, key);
+    const cJSON *j = vg_json_get(item, key);
     *out = NULL;
     if (!j)
         return VG_OK;
@@ -213,10 +128,10 @@ static inline vg_status vg__tw_entity_list(struct vg_conv *cx, const cJSON *ent,
 static inline vg_status vg__tw_id(struct vg_conv *cx, const cJSON *obj, const char *where,
                                   const char *key_str, const char *key_num, const char **out)
 {
-    vg_status rc = vg__tw_idv(cx, obj, where, key_str, out);
+    vg_status rc = vg_json_id(cx, obj, where, key_str, out);
     if (rc || *out || !key_num)
         return rc;
-    return vg__tw_idv(cx, obj, where, key_num, out);
+    return vg_json_id(cx, obj, where, key_num, out);
 }
 
 /* The length of s cut to at most max bytes without splitting a UTF-8 sequence, for quoting a

@@ -39,10 +39,10 @@ static vg_status media_id(struct vg_conv *cx, const cJSON *m, const char *where,
                           const char **out)
 {
     vg_status rc = vg__tw_item_str(cx, m, where, "media", i, "id_str", VG_ID_MAX, out);
-    if (rc || *out || !vg__tw_get(m, "id"))
+    if (rc || *out || !vg_json_get(m, "id"))
         return rc;
     char path[VG_TW_PATH_MAX];
-    return vg__tw_idv(cx, m, vg_json_path(path, sizeof(path), where, "media", i), "id", out);
+    return vg_json_id(cx, m, vg_json_path(path, sizeof(path), where, "media", i), "id", out);
 }
 
 /* `where` names the object holding the media array ("extended_entities"). */
@@ -133,12 +133,12 @@ static vg_status read_text(struct vg_conv *cx, const cJSON *t, const cJSON *ext,
     const char *s = NULL;
     vg_status rc;
     if (ext &&
-        (rc = vg__tw_str(cx, ext, vg_json_path(path, sizeof(path), where, "extended_tweet", -1),
-                         "full_text", VG_FIELD_MAX, &s)))
+        (rc = vg_json_str(cx, ext, vg_json_path(path, sizeof(path), where, "extended_tweet", -1),
+                          "full_text", VG_FIELD_MAX, &s)))
         return rc;
-    if (!s && (rc = vg__tw_str(cx, t, where, "full_text", VG_FIELD_MAX, &s)))
+    if (!s && (rc = vg_json_str(cx, t, where, "full_text", VG_FIELD_MAX, &s)))
         return rc;
-    if (!s && (rc = vg__tw_str(cx, t, where, "text", VG_FIELD_MAX, &s)))
+    if (!s && (rc = vg_json_str(cx, t, where, "text", VG_FIELD_MAX, &s)))
         return rc;
     if (!s)
         return vg__tw_missing(cx, where, "text", "a tweet has text, full_text or extended_tweet");
@@ -155,17 +155,17 @@ static vg_status read_user(struct vg_conv *cx, const cJSON *user, const char *wh
         return rc;
     if (!a->id)
         return vg__tw_missing(cx, where, "id_str", "the author's account id");
-    if ((rc = vg__tw_str(cx, user, where, "screen_name", VG_ID_MAX, &a->handle)) ||
-        (rc = vg__tw_str(cx, user, where, "name", VG_FIELD_MAX, &a->name)) ||
-        (rc = vg__tw_str(cx, user, where, "description", VG_FIELD_MAX, &a->bio)) ||
-        (rc = vg__tw_time(cx, user, where, "created_at", &a->created_at)) ||
-        (rc = vg__tw_int(cx, user, where, "followers_count", &a->followers)) ||
-        (rc = vg__tw_int(cx, user, where, "friends_count", &a->following)) ||
-        (rc = vg__tw_int(cx, user, where, "statuses_count", &a->posts)) ||
-        (rc = vg__tw_str(cx, user, where, "profile_image_url_https", VG_URL_MAX, &a->avatar_url)))
+    if ((rc = vg_json_str(cx, user, where, "screen_name", VG_ID_MAX, &a->handle)) ||
+        (rc = vg_json_str(cx, user, where, "name", VG_FIELD_MAX, &a->name)) ||
+        (rc = vg_json_str(cx, user, where, "description", VG_FIELD_MAX, &a->bio)) ||
+        (rc = vg_json_time(cx, user, where, "created_at", &a->created_at)) ||
+        (rc = vg_json_int(cx, user, where, "followers_count", &a->followers)) ||
+        (rc = vg_json_int(cx, user, where, "friends_count", &a->following)) ||
+        (rc = vg_json_int(cx, user, where, "statuses_count", &a->posts)) ||
+        (rc = vg_json_str(cx, user, where, "profile_image_url_https", VG_URL_MAX, &a->avatar_url)))
         return rc;
     if (!a->avatar_url &&
-        (rc = vg__tw_str(cx, user, where, "profile_image_url", VG_URL_MAX, &a->avatar_url)))
+        (rc = vg_json_str(cx, user, where, "profile_image_url", VG_URL_MAX, &a->avatar_url)))
         return rc;
     a->observed_at = observed_at;
     return VG_OK;
@@ -219,13 +219,13 @@ static vg_status read_post(struct vg_conv *cx, const cJSON *t, const char *where
         return rc;
     if (!p->id)
         return vg__tw_missing(cx, where, "id_str", "the tweet id");
-    if ((rc = vg__tw_time(cx, t, where, "created_at", &p->created_at)))
+    if ((rc = vg_json_time(cx, t, where, "created_at", &p->created_at)))
         return rc;
     if (p->created_at == VG_TIME_UNKNOWN)
         return vg__tw_missing(cx, where, "created_at", "when the tweet was posted");
     if ((rc = vg__tw_object(cx, t, where, "extended_tweet", &ext)) ||
         (rc = read_text(cx, t, ext, where, &p->text)) ||
-        (rc = vg__tw_str(cx, t, where, "lang", 64, &lang)) ||
+        (rc = vg_json_str(cx, t, where, "lang", 64, &lang)) ||
         (rc = read_links(cx, t, where, p, emb)) || (rc = read_tweet_entities(cx, t, ext, where, p)))
         return rc;
     p->lang = vg__tw_lang(lang);
@@ -297,12 +297,12 @@ static vg_status read_delete(struct vg_conv *cx, const cJSON *doc)
     if ((rc = vg__tw_object(cx, doc, "", "delete", &del)) ||
         (rc = vg__tw_object(cx, del, "delete", "status", &status)))
         return rc;
-    if (!status && vg__tw_get(del, "direct_message"))
+    if (!status && vg_json_get(del, "direct_message"))
         return vg_conv_reject(cx, "not an activity record: direct-message deletion notice");
     if (!status)
         return vg__tw_missing(cx, "delete", "status", "the deleted tweet");
     if ((rc = vg__tw_id(cx, status, "delete.status", "id_str", "id", &target)) ||
-        (rc = vg__tw_time(cx, del, "delete", "timestamp_ms", &at)))
+        (rc = vg_json_time(cx, del, "delete", "timestamp_ms", &at)))
         return rc;
     if (!target)
         return vg__tw_missing(cx, "delete.status", "id_str", "the deleted tweet's id");
@@ -333,7 +333,7 @@ static const char *control_message(const cJSON *t)
         { "control", "site-stream control message" },
     };
     for (size_t i = 0; i < VG_ARRAY_LEN(names); i++)
-        if (vg__tw_get(t, names[i][0]))
+        if (vg_json_get(t, names[i][0]))
             return names[i][1];
     return NULL;
 }
@@ -349,8 +349,8 @@ static vg_status read_record(struct vg_conv *cx, const cJSON *t, int64_t item)
     if (!cJSON_IsObject(t))
         return vg_conv_reject(cx, "expected a tweet object, got %s", vg_json_type_name(t));
     /* Tweets have an id_str; only then is it worth looking for the stream messages. */
-    if (!vg__tw_get(t, "id_str")) {
-        if (vg__tw_get(t, "delete"))
+    if (!vg_json_get(t, "id_str")) {
+        if (vg_json_get(t, "delete"))
             return vg__tw_finish(cx, read_delete(cx, t));
         const char *what = control_message(t);
         if (what)
@@ -378,8 +378,8 @@ vg_status vg__read_twitter_v1(struct vg_conv *cx, const cJSON *doc)
         return read_items(cx, doc);
     if (cJSON_IsObject(doc)) {
         /* A search page: {"statuses":[...],"search_metadata":{...}}. */
-        const cJSON *statuses = vg__tw_get(doc, "statuses");
-        if (cJSON_IsArray(statuses) && !vg__tw_get(doc, "id_str"))
+        const cJSON *statuses = vg_json_get(doc, "statuses");
+        if (cJSON_IsArray(statuses) && !vg_json_get(doc, "id_str"))
             return read_items(cx, statuses);
         return read_record(cx, doc, -1);
     }

@@ -31,7 +31,7 @@ struct tw_index {
 
 static const char *index_key(const struct tw_index *ix, const cJSON *obj)
 {
-    const cJSON *k = vg__tw_get(obj, ix->key);
+    const cJSON *k = vg_json_get(obj, ix->key);
     return cJSON_IsString(k) ? k->valuestring : NULL;
 }
 
@@ -100,13 +100,13 @@ struct page {
  * posts come without their author's account or media details, as when an expansion is missing. */
 static vg_status page_init(struct vg_conv *cx, const cJSON *doc, struct page *pg)
 {
-    const cJSON *inc = vg__tw_get(doc, "includes");
+    const cJSON *inc = vg_json_get(doc, "includes");
     vg_status rc;
-    if ((rc = index_build(cx, vg__tw_get(inc, "users"), "id", &pg->users)) ||
-        (rc = index_build(cx, vg__tw_get(inc, "tweets"), "id", &pg->tweets)) ||
-        (rc = index_build(cx, vg__tw_get(inc, "media"), "media_key", &pg->media)))
+    if ((rc = index_build(cx, vg_json_get(inc, "users"), "id", &pg->users)) ||
+        (rc = index_build(cx, vg_json_get(inc, "tweets"), "id", &pg->tweets)) ||
+        (rc = index_build(cx, vg_json_get(inc, "media"), "media_key", &pg->media)))
         return rc;
-    pg->twarc = vg__tw_get(doc, "__twarc");
+    pg->twarc = vg_json_get(doc, "__twarc");
     return VG_OK;
 }
 
@@ -120,22 +120,22 @@ static vg_status read_user(struct vg_conv *cx, const cJSON *u, const char *where
     const cJSON *metrics;
     vg_status rc;
     memset(a, 0, sizeof(*a));
-    if ((rc = vg__tw_idv(cx, u, where, "id", &a->id)))
+    if ((rc = vg_json_id(cx, u, where, "id", &a->id)))
         return rc;
     if (!a->id)
         return vg__tw_missing(cx, where, "id", "the account id");
-    if ((rc = vg__tw_str(cx, u, where, "username", VG_ID_MAX, &a->handle)) ||
-        (rc = vg__tw_str(cx, u, where, "name", VG_FIELD_MAX, &a->name)) ||
-        (rc = vg__tw_str(cx, u, where, "description", VG_FIELD_MAX, &a->bio)) ||
-        (rc = vg__tw_time(cx, u, where, "created_at", &a->created_at)) ||
-        (rc = vg__tw_str(cx, u, where, "profile_image_url", VG_URL_MAX, &a->avatar_url)) ||
+    if ((rc = vg_json_str(cx, u, where, "username", VG_ID_MAX, &a->handle)) ||
+        (rc = vg_json_str(cx, u, where, "name", VG_FIELD_MAX, &a->name)) ||
+        (rc = vg_json_str(cx, u, where, "description", VG_FIELD_MAX, &a->bio)) ||
+        (rc = vg_json_time(cx, u, where, "created_at", &a->created_at)) ||
+        (rc = vg_json_str(cx, u, where, "profile_image_url", VG_URL_MAX, &a->avatar_url)) ||
         (rc = vg__tw_object(cx, u, where, "public_metrics", &metrics)))
         return rc;
     a->followers = a->following = a->posts = -1;
     vg_json_path(path, sizeof(path), where, "public_metrics", -1);
-    if (metrics && ((rc = vg__tw_int(cx, metrics, path, "followers_count", &a->followers)) ||
-                    (rc = vg__tw_int(cx, metrics, path, "following_count", &a->following)) ||
-                    (rc = vg__tw_int(cx, metrics, path, "tweet_count", &a->posts))))
+    if (metrics && ((rc = vg_json_int(cx, metrics, path, "followers_count", &a->followers)) ||
+                    (rc = vg_json_int(cx, metrics, path, "following_count", &a->following)) ||
+                    (rc = vg_json_int(cx, metrics, path, "tweet_count", &a->posts))))
         return rc;
     a->observed_at = observed_at != VG_TIME_UNKNOWN ? observed_at : a->created_at;
     return VG_OK;
@@ -191,9 +191,9 @@ static vg_status read_links(struct vg_conv *cx, const cJSON *refs, const char *w
  */
 static int is_media_link(const cJSON *url)
 {
-    const char *shown = cJSON_GetStringValue(vg__tw_get(url, "display_url"));
-    return vg__tw_get(url, "media_key") || (shown && (!strncmp(shown, "pic.twitter.com/", 16) ||
-                                                      !strncmp(shown, "pic.x.com/", 10)));
+    const char *shown = cJSON_GetStringValue(vg_json_get(url, "display_url"));
+    return vg_json_get(url, "media_key") || (shown && (!strncmp(shown, "pic.twitter.com/", 16) ||
+                                                       !strncmp(shown, "pic.x.com/", 10)));
 }
 
 static vg_status read_entities(struct vg_conv *cx, const cJSON *ent, const char *where,
@@ -242,7 +242,7 @@ static const cJSON *find_media(const cJSON *arr, const char *key)
     const cJSON *m;
     cJSON_ArrayForEach(m, arr)
     {
-        const char *k = cJSON_GetStringValue(vg__tw_get(m, "media_key"));
+        const char *k = cJSON_GetStringValue(vg_json_get(m, "media_key"));
         if (k && !strcmp(k, key))
             return m;
     }
@@ -314,7 +314,7 @@ static vg_status read_text(struct vg_conv *cx, const cJSON *t, const char *where
     if ((rc = vg__tw_object(cx, t, where, "note_tweet", &note)))
         return rc;
     vg_json_path(note_path, sizeof(note_path), where, "note_tweet", -1);
-    if (note && ((rc = vg__tw_str(cx, note, note_path, "text", VG_FIELD_MAX, &s)) ||
+    if (note && ((rc = vg_json_str(cx, note, note_path, "text", VG_FIELD_MAX, &s)) ||
                  (rc = vg__tw_object(cx, note, note_path, "entities", &ent))))
         return rc;
     if (ent) {
@@ -324,7 +324,7 @@ static vg_status read_text(struct vg_conv *cx, const cJSON *t, const char *where
             return rc;
         vg_json_path(ent_path, sizeof(ent_path), where, "entities", -1);
     }
-    if (!s && (rc = vg__tw_str(cx, t, where, "text", VG_FIELD_MAX, &s)))
+    if (!s && (rc = vg_json_str(cx, t, where, "text", VG_FIELD_MAX, &s)))
         return rc;
     if (!s)
         return vg__tw_missing(cx, where, "text", "the tweet's text");
@@ -342,24 +342,24 @@ static vg_status read_post(struct vg_conv *cx, const struct page *pg, const cJSO
     const char *lang;
     vg_status rc;
     memset(p, 0, sizeof(*p));
-    if ((rc = vg__tw_idv(cx, t, where, "id", &p->id)))
+    if ((rc = vg_json_id(cx, t, where, "id", &p->id)))
         return rc;
     if (!p->id)
         return vg__tw_missing(cx, where, "id", "the tweet id");
-    if ((rc = vg__tw_idv(cx, t, where, "author_id", &p->account)) ||
+    if ((rc = vg_json_id(cx, t, where, "author_id", &p->account)) ||
         (rc = vg__tw_object(cx, t, where, "author", author)))
         return rc;
     if (!p->account && *author &&
-        (rc = vg__tw_idv(cx, *author, vg_json_path(path, sizeof(path), where, "author", -1), "id",
+        (rc = vg_json_id(cx, *author, vg_json_path(path, sizeof(path), where, "author", -1), "id",
                          &p->account)))
         return rc;
     if (!p->account)
         return vg__tw_missing(cx, where, "author_id", "request tweet.fields=author_id");
-    if ((rc = vg__tw_time(cx, t, where, "created_at", &p->created_at)))
+    if ((rc = vg_json_time(cx, t, where, "created_at", &p->created_at)))
         return rc;
     if (p->created_at == VG_TIME_UNKNOWN)
         return vg__tw_missing(cx, where, "created_at", "request tweet.fields=created_at");
-    if ((rc = read_text(cx, t, where, p)) || (rc = vg__tw_str(cx, t, where, "lang", 64, &lang)) ||
+    if ((rc = read_text(cx, t, where, p)) || (rc = vg_json_str(cx, t, where, "lang", 64, &lang)) ||
         (rc = vg__tw_array(cx, t, where, "referenced_tweets", &refs)) ||
         (refs && (rc = read_links(cx, refs, where, p))) || (rc = read_media(cx, pg, t, where, p)))
         return rc;
@@ -374,9 +374,9 @@ static vg_status read_tweet(struct vg_conv *cx, struct page *pg, const cJSON *t,
  * fields beside its type), else the page's included tweet with that id; NULL if neither has it. */
 static const cJSON *referenced_tweet(const struct page *pg, const cJSON *r)
 {
-    if (vg__tw_get(r, "text") || vg__tw_get(r, "note_tweet"))
+    if (vg_json_get(r, "text") || vg_json_get(r, "note_tweet"))
         return r;
-    return index_find(&pg->tweets, cJSON_GetStringValue(vg__tw_get(r, "id")));
+    return index_find(&pg->tweets, cJSON_GetStringValue(vg_json_get(r, "id")));
 }
 
 /* The tweets t references, as their own posts when the page (or the flattened line) has them. */
@@ -384,7 +384,7 @@ static vg_status read_referenced(struct vg_conv *cx, struct page *pg, const cJSO
                                  const char *where, int depth, int64_t observed_at)
 {
     char path[VG_TW_PATH_MAX];
-    const cJSON *refs = vg__tw_get(t, "referenced_tweets"), *r;
+    const cJSON *refs = vg_json_get(t, "referenced_tweets"), *r;
     int i = 0;
     cJSON_ArrayForEach(r, refs)
     {
@@ -416,7 +416,7 @@ static vg_status read_tweet(struct vg_conv *cx, struct page *pg, const cJSON *t,
     const char *id;
     vg_status rc;
     /* A tweet already in the record (referenced twice, or a cycle) is not read again. */
-    if ((rc = vg__tw_idv(cx, t, where, "id", &id)) || (id && vg__tw_seen(cx, VG_EV_POST, id)))
+    if ((rc = vg_json_id(cx, t, where, "id", &id)) || (id && vg__tw_seen(cx, VG_EV_POST, id)))
         return rc;
     if ((rc = read_post(cx, pg, t, where, &post, &author_obj)))
         return rc;
@@ -452,13 +452,13 @@ static vg_status read_user_record(struct vg_conv *cx, struct page *pg, const cJS
     int64_t retrieved_at;
     const char *pinned_id;
     vg_status rc;
-    if ((rc = vg__tw_time(cx, pg->twarc, "__twarc", "retrieved_at", &retrieved_at)) ||
+    if ((rc = vg_json_time(cx, pg->twarc, "__twarc", "retrieved_at", &retrieved_at)) ||
         (rc = read_user(cx, u, "", retrieved_at, &a)))
         return rc;
     if (a.observed_at == VG_TIME_UNKNOWN)
         return vg__tw_missing(cx, "", "created_at",
                               "a profile is dated by __twarc.retrieved_at or its created_at");
-    if ((rc = add_account(cx, &a)) || (rc = vg__tw_idv(cx, u, "", "pinned_tweet_id", &pinned_id)))
+    if ((rc = add_account(cx, &a)) || (rc = vg_json_id(cx, u, "", "pinned_tweet_id", &pinned_id)))
         return rc;
     const cJSON *pinned = index_find(&pg->tweets, pinned_id);
     return pinned ? read_tweet(cx, pg, pinned, "pinned_tweet", 1, a.observed_at) : VG_OK;
@@ -475,14 +475,14 @@ enum item_kind {
 /* What a data item is, by the members only that kind has. */
 static enum item_kind item_kind(const cJSON *o)
 {
-    if (vg__tw_get(o, "text") || vg__tw_get(o, "note_tweet"))
+    if (vg_json_get(o, "text") || vg_json_get(o, "note_tweet"))
         return ITEM_TWEET;
-    if (vg__tw_get(o, "username"))
+    if (vg_json_get(o, "username"))
         return ITEM_USER;
-    if (vg__tw_get(o, "tweet_count") && (vg__tw_get(o, "start") || vg__tw_get(o, "end")))
+    if (vg_json_get(o, "tweet_count") && (vg_json_get(o, "start") || vg_json_get(o, "end")))
         return ITEM_COUNTS;
-    if (vg__tw_get(o, "member_count") || vg__tw_get(o, "follower_count") ||
-        vg__tw_get(o, "owner_id"))
+    if (vg_json_get(o, "member_count") || vg_json_get(o, "follower_count") ||
+        vg_json_get(o, "owner_id"))
         return ITEM_LIST;
     return ITEM_UNKNOWN;
 }
@@ -513,7 +513,7 @@ static vg_status read_item(struct vg_conv *cx, struct page *pg, const cJSON *o, 
 /* A readable string member of an error object, or "". */
 static const char *error_str(const cJSON *e, const char *key)
 {
-    const char *s = cJSON_GetStringValue(vg__tw_get(e, key));
+    const char *s = cJSON_GetStringValue(vg_json_get(e, key));
     return s && vg_utf8_valid(s, strlen(s)) ? s : "";
 }
 
@@ -569,11 +569,11 @@ static vg_status read_compliance(struct vg_conv *cx, const cJSON *doc)
     struct vg_event *ev;
     vg_status rc;
     vg_conv_begin(cx, -1);
-    if ((rc = vg__tw_idv(cx, doc, "", "id", &id)) ||
-        (rc = vg__tw_str(cx, doc, "", "action", 64, &action)) ||
-        (rc = vg__tw_time(cx, doc, "", "created_at", &created_at)) ||
-        (rc = vg__tw_time(cx, doc, "", "redacted_at", &redacted_at)) ||
-        (rc = vg__tw_str(cx, doc, "", "reason", VG_FIELD_MAX, &reason)))
+    if ((rc = vg_json_id(cx, doc, "", "id", &id)) ||
+        (rc = vg_json_str(cx, doc, "", "action", 64, &action)) ||
+        (rc = vg_json_time(cx, doc, "", "created_at", &created_at)) ||
+        (rc = vg_json_time(cx, doc, "", "redacted_at", &redacted_at)) ||
+        (rc = vg_json_str(cx, doc, "", "reason", VG_FIELD_MAX, &reason)))
         return vg__tw_finish(cx, rc);
     if (!id)
         return vg__tw_finish(cx, vg__tw_missing(cx, "", "id", "the tweet or account id"));
@@ -583,7 +583,7 @@ static vg_status read_compliance(struct vg_conv *cx, const cJSON *doc)
     if (at == VG_TIME_UNKNOWN)
         return vg__tw_finish(cx, vg__tw_missing(cx, "", "created_at", "the line's only date"));
     if (action && !strcmp(action, "delete")) {
-        const char *created_str = cJSON_GetStringValue(vg__tw_get(doc, "created_at"));
+        const char *created_str = cJSON_GetStringValue(vg_json_get(doc, "created_at"));
         if ((rc = vg__tw_event(cx, VG_EV_DELETION, &ev)))
             return vg__tw_finish(cx, rc);
         ev->u.deletion.target = id;
@@ -652,23 +652,23 @@ vg_status vg__read_twitter_v2(struct vg_conv *cx, const cJSON *doc)
         return vg_conv_reject(cx, "expected a v2 response page or tweet object, got %s",
                               vg_json_type_name(doc));
     }
-    const cJSON *data = vg__tw_get(doc, "data");
+    const cJSON *data = vg_json_get(doc, "data");
     if (data)
         return read_data(cx, doc, data);
-    const cJSON *errors = vg__tw_get(doc, "errors");
+    const cJSON *errors = vg_json_get(doc, "errors");
     if (cJSON_IsArray(errors) && cJSON_GetArraySize(errors) > 0)
         return reject_errors(cx, errors);
-    if (vg__tw_get(doc, "action"))
+    if (vg_json_get(doc, "action"))
         return read_compliance(cx, doc);
     if (item_kind(doc) != ITEM_UNKNOWN) {
         /* A flattened tweet or user: the line is the object, with its own __twarc. */
         struct page pg;
         memset(&pg, 0, sizeof(pg));
-        pg.twarc = vg__tw_get(doc, "__twarc");
+        pg.twarc = vg_json_get(doc, "__twarc");
         return read_item(cx, &pg, doc, -1);
     }
     /* A page with no data and no errors (a search that found nothing) holds no record. */
-    if (vg__tw_get(doc, "meta"))
+    if (vg_json_get(doc, "meta"))
         return VG_OK;
     vg_conv_begin(cx, -1);
     return vg_conv_reject(cx, "not a v2 page (data, errors), tweet, user or compliance line");
