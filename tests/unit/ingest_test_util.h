@@ -179,4 +179,17 @@ static inline void collected_free(struct collected *c)
     memset(c, 0, sizeof(*c));
 }
 
+/* Run s with the given format, expect exactly one rejected record, and check its reason. */
+static inline void expect_one_reject(const char *s, enum vg_format format, const char *reason)
+{
+    struct collected c;
+    assert_int_equal(collect_mem(s, strlen(s), format, NULL, &c), VG_OK);
+    if (c.n_records != 1 || c.n_rejects != 1)
+        fail_msg("expected one rejection (%s); got %zu records, %zu rejects, event %s", reason,
+                 c.n_records, c.n_rejects, c.n_events ? c.events[0] : "(none)");
+    assert_int_equal(c.n_events, 0);
+    assert_string_equal(c.reasons[0], reason);
+    collected_free(&c);
+}
+
 #endif /* VG_INGEST_TEST_UTIL_H */

@@ -36,17 +36,8 @@ static vg_status run(const char *s, struct collected *c)
     return collect_mem(s, strlen(s), VG_FORMAT_TWITTER_V2, NULL, c);
 }
 
-static void expect_reject(const char *s, const char *reason)
-{
-    struct collected c;
-    assert_int_equal(run(s, &c), VG_OK);
-    if (c.n_records != 1 || c.n_rejects != 1)
-        fail_msg("expected one rejection (%s); got %zu records, %zu rejects, event %s", reason,
-                 c.n_records, c.n_rejects, c.n_events ? c.events[0] : "(none)");
-    assert_int_equal(c.n_events, 0);
-    assert_string_equal(c.reasons[0], reason);
-    collected_free(&c);
-}
+/* Run s, expect exactly one rejected record, and check its reason. */
+#define expect_reject(s, reason) expect_one_reject((s), VG_FORMAT_TWITTER_V2, (reason))
 
 /* Invented objects. */
 #define TWEET(id, author, extra)                                                                   \
