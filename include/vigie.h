@@ -258,7 +258,7 @@ enum vg_put_result {
  * Store one event, idempotently: an event already stored (same key, docs/events.md) changes
  * nothing and yields VG_PUT_DUPLICATE. An account event whose profile differs from the stored
  * one yields VG_PUT_UPDATED (the latest profile wins; a handle/name/bio change adds a history row).
- * Events are grouped in transactions of up to 10,000; call vg_db_flush() to commit the pending one.
+ * Events are grouped in transactions of up to 50,000; call vg_db_flush() to commit the pending one.
  * Errors: VG_EFIELD when a required field is missing (the message names it), VG_EFULL, VG_EBUSY,
  * VG_EDB.
  */

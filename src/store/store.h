@@ -14,7 +14,7 @@
 #include "core.h"
 #include "text.h"
 
-#define VG_STORE_BATCH 10000
+#define VG_STORE_BATCH 50000
 
 struct vg_store_ops {
     const char *name;

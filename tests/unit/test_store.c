@@ -145,10 +145,50 @@ static void accounts_keep_latest_profile_and_history(void **state)
     assert_int_equal(count(path, "SELECT followers FROM accounts WHERE handle = 'second_handle'"),
                      30);
     assert_int_equal(count(path, "SELECT first_seen FROM accounts"), 500);
-    assert_int_equal(count(path, "SELECT count(*) FROM account_history"), 3);
-    assert_int_equal(count(path, "SELECT last_seen FROM account_history WHERE handle = "
+    assert_int_equal(count(path, "SELECT count(*) FROM account_identities"), 3);
+    assert_int_equal(count(path, "SELECT last_seen FROM account_identities WHERE handle = "
                                  "'first_handle'"),
                      2000);
+    /* Past identities are history rows; the current one lives in the accounts row. */
+    assert_int_equal(count(path, "SELECT count(*) FROM account_history"), 2);
+    assert_int_equal(count(path, "SELECT first_seen FROM account_identities WHERE handle = "
+                                 "'second_handle'"),
+                     3000);
+    free(path);
+}
+
+/* An account that goes back to an earlier identity: both sightings merge in one identity. */
+static void identities_keep_first_and_last_sighting(void **state)
+{
+    (void)state;
+    char *path = temp_path("identities.db");
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    enum vg_put_result res;
+
+    const struct {
+        const char *handle;
+        int64_t followers, at;
+    } seen[] = {
+        { "h1", 1, 100 }, { "h1", 2, 200 }, { "h2", 3, 300 }, { "h1", 4, 400 }, { "h1", 5, 500 }
+    };
+
+    for (size_t i = 0; i < VG_ARRAY_LEN(seen); i++) {
+        struct vg_event a = account("a2", seen[i].handle, seen[i].followers, seen[i].at);
+        assert_int_equal(vg_db_put(db, &a, &res), VG_OK);
+        assert_int_equal(res, i == 0 ? VG_PUT_NEW : VG_PUT_UPDATED);
+    }
+    vg_db_close(db);
+    assert_int_equal(count(path, "SELECT count(*) FROM account_identities"), 2);
+    assert_int_equal(count(path, "SELECT first_seen FROM account_identities WHERE handle='h1'"),
+                     100);
+    assert_int_equal(count(path, "SELECT last_seen FROM account_identities WHERE handle='h1'"),
+                     500);
+    assert_int_equal(count(path, "SELECT first_seen FROM account_identities WHERE handle='h2'"),
+                     300);
+    assert_int_equal(count(path, "SELECT last_seen FROM account_identities WHERE handle='h2'"),
+                     300);
+    assert_int_equal(count(path, "SELECT ident_since FROM accounts WHERE id='a2'"), 400);
     free(path);
 }
 
@@ -343,6 +383,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(posts_are_stored_once),
         cmocka_unit_test(accounts_keep_latest_profile_and_history),
+        cmocka_unit_test(identities_keep_first_and_last_sighting),
         cmocka_unit_test(edges_reports_deletions_are_idempotent),
         cmocka_unit_test(schema_is_versioned),
         cmocka_unit_test(not_a_database_is_refused),
