@@ -3,11 +3,13 @@
  * bench_ingest.c: ingest speed and memory, measured against a baseline in the same run.
  *
  * One corpus of Twitter v1.1 tweets (generated, about the size and shape of real ones; or read
- * from a file with --input) goes through three phases:
+ * from a file with --input) goes through four phases:
  *   1. baseline: cJSON parses each line and frees it (what any JSON consumer pays);
- *   2. vigie parse+normalise: the real driver and v1.1 reader, plus the text stage on each post
+ *   2. vigie JSON parse: the driver's own parser (src/ingest/ingest_json.c) builds the same tree
+ *      in an arena reset per line: what the baseline costs the driver now;
+ *   3. vigie parse+normalise: the real driver and v1.1 reader, plus the text stage on each post
  *      (normalised text, language, hashtags, canonical URLs), storing nothing;
- *   3. vigie ingest: the same into a fresh SQLite file (WAL, batched transactions).
+ *   4. vigie ingest: the same into a fresh SQLite file (WAL, batched transactions).
  * Each phase runs in its own child process, so its peak RSS is its own, and is repeated; the
  * median is reported, with ratios to the baseline, both in wall-clock time and in CPU time. This is
  * a benchmark, never a test: it prints figures and does not judge them.
@@ -26,6 +28,7 @@
 
 #include "ingest.h"
 #include "ingest_input.h"
+#include "ingest_json.h"
 #include "text.h"
 
 /* ---- corpus -------------------------------------------------------------------------------- */
@@ -171,6 +174,26 @@ static int phase_baseline(const char *s, size_t len)
         cJSON_Delete(doc);
         pos += n + 1;
     }
+    return n_ok > 0 ? 0 : 1;
+}
+
+static int phase_json_arena(const char *s, size_t len)
+{
+    struct vg_arena arena;
+    vg_arena_init(&arena, VG_JSON_CHUNK, VG_JSON_TREE_MAX);
+    size_t pos = 0;
+    int n_ok = 0;
+    while (pos < len) {
+        const char *nl = memchr(s + pos, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - (s + pos)) : len - pos;
+        cJSON *doc;
+        size_t err_pos;
+        int incomplete;
+        n_ok += vg__json_parse(s + pos, n, &arena, &doc, &err_pos, &incomplete) == VG_OK;
+        vg_arena_reset(&arena);
+        pos += n + 1;
+    }
+    vg_arena_release(&arena);
     return n_ok > 0 ? 0 : 1;
 }
 
@@ -362,6 +385,7 @@ int main(int argc, char **argv)
     printf("median of %d runs, each phase in its own process\n\n", runs);
 
     struct result base = median_of(runs, phase_baseline, corpus, len);
+    struct result arena = median_of(runs, phase_json_arena, corpus, len);
     struct result norm = median_of(runs, phase_parse_normalise, corpus, len);
     struct result ing = median_of(runs, phase_ingest, corpus, len);
 
@@ -373,11 +397,12 @@ int main(int argc, char **argv)
         struct result *r;
     } rows[] = {
         { "cJSON parse (baseline)", &base },
+        { "vigie JSON parse (arena)", &arena },
         { "vigie parse+normalise", &norm },
         { "vigie ingest into SQLite", &ing },
     };
 
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         struct result *r = rows[i].r;
         printf("%-26s %11.0f %8.1f %11.0f %8.2f %8.2f %9.1f%s\n", rows[i].name,
                (double)n / r->seconds, (double)len / 1e6 / r->seconds, (double)n / r->cpu_seconds,
@@ -389,5 +414,5 @@ int main(int argc, char **argv)
            "system) of the phase's process, which other load on a shared machine disturbs less.\n");
     printf("\n(peak RSS includes the corpus held in memory: %.1f MB)\n", (double)len / 1048576.0);
     vg_free(corpus);
-    return base.failed || norm.failed || ing.failed;
+    return base.failed || arena.failed || norm.failed || ing.failed;
 }

@@ -341,6 +341,9 @@ struct vg_ingest_opts {
      * ActivityPub Flag and Delete). vg_ingest_opts_init() sets the current time; set a fixed
      * value to replay an input reproducibly. */
     int64_t received_at;
+    /* Score every new post with this classifier and store the score beside it (table
+     * post_scores); NULL: no scoring. Not owned. */
+    struct vg_classifier *classifier;
     void (*on_reject)(const struct vg_reject *r, void *ud);
     void (*on_progress)(const struct vg_progress *p, void *ud);
     void *ud;
@@ -416,6 +419,81 @@ VG_API VG_NODISCARD vg_status vg_url_canonicalize(const char *url, size_t len, c
  * Returns a static string.
  */
 VG_API const char *vg_lang_identify(const char *s, size_t len, double *confidence);
+
+/* ---------------------------------------------------------------------------------------------
+ * Scoring posts: the propaganda classifier, EU TCO categories, threats (docs/classifier.md).
+ * ------------------------------------------------------------------------------------------ */
+
+/* EU Regulation 2021/784 (TCO) Art. 2(7) categories: bit, letter, name. */
+#define VG_TCO_MAP(X)                                                                              \
+    X(INCITEMENT, 'a', "incitement")                                                               \
+    X(SOLICIT_COMMIT, 'b', "solicitation_commit")                                                  \
+    X(SOLICIT_JOIN, 'c', "solicitation_join")                                                      \
+    X(INSTRUCTION, 'd', "instruction")                                                             \
+    X(THREAT, 'e', "threat")
+
+enum vg_tco_category {
+#define VG__TCO_ENUM(name, letter, text) VG_TCO_##name,
+    VG_TCO_MAP(VG__TCO_ENUM)
+#undef VG__TCO_ENUM
+    VG_TCO__COUNT
+};
+
+/* Exempt-purpose cues (TCO Art. 1(3)): such posts go to human review, never straight to removal. */
+#define VG_EXEMPT_NEWS     0x1u /* reporting */
+#define VG_EXEMPT_RESEARCH 0x2u /* research, education */
+#define VG_EXEMPT_COUNTER  0x4u /* counter-speech, condemnation */
+
+/** A loaded model plus the scratch memory scoring needs. One per thread. */
+typedef struct vg_classifier vg_classifier;
+
+/**
+ * Load a model file written by `vigie train` (docs/model-format.md).
+ * Errors: VG_ENOENT/VG_EIO (unreadable), VG_EFORMAT (not a model, or a newer format), VG_EPARSE
+ * (corrupt: the log says which field), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_classifier_open(const char *path, vg_classifier **out);
+VG_API void vg_classifier_close(vg_classifier *c);
+/** The model's id ("name@checksum"), stored beside every score it gives. Valid while c lives. */
+VG_API const char *vg_classifier_model_id(const vg_classifier *c);
+/** The model's metadata (training data, parameters, metrics) as a JSON object. */
+VG_API const char *vg_classifier_meta_json(const vg_classifier *c);
+
+/** What scoring one post gives. */
+struct vg_post_score {
+    double score;        /* calibrated probability of terrorist propaganda, 0..1 */
+    int flagged;         /* score >= the model's threshold */
+    double threshold;    /* that threshold */
+    unsigned categories; /* bit (1u << enum vg_tco_category) per Art. 2(7) category found */
+    double threat;       /* violent threat against an identifiable person or staff, 0..1 */
+    int escalate;     /* threat >= VG_THREAT_ESCALATE: escalate (TCO Art. 14(5)), not just flag */
+    unsigned exempt;  /* VG_EXEMPT_* cues found */
+    const char *lang; /* the post's language as scored ("und" if unknown); static */
+};
+
+#define VG_THREAT_ESCALATE 0.5
+
+/**
+ * Score one post: normalise its text, extract hashed features, apply the model, match the TCO
+ * category, threat and exemption patterns. Errors: VG_EUTF8, VG_ELIMIT (text over VG_TEXT_MAX),
+ * VG_ENOMEM; out is zeroed on failure.
+ */
+VG_API VG_NODISCARD vg_status vg_post_score(vg_classifier *c, const struct vg_post *post,
+                                            struct vg_post_score *out);
+
+/**
+ * The post's score as the JSON object `vigie classify` prints (docs/cli.md): id, lang, score,
+ * flagged, categories (names), threat, escalate, exempt (names), and the top_n features that
+ * pushed the score most, as reasons [{"feature":..., "weight":...}] (weight = the feature's
+ * contribution to the margin). Ownership: *json_out is the caller's (vg_free).
+ */
+VG_API VG_NODISCARD vg_status vg_post_score_json(vg_classifier *c, const struct vg_post *post,
+                                                 size_t top_n, char **json_out);
+
+/** "incitement", ... for a category; NULL when out of range. */
+VG_API const char *vg_tco_category_name(enum vg_tco_category c);
+/** The Art. 2(7) letter 'a'..'e'; '?' when out of range. */
+VG_API char vg_tco_category_letter(enum vg_tco_category c);
 
 #ifdef __cplusplus
 }

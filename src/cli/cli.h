@@ -19,6 +19,16 @@ int cmd_ingest(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+/* The model `classify`, `explain` and `ingest --model` use when none is named: $VIGIE_MODEL,
+ * else the one shipped in models/. */
+const char *cli_default_model(void);
+/* Load a model, printing why it failed (then NULL). */
+vg_classifier *cli_open_model(const char *cmd, const char *path);
 
 /* Print "vigie: <msg>" to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);

@@ -14,6 +14,7 @@ struct ingest_args {
     const char *db_path;
     const char *rejects_path;
     const char *out_path;
+    const char *model_path;
     struct vg_ingest_opts opts;
     int quiet;
     int verbose;
@@ -40,7 +41,8 @@ static void ingest_help(FILE *f, int convert)
     else
         fprintf(f,
                 "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
-                "                    [--rejects FILE] [--quiet] [--verbose] INPUT...\n\n"
+                "                    [--model MODEL] [--rejects FILE] [--quiet] [--verbose]\n"
+                "                    INPUT...\n\n"
                 "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
                 "events. Prints a JSON line per input, then the summary:\n"
                 "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
@@ -53,6 +55,8 @@ static void ingest_help(FILE *f, int convert)
             "  --owner ID      the account whose follower ids a twitter-ids page lists\n"
             "  --friends       the ids are accounts the owner follows (not its followers)\n"
             "  --rejects FILE  write each rejected record as a JSON line to FILE\n"
+            "  --model MODEL   (ingest) score each new post and store the score (default:\n"
+            "                  $VIGIE_MODEL when set, else no scoring)\n"
             "  --out FILE      (convert) write events to FILE\n"
             "  --quiet, -q     no progress and no per-input lines; only the summary\n"
             "  --verbose, -v   log more\n"
@@ -65,14 +69,22 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
 {
     const char *cmd = convert ? "convert" : "ingest";
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },      { "format", required_argument, NULL, 'f' },
-        { "owner", required_argument, NULL, 'o' },   { "friends", no_argument, NULL, 'F' },
-        { "rejects", required_argument, NULL, 'r' }, { "out", required_argument, NULL, 'O' },
-        { "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },
+        { "format", required_argument, NULL, 'f' },
+        { "owner", required_argument, NULL, 'o' },
+        { "friends", no_argument, NULL, 'F' },
+        { "rejects", required_argument, NULL, 'r' },
+        { "out", required_argument, NULL, 'O' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "model", required_argument, NULL, 'm' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
+    const char *env_model = getenv("VIGIE_MODEL");
+    a->model_path = env_model && *env_model ? env_model : NULL;
     vg_ingest_opts_init(&a->opts);
     optind = 1;
     opterr = 0;
@@ -100,6 +112,9 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
                 break;
             case 'O':
                 a->out_path = optarg;
+                break;
+            case 'm':
+                a->model_path = optarg;
                 break;
             case 'q':
                 a->quiet = 1;
@@ -211,6 +226,11 @@ static int run(struct ingest_args *a, int convert)
         exit_code = EXIT_DATA;
         goto done;
     }
+    if (!convert && a->model_path &&
+        !(a->opts.classifier = cli_open_model("ingest", a->model_path))) {
+        exit_code = EXIT_DATA;
+        goto done;
+    }
     if (!convert) {
         vg_status rc = vg_db_open(a->db_path, &db);
         if (rc) {
@@ -259,6 +279,7 @@ done:
     if (out != stdout)
         fclose(out);
     vg_db_close(db);
+    vg_classifier_close(a->opts.classifier);
     return exit_code;
 }
 

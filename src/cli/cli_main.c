@@ -13,6 +13,10 @@ static const struct {
     { "ingest", cmd_ingest, "read activity in any supported format into the store" },
     { "convert", cmd_convert, "print the native events of any supported input (no store)" },
     { "stats", cmd_stats, "counts, languages, date range, top hashtags and domains" },
+    { "classify", cmd_classify, "score posts: propaganda, TCO categories, threats (no store)" },
+    { "explain", cmd_explain, "why a post scores as it does, in readable form" },
+    { "train", cmd_train, "train the propaganda classifier on the labelled datasets" },
+    { "eval", cmd_eval, "measure a model on the test split (JSON and Markdown report)" },
     { "version", cmd_version, "print version information as JSON" },
 };
 

@@ -34,18 +34,18 @@ struct vg_feat_input {
 
 /* Feature-space parameters; part of a model file, so a model scores only with its own. */
 struct vg_feat_params {
-    uint64_t seed;   /* hash seed */
-    unsigned bits;   /* dimension = 1 << bits (16..24) */
-    unsigned flags;  /* VG_FEAT_* families switched on */
+    uint64_t seed;  /* hash seed */
+    unsigned bits;  /* dimension = 1 << bits (16..24) */
+    unsigned flags; /* VG_FEAT_* families switched on */
 };
 
-#define VG_FEAT_WORD1     0x01u /* word unigrams */
-#define VG_FEAT_WORD2     0x02u /* word bigrams */
-#define VG_FEAT_CHAR      0x04u /* character 2..5-grams (within words, with boundary marks) */
-#define VG_FEAT_HASHTAG   0x08u
-#define VG_FEAT_DOMAIN    0x10u
-#define VG_FEAT_SHAPE     0x20u /* length, capitals ratio, url/mention/hashtag counts, script */
-#define VG_FEAT_ALL       0x3fu
+#define VG_FEAT_WORD1        0x01u /* word unigrams */
+#define VG_FEAT_WORD2        0x02u /* word bigrams */
+#define VG_FEAT_CHAR         0x04u /* character 2..5-grams (within words, with boundary marks) */
+#define VG_FEAT_HASHTAG      0x08u
+#define VG_FEAT_DOMAIN       0x10u
+#define VG_FEAT_SHAPE        0x20u /* length, capitals ratio, url/mention/hashtag counts, script */
+#define VG_FEAT_ALL          0x3fu
 #define VG_FEAT_SEED_DEFAULT 0x76696769655f3031ull /* "vigie_01" */
 #define VG_FEAT_BITS_DEFAULT 20u
 
@@ -95,7 +95,8 @@ struct vg_model {
 #define VG_MODEL_MAGIC   "VGMODEL"
 #define VG_MODEL_VERSION 1u
 
-/* Errors: VG_ENOENT/VG_EIO, VG_EFORMAT (bad magic or newer version), VG_EPARSE (corrupt), VG_ENOMEM. */
+/* Errors: VG_ENOENT/VG_EIO, VG_EFORMAT (bad magic or newer version), VG_EPARSE (corrupt),
+ * VG_ENOMEM. */
 vg_status vg__model_load(const char *path, struct vg_model **out);
 /* Load from memory (what vg__model_load uses after reading the file; the fuzz target's entry). */
 vg_status vg__model_load_mem(const void *data, size_t len, struct vg_model **out);
@@ -109,9 +110,9 @@ double vg__model_prob(const struct vg_model *m, double margin);
 /* ---- training ------------------------------------------------------------------------------ */
 
 struct vg_train_opts {
-    int solver;   /* liblinear solver: L2R_LR (0, default) or L1R_LR (6) */
-    double C;     /* inverse regularisation, default 1 */
-    double eps;   /* stopping tolerance, default 0.01 */
+    int solver;        /* liblinear solver: L2R_LR (0, default) or L1R_LR (6) */
+    double C;          /* inverse regularisation, default 1 */
+    double eps;        /* stopping tolerance, default 0.01 */
     double pos_weight; /* weight of the positive class, default 1 */
 };
 
@@ -129,12 +130,17 @@ vg_status vg__train_calibrate(struct vg_model *m, const double *margins, const i
 
 /* ---- the labelled corpus ------------------------------------------------------------------- */
 
-enum vg_split { VG_SPLIT_TRAIN = 0, VG_SPLIT_CALIB = 1, VG_SPLIT_TEST = 2 };
+enum vg_split {
+    VG_SPLIT_TRAIN = 0,
+    VG_SPLIT_CALIB = 1,
+    VG_SPLIT_TEST = 2
+};
 
 struct vg_example {
-    const char *text;    /* as written, source placeholders mapped (see detect_corpus.c) */
-    const char *source;  /* "isis-fanboy", "random-tweets", "mlma-en", "osact2022", "about-isis-pro", ... */
-    const char *lang;    /* "ar", "fr", "en", "und": identified with vg_lang_identify */
+    const char *text;   /* as written, source placeholders mapped (see detect_corpus.c) */
+    const char *source; /* "isis-fanboy", "random-tweets", "mlma-en", "osact2022", "about-isis-pro",
+                           ... */
+    const char *lang;   /* "ar", "fr", "en", "und": identified with vg_lang_identify */
     const char *account; /* author id, or NULL when the source has none */
     int64_t at;          /* VG_TIME_UNKNOWN when the source has no time */
     int label;           /* 1 propaganda-source positive, 0 negative */
@@ -167,10 +173,10 @@ struct vg_scored {
 
 struct vg_metrics {
     size_t n, n_pos;
-    double roc_auc, pr_auc;  /* PR-AUC as average precision */
+    double roc_auc, pr_auc;       /* PR-AUC as average precision */
     double f1, precision, recall; /* at the threshold given */
-    double prec_at_recall80; /* best precision with recall >= 0.8 */
-    double fpr;              /* false-positive rate at the threshold */
+    double prec_at_recall80;      /* best precision with recall >= 0.8 */
+    double fpr;                   /* false-positive rate at the threshold */
 };
 
 /* Metrics of s[0..n) at threshold (flag when score >= threshold). */
@@ -189,21 +195,14 @@ void vg__metrics_at_prevalence(const struct vg_scored *s, size_t n, double thres
 struct vg_metrics_ci {
     struct vg_metrics point, lo, hi;
 };
+
 vg_status vg__metrics_bootstrap(const struct vg_scored *s, size_t n, double threshold,
                                 double prevalence, unsigned rounds, uint64_t seed,
                                 struct vg_metrics_ci *out);
 
 /* ---- TCO categories, threats, exemption cues ----------------------------------------------- */
 
-/* EU Regulation 2021/784 Art. 2(7) letters. */
-enum vg_tco_category {
-    VG_TCO_INCITEMENT = 0,   /* (a) incitement, glorification */
-    VG_TCO_SOLICIT_COMMIT,   /* (b) solicitation to commit or contribute */
-    VG_TCO_SOLICIT_JOIN,     /* (c) solicitation to join, recruitment */
-    VG_TCO_INSTRUCTION,      /* (d) weapons, explosives, methods */
-    VG_TCO_THREAT,           /* (e) threat to commit an offence */
-    VG_TCO__COUNT
-};
+/* enum vg_tco_category and VG_EXEMPT_* are public (vigie.h). */
 
 /* "incitement", "solicitation_commit", "solicitation_join", "instruction", "threat". */
 const char *vg__tco_name(enum vg_tco_category c);
@@ -218,17 +217,13 @@ struct vg_pattern_hit {
 };
 
 struct vg_pattern_result {
-    unsigned categories;   /* bit (1u << vg_tco_category) per category found */
-    double threat;         /* 0..1: violent threat against an identifiable person or staff */
-    int threat_target;     /* 1 if the threat names or addresses a target (person, staff, office) */
-    unsigned exempt;       /* bit per exemption cue: VG_EXEMPT_* */
+    unsigned categories; /* bit (1u << vg_tco_category) per category found */
+    double threat;       /* 0..1: violent threat against an identifiable person or staff */
+    int threat_target;   /* 1 if the threat names or addresses a target (person, staff, office) */
+    unsigned exempt;     /* bit per exemption cue: VG_EXEMPT_* */
     struct vg_pattern_hit hits[16];
-    size_t n_hits;         /* at most 16 kept */
+    size_t n_hits; /* at most 16 kept */
 };
-
-#define VG_EXEMPT_NEWS     0x1u /* reporting: "according to", "police said", wire-style */
-#define VG_EXEMPT_RESEARCH 0x2u /* research, education */
-#define VG_EXEMPT_COUNTER  0x4u /* counter-speech, condemnation */
 
 /* Run every pattern set on the normalised text (vg_text_normalize output). */
 vg_status vg__patterns_match(const char *text_norm, size_t len, const char *lang,

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "detect_int.h"
 #include "ingest.h"
 #include "ingest_input.h"
 #include "store.h"
@@ -140,7 +141,15 @@ static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg
     struct vg_post_derived d;
     if ((rc = vg__post_derive(&ev->u.post, &k->arena, &k->scratch, &d)))
         return rc;
-    return vg__db_put_derived(k->db, ev, &d, res);
+    if ((rc = vg__db_put_derived(k->db, ev, &d, res)) || *res != VG_PUT_NEW || !k->opts->classifier)
+        return rc;
+    /* Scored from the same derived text the store keeps, so a stored score is reproducible
+     * with `vigie classify` on the stored post. */
+    struct vg_post_score s;
+    vg_classifier *c = k->opts->classifier;
+    if ((rc = vg__classifier_score_derived(c, &ev->u.post, &d, &s, NULL)))
+        return rc;
+    return vg__db_put_score(k->db, ev->u.post.id, vg_classifier_model_id(c), &s);
 }
 
 static vg_status store_reject(struct db_sink *k, const struct vg_record *rec)

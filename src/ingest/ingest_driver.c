@@ -11,6 +11,10 @@
  *
  * Format: given by the caller, or detected per input from its first parseable document (or the
  * CSV header). Every document of the input then goes to that reader.
+ *
+ * Memory: the parsed tree of a document (ingest_json.c) lives in its own arena, reset together
+ * with the readers' arena once the document has gone through its reader. Nothing may keep a
+ * pointer into either past that point: the sink gets every record of the document before it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +22,7 @@
 
 #include "ingest.h"
 #include "ingest_input.h"
+#include "ingest_json.h"
 
 typedef vg_status (*json_reader_fn)(struct vg_conv *cx, const cJSON *doc);
 
@@ -43,6 +48,7 @@ static json_reader_fn json_reader(enum vg_format f)
 
 struct run {
     struct vg_conv cx;
+    struct vg_arena json; /* the current document's parsed tree */
     struct vg_input *in;
     enum vg_format format;
     uint64_t records;       /* records handed to the sink */
@@ -106,55 +112,13 @@ static void line_col(const char *s, size_t pos, uint64_t first_line, uint64_t *l
 }
 
 /*
- * 1 if s ends inside a JSON value: an open string, or more '{'/'[' opened than closed. This tells
- * a value cut short (or the first line of a pretty-printed document) from a malformed one, which
- * cJSON's error position alone does not: it points at the last byte in both cases.
- */
-static int unclosed(const char *s, size_t len)
-{
-    long depth = 0;
-    int in_str = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (in_str) {
-            if (c == '\\')
-                i++;
-            else if (c == '"')
-                in_str = 0;
-        } else if (c == '"') {
-            in_str = 1;
-        } else if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            depth--;
-        }
-    }
-    return in_str || depth > 0;
-}
-
-/*
- * Parse a JSON value from s[0..len). On failure, *err_pos is the byte where cJSON stopped and
+ * Parse a JSON document into the tree arena. On VG_EPARSE, *err_pos is the offending byte and
  * *incomplete says whether the input ends inside the value (cut short, not malformed).
  */
-static cJSON *parse_json(const char *s, size_t len, size_t *err_pos, int *incomplete)
+static vg_status parse_json(struct vg_arena *arena, const char *s, size_t len, cJSON **doc,
+                            size_t *err_pos, int *incomplete)
 {
-    const char *end = NULL;
-    cJSON *doc = cJSON_ParseWithLengthOpts(s, len, &end, 0);
-    *err_pos = 0;
-    *incomplete = 0;
-    if (!doc) {
-        const char *ep = cJSON_GetErrorPtr();
-        *err_pos = ep && ep >= s && ep <= s + len ? (size_t)(ep - s) : len;
-        *incomplete = unclosed(s, len);
-        return NULL;
-    }
-    size_t used = (size_t)(end - s);
-    if (!blank(end, len - used)) {
-        cJSON_Delete(doc);
-        *err_pos = used;
-        return NULL;
-    }
-    return doc;
+    return vg__json_parse(s, len, arena, doc, err_pos, incomplete);
 }
 
 static vg_status reject_malformed(struct run *r, const char *s, size_t len, size_t err_pos,
@@ -178,6 +142,15 @@ static vg_status reject_malformed(struct run *r, const char *s, size_t len, size
     }
     return vg_conv_reject(&r->cx, "malformed JSON at line %llu column %zu near \"%s\"",
                           (unsigned long long)line, col, near);
+}
+
+/* A document whose tree would pass VG_JSON_TREE_MAX: valid or not, it is not read. */
+static vg_status reject_too_big(struct run *r)
+{
+    return vg_conv_reject(&r->cx,
+                          "JSON document too large to parse: its tree needs more than %u MiB "
+                          "(a line is at most %u MiB)",
+                          VG_JSON_TREE_MAX >> 20, VG_LINE_MAX >> 20);
 }
 
 /* Hand one parsed document to the reader, detecting the format first if needed. */
@@ -211,9 +184,15 @@ static vg_status process_doc(struct run *r, const char *s, size_t len, uint64_t 
     r->cx.in_record = 0;
     size_t err_pos;
     int incomplete;
-    cJSON *doc = parse_json(s, len, &err_pos, &incomplete);
-    vg_status rc = doc ? dispatch(r, doc) : reject_malformed(r, s, len, err_pos, incomplete);
-    cJSON_Delete(doc);
+    cJSON *doc;
+    vg_status rc = parse_json(&r->json, s, len, &doc, &err_pos, &incomplete);
+    if (rc == VG_OK)
+        rc = dispatch(r, doc);
+    else if (rc == VG_EPARSE)
+        rc = reject_malformed(r, s, len, err_pos, incomplete);
+    else if (rc == VG_ELIMIT)
+        rc = reject_too_big(r);
+    vg_arena_reset(&r->json);
     vg_arena_reset(&r->cx.arena);
     report_progress(r, 0);
     return rc;
@@ -290,34 +269,35 @@ static vg_status process_whole(struct run *r, const char *first, size_t first_le
     }
     size_t err_pos;
     int incomplete;
-    cJSON *parsed = parse_json(doc.data, doc.len, &err_pos, &incomplete);
-    if (parsed) {
+    cJSON *parsed;
+    rc = parse_json(&r->json, doc.data, doc.len, &parsed, &err_pos, &incomplete);
+    if (rc == VG_OK || rc == VG_ELIMIT) {
         r->cx.line = line_no;
         r->cx.offset = offset;
         r->cx.doc_raw = doc.data;
         r->cx.doc_len = doc.len;
         r->cx.in_record = 0;
-        rc = dispatch(r, parsed);
-        cJSON_Delete(parsed);
-        vg_arena_reset(&r->cx.arena);
-    } else {
+        /* Too big is about the whole document: its lines alone would only be rejected too. */
+        rc = rc == VG_OK ? dispatch(r, parsed) : reject_too_big(r);
+    } else if (rc == VG_EPARSE) {
+        vg_arena_reset(&r->json);
         rc = process_lines_mem(r, doc.data, doc.len, line_no, offset);
     }
+    vg_arena_reset(&r->json);
+    vg_arena_reset(&r->cx.arena);
     vg_buf_release(&doc);
     return rc;
 }
 
 /* 1 if the line starts a JSON value that the line alone does not complete. */
-static int starts_document(const char *s, size_t len)
+static int starts_document(struct run *r, const char *s, size_t len)
 {
     size_t err_pos;
     int incomplete;
-    cJSON *doc = parse_json(s, len, &err_pos, &incomplete);
-    if (doc) {
-        cJSON_Delete(doc);
-        return 0;
-    }
-    return incomplete;
+    cJSON *doc;
+    vg_status rc = parse_json(&r->json, s, len, &doc, &err_pos, &incomplete);
+    vg_arena_reset(&r->json);
+    return rc == VG_EPARSE && incomplete;
 }
 
 static vg_status run_json(struct run *r)
@@ -334,7 +314,7 @@ static vg_status run_json(struct run *r)
             return (vg_status)got;
         } else if (blank(line, len)) {
             continue;
-        } else if (first && starts_document(line, len)) {
+        } else if (first && starts_document(r, line, len)) {
             return process_whole(r, line, len, ln, off);
         } else {
             rc = process_doc(r, line, len, ln, off);
@@ -375,11 +355,16 @@ enum vg_format vg_format_detect(const char *head, size_t len)
     size_t n = nl ? (size_t)(nl - (head + pos)) : len - pos;
     size_t err_pos;
     int incomplete;
-    cJSON *doc = parse_json(head + pos, n, &err_pos, &incomplete);
-    if (!doc && incomplete)
-        doc = parse_json(head + pos, len - pos, &err_pos, &incomplete);
-    enum vg_format f = doc ? vg__json_classify(doc) : VG_FORMAT_AUTO;
-    cJSON_Delete(doc);
+    cJSON *doc;
+    struct vg_arena arena;
+    vg_arena_init(&arena, VG_JSON_CHUNK, VG_JSON_TREE_MAX);
+    vg_status rc = parse_json(&arena, head + pos, n, &doc, &err_pos, &incomplete);
+    if (rc == VG_EPARSE && incomplete) {
+        vg_arena_reset(&arena);
+        rc = parse_json(&arena, head + pos, len - pos, &doc, &err_pos, &incomplete);
+    }
+    enum vg_format f = rc == VG_OK ? vg__json_classify(doc) : VG_FORMAT_AUTO;
+    vg_arena_release(&arena);
     return f;
 }
 
@@ -398,6 +383,7 @@ vg_status vg__ingest_run(struct vg_input *in, const struct vg_ingest_opts *opts,
     r.cx.sink = count_sink;
     r.cx.sink_ud = &r;
     vg_arena_init(&r.cx.arena, 64 << 10, VG_DOC_MAX);
+    vg_arena_init(&r.json, VG_JSON_CHUNK, VG_JSON_TREE_MAX);
     vg_buf_init(&r.cx.scratch, VG_DOC_MAX);
     clock_gettime(CLOCK_MONOTONIC, &r.last_progress);
 
@@ -416,6 +402,7 @@ vg_status vg__ingest_run(struct vg_input *in, const struct vg_ingest_opts *opts,
         }
     }
     report_progress(&r, 1);
+    vg_arena_release(&r.json);
     vg_arena_release(&r.cx.arena);
     vg_buf_release(&r.cx.scratch);
     vg_free(r.cx.events);

@@ -3,16 +3,17 @@
  * ingest_int.h: what the readers of the ingest stage share, private to src/ingest/.
  *
  * The driver (ingest_driver.c) opens an input, decompresses it, splits it into documents (a JSON
- * line, or a whole pretty-printed JSON file), parses each with cJSON and hands it to the reader of
- * the input's format. A reader turns a document into one or more *records* (a tweet, an item of a
- * page, a CSV row): for each it calls vg_conv_begin(), adds events with vg_conv_event(), and ends
- * with vg_conv_end() or vg_conv_reject(). Every record the reader begins must end one way or the
- * other: that is what keeps read = accepted + duplicates + rejected.
+ * line, or a whole pretty-printed JSON file), parses each into a cJSON tree (ingest_json.c) and
+ * hands it to the reader of the input's format. A reader turns a document into one or more
+ * *records* (a tweet, an item of a page, a CSV row): for each it calls vg_conv_begin(), adds events
+ * with vg_conv_event(), and ends with vg_conv_end() or vg_conv_reject(). Every record the reader
+ * begins must end one way or the other: that is what keeps read = accepted + duplicates + rejected.
  *
  * Memory: everything a reader allocates for events comes from cx->arena, which the driver resets
- * after each document. Strings from cJSON may be referenced directly while the document lives
- * (the driver frees it after the reader returns), but must be validated first: the vg_json_*
- * helpers below do that and report the field by name.
+ * after each document. Strings from the parsed tree may be referenced directly while the document
+ * lives (its nodes are in an arena the driver resets after the reader returns), but must be
+ * validated first: the vg_json_* helpers below do that and report the field by name. No pointer
+ * into the tree or cx->arena may be kept across documents.
  */
 #ifndef VG_INGEST_INT_H
 #define VG_INGEST_INT_H
@@ -23,13 +24,15 @@
 #include "text.h"
 
 /* Limits on fields (docs/events.md#limits). A longer field rejects its record. */
-#define VG_ID_MAX     512u         /* ids, handles */
-#define VG_FIELD_MAX  65536u       /* text, bio, names, reasons */
-#define VG_URL_MAX    8192u        /* URLs */
-#define VG_LIST_MAX   1000u        /* items in hashtags/mentions/urls/media/posts lists */
-#define VG_LINE_MAX   (64u << 20)  /* one JSON line or CSV record */
-#define VG_DOC_MAX    (256u << 20) /* one whole JSON document */
-#define VG_EVENTS_MAX 4096u        /* events one record may produce */
+#define VG_ID_MAX    512u         /* ids, handles */
+#define VG_FIELD_MAX 65536u       /* text, bio, names, reasons */
+#define VG_URL_MAX   8192u        /* URLs */
+#define VG_LIST_MAX  1000u        /* items in hashtags/mentions/urls/media/posts lists */
+#define VG_LINE_MAX  (64u << 20)  /* one JSON line or CSV record */
+#define VG_DOC_MAX   (256u << 20) /* one whole JSON document */
+/* Memory for one document's parsed tree (64-byte nodes; see ingest_json.c and docs/ingest.md). */
+#define VG_JSON_TREE_MAX (1024u << 20)
+#define VG_EVENTS_MAX    4096u /* events one record may produce */
 
 struct vg_record;
 

@@ -164,6 +164,15 @@ vg_status vg__db_put_reject(vg_db *db, const struct vg_reject *r)
     return after_write(db, db->ops->put_reject(db->state, r, (int64_t)time(NULL)));
 }
 
+vg_status vg__db_put_score(vg_db *db, const char *post_id, const char *model,
+                           const struct vg_post_score *s)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    return after_write(db, db->ops->put_score(db->state, post_id, model, s, (int64_t)time(NULL)));
+}
+
 vg_status vg_db_stats_json(vg_db *db, size_t top_n, char **json_out)
 {
     *json_out = NULL;

@@ -36,6 +36,9 @@ struct vg_store_ops {
     vg_status (*put_deletion)(void *state, const struct vg_event *ev, enum vg_put_result *res);
     /* Keep a rejected record (the dead-letter table). */
     vg_status (*put_reject)(void *state, const struct vg_reject *r, int64_t at);
+    /* Keep a classifier score of a post (replacing the same model's earlier one). */
+    vg_status (*put_score)(void *state, const char *post_id, const char *model,
+                           const struct vg_post_score *s, int64_t at);
     vg_status (*stats_json)(void *state, size_t top_n, struct vg_buf *out);
 };
 
@@ -46,6 +49,8 @@ vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev, const struct 
                              enum vg_put_result *res);
 vg_status vg__db_has_post(vg_db *db, const char *id, int *found);
 vg_status vg__db_put_reject(vg_db *db, const struct vg_reject *r);
+vg_status vg__db_put_score(vg_db *db, const char *post_id, const char *model,
+                           const struct vg_post_score *s);
 /*
  * With manual flush on, puts never commit by themselves: the caller commits with vg_db_flush()
  * where it suits it (ingest does so between records, so what it reports as stored is exactly

@@ -108,6 +108,17 @@ static const char *const migrations[] = {
     "  SELECT id, ident_hash, handle, name, bio, avatar_url, ident_since, observed_at"
     "   FROM accounts WHERE ident_hash IS NOT NULL)"
     " GROUP BY account, ident_hash;",
+    /* 2 -> 3: classifier scores (docs/classifier.md), one row per post and model; categories and
+     * exempt are bit sets (bit k: enum vg_tco_category k; VG_EXEMPT_*). Review queues read the
+     * highest scores of a model first, hence the index. */
+    "CREATE TABLE post_scores ("
+    "  post_id TEXT NOT NULL, model TEXT NOT NULL,"
+    "  score REAL NOT NULL, flagged INTEGER NOT NULL, categories INTEGER NOT NULL,"
+    "  threat REAL NOT NULL, escalate INTEGER NOT NULL, exempt INTEGER NOT NULL, lang TEXT,"
+    "  scored_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (post_id, model)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX post_scores_rank ON post_scores(model, score DESC);",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -160,6 +171,9 @@ static const char *const migrations[] = {
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)")                                                         \
     X(INS_DELETION, "INSERT OR IGNORE INTO deletions (target, target_type, at, reason, platform)"  \
                     " VALUES (?1,?2,?3,?4,?5)")                                                    \
+    X(PUT_SCORE,                                                                                   \
+      "INSERT OR REPLACE INTO post_scores (post_id, model, score, flagged, categories, threat,"    \
+      " escalate, exempt, lang, scored_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")               \
     X(INS_REJECT, "INSERT INTO dead_letters (at, file, line, offset, item, format, reason, raw,"   \
                   " raw_truncated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")
 
@@ -836,6 +850,24 @@ static vg_status sqlite_put_reject(void *state, const struct vg_reject *r, int64
     return exec_stmt(st, S_INS_REJECT, "storing a rejected record");
 }
 
+static vg_status sqlite_put_score(void *state, const char *post_id, const char *model,
+                                  const struct vg_post_score *sc, int64_t at)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_PUT_SCORE];
+    bind_text(s, 1, post_id);
+    bind_text(s, 2, model);
+    sqlite3_bind_double(s, 3, sc->score);
+    sqlite3_bind_int(s, 4, sc->flagged);
+    sqlite3_bind_int64(s, 5, sc->categories);
+    sqlite3_bind_double(s, 6, sc->threat);
+    sqlite3_bind_int(s, 7, sc->escalate);
+    sqlite3_bind_int64(s, 8, sc->exempt);
+    bind_text(s, 9, sc->lang);
+    sqlite3_bind_int64(s, 10, at);
+    return exec_stmt(st, S_PUT_SCORE, "storing a score");
+}
+
 /* ---- statistics ---------------------------------------------------------------------------- */
 
 struct json_out {
@@ -958,6 +990,9 @@ static vg_status sqlite_stats_json(void *state, size_t top_n, struct vg_buf *out
         { "reposts", "SELECT count(*) FROM posts WHERE repost_of IS NOT NULL" },
         { "quotes", "SELECT count(*) FROM posts WHERE quote_of IS NOT NULL" },
         { "posting_accounts", "SELECT count(DISTINCT account) FROM posts" },
+        { "scored_posts", "SELECT count(DISTINCT post_id) FROM post_scores" },
+        { "flagged_posts", "SELECT count(DISTINCT post_id) FROM post_scores WHERE flagged" },
+        { "escalated_threats", "SELECT count(DISTINCT post_id) FROM post_scores WHERE escalate" },
         { "dead_letters", "SELECT count(*) FROM dead_letters" },
     };
 
@@ -1006,5 +1041,6 @@ const struct vg_store_ops vg__store_sqlite = {
     .put_report = sqlite_put_report,
     .put_deletion = sqlite_put_deletion,
     .put_reject = sqlite_put_reject,
+    .put_score = sqlite_put_score,
     .stats_json = sqlite_stats_json,
 };
