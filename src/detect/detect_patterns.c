@@ -38,17 +38,21 @@
 
 /* ---- names ----------------------------------------------------------------------------------- */
 
+/* Names and letters come from VG_TCO_MAP (vigie.h), the one table of the categories. */
 const char *vg__tco_name(enum vg_tco_category c)
 {
-    static const char *const names[VG_TCO__COUNT] = {
-        "incitement", "solicitation_commit", "solicitation_join", "instruction", "threat",
-    };
+#define VG__TCO_NAME(name, letter, text) text,
+    static const char *const names[VG_TCO__COUNT] = { VG_TCO_MAP(VG__TCO_NAME) };
+#undef VG__TCO_NAME
     return (unsigned)c < VG_TCO__COUNT ? names[c] : "unknown";
 }
 
 char vg__tco_letter(enum vg_tco_category c)
 {
-    return (unsigned)c < VG_TCO__COUNT ? (char)('a' + (int)c) : '?';
+#define VG__TCO_LETTER(name, letter, text) letter,
+    static const char letters[VG_TCO__COUNT] = { VG_TCO_MAP(VG__TCO_LETTER) };
+#undef VG__TCO_LETTER
+    return (unsigned)c < VG_TCO__COUNT ? letters[c] : '?';
 }
 
 const char *vg__pattern_set_name(enum vg__pattern_set s)
@@ -432,7 +436,8 @@ static vg_status parse_word_elem(struct vg__patterns *p, const char *id, const c
         size_t nw = 0;
         while (nw < MAX_ELEMS && next_token(&z, &w[nw]))
             nw++;
-        if (nw == 0 || (w[0].flags & TOK_MENTION)) {
+        struct tok more;
+        if (nw == 0 || (w[0].flags & TOK_MENTION) || next_token(&z, &more)) {
             VG_LOG_ERR("detect patterns: %s: empty or non-word alternative in \"%.*s\"", id,
                        (int)len, s);
             return VG_EINVAL;

@@ -9,7 +9,7 @@
  * Syntax (docs/categories.md): words separated by spaces; "a|b" alternatives of one word; "w*" a
  * word starting with w; "~w" an Arabic word with optional proclitics (و ف ب ل ك س ال and their
  * combinations); "w?" an optional word; "*" or "*N" up to 3 or N (1..9) words, never across a
- * sentence end; "@" a mention; "^" at the start: only at the first word of the post. Apostrophes
+ * sentence end; "@" a mention; "^w" w only as the first word of the post. Apostrophes
  * and hyphens split words ("d'après" is "d après"), so an alternative may not contain them.
  *
  * This is weak supervision: no labelled data exists for these categories. Every pattern is a
