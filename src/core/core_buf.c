@@ -159,6 +159,27 @@ char *vg_buf_take(struct vg_buf *b)
 
 /* ---- arena ---------------------------------------------------------------------------------- */
 
+/*
+ * Under AddressSanitizer, memory given back by vg_arena_reset is poisoned until handed out again,
+ * so a pointer kept past a reset (into a parsed JSON tree, say) is reported where it is used, as
+ * it would be after free(), instead of reading whatever the next document put there.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define VG__ARENA_POISON 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VG__ARENA_POISON 1
+#endif
+#endif
+#ifdef VG__ARENA_POISON
+#include <sanitizer/asan_interface.h>
+#define arena_poison(p, n)   ASAN_POISON_MEMORY_REGION(p, n)
+#define arena_unpoison(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define arena_poison(p, n)   ((void)(p), (void)(n))
+#define arena_unpoison(p, n) ((void)(p), (void)(n))
+#endif
+
 struct vg_arena_block {
     struct vg_arena_block *next;
     size_t size;
@@ -199,6 +220,7 @@ void vg_arena_reset(struct vg_arena *a)
         b = next;
     }
     b->used = 0;
+    arena_poison(b->data, b->size);
     a->head = b;
     a->used_total = 0;
 }
@@ -220,6 +242,7 @@ void *vg_arena_alloc(struct vg_arena *a, size_t n)
         a->head = b;
     }
     void *p = b->data + b->used;
+    arena_unpoison(p, n);
     b->used += n;
     a->used_total += n;
     return p;

@@ -111,16 +111,6 @@ static void line_col(const char *s, size_t pos, uint64_t first_line, uint64_t *l
     *col = c;
 }
 
-/*
- * Parse a JSON document into the tree arena. On VG_EPARSE, *err_pos is the offending byte and
- * *incomplete says whether the input ends inside the value (cut short, not malformed).
- */
-static vg_status parse_json(struct vg_arena *arena, const char *s, size_t len, cJSON **doc,
-                            size_t *err_pos, int *incomplete)
-{
-    return vg__json_parse(s, len, arena, doc, err_pos, incomplete);
-}
-
 static vg_status reject_malformed(struct run *r, const char *s, size_t len, size_t err_pos,
                                   int incomplete)
 {
@@ -144,13 +134,13 @@ static vg_status reject_malformed(struct run *r, const char *s, size_t len, size
                           (unsigned long long)line, col, near);
 }
 
-/* A document whose tree would pass VG_JSON_TREE_MAX: valid or not, it is not read. */
+/* A document whose parsed tree would pass VG_JSON_TREE_MAX: valid or not, it is not read. */
 static vg_status reject_too_big(struct run *r)
 {
     return vg_conv_reject(&r->cx,
-                          "JSON document too large to parse: its tree needs more than %u MiB "
-                          "(a line is at most %u MiB)",
-                          VG_JSON_TREE_MAX >> 20, VG_LINE_MAX >> 20);
+                          "JSON document too large to parse: its tree would need more "
+                          "than %u MiB of memory",
+                          VG_JSON_TREE_MAX >> 20);
 }
 
 /* Hand one parsed document to the reader, detecting the format first if needed. */
@@ -185,7 +175,7 @@ static vg_status process_doc(struct run *r, const char *s, size_t len, uint64_t 
     size_t err_pos;
     int incomplete;
     cJSON *doc;
-    vg_status rc = parse_json(&r->json, s, len, &doc, &err_pos, &incomplete);
+    vg_status rc = vg__json_parse(s, len, &r->json, &doc, &err_pos, &incomplete);
     if (rc == VG_OK)
         rc = dispatch(r, doc);
     else if (rc == VG_EPARSE)
@@ -270,7 +260,7 @@ static vg_status process_whole(struct run *r, const char *first, size_t first_le
     size_t err_pos;
     int incomplete;
     cJSON *parsed;
-    rc = parse_json(&r->json, doc.data, doc.len, &parsed, &err_pos, &incomplete);
+    rc = vg__json_parse(doc.data, doc.len, &r->json, &parsed, &err_pos, &incomplete);
     if (rc == VG_OK || rc == VG_ELIMIT) {
         r->cx.line = line_no;
         r->cx.offset = offset;
@@ -295,7 +285,7 @@ static int starts_document(struct run *r, const char *s, size_t len)
     size_t err_pos;
     int incomplete;
     cJSON *doc;
-    vg_status rc = parse_json(&r->json, s, len, &doc, &err_pos, &incomplete);
+    vg_status rc = vg__json_parse(s, len, &r->json, &doc, &err_pos, &incomplete);
     vg_arena_reset(&r->json);
     return rc == VG_EPARSE && incomplete;
 }
@@ -358,10 +348,10 @@ enum vg_format vg_format_detect(const char *head, size_t len)
     cJSON *doc;
     struct vg_arena arena;
     vg_arena_init(&arena, VG_JSON_CHUNK, VG_JSON_TREE_MAX);
-    vg_status rc = parse_json(&arena, head + pos, n, &doc, &err_pos, &incomplete);
+    vg_status rc = vg__json_parse(head + pos, n, &arena, &doc, &err_pos, &incomplete);
     if (rc == VG_EPARSE && incomplete) {
         vg_arena_reset(&arena);
-        rc = parse_json(&arena, head + pos, len - pos, &doc, &err_pos, &incomplete);
+        rc = vg__json_parse(head + pos, len - pos, &arena, &doc, &err_pos, &incomplete);
     }
     enum vg_format f = rc == VG_OK ? vg__json_classify(doc) : VG_FORMAT_AUTO;
     vg_arena_release(&arena);

@@ -24,15 +24,20 @@
 #include "text.h"
 
 /* Limits on fields (docs/events.md#limits). A longer field rejects its record. */
-#define VG_ID_MAX    512u         /* ids, handles */
-#define VG_FIELD_MAX 65536u       /* text, bio, names, reasons */
-#define VG_URL_MAX   8192u        /* URLs */
-#define VG_LIST_MAX  1000u        /* items in hashtags/mentions/urls/media/posts lists */
-#define VG_LINE_MAX  (64u << 20)  /* one JSON line or CSV record */
-#define VG_DOC_MAX   (256u << 20) /* one whole JSON document */
-/* Memory for one document's parsed tree (64-byte nodes; see ingest_json.c and docs/ingest.md). */
+#define VG_ID_MAX     512u         /* ids, handles */
+#define VG_FIELD_MAX  65536u       /* text, bio, names, reasons */
+#define VG_URL_MAX    8192u        /* URLs */
+#define VG_LIST_MAX   1000u        /* items in hashtags/mentions/urls/media/posts lists */
+#define VG_LINE_MAX   (64u << 20)  /* one JSON line or CSV record */
+#define VG_DOC_MAX    (256u << 20) /* one whole JSON document */
+#define VG_EVENTS_MAX 4096u        /* events one record may produce */
+
+/*
+ * Memory for one document's parsed tree (ingest_json.c). Real JSON takes 2 to 3.5 bytes of tree
+ * per byte, so a document of VG_DOC_MAX fits; the worst case ("[0,0,...]", 32 bytes per byte) is
+ * rejected from 32 MiB on instead of taking 8 GiB.
+ */
 #define VG_JSON_TREE_MAX (1024u << 20)
-#define VG_EVENTS_MAX    4096u /* events one record may produce */
 
 struct vg_record;
 

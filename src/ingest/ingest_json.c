@@ -7,18 +7,19 @@
  * resetting that arena.
  *
  * Why our own: the house rule is to use a library unless it is measured too slow. It was:
- * profiling `vigie ingest` put cJSON_Parse and cJSON_Delete at about 30 % of ingest time, because
- * cJSON mallocs every node and every string and frees them one by one (about 150 nodes and as many
- * strings in a 3 KB tweet). Measured with bench/bench_ingest on 100,000 generated 3 KB tweets,
- * in one run on the shared 2-core machine: cJSON parse + delete MEASURE_CJSON tweets/s, this
- * parser MEASURE_OURS tweets/s (MEASURE_RATIO times faster); parse + normalise went from
- * MEASURE_NORM_BEFORE to MEASURE_NORM_AFTER tweets/s, ingest into SQLite from MEASURE_ING_BEFORE to
- * MEASURE_ING_AFTER (docs/ingest.md#speed-and-memory). cJSON's allocation hooks cannot help: they
- * are global and have no free-all, and cJSON frees strings while parsing.
+ * profiling `vigie ingest` put cJSON's parse and cJSON_Delete at about 30 % of ingest time,
+ * because cJSON mallocs every node and every string and frees them one by one (a generated 3 KB
+ * tweet has about 110 nodes, nearly all with a key). cJSON's allocation hooks cannot fix that:
+ * they are process-wide and have no free-all. bench/bench_ingest, 100,000 generated 3 KB v1.1
+ * tweets, median of 3, one run on the shared 2-core machine (2026-11-23): cJSON parse + delete
+ * 96,670 tweets/s, this parser 182,887 (1.89x; 2.8x in a loop parsing the same lines twice in one
+ * process); the driver with the v1.1 reader and text stage went from 73,989 to 114,923 tweets/s,
+ * and ingest into SQLite from 31,895 to 38,908 (docs/ingest.md#speed-and-memory has the rest).
  *
- * What it accepts is cJSON 1.7.15's behaviour through the driver, checked by the differential
- * fuzz target tests/fuzz/fuzz_json.c, so that changing parser changes no record's fate. That
- * includes cJSON's leniencies, which are not RFC 8259:
+ * What it accepts is what the driver accepted with cJSON 1.7.15 as Debian 12 ships it
+ * (1.7.15-1+deb12u4, whose fix for CVE-2023-26819 reads numbers of any length), checked by the
+ * differential fuzz target tests/fuzz/fuzz_json.c, so that changing parser changes no record's
+ * fate. That includes cJSON's leniencies, which are not RFC 8259:
  *   - between tokens, any byte up to 0x20 is white space (NUL, form feed, control characters);
  *     after the value only JSON's four are allowed (the driver has always required that);
  *   - a UTF-8 byte order mark is skipped at the start when the input has 5 bytes or more;
@@ -34,9 +35,15 @@
  * without fraction or exponent are converted directly, which gives the same double since both
  * round the exact value to nearest. valueint saturates at INT_MIN and INT_MAX like cJSON's.
  *
- * Error positions point at the offending byte. They match cJSON's except in two places where
- * cJSON points one byte later or earlier: an object key that is not a string (cJSON: the byte
- * after it) and data after the value (the driver pointed at the white space before it).
+ * Error positions point at the offending byte. They match cJSON's except in two places: an
+ * object key that is not a string (cJSON pointed at the byte after it) and data after the value
+ * (the driver pointed at the byte right after the value, often white space). Whether a failed input
+ * was cut short is decided as the driver always did (unclosed() below).
+ *
+ * Memory: nodes (64 bytes) and strings are bump-allocated from VG_JSON_CHUNK chunks of the
+ * caller's arena; a tree takes about 3.2 to 3.5 bytes per byte of real tweets and 2.2 of
+ * pretty-printed Mastodon JSON, and at worst 32 ("[0,0,0,...]"). The arena's limit turns a tree
+ * that would pass it into VG_ELIMIT, never into the machine running out of memory.
  */
 #include <limits.h>
 #include <locale.h>
@@ -612,8 +619,10 @@ vg_status vg__json_parse(const char *s, size_t len, struct vg_arena *arena, cJSO
     while (end < len && (s[end] == ' ' || s[end] == '\t' || s[end] == '\n' || s[end] == '\r'))
         end++;
     if (end < len) {
-        fail(&p, VG_EPARSE, end);
-        goto fail;
+        /* A whole value with more after it is malformed, never cut short, whatever follows
+         * (a line of a pretty-printed document: "key": {). */
+        *err_pos = end;
+        return VG_EPARSE;
     }
     *out = root;
     return VG_OK;

@@ -28,7 +28,7 @@
  * Parse s[0..len) as one JSON value with optional white space around it, into nodes allocated
  * from `arena`.
  *
- * Accepts exactly what cJSON 1.7.15 accepts through the driver (cJSON_ParseWithLengthOpts, then
+ * Accepts exactly what the driver accepted with cJSON 1.7.15 (cJSON_ParseWithLengthOpts, then
  * nothing but JSON white space after the value), leniencies included: see ingest_json.c.
  *
  *   s, len      the input; need not be NUL-terminated, may hold NUL bytes
@@ -38,8 +38,9 @@
  *               the backslash of a bad escape, the first byte after the value that is not white
  *               space, the bracket one level too deep); len - 1 when the input ends too early.
  *               0 on success.
- *   incomplete  on VG_EPARSE, 1 if the input ends inside an unfinished value (an open string, or
- *               more '{'/'[' than '}'/']'): a value cut short rather than a malformed one.
+ *   incomplete  on VG_EPARSE, 1 if the value could not be read and the input ends inside it (an
+ *               open string, or more '{'/'[' than '}'/']'): a value cut short rather than a
+ *               malformed one. A complete value followed by more data is never incomplete.
  *
  * Returns VG_OK; VG_EPARSE for malformed input; VG_ELIMIT when the tree would take the arena past
  * its limit (err_pos is where parsing stopped); VG_ENOMEM when an allocation fails. On failure

@@ -2,9 +2,10 @@
 /*
  * fuzz_json.c: differential libFuzzer target for the driver's JSON parser (ingest_json.c)
  * against cJSON, which it replaces for speed and must not differ from: both accept or both
- * reject every input; accepted trees are the same node by node and print the same; error
- * positions agree but for the documented differences (tests/fuzz/json_diff.h). Any difference
- * prints the input's length and what differs, and aborts.
+ * reject every input; accepted trees are the same node by node and print the same; rejected
+ * inputs get the same cut-short verdict, and error positions that agree but for the documented
+ * differences (tests/fuzz/json_diff.h). Any difference prints the input's length and what
+ * differs, and aborts.
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -5,7 +5,8 @@
  * did before it had its own parser: cJSON_ParseWithLengthOpts, then only JSON white space may
  * follow the value. Both must accept the same inputs; on success the trees must match node by
  * node (type, valueint, the bits of valuedouble, key, string, links) and print the same; on
- * failure the error positions must match except where ingest_json.c documents a difference.
+ * failure both must say whether the input was cut short (the driver's former rule), and the
+ * error positions must match except where ingest_json.c documents a difference.
  */
 #ifndef VG_JSON_DIFF_H
 #define VG_JSON_DIFF_H
@@ -24,15 +25,39 @@ static int json_diff_ws(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* The driver's former unclosed(): an open string, or more '{'/'[' than '}'/']'. */
+static int json_diff_unclosed(const char *s, size_t len)
+{
+    long depth = 0;
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (in_str) {
+            if (s[i] == '\\')
+                i++;
+            else if (s[i] == '"')
+                in_str = 0;
+        } else if (s[i] == '"') {
+            in_str = 1;
+        } else if (s[i] == '{' || s[i] == '[') {
+            depth++;
+        } else if (s[i] == '}' || s[i] == ']') {
+            depth--;
+        }
+    }
+    return in_str || depth > 0;
+}
+
 /* The driver's former parse_json: cJSON, then only JSON white space. */
-static cJSON *json_diff_reference(const char *s, size_t len, size_t *err_pos)
+static cJSON *json_diff_reference(const char *s, size_t len, size_t *err_pos, int *incomplete)
 {
     const char *end = NULL;
     cJSON *doc = cJSON_ParseWithLengthOpts(s, len, &end, 0);
     *err_pos = 0;
+    *incomplete = 0;
     if (!doc) {
         const char *ep = cJSON_GetErrorPtr();
         *err_pos = ep && ep >= s && ep <= s + len ? (size_t)(ep - s) : len;
+        *incomplete = json_diff_unclosed(s, len);
         return NULL;
     }
     size_t used = (size_t)(end - s);
@@ -119,11 +144,11 @@ static const char *json_diff_one(const char *s, size_t len, struct vg_arena *are
 {
     static char why[160];
     size_t ref_pos, our_pos;
-    int incomplete;
+    int ref_incomplete, our_incomplete;
     cJSON *ours = NULL;
     vg_arena_reset(arena);
-    cJSON *ref = json_diff_reference(s, len, &ref_pos);
-    vg_status rc = vg__json_parse(s, len, arena, &ours, &our_pos, &incomplete);
+    cJSON *ref = json_diff_reference(s, len, &ref_pos, &ref_incomplete);
+    vg_status rc = vg__json_parse(s, len, arena, &ours, &our_pos, &our_incomplete);
     const char *res = NULL;
     if (rc != VG_OK && rc != VG_EPARSE) {
         snprintf(why, sizeof(why), "ours returned %s", vg_strerror(rc));
@@ -133,7 +158,11 @@ static const char *json_diff_one(const char *s, size_t len, struct vg_arena *are
                  ref ? "accepts" : "rejects", ref_pos, ours ? "accepts" : "rejects", our_pos);
         res = why;
     } else if (!ref) {
-        if (!json_diff_pos_ok(s, len, our_pos, ref_pos)) {
+        if (our_incomplete != ref_incomplete) {
+            snprintf(why, sizeof(why), "incomplete %d, cJSON + the driver's rule %d",
+                     our_incomplete, ref_incomplete);
+            res = why;
+        } else if (!json_diff_pos_ok(s, len, our_pos, ref_pos)) {
             snprintf(why, sizeof(why), "error at %zu, cJSON at %zu", our_pos, ref_pos);
             res = why;
         }
