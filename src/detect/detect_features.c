@@ -36,6 +36,7 @@
 #include <utf8proc.h>
 
 #include "detect.h"
+#include "text.h"
 
 /* Longest feature name hashed, in bytes; longer names are cut at a code point boundary (the
  * same cut in both paths, so names and indices still agree). */
@@ -156,22 +157,7 @@ static int is_word_cp(int32_t c)
         return 1;
     if (c == 0x200C || c == 0x200D) /* ZWNJ/ZWJ inside Persian and Indic words */
         return 1;
-    switch (utf8proc_category(c)) {
-        case UTF8PROC_CATEGORY_LU:
-        case UTF8PROC_CATEGORY_LL:
-        case UTF8PROC_CATEGORY_LT:
-        case UTF8PROC_CATEGORY_LM:
-        case UTF8PROC_CATEGORY_LO:
-        case UTF8PROC_CATEGORY_MN:
-        case UTF8PROC_CATEGORY_MC:
-        case UTF8PROC_CATEGORY_ME:
-        case UTF8PROC_CATEGORY_ND:
-        case UTF8PROC_CATEGORY_NL:
-        case UTF8PROC_CATEGORY_NO:
-            return 1;
-        default:
-            return 0;
-    }
+    return vg_text_cp_is_word(c);
 }
 
 static int is_letter_cp(int32_t c)

@@ -26,6 +26,7 @@
 #include <utf8proc.h>
 
 #include "detect_patterns_int.h"
+#include "text.h"
 
 #define BUCKET_BITS 9u
 #define N_BUCKETS   (1u << BUCKET_BITS) /* index buckets */
@@ -108,22 +109,7 @@ static int is_word_cp(int32_t c)
 {
     if (c < 0x80)
         return is_ascii_word((unsigned)c);
-    switch (utf8proc_category(c)) {
-        case UTF8PROC_CATEGORY_LU:
-        case UTF8PROC_CATEGORY_LL:
-        case UTF8PROC_CATEGORY_LT:
-        case UTF8PROC_CATEGORY_LM:
-        case UTF8PROC_CATEGORY_LO:
-        case UTF8PROC_CATEGORY_MN:
-        case UTF8PROC_CATEGORY_MC:
-        case UTF8PROC_CATEGORY_ME:
-        case UTF8PROC_CATEGORY_ND:
-        case UTF8PROC_CATEGORY_NL:
-        case UTF8PROC_CATEGORY_NO:
-            return 1;
-        default:
-            return 0;
-    }
+    return vg_text_cp_is_word(c);
 }
 
 /* Sentence ends: a gap may not cross them ('!' is left out: propaganda uses it mid-thought). */

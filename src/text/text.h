@@ -25,6 +25,10 @@ vg_status vg_html_unescape_buf(const char *s, size_t len, struct vg_buf *out);
  * ends become "\n", references decoded, no leading/trailing white space. */
 vg_status vg_html_to_text_buf(const char *s, size_t len, struct vg_buf *out);
 
+/* 1 if code point c is a letter, a mark or a number (Unicode L*, M*, N*): the one definition of
+ * a word character that extraction, features and patterns share (each adds its ASCII rule). */
+int vg_text_cp_is_word(int32_t c);
+
 /* Entities found in plain text, as the platform would mark them. */
 enum vg_entity_kind {
     VG_ENTITY_HASHTAG,

@@ -42,12 +42,8 @@ static int next_cp(const char *s, size_t len, size_t i, int32_t *cp)
     return k;
 }
 
-/* Letters, marks, numbers and '_': what may not precede '#' or '@'. */
-static int is_word_cp(int32_t c)
+int vg_text_cp_is_word(int32_t c)
 {
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               c == '_';
     switch (utf8proc_category(c)) {
         case UTF8PROC_CATEGORY_LU:
         case UTF8PROC_CATEGORY_LL:
@@ -64,6 +60,15 @@ static int is_word_cp(int32_t c)
         default:
             return 0;
     }
+}
+
+/* Letters, marks, numbers and '_': what may not precede '#' or '@'. */
+static int is_word_cp(int32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_';
+    return vg_text_cp_is_word(c);
 }
 
 enum tag_class {
