@@ -43,7 +43,7 @@ static const struct cfg_entry table[] = {
       "the datasets' placeholders made 'no URL, no mention' a sign of propaganda)" },
     { "solver", CFG_SOLVER, OFF(solver), 0, 0, "l1",
       "l1 (L1-regularised logistic regression: sparse, 36 KB model) or l2; measured in "
-      "docs/model-card.md" },
+      "docs/classifier.md" },
     { "C", CFG_DOUBLE, OFF(C), 1e-4, 1e4, "4", "inverse regularisation strength" },
     { "eps", CFG_DOUBLE, OFF(eps), 1e-6, 1, "0.01", "liblinear stopping tolerance" },
     { "pos_weight", CFG_DOUBLE, OFF(pos_weight), 0.01, 100, "1",

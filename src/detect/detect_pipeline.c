@@ -355,7 +355,7 @@ struct test_row {
     double score;
     int label, hate, news, flagged, escalate;
     unsigned categories, exempt;
-    const char *lang;
+    const char *lang, *source;
 };
 
 /* Score every test example through the classifier, as a post would be. */
@@ -382,7 +382,7 @@ static vg_status score_test(vg_classifier *c, const struct vg_corpus *cp, struct
             (rc = vg__classifier_score_derived(c, &p, &pd, &s, NULL)))
             break;
         r[n] = (struct test_row){ s.score,    e->label,     e->hate,  e->news, s.flagged,
-                                  s.escalate, s.categories, s.exempt, s.lang };
+                                  s.escalate, s.categories, s.exempt, s.lang,  e->source };
         n++;
         if (progress && (n % 4096 == 0 || n == total))
             progress("score", n, total, ud);
@@ -484,8 +484,20 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* How a set of negatives (hate speech, news about ISIS) scores at the shipped threshold. */
-static vg_status report_negatives(struct report *R, const char *key, int want_hate,
-                                  const char *lang)
+/* Which negatives a row of the "negatives" table covers; NULL or -1 means any. */
+struct neg_filter {
+    int hate, news;
+    const char *lang, *source;
+};
+
+static int neg_matches(const struct test_row *r, const struct neg_filter *f)
+{
+    return !r->label && (f->hate < 0 || r->hate == f->hate) &&
+           (f->news < 0 || r->news == f->news) && (!f->lang || !strcmp(r->lang, f->lang)) &&
+           (!f->source || !strcmp(r->source, f->source));
+}
+
+static vg_status report_negatives(struct report *R, const char *key, const struct neg_filter *f)
 {
     double *v = vg_malloc((R->n ? R->n : 1) * sizeof(double));
     if (!v)
@@ -493,7 +505,7 @@ static vg_status report_negatives(struct report *R, const char *key, int want_ha
     size_t n = 0, flagged = 0;
     for (size_t i = 0; i < R->n; i++) {
         const struct test_row *r = &R->rows[i];
-        if (r->label || (want_hate ? !r->hate : !r->news) || (lang && strcmp(r->lang, lang)))
+        if (!neg_matches(r, f))
             continue;
         v[n++] = r->score;
         flagged += r->flagged;
@@ -547,6 +559,30 @@ static vg_status report_patterns(struct report *R, const char *key, int label, i
     return rc;
 }
 
+/* One "negatives" row per source (source:NAME), in the order sources first appear: where the
+ * false positives come from. The corpus has a dozen sources; more than 64 are not listed. */
+static vg_status report_negatives_by_source(struct report *R)
+{
+    const char *seen[64];
+    size_t n_seen = 0;
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < R->n && rc == VG_OK; i++) {
+        const struct test_row *r = &R->rows[i];
+        size_t k = 0;
+        while (k < n_seen && strcmp(seen[k], r->source))
+            k++;
+        if (r->label || k < n_seen || n_seen == VG_ARRAY_LEN(seen))
+            continue;
+        seen[n_seen++] = r->source;
+        char key[80];
+        snprintf(key, sizeof(key), "source:%s", r->source);
+        struct neg_filter f = { -1, -1, NULL, r->source };
+        if (!(rc = vg_buf_putc(R->json, ',')))
+            rc = report_negatives(R, key, &f);
+    }
+    return rc;
+}
+
 static uint64_t meta_seed(const char *meta)
 {
     char buf[32] = "";
@@ -596,19 +632,20 @@ static vg_status eval_report(struct report *R, const char *model_id, size_t n_al
 
     static const struct {
         const char *key;
-        int hate;
-        const char *lang;
-    } negs[] = { { "hate_speech", 1, NULL },
-                 { "hate_speech_en", 1, "en" },
-                 { "hate_speech_fr", 1, "fr" },
-                 { "hate_speech_ar", 1, "ar" },
-                 { "news_about_isis", 0, NULL } };
+        struct neg_filter f;
+    } negs[] = { { "hate_speech", { 1, -1, NULL, NULL } },
+                 { "hate_speech_en", { 1, -1, "en", NULL } },
+                 { "hate_speech_fr", { 1, -1, "fr", NULL } },
+                 { "hate_speech_ar", { 1, -1, "ar", NULL } },
+                 { "news_about_isis", { -1, 1, NULL, NULL } } };
 
     for (size_t k = 0; rc == VG_OK && k < VG_ARRAY_LEN(negs); k++) {
         if (k && (rc = vg_buf_putc(J, ',')))
             break;
-        rc = report_negatives(R, negs[k].key, negs[k].hate, negs[k].lang);
+        rc = report_negatives(R, negs[k].key, &negs[k].f);
     }
+    if (rc == VG_OK)
+        rc = report_negatives_by_source(R);
     if (rc == VG_OK)
         rc = vg_buf_puts(M, "\n## TCO category patterns, threats and exemption cues\n\n"
                             "| group | n | any category | incitement | solicitation_commit | "

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "ingest_int.h"
 #include "ingest_test_util.h"
 
 #define P1                                                                                         \
@@ -309,6 +310,24 @@ static void format_detection_from_head(void **state)
     assert_int_equal(vg_format_detect("hello", 5), VG_FORMAT_AUTO);
 }
 
+/* Field paths in error messages: where.key[index], cut to the buffer and always terminated. */
+static void json_paths_are_built_and_cut_to_fit(void **state)
+{
+    (void)state;
+    char b[32];
+    assert_string_equal(vg_json_path(b, sizeof(b), "", "user", -1), "user");
+    assert_string_equal(vg_json_path(b, sizeof(b), "retweeted_status", "user", -1),
+                        "retweeted_status.user");
+    assert_string_equal(vg_json_path(b, sizeof(b), "entities", "urls", 0), "entities.urls[0]");
+    assert_string_equal(vg_json_path(b, sizeof(b), "a", "b", 9223372036854775807LL),
+                        "a.b[9223372036854775807]");
+    char small[8];
+    assert_string_equal(vg_json_path(small, sizeof(small), "entities", "urls", 12), "entitie");
+    assert_string_equal(vg_json_path(small, sizeof(small), "ab", "cd", 12), "ab.cd[1");
+    char one[1] = { 'x' };
+    assert_string_equal(vg_json_path(one, sizeof(one), "ab", "cd", -1), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +344,7 @@ int main(void)
         cmocka_unit_test(rejection_reasons_are_valid_utf8),
         cmocka_unit_test(native_round_trip),
         cmocka_unit_test(format_detection_from_head),
+        cmocka_unit_test(json_paths_are_built_and_cut_to_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

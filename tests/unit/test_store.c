@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include "ingest.h"
 #include "store.h"
@@ -307,6 +308,55 @@ static void locked_database_is_reported(void **state)
     free(path);
 }
 
+static int64_t file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+/* Commits leave pages in the WAL; the background checkpointer copies them into the database file
+ * while the writer goes on, and closing leaves no WAL behind. */
+static void background_checkpoints_copy_the_wal(void **state)
+{
+    (void)state;
+    char *path = temp_path("ckpt.db");
+    char wal[300];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    char *text = malloc(4001);
+    const int batches = 4, per_batch = 5000; /* ~20 MB a batch: above 1000 16-KiB frames */
+    char id[32];
+    enum vg_put_result res;
+    for (int b = 0; b < batches; b++) {
+        for (int i = 0; i < per_batch; i++) {
+            int k = b * per_batch + i;
+            for (int j = 0; j < 4000; j++)
+                text[j] = (char)('a' + (k * 7 + j * 13) % 26);
+            text[4000] = '\0';
+            snprintf(id, sizeof(id), "c%d", k);
+            struct vg_event ev = post(id, "a1", 1700000000 + k, text);
+            assert_int_equal(vg_db_put(db, &ev, &res), VG_OK);
+        }
+        assert_int_equal(vg_db_flush(db), VG_OK);
+    }
+    /* Still open: only a checkpoint can have grown the database file past the schema. */
+    int64_t grown = 0;
+    for (int i = 0; i < 500 && grown < 20 * 1000 * 1000; i++) {
+        usleep(10000);
+        grown = file_size(path);
+    }
+    assert_true(grown >= 20 * 1000 * 1000);
+    vg_db_close(db);
+    assert_int_equal(file_size(wal), -1);
+    assert_int_equal(count(path, "SELECT count(*) FROM posts"), batches * per_batch);
+    assert_int_equal(count(path, "SELECT count(*) FROM pragma_integrity_check WHERE "
+                                 "integrity_check = 'ok'"),
+                     1);
+    free(text);
+    free(path);
+}
+
 /* Write n native post lines to path. */
 static void write_native_posts(const char *path, int n)
 {
@@ -388,6 +438,7 @@ int main(void)
         cmocka_unit_test(schema_is_versioned),
         cmocka_unit_test(not_a_database_is_refused),
         cmocka_unit_test(locked_database_is_reported),
+        cmocka_unit_test(background_checkpoints_copy_the_wal),
         cmocka_unit_test(kill_mid_run_leaves_store_consistent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
