@@ -495,6 +495,14 @@ VG_API const char *vg_tco_category_name(enum vg_tco_category c);
 /** The Art. 2(7) letter 'a'..'e'; '?' when out of range. */
 VG_API char vg_tco_category_letter(enum vg_tco_category c);
 
+/* ---------------------------------------------------------------------------------------------
+ * Simulated worlds (src/sim/, docs/sim.md).
+ * ------------------------------------------------------------------------------------------ */
+
+/* ---------------------------------------------------------------------------------------------
+ * Networks: account scores, communities, reach (src/graph/, docs/networks.md).
+ * ------------------------------------------------------------------------------------------ */
+
 #ifdef __cplusplus
 }
 #endif
