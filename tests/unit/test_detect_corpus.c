@@ -209,6 +209,14 @@ static void placeholders_are_mapped(void **state)
                   "see url and url ok");
     assert_mapped("glued:https://t.co/x", 0, "glued: url");
     assert_mapped("cut https://t.co/x\xe2\x80\xa6", 0, "cut url");
+    /* Cut before the scheme was complete. */
+    assert_mapped("cut https\xe2\x80\xa6", 0, "cut url");
+    assert_mapped("cut http:/\xe2\x80\xa6", 0, "cut url");
+    assert_mapped("cut HTT...", 0, "cut url");
+    assert_mapped("cut htt", 0, "cut url");
+    /* Not links: inside a word, too short, or going on as a word. */
+    assert_mapped("ahttp\xe2\x80\xa6 ht\xe2\x80\xa6 https are", 0,
+                  "ahttp\xe2\x80\xa6 ht\xe2\x80\xa6 https are");
     assert_mapped("  RT @u0123456789: the text  ", 0, "the text");
     assert_mapped("RT @someone_else:RT @u0123456789: nested", 0, "nested");
     assert_mapped("RT @USER no colon", VG_CORPUS_MAP_OSACT, "no colon");
