@@ -499,9 +499,218 @@ VG_API char vg_tco_category_letter(enum vg_tco_category c);
  * Simulated worlds (src/sim/, docs/sim.md).
  * ------------------------------------------------------------------------------------------ */
 
+/**
+ * The settings of a generated world. Every field has a default, bounds and a documented source in
+ * one table (src/sim/sim_config.c, docs/sim.md); fill it with vg_sim_config_default() and change
+ * it with vg_sim_config_set() or vg_sim_config_parse(), which check the bounds.
+ */
+struct vg_sim_config {
+    uint64_t seed;     /* the PRNG seed: same seed + settings + texts = byte-identical output */
+    uint64_t accounts; /* accounts at the start (more are created during the run) */
+    uint64_t days;     /* simulated days after the start instant */
+    char start[16];    /* first day, YYYY-MM-DD (UTC midnight) */
+
+    double supporter_share, supporter_lang_ar, supporter_lang_fr;
+    uint64_t community_size;
+    double insularity, supporter_followers, core_share, supporter_posts, core_posts;
+    double repost_share, reply_share, audience_per_supporter;
+
+    double background_followers, follower_sigma, background_posts, background_lang_ar;
+    double background_lang_fr, background_new, follows_per_day, unfollows_per_day;
+    double background_suspension;
+
+    double news_share, news_followers, news_posts;
+    double researcher_share, researcher_posts, counter_share, counter_posts;
+
+    double suspension_rate, wave_prob, wave_fraction, return_prob, wave_return_prob;
+    double return_delay_hours, regain, regain_decay;
+
+    double storms_per_week;
+    uint64_t storm_accounts;
+    double storm_posts, storm_hours;
+
+    double report_rate, false_report_rate;
+    uint64_t snapshot_days;
+};
+
+/** Set every field of *cfg to its documented default. */
+VG_API void vg_sim_config_default(struct vg_sim_config *cfg);
+
+/**
+ * Set one setting by name from its text form ("supporter_share", "0.001"). On failure *cfg is
+ * unchanged and err (cap bytes, may be NULL) says why, naming the setting.
+ * Errors: VG_EINVAL (unknown name, not a number, out of bounds, bad date).
+ */
+VG_API VG_NODISCARD vg_status vg_sim_config_set(struct vg_sim_config *cfg, const char *key,
+                                                const char *value, char *err, size_t cap);
+
+/**
+ * Apply a config file's text: "key = value" lines, '#' starts a comment, blank lines skipped.
+ * Settings before a bad line stay applied; err names the line.
+ * Errors: VG_EPARSE (a line that is not "key = value", too long, NUL byte), VG_EINVAL (a bad
+ * setting, see vg_sim_config_set).
+ */
+VG_API VG_NODISCARD vg_status vg_sim_config_parse(struct vg_sim_config *cfg, const char *text,
+                                                  size_t len, char *err, size_t cap);
+
+/** Account roles of a generated world (truth.json "role"); background accounts are not listed. */
+enum vg_sim_role {
+    VG_SIM_BACKGROUND = 0,
+    VG_SIM_SUPPORTER,
+    VG_SIM_NEWS,
+    VG_SIM_RESEARCHER,
+    VG_SIM_COUNTER,
+    VG_SIM__ROLES
+};
+
+/** "background", "supporter", "news", "researcher", "counter"; NULL when out of range. */
+VG_API const char *vg_sim_role_name(enum vg_sim_role role);
+
+struct vg_sim_opts {
+    /* ../shared/data-style directory whose datasets give the post texts (detect_corpus.c), or
+       NULL for the small invented pool shipped in src/sim/sim_text_invented.c */
+    const char *text_from;
+    /* called after each simulated day (day counts from 1), and once before day 1 with 0 */
+    void (*on_progress)(uint64_t day, uint64_t days, uint64_t events, void *ud);
+    void *ud;
+};
+
+struct vg_sim_summary {
+    uint64_t accounts_total;         /* accounts at the start plus those created */
+    uint64_t by_type[VG_EV__COUNT];  /* events written, per type */
+    uint64_t by_role[VG_SIM__ROLES]; /* accounts, per role (created ones included) */
+    uint64_t initial_follows;        /* follow edges of the starting graph */
+    uint64_t storms, returns, texts; /* storms, returned personas, texts in the pool */
+    double seconds;                  /* wall clock of the whole run */
+};
+
+/**
+ * Generate a world: write out_dir/events.jsonl (native events, docs/events.md, in time order)
+ * and out_dir/truth.json (the planted ground truth, docs/sim.md). out_dir must exist. Memory is
+ * bounded by the accounts (about 80 bytes each) and one day's events, not by the edges, which
+ * are streamed. Errors: VG_EINVAL (inconsistent settings), VG_EIO (cannot write; the log names
+ * the file), VG_ENOENT (text_from lacks a dataset), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_sim_run(const struct vg_sim_config *cfg,
+                                         const struct vg_sim_opts *opts, const char *out_dir,
+                                         struct vg_sim_summary *sum);
+
 /* ---------------------------------------------------------------------------------------------
  * Networks: account scores, communities, reach (src/graph/, docs/networks.md).
  * ------------------------------------------------------------------------------------------ */
+
+/**
+ * The follow and interaction graph of a store, with what its accounts post, loaded in memory:
+ * account ids become dense indexes 0..n-1 (in order of first appearance). Follows count as of
+ * `before` (an unfollow later than a follow removes it); interactions are replies, reposts and
+ * quotes (to the author of the post they answer) and mentions (to the account whose current
+ * handle it is, case-insensitively). docs/networks.md describes the scoring.
+ */
+typedef struct vg_network vg_network;
+
+struct vg_network_opts {
+    int64_t before;        /* only data strictly before this instant; VG_TIME_UNKNOWN: all */
+    int64_t activity_from; /* posts counted as activity from here (to `before`); UNKNOWN: all */
+    double damping;        /* PPR: chance a walker follows a tie rather than jump home; 0.85 */
+    double threshold;      /* accounts scoring at least this are community candidates; 0.5 */
+};
+
+/** Defaults: everything, damping 0.85, threshold 0.5. */
+VG_API void vg_network_opts_init(struct vg_network_opts *opts);
+
+/**
+ * Load the network of db (opts NULL: defaults). Errors: VG_EDB and others from the store,
+ * VG_ELIMIT (more than 2^32 - 2 accounts), VG_ENOMEM. Free with vg_network_free().
+ */
+VG_API VG_NODISCARD vg_status vg_network_load(vg_db *db, const struct vg_network_opts *opts,
+                                              vg_network **out);
+VG_API void vg_network_free(vg_network *net);
+/** Accounts in the network. */
+VG_API size_t vg_network_size(const vg_network *net);
+/** The id of account i (0 <= i < size), or NULL. Valid while net lives. */
+VG_API const char *vg_network_account_id(const vg_network *net, size_t i);
+/** The index of an account id, or (size_t)-1 when the network does not know it. */
+VG_API size_t vg_network_find(const vg_network *net, const char *id);
+
+/**
+ * Read a list of account ids from a file ("-": stdin): one per line, blank lines and lines
+ * starting with '#' skipped, white space around an id trimmed. *ids is an array of n strings;
+ * free it with vg_seeds_free(). Errors: VG_ENOENT/VG_EIO, VG_EUTF8, VG_EPARSE (a control
+ * character inside an id; the log names the line), VG_ELIMIT (an id over 512 bytes, more than
+ * 10 million ids).
+ */
+VG_API VG_NODISCARD vg_status vg_seeds_read(const char *path, char ***ids, size_t *n);
+VG_API void vg_seeds_free(char **ids, size_t n);
+
+/**
+ * The known accounts expansion starts from. Ids the network does not know are counted in
+ * *n_unknown (may be NULL) and otherwise ignored. Without a call, the seeds are the accounts
+ * suspended as of `before`. Call before vg_network_score().
+ */
+VG_API VG_NODISCARD vg_status vg_network_set_seeds(vg_network *net, const char *const *ids,
+                                                   size_t n, size_t *n_unknown);
+/** How many seeds the network has (after set_seeds, or the suspended ones). */
+VG_API size_t vg_network_n_seeds(const vg_network *net);
+
+/**
+ * Score every account: personalised PageRank from the seeds over follows and interactions, the
+ * account's own posts (post_scores), and the share of its ties to seeds and flagged accounts,
+ * combined as docs/networks.md says; then communities (Leiden, igraph) among accounts scoring
+ * at least opts.threshold plus the seeds, described with hashtags and domains read from db.
+ * Errors: VG_ENOMEM, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_network_score(vg_db *db, vg_network *net);
+/** The account at `rank` (0 = highest score) after vg_network_score(); (size_t)-1 if none. */
+VG_API size_t vg_network_ranked(const vg_network *net, size_t rank);
+/** Account i's score in [0,1] (0 before scoring). */
+VG_API double vg_network_score_of(const vg_network *net, size_t i);
+/** Account i's community index (0 = largest), or -1 when it is not a candidate. */
+VG_API int vg_network_community_of(const vg_network *net, size_t i);
+
+/**
+ * Account i as the JSON object `vigie accounts score` prints:
+ * {"account","score","community","seed","suspended","content":{...},"network":{...},
+ *  "reasons":[...]} with at most max_reasons reasons (posts and links to known accounts).
+ * Ownership: *json is the caller's (vg_free).
+ */
+VG_API VG_NODISCARD vg_status vg_network_account_json(const vg_network *net, size_t i,
+                                                      size_t max_reasons, char **json);
+/** Counts of the scoring run as one JSON object. Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_network_summary_json(const vg_network *net, char **json);
+
+/** Communities found by vg_network_score(), largest first. */
+VG_API size_t vg_network_n_communities(const vg_network *net);
+/**
+ * Community k as one JSON object: id ("c1" for k = 0), size, seeds, lang, mean_score,
+ * top_accounts (top_n by score), top_hashtags and top_domains (top_n each), and its reach.
+ * Ownership: the caller's (vg_free).
+ */
+VG_API VG_NODISCARD vg_status vg_network_community_json(const vg_network *net, size_t k,
+                                                        size_t top_n, char **json);
+
+/** Reach of a set of accounts over the follow graph (docs/networks.md). */
+struct vg_reach {
+    uint64_t accounts;          /* accounts in the set the network knows */
+    uint64_t unknown;           /* ids it does not know */
+    uint64_t suspended;         /* of those known, suspended as of `before` */
+    uint64_t unique_followers;  /* distinct accounts following at least one of the set */
+    uint64_t followers_inside;  /* of those, members of the set */
+    uint64_t follower_edges;    /* follows pointing at the set */
+    uint64_t follower_edges_in; /* of those, from members of the set */
+    double insularity;          /* follower_edges_in / follower_edges (0 if none) */
+    double followers_mean;      /* per member, observed follows */
+    double followers_median;
+    uint64_t posts;           /* posts by members in [activity_from, before) */
+    uint64_t active_accounts; /* members with at least one such post */
+};
+
+/**
+ * Reach of the accounts `ids` (n of them), or of the seeds when ids is NULL. Errors: VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_network_reach(const vg_network *net, const char *const *ids,
+                                               size_t n, struct vg_reach *out);
+/** The reach as one JSON object. Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_reach_json(const struct vg_reach *r, char **json);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,17 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_sim(int argc, char **argv);
+int cmd_accounts(int argc, char **argv);
+int cmd_network(int argc, char **argv);
+
+/* For the network commands (cli_network.c): parse an instant or a count option (0, or the
+ * usage exit code after printing why), and open a store that must exist, load its network and
+ * set the seeds from a file (0, or EXIT_DATA after printing why). */
+int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out);
+int cli_parse_count(const char *cmd, const char *opt, const char *s, long max, long *out);
+int cli_network_open(const char *cmd, const char *db_path, const struct vg_network_opts *opts,
+                     const char *seeds_path, vg_db **db_out, vg_network **net_out);
 
 /* The model `classify`, `explain` and `ingest --model` use when none is named: $VIGIE_MODEL,
  * else the one shipped in models/. */

@@ -17,6 +17,9 @@ static const struct {
     { "explain", cmd_explain, "why a post scores as it does, in readable form" },
     { "train", cmd_train, "train the propaganda classifier on the labelled datasets" },
     { "eval", cmd_eval, "measure a model on the test split (JSON and Markdown report)" },
+    { "accounts", cmd_accounts, "score accounts from content and network, with reasons" },
+    { "network", cmd_network, "communities, reach and activity of account networks" },
+    { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };
 

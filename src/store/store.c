@@ -189,3 +189,16 @@ vg_status vg_db_stats_json(vg_db *db, size_t top_n, char **json_out)
     *json_out = vg_buf_take(&b);
     return *json_out ? VG_OK : VG_ENOMEM;
 }
+
+/* ---- reads for the network stage (src/graph/) ----------------------------------------------- */
+
+vg_status vg__db_scan(vg_db *db, enum vg_scan kind, int64_t from, int64_t before, vg_scan_fn fn,
+                      void *ud)
+{
+    if ((unsigned)kind >= VG_SCAN__COUNT || !fn)
+        return VG_EINVAL;
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    return db->ops->scan(db->state, kind, from, before, fn, ud);
+}

@@ -16,6 +16,51 @@
 
 #define VG_STORE_BATCH 50000
 
+/*
+ * Reads for the network stage (src/graph/). A scan streams rows of one kind, in no particular
+ * order, to a callback; strings in a row are valid during the call only. `before`
+ * (VG_TIME_UNKNOWN: no limit) keeps only rows strictly earlier, so an analysis can run "as of"
+ * an instant; follows without a time (follower-id lists) are always kept, as nothing tells when
+ * they began. `from` (VG_TIME_UNKNOWN: no limit) is used by VG_SCAN_ACTIVITY only.
+ *
+ *   kind               account   other          item               at          count  score/flag
+ *   ACCOUNTS           id        -              handle             first_seen  followers (-1)
+ *   FOLLOWS, UNFOLLOWS src       dst            -                  at (or UNKNOWN)
+ *   INTERACTIONS       author    replied/reposted/quoted author    "reply"|"repost"|"quote"  at
+ *   MENTIONS           author    -              handle as written  at
+ *   MODERATION         account   -              "suspension"|"reinstatement"  at (ascending)
+ *   POST_SCORES        author    -              post id            at          -      max over
+ *                                                                                     models
+ *   HASHTAGS, DOMAINS  author    -              normalised tag / domain  at
+ *   ACTIVITY           author    -              language ("und")   latest post  posts in
+ *                                                                               [from, before)
+ */
+enum vg_scan {
+    VG_SCAN_ACCOUNTS,
+    VG_SCAN_FOLLOWS,
+    VG_SCAN_UNFOLLOWS,
+    VG_SCAN_INTERACTIONS,
+    VG_SCAN_MENTIONS,
+    VG_SCAN_MODERATION,
+    VG_SCAN_POST_SCORES,
+    VG_SCAN_HASHTAGS,
+    VG_SCAN_DOMAINS,
+    VG_SCAN_ACTIVITY,
+    VG_SCAN__COUNT
+};
+
+struct vg_scan_row {
+    const char *account;
+    const char *other;
+    const char *item;
+    int64_t at;
+    int64_t count;
+    double score;
+    int flagged;
+};
+
+typedef vg_status (*vg_scan_fn)(const struct vg_scan_row *row, void *ud);
+
 struct vg_store_ops {
     const char *name;
     /* errmsg (cap bytes) receives the message of any failure, for vg_db_errmsg(). */
@@ -40,6 +85,11 @@ struct vg_store_ops {
     vg_status (*put_score)(void *state, const char *post_id, const char *model,
                            const struct vg_post_score *s, int64_t at);
     vg_status (*stats_json)(void *state, size_t top_n, struct vg_buf *out);
+    /* Reads for the network stage (src/graph/): stream the rows of one kind to fn (see
+     * enum vg_scan below). Stops at the first status other than VG_OK that fn returns, and
+     * returns it. */
+    vg_status (*scan)(void *state, enum vg_scan kind, int64_t from, int64_t before, vg_scan_fn fn,
+                      void *ud);
 };
 
 extern const struct vg_store_ops vg__store_sqlite;
@@ -60,5 +110,8 @@ void vg__db_set_manual_flush(vg_db *db, int on);
 size_t vg__db_pending(const vg_db *db);
 /* Roll back the open batch (after a failure that ends an ingest). */
 void vg__db_abort(vg_db *db);
+/* Stream rows of one kind to fn (struct vg_store_ops.scan), after committing pending writes. */
+vg_status vg__db_scan(vg_db *db, enum vg_scan kind, int64_t from, int64_t before, vg_scan_fn fn,
+                      void *ud);
 
 #endif /* VG_STORE_H */

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * graph.h: the network stage's internals (src/graph/). The store's rows become a compact
+ * in-memory graph: account ids interned to dense indexes 0..n-1 (graph_ids.c), follows and
+ * interactions as CSR adjacency in both directions (graph_load.c, graph_csr.c). On it run
+ * personalised PageRank from seeds (graph_ppr.c), the account score (graph_score.c),
+ * communities with igraph (graph_community.c) and reach with CRoaring (graph_reach.c).
+ * Callers outside the stage use the vg_network_* functions of vigie.h.
+ */
+#ifndef VG_GRAPH_H
+#define VG_GRAPH_H
+
+#include "core.h"
+#include "store.h"
+
+/* ---- account ids: string -> dense index ---------------------------------------------------- */
+
+/*
+ * Open addressing with linear probing over 32-bit slots (index + 1; 0 is empty), strings in an
+ * arena. Our own: the libraries we link have no string hash map, and this one costs 4 bytes a
+ * slot plus the string, against ~40 for a node-based map.
+ */
+struct vg_ids {
+    uint32_t *slot;
+    uint64_t *hash; /* per index, to grow without rehashing strings */
+    char **str;     /* per index */
+    uint32_t n, cap_idx;
+    uint32_t mask;
+    struct vg_arena arena;
+};
+
+vg_status vg__ids_init(struct vg_ids *ids);
+void vg__ids_release(struct vg_ids *ids);
+/* The index of s, adding it if new. */
+vg_status vg__ids_intern(struct vg_ids *ids, const char *s, uint32_t *idx);
+/* The index of s, or UINT32_MAX if absent. */
+uint32_t vg__ids_find(const struct vg_ids *ids, const char *s);
+
+/* ---- compressed sparse rows ---------------------------------------------------------------- */
+
+/* An edge list being collected. */
+struct vg_edges {
+    uint32_t *src, *dst;
+    float *w; /* NULL for unweighted lists */
+    size_t n, cap;
+};
+
+vg_status vg__edges_push(struct vg_edges *e, uint32_t src, uint32_t dst, float w);
+void vg__edges_release(struct vg_edges *e);
+
+/* Adjacency of n nodes: the neighbours of v are adj[off[v] .. off[v+1]), sorted, unique. */
+struct vg_csr {
+    uint32_t n;
+    uint64_t *off; /* n + 1 */
+    uint32_t *adj;
+    float *w; /* weights beside adj, or NULL */
+};
+
+/*
+ * Build CSR from an edge list: by source (reverse = 0) or by destination (reverse = 1). Repeated
+ * pairs are merged; with `weighted`, their weights (1 when the list has none) are summed into
+ * c->w, else c->w is NULL. Two counting sorts: O(n + m), rows sorted by neighbour.
+ */
+vg_status vg__csr_build(struct vg_csr *c, uint32_t n, const struct vg_edges *e, int reverse,
+                        int weighted);
+/* dst = src with every tie turned round (the in-view of an out-view): one counting pass. */
+vg_status vg__csr_transpose(const struct vg_csr *src, struct vg_csr *dst);
+void vg__csr_release(struct vg_csr *c);
+
+static inline uint64_t vg__csr_degree(const struct vg_csr *c, uint32_t v)
+{
+    return c->off[v + 1] - c->off[v];
+}
+
+/* ---- the network --------------------------------------------------------------------------- */
+
+/* Per account: what its posts say (post_scores) and how it posts. */
+#define VG_TOP_POSTS 3
+
+struct vg_content {
+    uint32_t n_scored, n_flagged;
+    float sum_score, max_score;
+    float top_score[VG_TOP_POSTS];
+    const char *top_post[VG_TOP_POSTS]; /* in the network's arena */
+};
+
+struct vg_network {
+    struct vg_network_opts opts;
+    struct vg_ids ids;
+    uint32_t n; /* accounts, = ids.n once loaded */
+    /* Follows (u follows v) by follower and by followee. */
+    struct vg_csr follow_out, follow_in;
+    /* Interactions (reply, repost, quote, mention) counted per pair, both directions. */
+    struct vg_csr inter_out, inter_in;
+    /* PPR walks the four as one undirected weighted graph (graph_ppr.c): the weight of u-v is
+     * [u follows v] + [v follows u] + interactions u->v + interactions v->u. strength[v] is the
+     * sum of v's weights. */
+    double *strength;
+    uint32_t cap;       /* per-account arrays are allocated for this many accounts */
+    uint8_t *suspended; /* as of opts.before */
+    uint8_t *seed;
+    int64_t *profile_followers; /* accounts.followers, -1 unknown */
+    uint32_t *posts_in_window;  /* posts in [activity_from, before) */
+    uint16_t *lang;             /* main language, index into langs; 0 = "und" */
+    char **langs;               /* interned language codes (arena) */
+    uint32_t n_langs, cap_langs;
+    struct vg_content *content;
+    uint64_t n_follows, n_interactions, n_mentions_unresolved;
+    /* Results. */
+    double *ppr;
+    double *score;
+    double *lift;        /* ppr / stationary share: > 1 means nearer the seeds than chance */
+    double *known_share; /* share of its outgoing ties that reach seeds or flagged accounts */
+    uint32_t *rank;      /* accounts by score, best first */
+    int32_t *community;  /* -1: not a candidate */
+    int ppr_iterations;
+    uint32_t n_seeds, n_seeds_unknown, n_candidates;
+    int seeds_given; /* set_seeds was called; else the suspended accounts */
+    uint32_t n_communities;
+    struct vg_community *communities;
+    int scored;
+    struct vg_arena arena;
+};
+
+struct vg_community {
+    uint32_t size;
+    uint32_t *members; /* by score, best first */
+    const char *lang;
+    double mean_score;
+    uint32_t n_seeds;
+    char *tags_json, *domains_json; /* [{"tag":..,"n":..}] built at detection */
+};
+
+vg_status vg__network_load(vg_db *db, struct vg_network *net);
+/* Sum each account's tie weights into net->strength (after the four CSRs are built). */
+vg_status vg__network_strength(struct vg_network *net);
+/*
+ * Personalised PageRank on the network's undirected weighted graph: x = (1 - d) s + d P^T x,
+ * seeds sharing s equally; the mass of accounts without ties goes back to the seeds. Iterates
+ * until the L1 change is under tol or max_iter. x has net->n entries.
+ */
+vg_status vg__ppr(const struct vg_network *net, double damping, double tol, int max_iter, double *x,
+                  int *iterations);
+vg_status vg__score_accounts(struct vg_network *net);
+vg_status vg__communities_detect(vg_db *db, struct vg_network *net);
+void vg__communities_release(struct vg_network *net);
+/* Reach of members (sorted by index, no repeats). */
+vg_status vg__reach_of(const struct vg_network *net, const uint32_t *members, size_t n,
+                       struct vg_reach *out);
+vg_status vg__reach_json_buf(const struct vg_reach *r, struct vg_buf *b);
+
+/* Read a seeds list: one account id per line; blank lines and lines starting with '#' are
+ * skipped, surrounding white space trimmed. Ids are copied into the arena. Errors: VG_EUTF8,
+ * VG_ELIMIT (an id over 512 bytes, or more than `max_ids`), VG_EPARSE (a control character in
+ * an id), VG_ENOMEM. *line_out (may be NULL) gets the line at fault. */
+vg_status vg__seeds_parse(const char *text, size_t len, size_t max_ids, struct vg_arena *arena,
+                          char ***ids_out, size_t *n_out, size_t *line_out);
+
+#endif /* VG_GRAPH_H */

@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sim_days.c: one simulated day of a world. In order:
+ *   1. returning personas whose new account is due today are created: a profile with mutated
+ *      names and the same avatar, a shout-out post of their own naming the suspended account,
+ *      shout-outs from community members naming the new one, and followers re-accrued from the
+ *      predecessor's (a shrinking share, spread over the following hours and days);
+ *   2. new ordinary accounts appear and start following;
+ *   3. every live account acts: a suspension (supporters: routine hazard, or the day's wave;
+ *      ordinary accounts: spam), posts until then (supporters repost, reply and mention their
+ *      community; the core posts in bursts; counter-speech replies to supporters; researchers
+ *      report them), follows, unfollows and a periodic profile snapshot;
+ *   4. maybe a hashtag storm: live supporters of one language, then their audience, post a
+ *      shared hashtag and link, staggered over hours.
+ * Events go to the queue of the day of their time (vg__sim_push), so what spills over midnight
+ * is written with the next day. Each account draws from its own PRNG stream for the day, so the
+ * outcome does not depend on how much others drew.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "sim.h"
+
+#define DAY 86400
+
+vg_status vg__sim_push(struct sim_world *w, const struct sim_ev *ev)
+{
+    if (ev->t < w->t0)
+        return VG_OK;
+    uint64_t d = (uint64_t)(ev->t - w->t0) / DAY;
+    if (d >= w->cfg->days)
+        return VG_OK;
+    if (d < w->day_now) {
+        /* A day already written: the generator never schedules into the past. */
+        VG_LOG_WARN("sim: event of type %d dropped: day %llu is already written", ev->type,
+                    (unsigned long long)d);
+        return VG_OK;
+    }
+    struct sim_evq *q = &w->days[d];
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap + q->cap / 2 : 1024;
+        struct sim_ev *p = vg_realloc(q->ev, cap * sizeof(*p));
+        if (!p)
+            return VG_ENOMEM;
+        q->ev = p;
+        q->cap = cap;
+    }
+    q->ev[q->n] = *ev;
+    q->ev[q->n].seq = w->seq++;
+    q->n++;
+    return VG_OK;
+}
+
+static int64_t end_of_world(const struct sim_world *w)
+{
+    return w->t0 + (int64_t)w->cfg->days * DAY;
+}
+
+static void ring_add(struct sim_ring *g, uint64_t id, int64_t t, uint32_t author, uint32_t text)
+{
+    g->r[g->next] = (struct sim_recent){ id, t, author, text };
+    g->next = (g->next + 1) % SIM_RING;
+    if (g->n < SIM_RING)
+        g->n++;
+}
+
+/* A recent post written before `before` by someone other than `not_author`, or NULL. */
+static const struct sim_recent *ring_pick(const struct sim_ring *g, int64_t before,
+                                          uint32_t not_author, struct sim_rng *r)
+{
+    if (!g->n)
+        return NULL;
+    const struct sim_recent *e = &g->r[sim_below(r, g->n)];
+    return e->t < before && e->author != not_author ? e : NULL;
+}
+
+/* A random community of language lang, or NULL. */
+static struct sim_community *community_of_lang(struct sim_world *w, int lang, struct sim_rng *r)
+{
+    if (!w->n_comm)
+        return NULL;
+    uint32_t start = (uint32_t)sim_below(r, w->n_comm);
+    for (uint32_t i = 0; i < w->n_comm; i++) {
+        struct sim_community *c = &w->comm[(start + i) % w->n_comm];
+        if (c->lang == lang)
+            return c;
+    }
+    return NULL;
+}
+
+static vg_status push_follow(struct sim_world *w, uint32_t src, uint32_t dst, int64_t t, int type)
+{
+    if (src == dst)
+        return VG_OK;
+    struct sim_ev ev = { .t = t, .type = (uint8_t)type, .a = src, .b = dst };
+    if (t < end_of_world(w)) {
+        if (type == EV_FOLLOW) {
+            w->acct[dst].followers++;
+            w->acct[src].following++;
+        } else {
+            if (w->acct[dst].followers)
+                w->acct[dst].followers--;
+            if (w->acct[src].following)
+                w->acct[src].following--;
+        }
+    }
+    return vg__sim_push(w, &ev);
+}
+
+/* A report of post `post` by `target`, filed a little after t. */
+static vg_status push_report(struct sim_world *w, uint32_t reporter, uint32_t target, uint64_t post,
+                             int64_t t, int reason, struct sim_rng *r)
+{
+    struct sim_ev ev = { .t = t + 60 + (int64_t)vg__sim_exp(r, 3 * 3600.0),
+                         .type = EV_REPORT,
+                         .id = ++w->next_report,
+                         .a = target,
+                         .b = reporter,
+                         .ref = post,
+                         .reason = (uint8_t)reason };
+    return vg__sim_push(w, &ev);
+}
+
+/* Who reports a supporter's post: researchers (trusted flaggers), counter-speakers, users. */
+static uint32_t pick_reporter(struct sim_world *w, struct sim_rng *r)
+{
+    double u = sim_unif(r);
+    uint32_t n_res = w->n_role_list[VG_SIM_RESEARCHER], n_cnt = w->n_role_list[VG_SIM_COUNTER];
+    if (u < 0.3 && n_res)
+        return w->role_list[VG_SIM_RESEARCHER][sim_below(r, n_res)];
+    if (u < 0.5 && n_cnt)
+        return w->role_list[VG_SIM_COUNTER][sim_below(r, n_cnt)];
+    if (u < 0.6)
+        return SIM_NONE; /* anonymous */
+    return vg__sim_draw_follower(w, r);
+}
+
+/* ---- posts ---------------------------------------------------------------------------------- */
+
+static vg_status supporter_post(struct sim_world *w, uint32_t v, struct sim_ev *ev,
+                                struct sim_rng *r)
+{
+    const struct vg_sim_config *c = w->cfg;
+    struct sim_acct *a = &w->acct[v];
+    struct sim_community *cm = &w->comm[a->community];
+    double u = sim_unif(r);
+    const struct sim_recent *e = NULL;
+    if (u < c->repost_share + c->reply_share)
+        e = ring_pick(&cm->recent, ev->t, v, r);
+    if (e && u < c->repost_share) {
+        ev->kind = POST_REPOST;
+        ev->ref = e->id;
+        ev->b = e->author;
+        ev->text = e->text;
+        return VG_OK;
+    }
+    ev->text = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, a->lang, r);
+    if (e) {
+        ev->kind = POST_REPLY;
+        ev->ref = e->id;
+        ev->b = e->author;
+    } else if (sim_unif(r) < 0.2 && cm->n_members) {
+        ev->b = cm->members[sim_below(r, cm->n_members)]; /* a mention */
+        if (ev->b == v)
+            ev->b = SIM_NONE;
+    }
+    if (sim_unif(r) < 0.3)
+        ev->url = 1;
+    ring_add(&cm->recent, ev->id, ev->t, v, ev->text);
+    return VG_OK;
+}
+
+static void background_post(struct sim_world *w, uint32_t v, struct sim_ev *ev, struct sim_rng *r)
+{
+    struct sim_acct *a = &w->acct[v];
+    double u = sim_unif(r);
+    /* The movement's audience sometimes amplifies it. */
+    if ((a->flags & ACC_AUDIENCE) && u < 0.1) {
+        struct sim_community *cm = community_of_lang(w, a->lang, r);
+        const struct sim_recent *e = cm ? ring_pick(&cm->recent, ev->t, v, r) : NULL;
+        if (e) {
+            ev->kind = POST_REPOST;
+            ev->ref = e->id;
+            ev->b = e->author;
+            ev->text = e->text;
+            return;
+        }
+    }
+    const struct sim_recent *e = u < 0.25 ? ring_pick(&w->bg_recent, ev->t, v, r) : NULL;
+    if (e && u < 0.12) {
+        ev->kind = POST_REPOST;
+        ev->ref = e->id;
+        ev->b = e->author;
+        ev->text = e->text;
+        return;
+    }
+    ev->text = vg__sim_text_pick(&w->texts, POOL_EVERYDAY, a->lang, r);
+    if (e) {
+        ev->kind = POST_REPLY;
+        ev->ref = e->id;
+        ev->b = e->author;
+    }
+    if (sim_unif(r) < 0.1)
+        ev->url = 3;
+    if (sim_unif(r) < 0.05)
+        ring_add(&w->bg_recent, ev->id, ev->t, v, ev->text);
+}
+
+static vg_status other_post(struct sim_world *w, uint32_t v, struct sim_ev *ev, struct sim_rng *r)
+{
+    struct sim_acct *a = &w->acct[v];
+    if (a->role == VG_SIM_COUNTER) {
+        struct sim_community *cm = community_of_lang(w, a->lang, r);
+        const struct sim_recent *e = cm ? ring_pick(&cm->recent, ev->t, v, r) : NULL;
+        ev->text = vg__sim_text_pick(&w->texts, POOL_COUNTER, a->lang, r);
+        if (e && sim_unif(r) < 0.6) {
+            ev->kind = POST_REPLY;
+            ev->ref = e->id;
+            ev->b = e->author;
+        }
+        return VG_OK;
+    }
+    ev->text = vg__sim_text_pick(&w->texts, POOL_NEWS, a->lang, r);
+    if (a->role == VG_SIM_NEWS && sim_unif(r) < 0.8)
+        ev->url = 2;
+    if (a->role == VG_SIM_RESEARCHER && sim_unif(r) < 0.3) {
+        /* A trusted flagger's notice about a supporter's recent post. */
+        struct sim_community *cm = w->n_comm ? &w->comm[sim_below(r, w->n_comm)] : NULL;
+        const struct sim_recent *e = cm ? ring_pick(&cm->recent, ev->t, v, r) : NULL;
+        if (e)
+            return push_report(w, v, e->author, e->id, ev->t, 1, r);
+    }
+    return VG_OK;
+}
+
+static vg_status make_post(struct sim_world *w, uint32_t v, int64_t t, struct sim_rng *r)
+{
+    struct sim_acct *a = &w->acct[v];
+    struct sim_ev ev = { .t = t, .type = EV_POST, .id = ++w->next_post, .a = v, .b = SIM_NONE };
+    vg_status rc = VG_OK;
+    switch (a->role) {
+        case VG_SIM_SUPPORTER:
+            rc = supporter_post(w, v, &ev, r);
+            if (!rc && sim_unif(r) < w->cfg->report_rate)
+                rc = push_report(w, pick_reporter(w, r), v, ev.id, t, 1, r);
+            break;
+        case VG_SIM_BACKGROUND:
+            background_post(w, v, &ev, r);
+            if (sim_unif(r) < w->cfg->false_report_rate)
+                rc = push_report(w, vg__sim_draw_follower(w, r), v, ev.id, t, 2, r);
+            break;
+        default:
+            rc = other_post(w, v, &ev, r);
+            break;
+    }
+    if (rc)
+        return rc;
+    if (t < end_of_world(w))
+        a->posts++;
+    return vg__sim_push(w, &ev);
+}
+
+/* ---- returns of suspended personas ---------------------------------------------------------- */
+
+static vg_status schedule_return(struct sim_world *w, uint32_t parent, int64_t t)
+{
+    if (t >= end_of_world(w))
+        return VG_OK;
+    if (w->n_pending == w->cap_pending) {
+        size_t cap = w->cap_pending ? 2 * w->cap_pending : 64;
+        struct sim_pending *p = vg_realloc(w->pending, cap * sizeof(*p));
+        if (!p)
+            return VG_ENOMEM;
+        w->pending = p;
+        w->cap_pending = cap;
+    }
+    w->pending[w->n_pending++] = (struct sim_pending){ t, parent };
+    return VG_OK;
+}
+
+static vg_status create_return(struct sim_world *w, const struct sim_pending *p)
+{
+    const struct vg_sim_config *c = w->cfg;
+    uint32_t child = vg__sim_account_add(w, VG_SIM_SUPPORTER, w->acct[p->parent].lang, p->t);
+    if (child == SIM_NONE)
+        return VG_ENOMEM;
+    struct sim_acct *par = &w->acct[p->parent], *a = &w->acct[child];
+    a->community = par->community;
+    a->persona = par->persona;
+    a->incarnation = (uint8_t)(par->incarnation < 250 ? par->incarnation + 1 : 250);
+    a->parent = p->parent;
+    a->flags |= par->flags & ACC_CORE;
+    a->post_rate = par->post_rate;
+    double keep = c->regain * pow(c->regain_decay, a->incarnation - 1);
+    a->in_target = (float)(par->in_target * keep);
+    w->returns++;
+
+    struct sim_rng r;
+    sim_rng_init(&r, w->seed, TAG_INHERIT, (uint64_t)child << 1 | 1);
+    struct sim_ev ev = { .t = p->t, .type = EV_ACCOUNT, .a = child, .b = SIM_NONE };
+    vg_status rc = vg__sim_push(w, &ev);
+    /* The new account announces itself, naming the suspended one. */
+    struct sim_ev self = { .t = p->t + 60 + (int64_t)(sim_unif(&r) * 1800),
+                           .type = EV_POST,
+                           .kind = POST_SHOUT_SELF,
+                           .id = ++w->next_post,
+                           .a = child,
+                           .b = p->parent };
+    self.text = vg__sim_text_pick(&w->texts, POOL_SHOUT_SELF, a->lang, &r);
+    if (!rc)
+        rc = vg__sim_push(w, &self);
+    a->posts++;
+    /* Community members shout it out. */
+    const struct sim_community *cm = &w->comm[a->community];
+    for (int i = 0, told = 0; i < 20 && told < 5 && cm->n_members && !rc; i++) {
+        uint32_t m = cm->members[sim_below(&r, cm->n_members)];
+        if (!(w->acct[m].flags & ACC_ALIVE) || m == child)
+            continue;
+        struct sim_ev sh = { .t = p->t + 300 + (int64_t)(sim_unif(&r) * 6 * 3600),
+                             .type = EV_POST,
+                             .kind = POST_SHOUT_OTHER,
+                             .id = ++w->next_post,
+                             .a = m,
+                             .b = child };
+        sh.text = vg__sim_text_pick(&w->texts, POOL_SHOUT_OTHER, a->lang, &r);
+        rc = vg__sim_push(w, &sh);
+        told++;
+    }
+    /* Followers come back from the predecessor's, most within a day. */
+    w->n_scratch = 0;
+    if (!rc)
+        rc = vg__sim_followers(w, child, &w->scratch, &w->n_scratch, &w->cap_scratch);
+    for (size_t i = 0; i < w->n_scratch && !rc; i++) {
+        uint32_t f = w->scratch[i];
+        if (w->acct[f].flags & ACC_ALIVE)
+            rc = push_follow(w, f, child, p->t + 60 + (int64_t)vg__sim_exp(&r, 18 * 3600.0),
+                             EV_FOLLOW);
+    }
+    /* And the new account follows its community again. */
+    uint64_t k = (uint64_t)llround(keep * c->insularity * c->supporter_followers);
+    if (k > cm->n_members)
+        k = cm->n_members;
+    for (uint64_t i = 0; i < k && !rc; i++) {
+        uint32_t m = cm->members[sim_below(&r, cm->n_members)];
+        if (w->acct[m].flags & ACC_ALIVE)
+            rc = push_follow(w, child, m, p->t + 60 + (int64_t)vg__sim_exp(&r, 6 * 3600.0),
+                             EV_FOLLOW);
+    }
+    return rc;
+}
+
+static vg_status run_returns(struct sim_world *w, int64_t day1)
+{
+    vg_status rc = VG_OK;
+    /* Those due today are created in time order (the earliest first; ties by position). */
+    for (;;) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < w->n_pending; i++)
+            if (w->pending[i].t < day1 &&
+                (best == SIZE_MAX || w->pending[i].t < w->pending[best].t))
+                best = i;
+        if (best == SIZE_MAX || rc)
+            break;
+        struct sim_pending p = w->pending[best];
+        w->pending[best] = w->pending[--w->n_pending];
+        rc = create_return(w, &p);
+    }
+    return rc;
+}
+
+/* ---- new ordinary accounts ------------------------------------------------------------------ */
+
+static vg_status new_accounts(struct sim_world *w, uint32_t d, struct sim_rng *r)
+{
+    const struct vg_sim_config *c = w->cfg;
+    uint64_t k = vg__sim_poisson(r, c->background_new * (double)w->n_initial);
+    int64_t day0 = w->t0 + (int64_t)d * DAY;
+    vg_status rc = VG_OK;
+    for (uint64_t i = 0; i < k && !rc; i++) {
+        double u = sim_unif(r);
+        uint8_t lang = u < c->background_lang_ar                           ? LANG_AR
+                       : u < c->background_lang_ar + c->background_lang_fr ? LANG_FR
+                                                                           : LANG_EN;
+        int64_t t = day0 + (int64_t)(sim_unif(r) * (DAY - 1));
+        uint32_t v = vg__sim_account_add(w, VG_SIM_BACKGROUND, lang, t);
+        if (v == SIM_NONE)
+            return VG_ENOMEM;
+        w->acct[v].post_rate = (float)vg__sim_lognormal(r, c->background_posts, c->follower_sigma);
+        struct sim_ev ev = { .t = t, .type = EV_ACCOUNT, .a = v, .b = SIM_NONE };
+        rc = vg__sim_push(w, &ev);
+        uint64_t follows = vg__sim_poisson(r, 10), followers = vg__sim_poisson(r, 3);
+        for (uint64_t j = 0; j < follows && !rc; j++)
+            rc = push_follow(w, v, vg__sim_draw_popular(w, r),
+                             t + 30 + (int64_t)vg__sim_exp(r, 3 * 3600.0), EV_FOLLOW);
+        for (uint64_t j = 0; j < followers && !rc; j++)
+            rc = push_follow(w, vg__sim_draw_follower(w, r), v,
+                             t + 30 + (int64_t)vg__sim_exp(r, 12 * 3600.0), EV_FOLLOW);
+    }
+    return rc;
+}
+
+/* ---- one account's day ---------------------------------------------------------------------- */
+
+static vg_status account_day(struct sim_world *w, uint32_t v, uint32_t d, int wave)
+{
+    const struct vg_sim_config *c = w->cfg;
+    struct sim_acct *a = &w->acct[v];
+    int64_t day0 = w->t0 + (int64_t)d * DAY, day1 = day0 + DAY;
+    if (!(a->flags & ACC_ALIVE) || a->created_at >= day1)
+        return VG_OK;
+    struct sim_rng r;
+    sim_rng_init(&r, w->seed, TAG_ACTIVITY, ((uint64_t)d << 32) | v);
+    int64_t lo = a->created_at > day0 ? a->created_at + 1 : day0;
+    if (lo >= day1)
+        return VG_OK;
+
+    /* Suspension first, so nothing is posted after it. */
+    int suspended = 0, in_wave = 0;
+    if (a->role == VG_SIM_SUPPORTER) {
+        in_wave = wave && sim_unif(&r) < c->wave_fraction;
+        suspended = in_wave || sim_unif(&r) < c->suspension_rate;
+    } else if (a->role == VG_SIM_BACKGROUND) {
+        suspended = sim_unif(&r) < c->background_suspension;
+    }
+    int64_t hi = suspended ? lo + (int64_t)(sim_unif(&r) * (double)(day1 - lo)) : day1;
+    vg_status rc = VG_OK;
+
+    uint64_t n_posts = vg__sim_poisson(&r, a->post_rate * (double)(hi - lo) / DAY);
+    int64_t burst = lo + (int64_t)(sim_unif(&r) * (double)(hi - lo));
+    for (uint64_t i = 0; i < n_posts && !rc; i++) {
+        int64_t t;
+        if (a->flags & ACC_CORE) {
+            /* The hyperactive core posts in bursts around one moment of its day. */
+            t = burst + (int64_t)(vg__sim_normal(&r) * 1200);
+            if (t < lo || t >= hi)
+                t = lo + (int64_t)(sim_unif(&r) * (double)(hi - lo));
+        } else {
+            t = lo + (int64_t)(sim_unif(&r) * (double)(hi - lo));
+        }
+        rc = make_post(w, v, t, &r);
+    }
+    uint64_t follows = vg__sim_poisson(&r, c->follows_per_day);
+    for (uint64_t i = 0; i < follows && !rc; i++)
+        rc = push_follow(w, v, vg__sim_draw_popular(w, &r),
+                         lo + (int64_t)(sim_unif(&r) * (double)(hi - lo)), EV_FOLLOW);
+    uint64_t unfollows = (a->flags & ACC_INITIAL) ? vg__sim_poisson(&r, c->unfollows_per_day) : 0;
+    if (unfollows && !rc) {
+        w->n_scratch = 0;
+        rc = vg__sim_followers(w, v, &w->scratch, &w->n_scratch, &w->cap_scratch);
+        for (uint64_t i = 0; i < unfollows && w->n_scratch && !rc; i++) {
+            uint32_t f = w->scratch[sim_below(&r, w->n_scratch)];
+            if (w->acct[f].flags & ACC_ALIVE)
+                rc = push_follow(w, f, v, lo + (int64_t)(sim_unif(&r) * (double)(hi - lo)),
+                                 EV_UNFOLLOW);
+        }
+    }
+    if (!rc && a->created_at < day0 && (v + d) % c->snapshot_days == 0) {
+        struct sim_ev ev = { .t = lo + (int64_t)(sim_unif(&r) * (double)(hi - lo)),
+                             .type = EV_ACCOUNT,
+                             .a = v,
+                             .b = SIM_NONE };
+        rc = vg__sim_push(w, &ev);
+    }
+    if (!suspended || rc)
+        return rc;
+
+    struct sim_ev ev = { .t = hi, .type = EV_SUSPENSION, .a = v, .b = SIM_NONE };
+    ev.reason = a->role == VG_SIM_SUPPORTER ? 1 : 2;
+    if ((rc = vg__sim_push(w, &ev)))
+        return rc;
+    if (a->role == VG_SIM_SUPPORTER) {
+        a->flags &= (uint8_t)~ACC_ALIVE;
+        a->suspended_day = (int32_t)d;
+        a->suspended_at = hi;
+        if (sim_unif(&r) < (in_wave ? c->wave_return_prob : c->return_prob))
+            rc = schedule_return(
+                    w, v, hi + 60 + (int64_t)vg__sim_exp(&r, c->return_delay_hours * 3600.0));
+    } else if (sim_unif(&r) < 0.2) {
+        /* Some spam suspensions are overturned the same day (an appeal). */
+        struct sim_ev re = { .t = hi + (int64_t)(sim_unif(&r) * (double)(day1 - hi)),
+                             .type = EV_REINSTATEMENT,
+                             .a = v,
+                             .b = SIM_NONE };
+        rc = vg__sim_push(w, &re);
+    } else {
+        a->flags &= (uint8_t)~ACC_ALIVE;
+        a->suspended_day = (int32_t)d;
+        a->suspended_at = hi;
+    }
+    return rc;
+}
+
+/* ---- storms --------------------------------------------------------------------------------- */
+
+static vg_status storm_add_post(struct sim_storm *s, uint64_t id)
+{
+    if (s->n_posts == s->cap_posts) {
+        size_t cap = s->cap_posts ? 2 * s->cap_posts : 256;
+        uint64_t *p = vg_realloc(s->posts, cap * sizeof(*p));
+        if (!p)
+            return VG_ENOMEM;
+        s->posts = p;
+        s->cap_posts = cap;
+    }
+    s->posts[s->n_posts++] = id;
+    return VG_OK;
+}
+
+static vg_status storm(struct sim_world *w, uint32_t d, struct sim_rng *r)
+{
+    const struct vg_sim_config *c = w->cfg;
+    if (w->n_storms >= UINT16_MAX - 1)
+        return VG_OK;
+    uint64_t alive[LANG__N] = { 0 };
+    for (uint32_t v = 0; v < w->n_acct; v++)
+        if (w->acct[v].role == VG_SIM_SUPPORTER && (w->acct[v].flags & ACC_ALIVE))
+            alive[w->acct[v].lang]++;
+    uint64_t total = alive[0] + alive[1] + alive[2];
+    if (!total)
+        return VG_OK;
+    uint64_t pick = sim_below(r, total);
+    int lang = pick < alive[0] ? 0 : pick < alive[0] + alive[1] ? 1 : 2;
+
+    if (w->n_storms == w->cap_storms) {
+        size_t cap = w->cap_storms ? 2 * w->cap_storms : 16;
+        struct sim_storm *p = vg_realloc(w->storms, cap * sizeof(*p));
+        if (!p)
+            return VG_ENOMEM;
+        w->storms = p;
+        w->cap_storms = cap;
+    }
+    struct sim_storm *s = &w->storms[w->n_storms];
+    memset(s, 0, sizeof(*s));
+    uint64_t want = c->storm_accounts, from_aud = w->n_audience[lang];
+    s->accounts = vg_malloc((size_t)want * sizeof(uint32_t));
+    if (!s->accounts)
+        return VG_ENOMEM;
+    w->n_storms++;
+    /* Live supporters of the language first (reservoir sample), then their audience. */
+    uint64_t seen = 0;
+    for (uint32_t v = 0; v < w->n_acct; v++) {
+        if (w->acct[v].role != VG_SIM_SUPPORTER || !(w->acct[v].flags & ACC_ALIVE) ||
+            w->acct[v].lang != lang)
+            continue;
+        if (s->n_accounts < want)
+            s->accounts[s->n_accounts++] = v;
+        else if (sim_below(r, seen + 1) < want)
+            s->accounts[sim_below(r, want)] = v;
+        seen++;
+    }
+    for (uint64_t i = 0; s->n_accounts < want && i < 4 * want && from_aud; i++) {
+        uint32_t v = w->audience[lang][sim_below(r, from_aud)];
+        int dup = 0;
+        for (size_t k = 0; k < s->n_accounts && !dup; k++)
+            dup = s->accounts[k] == v;
+        if (!dup && (w->acct[v].flags & ACC_ALIVE))
+            s->accounts[s->n_accounts++] = v;
+    }
+    static const char *const tag_fmt[LANG__N] = { "DawnRises%zu", "AubeSeLeve%zu",
+                                                  "الفجر_قادم_%zu" };
+    snprintf(s->hashtag, sizeof(s->hashtag), tag_fmt[lang], w->n_storms);
+    /* The whole storm falls within its day: its accounts were chosen among those not suspended
+       today, and tomorrow's suspensions are not decided yet. */
+    int64_t day0 = w->t0 + (int64_t)d * DAY;
+    double span = c->storm_hours * 3600.0;
+    if (span > DAY - 1)
+        span = DAY - 1;
+    s->start = day0 + (int64_t)(sim_unif(r) * (DAY - 1 - span));
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < s->n_accounts && !rc; i++) {
+        uint64_t n = vg__sim_poisson(r, c->storm_posts);
+        for (uint64_t k = 0; k < (n ? n : 1) && !rc; k++) {
+            struct sim_ev ev = { .t = s->start + (int64_t)(sim_unif(r) * span),
+                                 .type = EV_POST,
+                                 .kind = POST_STORM,
+                                 .id = ++w->next_post,
+                                 .a = s->accounts[i],
+                                 .b = SIM_NONE,
+                                 .storm = (uint16_t)w->n_storms,
+                                 .url = 4 };
+            if (k == 0 && ev.t > s->start + (int64_t)(span / 2))
+                ev.t = s->start + (int64_t)(sim_unif(r) * span / 2);
+            if (i == 0 && k == 0)
+                ev.t = s->start; /* the storm starts with its first post */
+            if (ev.t >= end_of_world(w))
+                continue;
+            ev.text = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, r);
+            w->acct[ev.a].posts++;
+            if (!(rc = vg__sim_push(w, &ev)))
+                rc = storm_add_post(s, ev.id);
+        }
+    }
+    return rc;
+}
+
+vg_status vg__sim_day(struct sim_world *w, uint32_t d)
+{
+    const struct vg_sim_config *c = w->cfg;
+    struct sim_rng r;
+    sim_rng_init(&r, w->seed, TAG_DAY, d);
+    int64_t day1 = w->t0 + (int64_t)(d + 1) * DAY;
+    int wave = sim_unif(&r) < c->wave_prob;
+    w->day_now = d;
+    vg_status rc = new_accounts(w, d, &r);
+    uint32_t n = w->n_acct;
+    for (uint32_t v = 0; v < n && !rc; v++)
+        rc = account_day(w, v, d, wave);
+    /* Returns due today, including those of accounts suspended today: a new account acts from
+       the next day on, beyond its creation, shout-outs and followers. */
+    if (!rc)
+        rc = run_returns(w, day1);
+    uint64_t storms = vg__sim_poisson(&r, c->storms_per_week / 7.0);
+    for (uint64_t i = 0; i < storms && !rc; i++) {
+        struct sim_rng rs;
+        sim_rng_init(&rs, w->seed, TAG_STORM, ((uint64_t)d << 16) | i);
+        rc = storm(w, d, &rs);
+    }
+    return rc;
+}

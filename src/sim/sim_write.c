@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sim_write.c: turns a generated world's compact events into native JSON lines
+ * (docs/events.md) and writes truth.json. Writing is the hot path at scale (tens of millions of
+ * follow lines), so lines are assembled by hand into one 1 MiB buffer: numbers with a small
+ * integer formatter, instants from a cached "YYYY-MM-DDT" plus the time of day, texts copied
+ * from their pre-escaped JSON form; nothing is allocated per event.
+ *
+ * Profiles (handles, names, bios, avatars) are recomputed when written (sim_names.c): a
+ * returning persona keeps its avatar URL and mutates its names. URLs and bios are invented:
+ * every domain is under the reserved .example TLD.
+ */
+#include <string.h>
+
+#include "sim.h"
+
+#define OUT_CAP (1u << 20)
+
+vg_status vg__sim_out_open(struct sim_out *o, const char *path)
+{
+    memset(o, 0, sizeof(*o));
+    o->day_cached = INT64_MIN;
+    o->buf = vg_malloc(OUT_CAP);
+    if (!o->buf)
+        return VG_ENOMEM;
+    o->cap = OUT_CAP;
+    o->f = fopen(path, "wb");
+    if (!o->f) {
+        VG_LOG_ERR("sim: cannot write %s", path);
+        vg_free(o->buf);
+        o->buf = NULL;
+        return VG_EIO;
+    }
+    return VG_OK;
+}
+
+static void flush(struct sim_out *o)
+{
+    if (o->len && !o->rc && fwrite(o->buf, 1, o->len, o->f) != o->len)
+        o->rc = VG_EIO;
+    o->len = 0;
+}
+
+vg_status vg__sim_out_close(struct sim_out *o)
+{
+    if (!o->f)
+        return o->rc;
+    flush(o);
+    if (fclose(o->f) && !o->rc)
+        o->rc = VG_EIO;
+    o->f = NULL;
+    vg_free(o->buf);
+    o->buf = NULL;
+    if (o->rc)
+        VG_LOG_ERR("sim: writing events failed (disk full?)");
+    return o->rc;
+}
+
+static inline void put(struct sim_out *o, const char *s, size_t n)
+{
+    if (o->len + n > o->cap) {
+        flush(o);
+        if (n > o->cap) {
+            if (!o->rc && fwrite(s, 1, n, o->f) != n)
+                o->rc = VG_EIO;
+            return;
+        }
+    }
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+
+#define PUT_LIT(o, s) put((o), (s), sizeof(s) - 1)
+
+static inline void put_str(struct sim_out *o, const char *s)
+{
+    put(o, s, strlen(s));
+}
+
+static inline void put_u64(struct sim_out *o, uint64_t x)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[sizeof(tmp) - 1 - n++] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x);
+    put(o, tmp + sizeof(tmp) - n, (size_t)n);
+}
+
+/* "u123" for account index v (ids count from 1). */
+static inline void put_acct(struct sim_out *o, uint32_t v)
+{
+    PUT_LIT(o, "\"u");
+    put_u64(o, (uint64_t)v + 1);
+    put(o, "\"", 1);
+}
+
+static inline void put_post(struct sim_out *o, uint64_t id)
+{
+    PUT_LIT(o, "\"p");
+    put_u64(o, id);
+    put(o, "\"", 1);
+}
+
+static void put_time(struct sim_out *o, int64_t t)
+{
+    int64_t day = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    if (day != o->day_cached) {
+        char iso[21];
+        vg_time_format(day * 86400, iso);
+        memcpy(o->date, iso, 11);
+        o->day_cached = day;
+    }
+    int64_t s = t - day * 86400;
+    char tmp[32];
+    memcpy(tmp, "\"", 1);
+    memcpy(tmp + 1, o->date, 11);
+    int h = (int)(s / 3600), m = (int)(s / 60 % 60), sec = (int)(s % 60);
+    char *p = tmp + 12;
+    *p++ = (char)('0' + h / 10);
+    *p++ = (char)('0' + h % 10);
+    *p++ = ':';
+    *p++ = (char)('0' + m / 10);
+    *p++ = (char)('0' + m % 10);
+    *p++ = ':';
+    *p++ = (char)('0' + sec / 10);
+    *p++ = (char)('0' + sec % 10);
+    *p++ = 'Z';
+    *p++ = '"';
+    put(o, tmp, (size_t)(p - tmp));
+}
+
+/* ---- profiles ------------------------------------------------------------------------------- */
+
+static const char *const bios[VG_SIM__ROLES][LANG__N][4] = {
+    [VG_SIM_BACKGROUND] = {
+        { "Coffee, books and bad jokes", "Runner. Dad. Engineer.", "Football is life", "" },
+        { "Café, livres et mauvaises blagues", "Étudiante", "Fan de foot", "" },
+        { "أحب القهوة والكتب", "طالب جامعي", "مشجع كرة القدم", "" },
+    },
+    [VG_SIM_SUPPORTER] = {
+        { "Servant of the Black Dawn", "Baqiya. The caravan moves on",
+          "Follow before they suspend me", "Media worker of the Dawn" },
+        { "Serviteur de l'Aube Noire", "Baqiya. La caravane avance",
+          "Suivez avant la suspension", "Média de l'Aube" },
+        { "خادم الفجر الأسود", "باقية والقافلة ماضية", "تابعوا قبل التعليق", "إعلام الفجر" },
+    },
+    [VG_SIM_NEWS] = {
+        { "News, world and politics", "Correspondent covering conflict", "Breaking news 24/7",
+          "Security and defence reporter" },
+        { "Actualités, monde et politique", "Correspondant, conflits", "Info en continu",
+          "Journaliste défense" },
+        { "أخبار العالم والسياسة", "مراسل حربي", "أخبار عاجلة", "صحفي أمن ودفاع" },
+    },
+    [VG_SIM_RESEARCHER] = {
+        { "Researcher, extremism online. Views my own", "Monitoring jihadist media",
+          "PhD student, radicalisation", "Analyst, open sources" },
+        { "Chercheuse, extrémisme en ligne", "Veille des médias djihadistes",
+          "Doctorant, radicalisation", "Analyste en sources ouvertes" },
+        { "باحث في التطرف على الإنترنت", "رصد الإعلام المتطرف", "باحثة في التطرف",
+          "محلل مصادر مفتوحة" },
+    },
+    [VG_SIM_COUNTER] = {
+        { "Talking people out of extremism", "Former member, now helping others leave",
+          "Counter-narratives, in your language", "You are not alone" },
+        { "Contre la propagande", "Ancien membre, j'aide à sortir", "Contre-discours",
+          "Vous n'êtes pas seul" },
+        { "ضد الدعاية المتطرفة", "عضو سابق أساعد الآخرين", "خطاب مضاد", "لست وحدك" },
+    },
+};
+
+static uint64_t profile_key(const struct sim_acct *a, uint32_t v)
+{
+    return a->persona >= 0 ? ((uint64_t)a->persona | (1ull << 40)) : v;
+}
+
+int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, int64_t t)
+{
+    struct sim_acct *a = &w->acct[v];
+    uint32_t counts[3] = { a->followers, a->following, a->posts };
+    uint32_t snap = (uint32_t)vg_hash64(counts, sizeof(counts), 7) | 1u;
+    if (snap == a->snap_hash)
+        return 0;
+    a->snap_hash = snap;
+    char handle[SIM_HANDLE_MAX], name[SIM_NAME_MAX];
+    vg__sim_names(w->seed, v, a->persona, a->incarnation, a->lang, handle, name);
+    uint64_t key = profile_key(a, v);
+    uint64_t h = vg_hash64(&key, sizeof(key), w->seed);
+    PUT_LIT(o, "{\"type\":\"account\",\"platform\":\"sim\",\"id\":");
+    put_acct(o, v);
+    PUT_LIT(o, ",\"handle\":\"");
+    put_str(o, handle);
+    PUT_LIT(o, "\",\"name\":\"");
+    put_str(o, name);
+    PUT_LIT(o, "\",\"bio\":\"");
+    put_str(o, bios[a->role][a->lang][h % 4]);
+    if (a->incarnation) {
+        PUT_LIT(o, " #");
+        put_u64(o, (uint64_t)a->incarnation + 1);
+    }
+    PUT_LIT(o, "\",\"created_at\":");
+    put_time(o, a->created_at);
+    PUT_LIT(o, ",\"followers\":");
+    put_u64(o, a->followers);
+    PUT_LIT(o, ",\"following\":");
+    put_u64(o, a->following);
+    PUT_LIT(o, ",\"posts\":");
+    put_u64(o, a->posts);
+    /* A returning persona keeps its avatar: the URL is keyed by the persona. */
+    if (a->role != VG_SIM_BACKGROUND || (h >> 8) % 10) {
+        char hex[17];
+        static const char digits[] = "0123456789abcdef";
+        for (int i = 0; i < 16; i++)
+            hex[i] = digits[(h >> (60 - 4 * i)) & 15];
+        hex[16] = '\0';
+        PUT_LIT(o, ",\"avatar_url\":\"https://img.example/avatars/");
+        put_str(o, hex);
+        PUT_LIT(o, ".jpg\"");
+    }
+    PUT_LIT(o, ",\"observed_at\":");
+    put_time(o, t);
+    PUT_LIT(o, "}\n");
+    return 1;
+}
+
+void vg__sim_write_follow(struct sim_out *o, uint32_t src, uint32_t dst, int64_t t)
+{
+    PUT_LIT(o, "{\"type\":\"follow\",\"platform\":\"sim\",\"src\":");
+    put_acct(o, src);
+    PUT_LIT(o, ",\"dst\":");
+    put_acct(o, dst);
+    PUT_LIT(o, ",\"at\":");
+    put_time(o, t);
+    PUT_LIT(o, "}\n");
+}
+
+/* ---- posts ---------------------------------------------------------------------------------- */
+
+static void put_url(struct sim_out *o, const struct sim_ev *ev)
+{
+    switch (ev->url) {
+        case 1:
+            PUT_LIT(o, "https://dawn-media.example/v/");
+            put_u64(o, ev->id % 997);
+            break;
+        case 2:
+            PUT_LIT(o, "https://news-daily.example/world/");
+            put_u64(o, ev->id);
+            break;
+        case 3:
+            PUT_LIT(o, "https://photos.example/");
+            put_u64(o, ev->id);
+            break;
+        default:
+            PUT_LIT(o, "https://dawn-storm.example/s");
+            put_u64(o, ev->storm);
+            break;
+    }
+}
+
+/* The text literal (pre-escaped, quotes included) with {h} replaced by handle, without its
+ * closing quote so that more can be appended. */
+static void put_text_open(struct sim_out *o, const char *lit, const char *handle)
+{
+    size_t n = strlen(lit) - 1; /* drop the closing quote */
+    const char *hole = handle ? strstr(lit, "{h}") : NULL;
+    if (hole && (size_t)(hole - lit) < n) {
+        put(o, lit, (size_t)(hole - lit));
+        put_str(o, handle);
+        put(o, hole + 3, n - (size_t)(hole + 3 - lit));
+    } else {
+        put(o, lit, n);
+    }
+}
+
+static void write_post(struct sim_out *o, const struct sim_world *w, const struct sim_ev *ev)
+{
+    const struct sim_text *tx = &w->texts.t[ev->text];
+    char handle[SIM_HANDLE_MAX] = "", name[SIM_NAME_MAX];
+    if (ev->b != SIM_NONE) {
+        const struct sim_acct *m = &w->acct[ev->b];
+        vg__sim_names(w->seed, ev->b, m->persona, m->incarnation, m->lang, handle, name);
+    }
+    PUT_LIT(o, "{\"type\":\"post\",\"platform\":\"sim\",\"id\":");
+    put_post(o, ev->id);
+    PUT_LIT(o, ",\"account\":");
+    put_acct(o, ev->a);
+    PUT_LIT(o, ",\"created_at\":");
+    put_time(o, ev->t);
+    PUT_LIT(o, ",\"text\":");
+    if (ev->kind == POST_REPOST) {
+        PUT_LIT(o, "\"RT @");
+        put_str(o, handle);
+        PUT_LIT(o, ": ");
+        put_text_open(o, tx->json + 1, NULL);
+    } else if ((ev->kind == POST_REPLY || ev->kind == POST_ORIGINAL) && handle[0]) {
+        PUT_LIT(o, "\"@");
+        put_str(o, handle);
+        put(o, " ", 1);
+        put_text_open(o, tx->json + 1, NULL);
+    } else {
+        put_text_open(o, tx->json, handle[0] ? handle : NULL);
+    }
+    if (ev->kind == POST_STORM) {
+        const struct sim_storm *s = &w->storms[ev->storm - 1];
+        PUT_LIT(o, " #");
+        put_str(o, s->hashtag);
+    }
+    if (ev->url) {
+        put(o, " ", 1);
+        put_url(o, ev);
+    }
+    put(o, "\"", 1);
+    if (tx->lang >= 0) {
+        static const char *const langs[] = { "en", "fr", "ar" };
+        PUT_LIT(o, ",\"lang\":\"");
+        put_str(o, langs[tx->lang]);
+        put(o, "\"", 1);
+    }
+    if (ev->kind == POST_REPLY) {
+        PUT_LIT(o, ",\"reply_to\":");
+        put_post(o, ev->ref);
+    } else if (ev->kind == POST_REPOST) {
+        PUT_LIT(o, ",\"repost_of\":");
+        put_post(o, ev->ref);
+    }
+    PUT_LIT(o, ",\"hashtags\":");
+    if (ev->kind == POST_STORM) {
+        size_t n = strlen(tx->tags);
+        put(o, tx->tags, n - 1); /* without ']' */
+        if (n > 2)
+            put(o, ",", 1);
+        put(o, "\"", 1);
+        put_str(o, w->storms[ev->storm - 1].hashtag);
+        PUT_LIT(o, "\"]");
+    } else {
+        put_str(o, tx->tags);
+    }
+    PUT_LIT(o, ",\"mentions\":[");
+    if (handle[0]) {
+        put(o, "\"", 1);
+        put_str(o, handle);
+        put(o, "\"", 1);
+    }
+    PUT_LIT(o, "],\"urls\":[");
+    if (ev->url) {
+        put(o, "\"", 1);
+        put_url(o, ev);
+        put(o, "\"", 1);
+    }
+    PUT_LIT(o, "]}\n");
+}
+
+/* ---- the rest ------------------------------------------------------------------------------- */
+
+static const char *const reasons[] = { "", "terrorist content", "spam" };
+static const char *const susp_reasons[] = { "", "violent extremism", "spam" };
+
+/* Whether account v is suspended (for good) at t. Events queued before a suspension was decided
+ * (a regained follower's follow, a shout-out spilling into the next day) are dropped here, so no
+ * account acts, or is followed, after its suspension. */
+static int gone(const struct sim_world *w, uint32_t v, int64_t t)
+{
+    return w->acct[v].suspended_at <= t;
+}
+
+void vg__sim_write_event(struct sim_out *o, struct sim_world *w, const struct sim_ev *ev)
+{
+    if ((ev->type == EV_POST && gone(w, ev->a, ev->t)) ||
+        ((ev->type == EV_FOLLOW || ev->type == EV_UNFOLLOW) &&
+         (gone(w, ev->a, ev->t) || gone(w, ev->b, ev->t))))
+        return;
+    switch (ev->type) {
+        case EV_ACCOUNT:
+            w->sum->by_type[VG_EV_ACCOUNT] += (uint64_t)vg__sim_write_account(o, w, ev->a, ev->t);
+            return;
+        case EV_FOLLOW:
+        case EV_UNFOLLOW:
+            PUT_LIT(o, "{\"type\":\"");
+            put_str(o, ev->type == EV_FOLLOW ? "follow" : "unfollow");
+            PUT_LIT(o, "\",\"platform\":\"sim\",\"src\":");
+            put_acct(o, ev->a);
+            PUT_LIT(o, ",\"dst\":");
+            put_acct(o, ev->b);
+            PUT_LIT(o, ",\"at\":");
+            put_time(o, ev->t);
+            PUT_LIT(o, "}\n");
+            w->sum->by_type[ev->type == EV_FOLLOW ? VG_EV_FOLLOW : VG_EV_UNFOLLOW]++;
+            return;
+        case EV_POST:
+            write_post(o, w, ev);
+            w->sum->by_type[VG_EV_POST]++;
+            return;
+        case EV_SUSPENSION:
+        case EV_REINSTATEMENT:
+            PUT_LIT(o, "{\"type\":\"");
+            put_str(o, ev->type == EV_SUSPENSION ? "suspension" : "reinstatement");
+            PUT_LIT(o, "\",\"platform\":\"sim\",\"account\":");
+            put_acct(o, ev->a);
+            PUT_LIT(o, ",\"at\":");
+            put_time(o, ev->t);
+            if (ev->type == EV_SUSPENSION) {
+                PUT_LIT(o, ",\"reason\":\"");
+                put_str(o, susp_reasons[ev->reason % 3]);
+                put(o, "\"", 1);
+            }
+            PUT_LIT(o, "}\n");
+            w->sum->by_type[ev->type == EV_SUSPENSION ? VG_EV_SUSPENSION : VG_EV_REINSTATEMENT]++;
+            return;
+        case EV_REPORT:
+            PUT_LIT(o, "{\"type\":\"report\",\"platform\":\"sim\",\"id\":\"r");
+            put_u64(o, ev->id);
+            put(o, "\"", 1);
+            if (ev->b != SIM_NONE) {
+                PUT_LIT(o, ",\"reporter\":");
+                put_acct(o, ev->b);
+            }
+            PUT_LIT(o, ",\"target\":");
+            put_acct(o, ev->a);
+            PUT_LIT(o, ",\"posts\":[");
+            put_post(o, ev->ref);
+            PUT_LIT(o, "],\"reason\":\"");
+            put_str(o, reasons[ev->reason % 3]);
+            PUT_LIT(o, "\",\"at\":");
+            put_time(o, ev->t);
+            PUT_LIT(o, "}\n");
+            w->sum->by_type[VG_EV_REPORT]++;
+            return;
+        default:
+            return;
+    }
+}
+
+/* ---- truth.json ----------------------------------------------------------------------------- */
+
+static void truth_account(struct sim_out *o, const struct sim_world *w, uint32_t v, int first)
+{
+    static const char *const langs[] = { "en", "fr", "ar" };
+    const struct sim_acct *a = &w->acct[v];
+    put_str(o, first ? "\n{\"id\":" : ",\n{\"id\":");
+    put_acct(o, v);
+    PUT_LIT(o, ",\"role\":\"");
+    put_str(o, vg_sim_role_name((enum vg_sim_role)a->role));
+    PUT_LIT(o, "\",\"lang\":\"");
+    put_str(o, langs[a->lang]);
+    PUT_LIT(o, "\",\"community\":");
+    if (a->community >= 0) {
+        PUT_LIT(o, "\"c");
+        put_u64(o, (uint64_t)a->community + 1);
+        put(o, "\"", 1);
+    } else {
+        PUT_LIT(o, "null");
+    }
+    PUT_LIT(o, ",\"persona\":");
+    if (a->persona >= 0) {
+        PUT_LIT(o, "\"p");
+        put_u64(o, (uint64_t)a->persona + 1);
+        put(o, "\"", 1);
+    } else {
+        PUT_LIT(o, "null");
+    }
+    PUT_LIT(o, ",\"replaces\":");
+    if (a->parent != SIM_NONE)
+        put_acct(o, a->parent);
+    else
+        PUT_LIT(o, "null");
+    char num[32];
+    snprintf(num, sizeof(num), ",\"created_day\":%d", a->created_day);
+    put_str(o, num);
+    PUT_LIT(o, ",\"suspended_day\":");
+    if (a->suspended_day != INT32_MIN && a->role == VG_SIM_SUPPORTER) {
+        snprintf(num, sizeof(num), "%d", a->suspended_day);
+        put_str(o, num);
+    } else {
+        PUT_LIT(o, "null");
+    }
+    put(o, "}", 1);
+}
+
+static void truth_storm(struct sim_out *o, const struct sim_world *w, size_t i)
+{
+    const struct sim_storm *s = &w->storms[i];
+    put_str(o, i ? ",\n{\"id\":\"s" : "\n{\"id\":\"s");
+    put_u64(o, i + 1);
+    PUT_LIT(o, "\",\"hashtag\":\"");
+    put_str(o, s->hashtag);
+    PUT_LIT(o, "\",\"start\":");
+    put_time(o, s->start);
+    PUT_LIT(o, ",\"accounts\":[");
+    for (size_t k = 0; k < s->n_accounts; k++) {
+        if (k)
+            put(o, ",", 1);
+        put_acct(o, s->accounts[k]);
+    }
+    PUT_LIT(o, "],\"posts\":[");
+    for (size_t k = 0; k < s->n_posts; k++) {
+        if (k)
+            put(o, ",", 1);
+        put_post(o, s->posts[k]);
+    }
+    PUT_LIT(o, "]}");
+}
+
+vg_status vg__sim_write_truth(const struct sim_world *w, const char *path)
+{
+    struct sim_out o;
+    vg_status rc = vg__sim_out_open(&o, path);
+    if (rc)
+        return rc;
+    struct vg_buf cfg;
+    vg_buf_init(&cfg, 1 << 16);
+    if ((rc = vg__sim_config_json(w->cfg, &cfg))) {
+        vg_buf_release(&cfg);
+        vg__sim_out_close(&o);
+        return rc;
+    }
+    PUT_LIT(&o, "{\"seed\":");
+    put_u64(&o, w->cfg->seed);
+    PUT_LIT(&o, ",\"accounts_total\":");
+    put_u64(&o, w->n_acct);
+    PUT_LIT(&o, ",\"days\":");
+    put_u64(&o, w->cfg->days);
+    PUT_LIT(&o, ",\"config\":");
+    put(&o, cfg.data, cfg.len);
+    vg_buf_release(&cfg);
+    PUT_LIT(&o, ",\"accounts\":[");
+    int first = 1;
+    for (uint32_t v = 0; v < w->n_acct; v++)
+        if (w->acct[v].role != VG_SIM_BACKGROUND) {
+            truth_account(&o, w, v, first);
+            first = 0;
+        }
+    PUT_LIT(&o, "],\"storms\":[");
+    for (size_t i = 0; i < w->n_storms; i++)
+        truth_storm(&o, w, i);
+    PUT_LIT(&o, "]}\n");
+    return vg__sim_out_close(&o);
+}

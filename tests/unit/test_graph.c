@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_graph.c: the network stage on small invented graphs built through the store: PPR against
+ * a hand-computed case, unfollows, "as of" loading, mentions by handle, reach and insularity,
+ * communities of two cliques, the account score on a planted supporter cluster, seeds files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "graph.h"
+#include "store.h"
+
+#define T0 1772352000 /* 2026-03-01T08:00:00Z */
+
+/* ---- building stores ------------------------------------------------------------------------ */
+
+static char path[256];
+
+static vg_db *fresh_db(const char *name)
+{
+    snprintf(path, sizeof(path), "/tmp/vigie-graph-%d-%s.db", (int)getpid(), name);
+    const char *side[] = { "", "-wal", "-shm" };
+    for (int i = 0; i < 3; i++) {
+        char p[300];
+        snprintf(p, sizeof(p), "%s%s", path, side[i]);
+        unlink(p);
+    }
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    return db;
+}
+
+static void put(vg_db *db, const struct vg_event *ev)
+{
+    enum vg_put_result res;
+    assert_int_equal(vg_db_put(db, ev, &res), VG_OK);
+}
+
+static void edge(vg_db *db, enum vg_event_type type, const char *src, const char *dst, int64_t at)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = type;
+    ev.u.edge.src = src;
+    ev.u.edge.dst = dst;
+    ev.u.edge.at = at;
+    put(db, &ev);
+}
+
+static void follow(vg_db *db, const char *src, const char *dst, int64_t at)
+{
+    edge(db, VG_EV_FOLLOW, src, dst, at);
+}
+
+static void account(vg_db *db, const char *id, const char *handle)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_ACCOUNT;
+    ev.u.account.id = id;
+    ev.u.account.handle = handle;
+    ev.u.account.created_at = VG_TIME_UNKNOWN;
+    ev.u.account.followers = ev.u.account.following = ev.u.account.posts = -1;
+    ev.u.account.observed_at = T0 - 86400;
+    put(db, &ev);
+}
+
+static void suspend(vg_db *db, const char *id, int64_t at)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_SUSPENSION;
+    ev.u.moderation.account = id;
+    ev.u.moderation.at = at;
+    put(db, &ev);
+}
+
+/* A post; reply_to may be NULL; score < 0: not scored. */
+static void post(vg_db *db, const char *id, const char *author, int64_t at, const char *reply_to,
+                 double score)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_POST;
+    ev.u.post.id = id;
+    ev.u.post.account = author;
+    ev.u.post.created_at = at;
+    ev.u.post.text = "invented text for a test";
+    ev.u.post.lang = "en";
+    ev.u.post.reply_to = reply_to;
+    put(db, &ev);
+    if (score >= 0) {
+        struct vg_post_score s;
+        memset(&s, 0, sizeof(s));
+        s.score = score;
+        s.flagged = score >= 0.5;
+        s.lang = "en";
+        assert_int_equal(vg__db_put_score(db, id, "test-model", &s), VG_OK);
+    }
+}
+
+static vg_network *load(vg_db *db, int64_t before)
+{
+    struct vg_network_opts o;
+    vg_network_opts_init(&o);
+    o.before = before;
+    vg_network *net;
+    assert_int_equal(vg_network_load(db, &o, &net), VG_OK);
+    return net;
+}
+
+static uint32_t idx(const vg_network *net, const char *id)
+{
+    size_t i = vg_network_find(net, id);
+    assert_true(i != (size_t)-1);
+    return (uint32_t)i;
+}
+
+static int follows(const vg_network *net, const char *a, const char *b)
+{
+    uint32_t u = idx(net, a), v = idx(net, b);
+    for (uint64_t e = net->follow_out.off[u]; e < net->follow_out.off[u + 1]; e++)
+        if (net->follow_out.adj[e] == v)
+            return 1;
+    return 0;
+}
+
+/* ---- tests ----------------------------------------------------------------------------------- */
+
+/*
+ * b follows a (weight 1); c replies twice to a post of a (weight 2); seed a; damping d.
+ * Strengths: a 3, b 1, c 2. x_b = d x_a / 3, x_c = 2 d x_a / 3, and
+ * x_a = (1 - d) + d (x_b / 1 + 2 x_c / 2) = (1 - d) + d^2 x_a, so x_a = 1 / (1 + d),
+ * x_b = d / (3 (1 + d)), x_c = 2 d / (3 (1 + d)).
+ */
+static void ppr_matches_hand_computed_case(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("ppr");
+    follow(db, "b", "a", T0);
+    post(db, "pa", "a", T0, NULL, -1);
+    post(db, "r1", "c", T0 + 60, "pa", -1);
+    post(db, "r2", "c", T0 + 120, "pa", -1);
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    const char *seeds[] = { "a" };
+    assert_int_equal(vg_network_set_seeds(net, seeds, 1, NULL), VG_OK);
+    assert_int_equal(vg_network_score(db, net), VG_OK);
+    double d = 0.85;
+    assert_float_equal(net->ppr[idx(net, "a")], 1 / (1 + d), 1e-9);
+    assert_float_equal(net->ppr[idx(net, "b")], d / (3 * (1 + d)), 1e-9);
+    assert_float_equal(net->ppr[idx(net, "c")], 2 * d / (3 * (1 + d)), 1e-9);
+    /* Interaction weights are counted: c's two replies make one tie of weight 2. */
+    assert_float_equal(net->strength[idx(net, "c")], 2.0, 1e-12);
+    vg_network_free(net);
+    vg_db_close(db);
+}
+
+static void unfollow_later_than_follow_removes_it(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("unfollow");
+    follow(db, "a", "b", T0);
+    edge(db, VG_EV_UNFOLLOW, "a", "b", T0 + 10); /* later: removes */
+    follow(db, "c", "d", T0 + 10);
+    edge(db, VG_EV_UNFOLLOW, "c", "d", T0); /* earlier: the follow stands */
+    follow(db, "e", "f", T0);
+    edge(db, VG_EV_UNFOLLOW, "e", "f", T0 + 10);
+    follow(db, "e", "f", T0 + 20); /* followed again */
+    follow(db, "g", "h", VG_TIME_UNKNOWN);
+    edge(db, VG_EV_UNFOLLOW, "g", "h", T0); /* a timeless follow is the earliest */
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    assert_false(follows(net, "a", "b"));
+    assert_true(follows(net, "c", "d"));
+    assert_true(follows(net, "e", "f"));
+    assert_false(follows(net, "g", "h"));
+    assert_int_equal(net->n_follows, 2);
+    vg_network_free(net);
+    /* As of before the unfollow, a still follows b. */
+    net = load(db, T0 + 5);
+    assert_true(follows(net, "a", "b"));
+    vg_network_free(net);
+    vg_db_close(db);
+}
+
+static void before_excludes_later_data(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("before");
+    follow(db, "a", "b", T0);
+    follow(db, "a", "c", T0 + 3600);
+    post(db, "p1", "b", T0, NULL, 0.9);
+    post(db, "p2", "a", T0 + 3600, "p1", 0.9);
+    suspend(db, "b", T0 + 7200);
+    vg_network *all = load(db, VG_TIME_UNKNOWN), *early = load(db, T0 + 1800);
+    assert_int_equal(all->n_follows, 2);
+    assert_int_equal(early->n_follows, 1);
+    assert_int_equal(all->n_interactions, 1);
+    assert_int_equal(early->n_interactions, 0);
+    assert_int_equal(all->content[idx(all, "a")].n_scored, 1);
+    assert_int_equal(early->content[idx(early, "a")].n_scored, 0);
+    assert_int_equal(all->suspended[idx(all, "b")], 1);
+    assert_int_equal(early->suspended[idx(early, "b")], 0);
+    assert_int_equal(vg_network_n_seeds(all), 1);
+    assert_int_equal(vg_network_n_seeds(early), 0);
+    vg_network_free(all);
+    vg_network_free(early);
+    vg_db_close(db);
+}
+
+static void mentions_resolve_by_handle(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("mentions");
+    account(db, "u1", "Alpha_One");
+    account(db, "u2", "beta");
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_POST;
+    ev.u.post.id = "m1";
+    ev.u.post.account = "u2";
+    ev.u.post.created_at = T0;
+    ev.u.post.text = "hello @alpha_one and @nobody";
+    const char *mentions[] = { "alpha_one", "nobody" };
+    ev.u.post.mentions.v = mentions;
+    ev.u.post.mentions.n = 2;
+    put(db, &ev);
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    uint32_t u2 = idx(net, "u2"), u1 = idx(net, "u1");
+    assert_int_equal(vg__csr_degree(&net->inter_out, u2), 1);
+    assert_int_equal(net->inter_out.adj[net->inter_out.off[u2]], u1);
+    assert_int_equal(net->n_mentions_unresolved, 1);
+    vg_network_free(net);
+    vg_db_close(db);
+}
+
+static void reach_union_and_insularity_are_exact(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("reach");
+    /* followers: a <- b, x, y; b <- a, x, z; c <- x */
+    const char *pairs[][2] = { { "b", "a" }, { "x", "a" }, { "y", "a" }, { "a", "b" },
+                               { "x", "b" }, { "z", "b" }, { "x", "c" } };
+    for (size_t i = 0; i < VG_ARRAY_LEN(pairs); i++)
+        follow(db, pairs[i][0], pairs[i][1], T0);
+    post(db, "p1", "a", T0, NULL, -1);
+    post(db, "p2", "a", T0 + 10, NULL, -1);
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    const char *set[] = { "a", "b", "c", "nobody", "a" };
+    struct vg_reach r;
+    assert_int_equal(vg_network_reach(net, set, 5, &r), VG_OK);
+    assert_int_equal(r.accounts, 3);
+    assert_int_equal(r.unknown, 1);
+    assert_int_equal(r.unique_followers, 5); /* a b x y z */
+    assert_int_equal(r.followers_inside, 2); /* a b */
+    assert_int_equal(r.follower_edges, 7);
+    assert_int_equal(r.follower_edges_in, 2); /* b->a, a->b */
+    assert_float_equal(r.insularity, 2.0 / 7.0, 1e-12);
+    assert_float_equal(r.followers_mean, 7.0 / 3.0, 1e-12);
+    assert_float_equal(r.followers_median, 3.0, 1e-12);
+    assert_int_equal(r.posts, 2);
+    assert_int_equal(r.active_accounts, 1);
+    vg_network_free(net);
+    vg_db_close(db);
+}
+
+static void communities_recover_two_cliques(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("cliques");
+    char ids[10][8];
+    for (int i = 0; i < 10; i++)
+        snprintf(ids[i], sizeof(ids[i]), "%c%d", i < 5 ? 'a' : 'b', i % 5);
+    for (int g = 0; g < 2; g++)
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 5; j++)
+                if (i != j)
+                    follow(db, ids[g * 5 + i], ids[g * 5 + j], T0);
+    follow(db, "a0", "b0", T0); /* the one bridge */
+    follow(db, "x", "a1", T0);  /* an outsider, not a candidate */
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    const char *seeds[10];
+    for (int i = 0; i < 10; i++)
+        seeds[i] = ids[i];
+    assert_int_equal(vg_network_set_seeds(net, seeds, 10, NULL), VG_OK);
+    assert_int_equal(vg_network_score(db, net), VG_OK);
+    assert_int_equal(vg_network_n_communities(net), 2);
+    int ca = vg_network_community_of(net, idx(net, "a0"));
+    int cb = vg_network_community_of(net, idx(net, "b0"));
+    assert_true(ca >= 0 && cb >= 0 && ca != cb);
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(vg_network_community_of(net, idx(net, ids[i])), ca);
+        assert_int_equal(vg_network_community_of(net, idx(net, ids[5 + i])), cb);
+    }
+    char *json = NULL;
+    assert_int_equal(vg_network_community_json(net, 0, 3, &json), VG_OK);
+    assert_non_null(strstr(json, "\"size\":5"));
+    vg_free(json);
+    vg_network_free(net);
+    vg_db_close(db);
+}
+
+/* A deterministic stream for the background graph. */
+static uint32_t lcg(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+static void score_ranks_planted_supporters_above_background(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("planted");
+
+    enum {
+        BG = 60,
+        SUP = 10
+    };
+
+    char bg[BG][8], sup[SUP][8], pid[16];
+    uint32_t rng = 7;
+    int np = 0;
+    for (int i = 0; i < BG; i++)
+        snprintf(bg[i], sizeof(bg[i]), "bg%d", i);
+    for (int i = 0; i < SUP; i++)
+        snprintf(sup[i], sizeof(sup[i]), "s%d", i);
+    /* Background: each follows 4 random others and writes two ordinary posts. */
+    for (int i = 0; i < BG; i++) {
+        for (int k = 0; k < 4; k++) {
+            int j = (int)(lcg(&rng) % BG);
+            if (j != i)
+                follow(db, bg[i], bg[j], T0);
+        }
+        for (int k = 0; k < 2; k++) {
+            snprintf(pid, sizeof(pid), "p%d", np++);
+            post(db, pid, bg[i], T0 + np, NULL, 0.02 + 0.1 * (lcg(&rng) % 4) / 3.0);
+        }
+    }
+    /* Supporters: a dense cell (each follows the next five), a few background followers, and
+     * posts the classifier scores high (except s8 and s9, who post nothing scored). */
+    for (int i = 0; i < SUP; i++) {
+        for (int k = 1; k <= 5; k++)
+            follow(db, sup[i], sup[(i + k) % SUP], T0);
+        follow(db, bg[(i * 7) % BG], sup[i], T0);
+        if (i < 8) {
+            snprintf(pid, sizeof(pid), "p%d", np++);
+            post(db, pid, sup[i], T0 + np, NULL, 0.55 + 0.04 * i);
+            snprintf(pid, sizeof(pid), "p%d", np++);
+            post(db, pid, sup[i], T0 + np, NULL, 0.3);
+        }
+    }
+    /* A background account with one borderline post, to keep the content signal honest. */
+    snprintf(pid, sizeof(pid), "p%d", np++);
+    post(db, pid, bg[0], T0 + np, NULL, 0.45);
+    suspend(db, "s0", T0 + 100000);
+    suspend(db, "s5", T0 + 100000);
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    assert_int_equal(vg_network_n_seeds(net), 2);
+    assert_int_equal(vg_network_score(db, net), VG_OK);
+    /* Every supporter ranks above every background account; those with content and ties
+     * pass the 0.5 threshold, those known only by their ties (s8, s9) stay under it. */
+    double min_sup = 1, min_with_posts = 1, max_bg = 0;
+    for (int i = 0; i < SUP; i++)
+        if (strcmp(sup[i], "s0") && strcmp(sup[i], "s5")) {
+            double s = vg_network_score_of(net, idx(net, sup[i]));
+            min_sup = s < min_sup ? s : min_sup;
+            if (i < 8)
+                min_with_posts = s < min_with_posts ? s : min_with_posts;
+        }
+    for (int i = 0; i < BG; i++) {
+        double s = vg_network_score_of(net, idx(net, bg[i]));
+        max_bg = s > max_bg ? s : max_bg;
+    }
+    assert_true(min_sup > max_bg);
+    assert_true(min_with_posts >= 0.5);
+    assert_true(max_bg < 0.5);
+    /* The explanation names a post and a link to a seed. */
+    char *json = NULL;
+    assert_int_equal(vg_network_account_json(net, idx(net, "s4"), 5, &json), VG_OK);
+    assert_non_null(strstr(json, "\"post\":"));
+    assert_non_null(strstr(json, "\"to\":\"seed\""));
+    vg_free(json);
+    /* The candidates (s0..s7) form the one community. */
+    assert_int_equal(vg_network_n_communities(net), 1);
+    assert_int_equal(net->communities[0].size, 8);
+    assert_int_equal(vg_network_community_of(net, idx(net, "s9")), -1);
+    vg_network_free(net);
+    vg_db_close(db);
+}
+
+static void seeds_files_are_parsed_strictly(void **state)
+{
+    (void)state;
+    struct vg_arena a;
+    vg_arena_init(&a, 4096, SIZE_MAX);
+    char **ids;
+    size_t n, line = 0;
+    const char *ok = "# known accounts\n  u1 \n\nu2\r\n\t# indented comment\nu3";
+    assert_int_equal(vg__seeds_parse(ok, strlen(ok), 100, &a, &ids, &n, &line), VG_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(ids[0], "u1");
+    assert_string_equal(ids[1], "u2");
+    assert_string_equal(ids[2], "u3");
+    vg_free(ids);
+    const char *ctl = "u1\nu\x01x\n";
+    assert_int_equal(vg__seeds_parse(ctl, strlen(ctl), 100, &a, &ids, &n, &line), VG_EPARSE);
+    assert_int_equal(line, 2);
+    assert_null(ids);
+    const char *bad = "u1\n\xff\xfe\n";
+    assert_int_equal(vg__seeds_parse(bad, strlen(bad), 100, &a, &ids, &n, &line), VG_EUTF8);
+    char longid[600];
+    memset(longid, 'x', sizeof(longid) - 1);
+    longid[sizeof(longid) - 1] = 0;
+    assert_int_equal(vg__seeds_parse(longid, strlen(longid), 100, &a, &ids, &n, &line), VG_ELIMIT);
+    assert_int_equal(vg__seeds_parse("a\nb\nc", 5, 2, &a, &ids, &n, &line), VG_ELIMIT);
+    vg_arena_release(&a);
+}
+
+/* Every allocation of loading, scoring and describing may fail: each failure comes back as an
+ * error (never a crash), and ASan's leak check at exit sees nothing left behind. */
+static void allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("alloc");
+    follow(db, "a", "b", T0);
+    follow(db, "b", "a", T0);
+    edge(db, VG_EV_UNFOLLOW, "c", "a", T0);
+    follow(db, "c", "a", T0 - 10);
+    post(db, "p1", "a", T0, NULL, 0.9);
+    post(db, "p2", "b", T0 + 1, "p1", 0.8);
+    suspend(db, "a", T0 + 5);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    int failures = 0;
+    for (uint64_t k = 1; k < 400; k++) {
+        vg_network *net = NULL;
+        char *json = NULL;
+        vg__alloc_fail_after(k);
+        vg_status rc = vg_network_load(db, NULL, &net);
+        if (!rc)
+            rc = vg_network_score(db, net);
+        if (!rc)
+            rc = vg_network_account_json(net, 0, 5, &json);
+        vg__alloc_fail_after(0);
+        if (rc) {
+            failures++;
+            assert_true(rc == VG_ENOMEM || rc == VG_EDB);
+        }
+        vg_free(json);
+        vg_network_free(net);
+    }
+    assert_true(failures > 20);
+    vg_db_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ppr_matches_hand_computed_case),
+        cmocka_unit_test(unfollow_later_than_follow_removes_it),
+        cmocka_unit_test(before_excludes_later_data),
+        cmocka_unit_test(mentions_resolve_by_handle),
+        cmocka_unit_test(reach_union_and_insularity_are_exact),
+        cmocka_unit_test(communities_recover_two_cliques),
+        cmocka_unit_test(score_ranks_planted_supporters_above_background),
+        cmocka_unit_test(seeds_files_are_parsed_strictly),
+        cmocka_unit_test(allocation_failures_are_reported),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
