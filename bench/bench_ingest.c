@@ -9,7 +9,8 @@
  *      in an arena reset per line: what the baseline costs the driver now;
  *   3. vigie parse+normalise: the real driver and v1.1 reader, plus the text stage on each post
  *      (normalised text, language, hashtags, canonical URLs), storing nothing;
- *   4. vigie ingest: the same into a fresh SQLite file (WAL, batched transactions).
+ *   4. vigie ingest: the corpus, written to a file, ingested into a fresh SQLite file (WAL,
+ *      batched transactions) as `vigie ingest FILE` does.
  * Each phase runs in its own child process, so its peak RSS is its own, and is repeated; the
  * median is reported, with ratios to the baseline, both in wall-clock time and in CPU time. This is
  * a benchmark, never a test: it prints figures and does not judge them.
@@ -46,8 +47,9 @@ static uint64_t rnd(void)
 static const char *const texts[] = {
     "Rain again this morning, the river is high near the old bridge and the road is closed",
     "Encore de la pluie ce matin, la rivi\\u00e8re est haute pr\\u00e8s du vieux pont",
-    "\\u0623\\u0645\\u0637\\u0627\\u0631 \\u063a\\u0632\\u064a\\u0631\\u0629 \\u0647\\u0630\\u0627 "
-    "\\u0627\\u0644\\u0635\\u0628\\u0627\\u062d \\u0648\\u0627\\u0644\\u0646\\u0647\\u0631",
+    ("\\u0623\\u0645\\u0637\\u0627\\u0631 \\u063a\\u0632\\u064a\\u0631\\u0629 "
+     "\\u0647\\u0630\\u0627 "
+     "\\u0627\\u0644\\u0635\\u0628\\u0627\\u062d \\u0648\\u0627\\u0644\\u0646\\u0647\\u0631"),
     "Great match last night &amp; the second half was something else, what a finish",
     "Reading the council report on the new tram line, long but worth it for anyone in town",
 };
@@ -244,8 +246,35 @@ static int phase_parse_normalise(const char *s, size_t len)
     return rc || k.posts == 0;
 }
 
+/* The corpus as a file, for the ingest phase: `vigie ingest` reads files. */
+static char corpus_file[] = "/tmp/vigie-bench-corpus-XXXXXX";
+
+static int write_corpus_file(const char *s, size_t len)
+{
+    int fd = mkstemp(corpus_file);
+    if (fd < 0)
+        return 1;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, s + done, len - done);
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    close(fd);
+    return done == len ? 0 : 1;
+}
+
+/*
+ * Ingest reads the corpus file through vg_ingest_path, as `vigie ingest FILE` does. (Fed from the
+ * in-memory corpus through vg_input_open_mem instead, this phase ran 25% slower, 41k against 55k
+ * tweets/s, though that input only copies 256 KiB chunks where the file input reads them; the
+ * parse+normalise phase, fed the same way, shows no such loss. Not explained yet.)
+ */
 static int phase_ingest(const char *s, size_t len)
 {
+    VG_UNUSED(s);
+    VG_UNUSED(len);
     char path[] = "/tmp/vigie-bench-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0)
@@ -255,12 +284,9 @@ static int phase_ingest(const char *s, size_t len)
     vg_db *db;
     if (vg_db_open(path, &db))
         return 1;
-    struct vg_input in;
-    vg_input_open_mem(&in, s, len, "bench");
     struct vg_ingest_summary sum = { 0 };
     struct vg_ingest_opts o = v1_opts();
-    vg_status rc = vg__ingest_input(db, &in, &o, &sum);
-    vg_input_close(&in);
+    vg_status rc = vg_ingest_path(db, corpus_file, &o, &sum);
     vg_db_close(db);
     char side[600];
     unlink(path);
@@ -387,7 +413,12 @@ int main(int argc, char **argv)
     struct result base = median_of(runs, phase_baseline, corpus, len);
     struct result arena = median_of(runs, phase_json_arena, corpus, len);
     struct result norm = median_of(runs, phase_parse_normalise, corpus, len);
+    if (write_corpus_file(corpus, len)) {
+        fprintf(stderr, "bench_ingest: cannot write the corpus to %s\n", corpus_file);
+        return 1;
+    }
     struct result ing = median_of(runs, phase_ingest, corpus, len);
+    unlink(corpus_file);
 
     printf("%-26s %11s %8s %11s %8s %8s %9s\n", "phase", "tweets/s", "MB/s", "cpu tw/s", "ratio",
            "cpu rat", "peak MB");

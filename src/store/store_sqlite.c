@@ -545,8 +545,20 @@ static void sqlite_close(void *state)
     vg_free(st);
 }
 
+/*
+ * SQLite counts every allocation for sqlite3_memory_used() under a global mutex; vigie never asks,
+ * and the lock was 3.5% of ingest time (perf). Only possible before SQLite initialises: a host
+ * program that already uses SQLite keeps its own setting.
+ */
+static void configure_sqlite_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static vg_status sqlite_open(const char *path, void **state, char *errmsg, size_t cap)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, configure_sqlite_once);
     *state = NULL;
     struct sqlite_state *st = vg_calloc(1, sizeof(*st));
     if (!st)
