@@ -509,6 +509,7 @@ struct vg_sim_config {
     uint64_t accounts; /* accounts at the start (more are created during the run) */
     uint64_t days;     /* simulated days after the start instant */
     char start[16];    /* first day, YYYY-MM-DD (UTC midnight) */
+    uint64_t held_out_texts; /* 1: real texts only from the classifier corpus's TEST split */
 
     double supporter_share, supporter_lang_ar, supporter_lang_fr;
     uint64_t community_size;

@@ -136,6 +136,10 @@ enum vg_split {
     VG_SPLIT_TEST = 2
 };
 
+/* The corpus seed `vigie train` uses by default (its "seed" setting): the splits of the shipped
+ * model. The world generator draws its texts from this corpus's TEST split. */
+#define VG_CORPUS_SEED_DEFAULT 20261123u
+
 struct vg_example {
     const char *text;   /* as written, source placeholders mapped (see detect_corpus.c) */
     const char *source; /* "isis-fanboy", "random-tweets", "mlma-en", "osact2022", "about-isis-pro",

@@ -589,7 +589,7 @@ static uint64_t meta_seed(const char *meta)
     const char *p = meta ? strstr(meta, "\"corpus_seed\":") : NULL;
     if (p)
         snprintf(buf, sizeof(buf), "%s", p + strlen("\"corpus_seed\":"));
-    return p ? strtoull(buf, NULL, 10) : 20261123u;
+    return p ? strtoull(buf, NULL, 10) : VG_CORPUS_SEED_DEFAULT;
 }
 
 static vg_status eval_report(struct report *R, const char *model_id, size_t n_all)

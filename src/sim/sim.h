@@ -129,10 +129,11 @@ struct sim_texts {
     int from_data; /* 1 when read from a data directory */
 };
 
-/* Load the pools from data_dir (the labelled datasets) or, when NULL, the invented pool. Pools a
+/* Load the pools from data_dir (the labelled datasets; with held_out, only the TEST split of the
+ * classifier corpus) or, when NULL, the invented pool. Pools a
  * language lacks fall back to English, then to the invented pool. Errors: VG_ENOENT, VG_EIO,
  * VG_ENOMEM. */
-vg_status vg__sim_texts_load(struct sim_texts *tx, const char *data_dir, uint64_t seed);
+vg_status vg__sim_texts_load(struct sim_texts *tx, const char *data_dir, int held_out);
 void vg__sim_texts_release(struct sim_texts *tx);
 /* A random text of the pool in lang (falling back as described). */
 uint32_t vg__sim_text_pick(const struct sim_texts *tx, enum sim_pool pool, enum sim_lang lang,

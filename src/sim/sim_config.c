@@ -36,6 +36,9 @@ static const struct cfg_entry table[] = {
     { "days", CFG_INT, OFF(days), 1, 3650, "7", "simulated days" },
     { "start", CFG_DATE, OFF(start), 0, 0, "2015-09-01",
       "first day, UTC (Berger & Perez observed Sep-Oct 2015)" },
+    { "held_out_texts", CFG_INT, OFF(held_out_texts), 0, 1, "1",
+      "1: real texts only from the TEST split of the classifier's corpus (seed of `vigie "
+      "train`), so the shipped model never saw a world's posts; 0: every text" },
 
     { "supporter_share", CFG_DOUBLE, OFF(supporter_share), 0, 0.5, "0.001",
       "share of accounts that support the movement (Census: 46-70k of ~288M = 2e-4; 1e-3 and "

@@ -118,7 +118,8 @@ vg_status vg_sim_run(const struct vg_sim_config *cfg, const struct vg_sim_opts *
         VG_LOG_ERR("sim: start '%s' is not a date", cfg->start);
         return VG_EINVAL;
     }
-    if ((rc = vg__sim_texts_load(&w.texts, opts ? opts->text_from : NULL, cfg->seed)))
+    if ((rc = vg__sim_texts_load(&w.texts, opts ? opts->text_from : NULL,
+                                 cfg->held_out_texts != 0)))
         goto done;
     sum->texts = w.texts.n;
     if ((rc = vg__sim_world_build(&w)))

@@ -130,16 +130,23 @@ static int is_hard_negative(const char *src)
     return !strcmp(src, "mlma-fr") || !strcmp(src, "mlma-ar") || !strcmp(src, "osact2022");
 }
 
-static vg_status load_data(struct sim_texts *tx, const char *dir, uint64_t seed, struct vg_buf *b)
+/*
+ * The corpus is split as `vigie train` splits it by default; with held_out, only TEST examples
+ * are used, so a detector trained on TRAIN meets unseen posts (a world built from its own
+ * training texts would flatter it).
+ */
+static vg_status load_data(struct sim_texts *tx, const char *dir, int held_out, struct vg_buf *b)
 {
     struct vg_corpus c;
     memset(&c, 0, sizeof(c));
-    vg_status rc = vg__corpus_load(dir, seed, &c);
+    vg_status rc = vg__corpus_load(dir, VG_CORPUS_SEED_DEFAULT, &c);
     if (rc)
         return rc;
     for (size_t i = 0; i < c.n && !rc; i++) {
         const struct vg_example *e = &c.ex[i];
         int pool = pool_of_source(e->source), lang = lang_of(e->lang);
+        if (held_out && e->split != VG_SPLIT_TEST)
+            continue;
         if (pool >= 0)
             rc = text_add(tx, b, e->text, pool, lang >= 0 ? lang : LANG_EN, lang);
     }
@@ -147,14 +154,15 @@ static vg_status load_data(struct sim_texts *tx, const char *dir, uint64_t seed,
         if (tx->n_idx[POOL_EVERYDAY][lang] >= EVERYDAY_MIN)
             continue;
         for (size_t i = 0; i < c.n && !rc; i++)
-            if (is_hard_negative(c.ex[i].source) && lang_of(c.ex[i].lang) == lang)
+            if (is_hard_negative(c.ex[i].source) && lang_of(c.ex[i].lang) == lang &&
+                (!held_out || c.ex[i].split == VG_SPLIT_TEST))
                 rc = text_add(tx, b, c.ex[i].text, POOL_EVERYDAY, lang, lang);
     }
     vg__corpus_release(&c);
     return rc;
 }
 
-vg_status vg__sim_texts_load(struct sim_texts *tx, const char *data_dir, uint64_t seed)
+vg_status vg__sim_texts_load(struct sim_texts *tx, const char *data_dir, int held_out)
 {
     memset(tx, 0, sizeof(*tx));
     vg_arena_init(&tx->arena, 1 << 20, (size_t)1 << 32);
@@ -163,7 +171,7 @@ vg_status vg__sim_texts_load(struct sim_texts *tx, const char *data_dir, uint64_
     vg_status rc = VG_OK;
     if (data_dir) {
         tx->from_data = 1;
-        rc = load_data(tx, data_dir, seed, &b);
+        rc = load_data(tx, data_dir, held_out, &b);
     }
     /* The invented pool fills every pool and language the data left empty. */
     for (int pool = 0; pool < POOL__N && !rc; pool++)
