@@ -8,6 +8,7 @@
 #ifndef VG_CORE_H
 #define VG_CORE_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,22 @@ char *vg_strndup(const char *s, size_t n);
 void vg__alloc_fail_after(uint64_t k);
 /* Allocations made so far by this process (for benchmarks and leak checks). */
 uint64_t vg__alloc_count(void);
+
+/*
+ * Per-thread scratch released when its thread ends. Hot paths keep reusable scratch arrays in
+ * _Thread_local variables; without this, every thread that ever normalised a text or extracted
+ * features left them behind when it ended (a server's worker threads come and go). The first
+ * time a thread's scratch holds memory, call vg_thread_scratch_track(&t); t.release (the
+ * module's function that frees the calling thread's scratch) then runs when the thread exits.
+ * A process's last thread frees nothing: the process ends.
+ */
+struct vg_thread_scratch {
+    void (*release)(void);
+    int ready;         /* key made (under a lock in core_thread.c) */
+    pthread_key_t key; /* its destructor calls release in the ending thread */
+};
+
+void vg_thread_scratch_track(struct vg_thread_scratch *t);
 
 /* ---- bounded growable buffer (curl's dynbuf) ---------------------------------------------- */
 

@@ -775,7 +775,19 @@ static void walk_init(struct walk *w, const struct vg_feat_params *p)
 static _Thread_local struct {
     uint32_t *keys, *tmp;
     size_t cap;
+    int tracked; /* registered for release at thread exit */
 } scratch;
+
+static void scratch_release(void)
+{
+    vg_free(scratch.keys);
+    vg_free(scratch.tmp);
+    scratch.keys = scratch.tmp = NULL;
+    scratch.cap = 0;
+    scratch.tracked = 0;
+}
+
+static struct vg_thread_scratch scratch_owner = { .release = scratch_release };
 
 vg_status vg__features_extract(const struct vg_feat_params *p, const struct vg_feat_input *in,
                                struct vg_features *f)
@@ -800,6 +812,10 @@ vg_status vg__features_extract(const struct vg_feat_params *p, const struct vg_f
     scratch.keys = w.keys;
     scratch.tmp = w.tmp;
     scratch.cap = w.cap;
+    if ((scratch.keys || scratch.tmp) && !scratch.tracked) {
+        vg_thread_scratch_track(&scratch_owner);
+        scratch.tracked = 1;
+    }
     if (rc)
         goto fail;
     return VG_OK;

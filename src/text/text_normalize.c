@@ -63,7 +63,18 @@ struct norm {
 static _Thread_local struct {
     int32_t *v;
     size_t cap;
+    int tracked; /* registered for release at thread exit */
 } scratch;
+
+static void scratch_release(void)
+{
+    vg_free(scratch.v);
+    scratch.v = NULL;
+    scratch.cap = 0;
+    scratch.tracked = 0;
+}
+
+static struct vg_thread_scratch scratch_owner = { .release = scratch_release };
 
 static int is_space_cp(int32_t c)
 {
@@ -381,6 +392,10 @@ done:
     }
     scratch.v = st.v;
     scratch.cap = st.cap;
+    if (scratch.v && !scratch.tracked) {
+        vg_thread_scratch_track(&scratch_owner);
+        scratch.tracked = 1;
+    }
     return rc;
 }
 
