@@ -47,6 +47,25 @@ struct vg_thread_scratch {
 
 void vg_thread_scratch_track(struct vg_thread_scratch *t);
 
+/* ---- "key = value" settings files ---------------------------------------------------------- */
+
+/* vsnprintf into an error buffer of cap bytes; nothing when err is NULL or cap 0. */
+void vg_errf(char *err, size_t cap, const char *fmt, ...) VG_PRINTF(3, 4);
+
+/* Set one setting; on failure write why (naming the setting) into err (cap bytes). */
+typedef vg_status (*vg_kv_set_fn)(void *ud, const char *key, const char *value, char *err,
+                                  size_t cap);
+
+/*
+ * Read a settings file's text: "key = value" lines, '#' starts a comment, blank lines and white
+ * space around keys and values are skipped, CRLF is accepted; set() is called for each setting in
+ * order. Settings before a bad line stay applied; err names the line.
+ * Errors: VG_EPARSE (a line that is not "key = value", over 511 bytes, a NUL byte), VG_EINVAL
+ * (set() refused a value: its message follows the line number).
+ */
+vg_status vg_kv_parse(const char *text, size_t len, vg_kv_set_fn set, void *ud, char *err,
+                      size_t cap);
+
 /* ---- bounded growable buffer (curl's dynbuf) ---------------------------------------------- */
 
 struct vg_buf {

@@ -6,7 +6,6 @@
  * docs/classifier.md. A config file is "key = value" lines; '#' starts a comment.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,18 +56,6 @@ static const struct cfg_entry table[] = {
       "became a sign of propaganda" },
 };
 
-static void set_err(char *err, size_t cap, const char *fmt, ...) VG_PRINTF(3, 4);
-
-static void set_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 static const struct {
     const char *name;
     unsigned flag;
@@ -89,7 +76,7 @@ static vg_status parse_features(const char *v, unsigned *out, char *err, size_t 
                 if (strlen(families[i].name) == n && !strncmp(p, families[i].name, n))
                     break;
             if (i == VG_ARRAY_LEN(families)) {
-                set_err(err, cap, "features: unknown family '%.*s'", (int)(n > 40 ? 40 : n), p);
+                vg_errf(err, cap, "features: unknown family '%.*s'", (int)(n > 40 ? 40 : n), p);
                 return VG_EINVAL;
             }
             flags |= families[i].flag;
@@ -98,7 +85,7 @@ static vg_status parse_features(const char *v, unsigned *out, char *err, size_t 
         p += strspn(p, ", ");
     }
     if (!flags) {
-        set_err(err, cap, "features: at least one family is needed");
+        vg_errf(err, cap, "features: at least one family is needed");
         return VG_EINVAL;
     }
     *out = flags;
@@ -112,15 +99,15 @@ static vg_status parse_number(const struct cfg_entry *e, const char *v, double *
     errno = 0;
     double d = strtod(v, &end);
     if (end == v || *end || errno || d != d) {
-        set_err(err, cap, "%s: '%.40s' is not a number", e->name, v);
+        vg_errf(err, cap, "%s: '%.40s' is not a number", e->name, v);
         return VG_EINVAL;
     }
     if (d < e->min || d > e->max) {
-        set_err(err, cap, "%s: %g is outside [%g, %g]", e->name, d, e->min, e->max);
+        vg_errf(err, cap, "%s: %g is outside [%g, %g]", e->name, d, e->min, e->max);
         return VG_EINVAL;
     }
     if (e->type == CFG_INT && d != (double)(int64_t)d) {
-        set_err(err, cap, "%s: %g is not a whole number", e->name, d);
+        vg_errf(err, cap, "%s: %g is not a whole number", e->name, d);
         return VG_EINVAL;
     }
     *out = d;
@@ -150,13 +137,13 @@ static vg_status apply(struct vg_train_config *cfg, const struct cfg_entry *e, c
         case CFG_STRING: {
             size_t n = strlen(v);
             if (n < (size_t)e->min || n > (size_t)e->max || !vg_utf8_valid(v, n)) {
-                set_err(err, cap, "%s: must be %d..%d bytes of UTF-8", e->name, (int)e->min,
+                vg_errf(err, cap, "%s: must be %d..%d bytes of UTF-8", e->name, (int)e->min,
                         (int)e->max);
                 return VG_EINVAL;
             }
             for (size_t i = 0; i < n; i++)
                 if ((unsigned char)v[i] < 0x20 || v[i] == '"' || v[i] == '\\' || v[i] == '@') {
-                    set_err(err, cap, "%s: no control characters, quotes, '\\' or '@'", e->name);
+                    vg_errf(err, cap, "%s: no control characters, quotes, '\\' or '@'", e->name);
                     return VG_EINVAL;
                 }
             memcpy(field, v, n + 1);
@@ -168,7 +155,7 @@ static vg_status apply(struct vg_train_config *cfg, const struct cfg_entry *e, c
             else if (!strcmp(v, "l1"))
                 cfg->solver = 6;
             else {
-                set_err(err, cap, "solver: '%.40s' is not l2 or l1", v);
+                vg_errf(err, cap, "solver: '%.40s' is not l2 or l1", v);
                 return VG_EINVAL;
             }
             return VG_OK;
@@ -184,7 +171,7 @@ vg_status vg__train_config_set(struct vg_train_config *cfg, const char *key, con
     for (size_t i = 0; i < VG_ARRAY_LEN(table); i++)
         if (!strcmp(table[i].name, key))
             return apply(cfg, &table[i], value, err, cap);
-    set_err(err, cap, "unknown setting '%.40s' (see vigie train --help)", key);
+    vg_errf(err, cap, "unknown setting '%.40s' (see vigie train --help)", key);
     return VG_EINVAL;
 }
 
@@ -197,59 +184,15 @@ void vg__train_config_default(struct vg_train_config *cfg)
     }
 }
 
-/* Trim white space at both ends of s[0..*len) in place; returns the new start. */
-static char *trim(char *s, size_t *len)
+static vg_status set_one(void *cfg, const char *key, const char *value, char *err, size_t cap)
 {
-    while (*len && (*s == ' ' || *s == '\t')) {
-        s++;
-        (*len)--;
-    }
-    while (*len && (s[*len - 1] == ' ' || s[*len - 1] == '\t' || s[*len - 1] == '\r'))
-        (*len)--;
-    s[*len] = '\0';
-    return s;
+    return vg__train_config_set(cfg, key, value, err, cap);
 }
 
 vg_status vg__train_config_parse(struct vg_train_config *cfg, const char *text, size_t len,
                                  char *err, size_t cap)
 {
-    char line[512];
-    size_t pos = 0;
-    unsigned no = 0;
-    while (pos < len) {
-        no++;
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-        if (n >= sizeof(line)) {
-            set_err(err, cap, "line %u: longer than %zu bytes", no, sizeof(line) - 1);
-            return VG_EPARSE;
-        }
-        memcpy(line, text + pos, n);
-        line[n] = '\0';
-        pos += n + (nl ? 1 : 0);
-        if (memchr(line, '\0', n)) {
-            set_err(err, cap, "line %u: NUL byte", no);
-            return VG_EPARSE;
-        }
-        char *hash = strchr(line, '#');
-        size_t ln = hash ? (size_t)(hash - line) : n;
-        char *s = trim(line, &ln);
-        if (!ln)
-            continue;
-        char *eq = strchr(s, '=');
-        if (!eq) {
-            set_err(err, cap, "line %u: expected 'key = value'", no);
-            return VG_EPARSE;
-        }
-        size_t kn = (size_t)(eq - s), vn = ln - kn - 1;
-        char *key = trim(s, &kn), *value = trim(eq + 1, &vn);
-        char sub[256];
-        if (vg__train_config_set(cfg, key, value, sub, sizeof(sub)) != VG_OK) {
-            set_err(err, cap, "line %u: %s", no, sub);
-            return VG_EINVAL;
-        }
-    }
-    return VG_OK;
+    return vg_kv_parse(text, len, set_one, cfg, err, cap);
 }
 
 int vg__train_config_eval_only(const char *eval_only, const char *source)

@@ -6,7 +6,6 @@
  * object of truth.json and the parameter table of docs/sim.md.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,18 +139,6 @@ static const struct cfg_entry table[] = {
       "a live account's profile is observed again every this many days" },
 };
 
-static void set_err(char *err, size_t cap, const char *fmt, ...) VG_PRINTF(3, 4);
-
-static void set_err(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 /* YYYY-MM-DD between 1970 and 2100, a real calendar day. */
 static int valid_date(const char *v)
 {
@@ -175,7 +162,7 @@ static vg_status apply(struct vg_sim_config *cfg, const struct cfg_entry *e, con
     char *field = (char *)cfg + e->offset;
     if (e->type == CFG_DATE) {
         if (!valid_date(v)) {
-            set_err(err, cap, "%s: '%.40s' is not a date YYYY-MM-DD (1970..2100)", e->name, v);
+            vg_errf(err, cap, "%s: '%.40s' is not a date YYYY-MM-DD (1970..2100)", e->name, v);
             return VG_EINVAL;
         }
         memcpy(field, v, 11);
@@ -185,16 +172,16 @@ static vg_status apply(struct vg_sim_config *cfg, const struct cfg_entry *e, con
     errno = 0;
     double d = strtod(v, &end);
     if (end == v || *end || errno || d != d) {
-        set_err(err, cap, "%s: '%.40s' is not a number", e->name, v);
+        vg_errf(err, cap, "%s: '%.40s' is not a number", e->name, v);
         return VG_EINVAL;
     }
     if (d < e->min || d > e->max) {
-        set_err(err, cap, "%s: %g is outside [%g, %g]", e->name, d, e->min, e->max);
+        vg_errf(err, cap, "%s: %g is outside [%g, %g]", e->name, d, e->min, e->max);
         return VG_EINVAL;
     }
     if (e->type == CFG_INT) {
         if (d != (double)(uint64_t)d) {
-            set_err(err, cap, "%s: %g is not a whole number", e->name, d);
+            vg_errf(err, cap, "%s: %g is not a whole number", e->name, d);
             return VG_EINVAL;
         }
         *(uint64_t *)(void *)field = (uint64_t)d;
@@ -208,13 +195,13 @@ vg_status vg_sim_config_set(struct vg_sim_config *cfg, const char *key, const ch
                             char *err, size_t cap)
 {
     if (!cfg || !key || !value) {
-        set_err(err, cap, "missing setting");
+        vg_errf(err, cap, "missing setting");
         return VG_EINVAL;
     }
     for (size_t i = 0; i < VG_ARRAY_LEN(table); i++)
         if (!strcmp(table[i].name, key))
             return apply(cfg, &table[i], value, err, cap);
-    set_err(err, cap, "unknown setting '%.40s' (see vigie sim --help)", key);
+    vg_errf(err, cap, "unknown setting '%.40s' (see vigie sim --help)", key);
     return VG_EINVAL;
 }
 
@@ -228,58 +215,15 @@ void vg_sim_config_default(struct vg_sim_config *cfg)
 }
 
 /* Trim blanks at both ends of s[0..*len) in place; returns the new start. */
-static char *trim(char *s, size_t *len)
+static vg_status set_one(void *cfg, const char *key, const char *value, char *err, size_t cap)
 {
-    while (*len && (*s == ' ' || *s == '\t')) {
-        s++;
-        (*len)--;
-    }
-    while (*len && (s[*len - 1] == ' ' || s[*len - 1] == '\t' || s[*len - 1] == '\r'))
-        (*len)--;
-    s[*len] = '\0';
-    return s;
+    return vg_sim_config_set(cfg, key, value, err, cap);
 }
 
 vg_status vg_sim_config_parse(struct vg_sim_config *cfg, const char *text, size_t len, char *err,
                               size_t cap)
 {
-    char line[512];
-    size_t pos = 0;
-    unsigned no = 0;
-    while (pos < len) {
-        no++;
-        const char *nl = memchr(text + pos, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-        if (n >= sizeof(line)) {
-            set_err(err, cap, "line %u: longer than %zu bytes", no, sizeof(line) - 1);
-            return VG_EPARSE;
-        }
-        memcpy(line, text + pos, n);
-        line[n] = '\0';
-        pos += n + (nl ? 1 : 0);
-        if (memchr(line, '\0', n)) {
-            set_err(err, cap, "line %u: NUL byte", no);
-            return VG_EPARSE;
-        }
-        char *hash = strchr(line, '#');
-        size_t ln = hash ? (size_t)(hash - line) : n;
-        char *s = trim(line, &ln);
-        if (!ln)
-            continue;
-        char *eq = strchr(s, '=');
-        if (!eq) {
-            set_err(err, cap, "line %u: expected 'key = value'", no);
-            return VG_EPARSE;
-        }
-        size_t kn = (size_t)(eq - s), vn = ln - kn - 1;
-        char *key = trim(s, &kn), *value = trim(eq + 1, &vn);
-        char sub[256];
-        if (vg_sim_config_set(cfg, key, value, sub, sizeof(sub)) != VG_OK) {
-            set_err(err, cap, "line %u: %s", no, sub);
-            return VG_EINVAL;
-        }
-    }
-    return VG_OK;
+    return vg_kv_parse(text, len, set_one, cfg, err, cap);
 }
 
 void vg__sim_config_help(FILE *f)
