@@ -713,6 +713,53 @@ VG_API VG_NODISCARD vg_status vg_network_reach(const vg_network *net, const char
 /** The reach as one JSON object. Ownership: the caller's (vg_free). */
 VG_API VG_NODISCARD vg_status vg_reach_json(const struct vg_reach *r, char **json);
 
+/**
+ * Planted truth of a generated world (truth.json of `vigie sim`, docs/sim.md): which accounts are
+ * supporters, news, researcher or counter-speech accounts (the rest are background) and the
+ * planted community of each. Read strictly: errors VG_ENOENT/VG_EIO, VG_EPARSE (not JSON, a wrong
+ * type or value; the log names the field), VG_EFIELD (a missing field), VG_ELIMIT (over 256 MiB).
+ */
+typedef struct vg_truth vg_truth;
+VG_API VG_NODISCARD vg_status vg_truth_read(const char *path, vg_truth **out);
+VG_API void vg_truth_free(vg_truth *t);
+/** Accounts the truth lists. */
+VG_API size_t vg_truth_size(const vg_truth *t);
+
+/** Detection quality of a scored network against the truth (docs/networks.md). Seeds are left
+ * out of every figure; positives are the supporters. NaN where a figure is undefined. */
+struct vg_account_eval {
+    uint64_t accounts;      /* in the network */
+    uint64_t truth_unknown; /* listed in the truth, unknown to the network */
+    uint64_t seeds, seed_supporters;
+    uint64_t evaluated, positives; /* accounts other than seeds; supporters among them */
+    double prevalence;             /* positives / evaluated */
+    double roc_auc, pr_auc;        /* pr_auc: average precision */
+    double precision_at_recall_70, recall_at_precision_95;
+    uint64_t top_p_supporters; /* among the P best-scored evaluated accounts (P = positives) */
+    uint64_t top_p_false_positives[5]; /* of those, by role: background, -, news, researcher,
+                                          counter (index 1 is always 0) */
+    uint64_t planted_communities, detected_communities;
+    double community_f1; /* mean over planted communities of the best F1 of a detected one */
+};
+
+/** Measure the scored network (after vg_network_score) against t. Errors: VG_EINVAL, VG_ENOMEM,
+ * VG_ELIMIT (over 64 Mi planted x detected community pairs). */
+VG_API VG_NODISCARD vg_status vg_network_eval(const vg_network *net, const vg_truth *t,
+                                              struct vg_account_eval *out);
+/**
+ * Make k supporters of the truth (that the network knows) the seeds, picked uniformly with our
+ * own PRNG (splitmix64) from *rng_state, which advances. *picked gets min(k, supporters known).
+ */
+VG_API VG_NODISCARD vg_status vg_network_seed_supporters(vg_network *net, const vg_truth *t,
+                                                         size_t k, uint64_t *rng_state,
+                                                         size_t *picked);
+/** The evaluation as one JSON object (NaN as null). Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_account_eval_json(const struct vg_account_eval *e, char **json);
+/** Mean, min and max of the rate figures of n runs, as one JSON object
+ * {"roc_auc":{"mean","min","max"},...}. Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_account_eval_spread_json(const struct vg_account_eval *runs,
+                                                          size_t n, char **json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -156,4 +156,56 @@ vg_status vg__reach_json_buf(const struct vg_reach *r, struct vg_buf *b);
 vg_status vg__seeds_parse(const char *text, size_t len, size_t max_ids, struct vg_arena *arena,
                           char ***ids_out, size_t *n_out, size_t *line_out);
 
+/* ---- planted truth and measurement (graph_truth.c, graph_eval.c) --------------------------- */
+
+enum {
+    VG_ROLE_BACKGROUND,
+    VG_ROLE_SUPPORTER,
+    VG_ROLE_NEWS,
+    VG_ROLE_RESEARCHER,
+    VG_ROLE_COUNTER,
+    VG_ROLES
+};
+
+struct vg_truth_account {
+    const char *id;        /* in ids' arena */
+    const char *community; /* planted community ("c3") or NULL */
+    uint8_t role;          /* VG_ROLE_* */
+};
+
+/* truth.json of `vigie sim`: listed accounts, ids interned in the order listed (index = acc). */
+struct vg_truth {
+    struct vg_ids ids;
+    struct vg_truth_account *acc;
+    size_t n;
+};
+
+/* "background", "supporter", ... */
+const char *vg__role_name(int role);
+/* Parse truth.json text strictly. Errors: VG_EPARSE (not JSON, a wrong type or value, an id
+ * listed twice), VG_EFIELD (a missing field), VG_ELIMIT (over 256 MiB), VG_ENOMEM. On error `err`
+ * (cap bytes, may be NULL) names the field, e.g. "accounts[3].role: missing", and t is empty. */
+vg_status vg__truth_parse(const char *text, size_t len, struct vg_truth *t, char *err, size_t cap);
+void vg__truth_release(struct vg_truth *t);
+
+/* Ranking metrics of n scored items, positive[i] 0/1; NaN where undefined (no positive or no
+ * negative). Ties share a threshold: ROC-AUC counts a tied positive-negative pair as 1/2; average
+ * precision is sum over distinct scores of (recall step) x (precision at that score). */
+struct vg_rank_metrics {
+    double roc_auc, average_precision;
+    double precision_at_recall; /* best precision at a threshold reaching recall >= the target */
+    double recall_at_precision; /* best recall at a threshold with precision >= the target; 0 if
+                                   none */
+};
+
+vg_status vg__rank_metrics(const double *score, const uint8_t *positive, size_t n,
+                           double recall_target, double precision_target,
+                           struct vg_rank_metrics *out);
+/* Community recovery. planted[i], detected[i]: community index of item i or -1. For each planted
+ * community with at least one item, the best F1 (2|A n B| / (|A| + |B|)) over detected
+ * communities (0 if none overlaps); *mean gets their mean (NaN if none), *counted how many. */
+vg_status vg__community_f1(const int32_t *planted, const int32_t *detected, size_t n,
+                           uint32_t n_planted, uint32_t n_detected, double *mean,
+                           uint32_t *counted);
+
 #endif /* VG_GRAPH_H */

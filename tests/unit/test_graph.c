@@ -2,8 +2,10 @@
 /*
  * test_graph.c: the network stage on small invented graphs built through the store: PPR against
  * a hand-computed case, unfollows, "as of" loading, mentions by handle, reach and insularity,
- * communities of two cliques, the account score on a planted supporter cluster, seeds files.
+ * communities of two cliques, the account score on a planted supporter cluster measured against
+ * its truth (vigie accounts eval), seeds files.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -314,6 +316,49 @@ static uint32_t lcg(uint32_t *s)
     return *s >> 8;
 }
 
+/* The planted world of score_ranks_planted_supporters_above_background measured against its
+ * truth (s0..s9 supporters of community c1, bg0 a news account): seeds s0 and s5 are left out;
+ * every other supporter ranks above every background account, so the ranking is perfect. The
+ * one detected community holds s0..s7: without the seeds, 6 of the 8 planted members, F1 =
+ * 2*6 / (8 + 6). Then k random supporters as seeds. */
+static void measure_planted_world(vg_network *net)
+{
+    char text[2048] = "{\"accounts\":[{\"id\":\"bg0\",\"role\":\"news\",\"community\":null}";
+    for (int i = 0; i < 10; i++) {
+        size_t at = strlen(text);
+        snprintf(text + at, sizeof(text) - at,
+                 ",{\"id\":\"s%d\",\"role\":\"supporter\",\"community\":\"c1\"}", i);
+    }
+    strcat(text, "]}");
+    struct vg_truth t;
+    assert_int_equal(vg__truth_parse(text, strlen(text), &t, NULL, 0), VG_OK);
+    struct vg_account_eval e;
+    assert_int_equal(vg_network_eval(net, &t, &e), VG_OK);
+    assert_int_equal(e.seeds, 2);
+    assert_int_equal(e.seed_supporters, 2);
+    assert_int_equal(e.evaluated, vg_network_size(net) - 2);
+    assert_int_equal(e.positives, 8);
+    assert_true(e.roc_auc == 1 && e.pr_auc == 1 && e.precision_at_recall_70 == 1);
+    assert_int_equal(e.top_p_supporters, 8);
+    assert_int_equal(e.planted_communities, 1);
+    assert_true(fabs(e.community_f1 - 12.0 / 14) < 1e-9);
+    char *json = NULL;
+    assert_int_equal(vg_account_eval_json(&e, &json), VG_OK);
+    assert_non_null(strstr(json, "\"roc_auc\":1.0000"));
+    vg_free(json);
+    uint64_t rng = 1;
+    size_t picked = 0;
+    assert_int_equal(vg_network_seed_supporters(net, &t, 3, &rng, &picked), VG_OK);
+    assert_int_equal(picked, 3);
+    assert_int_equal(vg_network_n_seeds(net), 3);
+    for (size_t v = 0; v < vg_network_size(net); v++)
+        if (net->seed[v])
+            assert_int_equal(vg_network_account_id(net, v)[0], 's');
+    assert_int_equal(vg_network_seed_supporters(net, &t, 100, &rng, &picked), VG_OK);
+    assert_int_equal(picked, 10);
+    vg__truth_release(&t);
+}
+
 static void score_ranks_planted_supporters_above_background(void **state)
 {
     (void)state;
@@ -391,6 +436,7 @@ static void score_ranks_planted_supporters_above_background(void **state)
     assert_int_equal(vg_network_n_communities(net), 1);
     assert_int_equal(net->communities[0].size, 8);
     assert_int_equal(vg_network_community_of(net, idx(net, "s9")), -1);
+    measure_planted_world(net);
     vg_network_free(net);
     vg_db_close(db);
 }

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * graph_truth.c: the planted truth of a generated world (truth.json of `vigie sim`, docs/sim.md),
+ * read strictly: an object with an "accounts" array whose items each have a non-empty string
+ * "id", a "role" (supporter, news, researcher, counter) and a "community" (string or null).
+ * Other fields (persona, replaces, storms, ...) are not needed to measure and are ignored.
+ * Accounts not listed are background. The parser works on a buffer so the fuzz target
+ * (tests/fuzz/fuzz_truth.c) reaches it without a file.
+ */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "graph.h"
+
+#define TRUTH_ID_MAX   512
+#define TRUTH_FILE_MAX (256u << 20)
+
+static const char *const ROLE_NAMES[VG_ROLES] = { "background", "supporter", "news", "researcher",
+                                                  "counter" };
+
+const char *vg__role_name(int role)
+{
+    return role >= 0 && role < VG_ROLES ? ROLE_NAMES[role] : "?";
+}
+
+static int role_of(const char *s)
+{
+    for (int r = VG_ROLE_SUPPORTER; r < VG_ROLES; r++)
+        if (!strcmp(s, ROLE_NAMES[r]))
+            return r;
+    return -1;
+}
+
+static vg_status fail(char *err, size_t cap, vg_status rc, const char *fmt, ...) VG_PRINTF(4, 5);
+
+/* Write the message naming the field at fault into err; return rc. */
+static vg_status fail(char *err, size_t cap, vg_status rc, const char *fmt, ...)
+{
+    if (err && cap) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, cap, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+/* A string field of item i that must be present: non-empty, at most 512 bytes, valid UTF-8. */
+static vg_status string_field(const cJSON *item, const char *name, size_t i, int nullable,
+                              const char **out, char *err, size_t cap)
+{
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, name);
+    *out = NULL;
+    if (!f)
+        return fail(err, cap, VG_EFIELD, "accounts[%zu].%s: missing", i, name);
+    if (nullable && cJSON_IsNull(f))
+        return VG_OK;
+    if (!cJSON_IsString(f) || !f->valuestring)
+        return fail(err, cap, VG_EPARSE, "accounts[%zu].%s: expected a string%s", i, name,
+                    nullable ? " or null" : "");
+    size_t n = strlen(f->valuestring);
+    if (n == 0 || n > TRUTH_ID_MAX || !vg_utf8_valid(f->valuestring, n))
+        return fail(err, cap, VG_EPARSE, "accounts[%zu].%s: expected 1 to 512 bytes of UTF-8", i,
+                    name);
+    *out = f->valuestring;
+    return VG_OK;
+}
+
+static vg_status read_account(const cJSON *item, size_t i, struct vg_truth *t, char *err,
+                              size_t cap)
+{
+    if (!cJSON_IsObject(item))
+        return fail(err, cap, VG_EPARSE, "accounts[%zu]: expected an object", i);
+    const char *id, *role, *community;
+    vg_status rc = string_field(item, "id", i, 0, &id, err, cap);
+    if (!rc)
+        rc = string_field(item, "role", i, 0, &role, err, cap);
+    if (!rc)
+        rc = string_field(item, "community", i, 1, &community, err, cap);
+    if (rc)
+        return rc;
+    int r = role_of(role);
+    if (r < 0)
+        return fail(err, cap, VG_EPARSE,
+                    "accounts[%zu].role: expected supporter, news, researcher or counter, "
+                    "not \"%.40s\"",
+                    i, role);
+    uint32_t idx;
+    if ((rc = vg__ids_intern(&t->ids, id, &idx)))
+        return rc;
+    if (idx != t->n)
+        return fail(err, cap, VG_EPARSE, "accounts[%zu].id: \"%.40s\" listed twice", i, id);
+    struct vg_truth_account *a = &t->acc[t->n++];
+    a->id = t->ids.str[idx];
+    a->role = (uint8_t)r;
+    a->community = NULL;
+    if (community && !(a->community = vg_arena_strdup(&t->ids.arena, community)))
+        return VG_ENOMEM;
+    return VG_OK;
+}
+
+static vg_status read_accounts(const cJSON *doc, struct vg_truth *t, char *err, size_t cap)
+{
+    if (!cJSON_IsObject(doc))
+        return fail(err, cap, VG_EPARSE, "truth: expected a JSON object");
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, "accounts");
+    if (!arr)
+        return fail(err, cap, VG_EFIELD, "accounts: missing");
+    if (!cJSON_IsArray(arr))
+        return fail(err, cap, VG_EPARSE, "accounts: expected an array");
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    t->acc = vg_malloc((n ? n : 1) * sizeof(*t->acc));
+    if (!t->acc)
+        return VG_ENOMEM;
+    size_t i = 0;
+    vg_status rc = VG_OK;
+    for (const cJSON *item = arr->child; item && !rc; item = item->next, i++)
+        rc = read_account(item, i, t, err, cap);
+    return rc;
+}
+
+/* Anything but white space after the document. */
+static int trailing_data(const char *text, size_t len, size_t at)
+{
+    for (; at < len; at++)
+        if (text[at] != ' ' && text[at] != '\t' && text[at] != '\n' && text[at] != '\r')
+            return 1;
+    return 0;
+}
+
+vg_status vg__truth_parse(const char *text, size_t len, struct vg_truth *t, char *err, size_t cap)
+{
+    memset(t, 0, sizeof(*t));
+    if (err && cap)
+        err[0] = '\0';
+    vg_status rc = vg__ids_init(&t->ids);
+    if (rc)
+        return rc;
+    if (len > TRUTH_FILE_MAX) {
+        vg__truth_release(t);
+        return fail(err, cap, VG_ELIMIT, "truth: over 256 MiB");
+    }
+    const char *end = NULL;
+    cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    size_t at = end && end >= text ? (size_t)(end - text) : 0;
+    if (doc && trailing_data(text, len, at)) {
+        cJSON_Delete(doc);
+        doc = NULL;
+    }
+    if (!doc) {
+        rc = fail(err, cap, VG_EPARSE, "truth: not valid JSON (near byte %zu)", at);
+    } else {
+        rc = read_accounts(doc, t, err, cap);
+        cJSON_Delete(doc);
+    }
+    if (rc)
+        vg__truth_release(t);
+    return rc;
+}
+
+void vg__truth_release(struct vg_truth *t)
+{
+    vg__ids_release(&t->ids);
+    vg_free(t->acc);
+    memset(t, 0, sizeof(*t));
+}
+
+/* ---- public handle ------------------------------------------------------------------------- */
+
+static vg_status read_file(const char *path, struct vg_buf *b)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        VG_LOG_ERR("truth: cannot open %s", path);
+        return VG_ENOENT;
+    }
+    vg_status rc = VG_OK;
+    char chunk[65536];
+    size_t got;
+    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = vg_buf_append(b, chunk, got);
+    if (!rc && ferror(f)) {
+        VG_LOG_ERR("truth: cannot read %s", path);
+        rc = VG_EIO;
+    }
+    fclose(f);
+    return rc;
+}
+
+vg_status vg_truth_read(const char *path, vg_truth **out)
+{
+    *out = NULL;
+    if (!path)
+        return VG_EINVAL;
+    struct vg_truth *t = vg_calloc(1, sizeof(*t));
+    if (!t)
+        return VG_ENOMEM;
+    struct vg_buf b;
+    vg_buf_init(&b, TRUTH_FILE_MAX);
+    vg_status rc = read_file(path, &b);
+    if (rc == VG_ELIMIT)
+        VG_LOG_ERR("truth: %s: over 256 MiB", path);
+    char err[200];
+    if (!rc && (rc = vg__truth_parse(b.data ? b.data : "", b.len, t, err, sizeof(err))))
+        VG_LOG_ERR("truth: %s: %s", path, err[0] ? err : vg_strerror(rc));
+    vg_buf_release(&b);
+    if (rc) {
+        vg_free(t);
+        return rc;
+    }
+    *out = t;
+    return VG_OK;
+}
+
+void vg_truth_free(vg_truth *t)
+{
+    if (!t)
+        return;
+    vg__truth_release(t);
+    vg_free(t);
+}
+
+size_t vg_truth_size(const vg_truth *t)
+{
+    return t ? t->n : 0;
+}
