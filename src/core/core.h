@@ -52,6 +52,13 @@ void vg_thread_scratch_track(struct vg_thread_scratch *t);
 /* vsnprintf into an error buffer of cap bytes; nothing when err is NULL or cap 0. */
 void vg_errf(char *err, size_t cap, const char *fmt, ...) VG_PRINTF(3, 4);
 
+/*
+ * A setting's number: all of v must be a finite number in [min, max], and whole when `whole`.
+ * Errors: VG_EINVAL, with err naming the setting ("C: 1e9 is outside [0.0001, 10000]").
+ */
+vg_status vg_kv_number(const char *name, const char *v, double min, double max, int whole,
+                       double *out, char *err, size_t cap);
+
 /* Set one setting; on failure write why (naming the setting) into err (cap bytes). */
 typedef vg_status (*vg_kv_set_fn)(void *ud, const char *key, const char *value, char *err,
                                   size_t cap);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* core_kv.c: "key = value" settings files, the one reader behind every --config option. */
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -67,5 +70,27 @@ vg_status vg_kv_parse(const char *text, size_t len, vg_kv_set_fn set, void *ud, 
             return VG_EINVAL;
         }
     }
+    return VG_OK;
+}
+
+vg_status vg_kv_number(const char *name, const char *v, double min, double max, int whole,
+                       double *out, char *err, size_t cap)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (end == v || *end || errno || d != d) {
+        vg_errf(err, cap, "%s: '%.40s' is not a number", name, v);
+        return VG_EINVAL;
+    }
+    if (d < min || d > max) {
+        vg_errf(err, cap, "%s: %g is outside [%g, %g]", name, d, min, max);
+        return VG_EINVAL;
+    }
+    if (whole && d != floor(d)) {
+        vg_errf(err, cap, "%s: %g is not a whole number", name, d);
+        return VG_EINVAL;
+    }
+    *out = d;
     return VG_OK;
 }

@@ -5,9 +5,7 @@
  * table drives `vigie train --config FILE`, `--set key=value`, the model's metadata and
  * docs/classifier.md. A config file is "key = value" lines; '#' starts a comment.
  */
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "detect_pipeline.h"
@@ -95,23 +93,7 @@ static vg_status parse_features(const char *v, unsigned *out, char *err, size_t 
 static vg_status parse_number(const struct cfg_entry *e, const char *v, double *out, char *err,
                               size_t cap)
 {
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (end == v || *end || errno || d != d) {
-        vg_errf(err, cap, "%s: '%.40s' is not a number", e->name, v);
-        return VG_EINVAL;
-    }
-    if (d < e->min || d > e->max) {
-        vg_errf(err, cap, "%s: %g is outside [%g, %g]", e->name, d, e->min, e->max);
-        return VG_EINVAL;
-    }
-    if (e->type == CFG_INT && d != (double)(int64_t)d) {
-        vg_errf(err, cap, "%s: %g is not a whole number", e->name, d);
-        return VG_EINVAL;
-    }
-    *out = d;
-    return VG_OK;
+    return vg_kv_number(e->name, v, e->min, e->max, e->type == CFG_INT, out, err, cap);
 }
 
 static vg_status apply(struct vg_train_config *cfg, const struct cfg_entry *e, const char *v,

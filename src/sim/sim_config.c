@@ -5,7 +5,6 @@
  * The same table drives `vigie sim --config FILE` and `--set`, `vigie sim --help`, the "config"
  * object of truth.json and the parameter table of docs/sim.md.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,22 +167,11 @@ static vg_status apply(struct vg_sim_config *cfg, const struct cfg_entry *e, con
         memcpy(field, v, 11);
         return VG_OK;
     }
-    char *end;
-    errno = 0;
-    double d = strtod(v, &end);
-    if (end == v || *end || errno || d != d) {
-        vg_errf(err, cap, "%s: '%.40s' is not a number", e->name, v);
-        return VG_EINVAL;
-    }
-    if (d < e->min || d > e->max) {
-        vg_errf(err, cap, "%s: %g is outside [%g, %g]", e->name, d, e->min, e->max);
-        return VG_EINVAL;
-    }
+    double d;
+    vg_status rc = vg_kv_number(e->name, v, e->min, e->max, e->type == CFG_INT, &d, err, cap);
+    if (rc)
+        return rc;
     if (e->type == CFG_INT) {
-        if (d != (double)(uint64_t)d) {
-            vg_errf(err, cap, "%s: %g is not a whole number", e->name, d);
-            return VG_EINVAL;
-        }
         *(uint64_t *)(void *)field = (uint64_t)d;
     } else {
         *(double *)(void *)field = d;
@@ -214,7 +202,6 @@ void vg_sim_config_default(struct vg_sim_config *cfg)
     }
 }
 
-/* Trim blanks at both ends of s[0..*len) in place; returns the new start. */
 static vg_status set_one(void *cfg, const char *key, const char *value, char *err, size_t cap)
 {
     return vg_sim_config_set(cfg, key, value, err, cap);
