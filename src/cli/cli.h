@@ -32,6 +32,7 @@ int cmd_network(int argc, char **argv);
  * set the seeds from a file (0, or EXIT_DATA after printing why). */
 int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out);
 int cli_parse_count(const char *cmd, const char *opt, const char *s, long max, long *out);
+int cli_parse_fraction(const char *cmd, const char *opt, const char *s, double *out);
 int cli_network_open(const char *cmd, const char *db_path, const struct vg_network_opts *opts,
                      const char *seeds_path, vg_db **db_out, vg_network **net_out);
 

@@ -53,7 +53,6 @@ static int accounts_score(int argc, char **argv)
     opterr = 0;
     int c, bad = 0;
     while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
             case 'd':
                 db_path = optarg;
@@ -68,9 +67,7 @@ static int accounts_score(int argc, char **argv)
                 bad = cli_parse_time(cmd, "--before", optarg, &o.before);
                 break;
             case 'x':
-                o.threshold = strtod(optarg, &end);
-                if (*end || !*optarg || !(o.threshold >= 0 && o.threshold <= 1))
-                    bad = usage_error(cmd, "--threshold takes a number from 0 to 1");
+                bad = cli_parse_fraction(cmd, "--threshold", optarg, &o.threshold);
                 break;
             case 'r':
                 bad = cli_parse_count(cmd, "--reasons", optarg, 100, &reasons);

@@ -20,6 +20,16 @@ int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out
     return 0;
 }
 
+int cli_parse_fraction(const char *cmd, const char *opt, const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s || *end || !(v >= 0 && v <= 1))
+        return usage_error(cmd, "%s takes a number from 0 to 1", opt);
+    *out = v;
+    return 0;
+}
+
 int cli_parse_count(const char *cmd, const char *opt, const char *s, long max, long *out)
 {
     char *end;
@@ -124,7 +134,6 @@ static int cmd_network_communities(int argc, char **argv)
     opterr = 0;
     int c, bad = 0;
     while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end;
         switch (c) {
             case 'd':
                 db_path = optarg;
@@ -136,9 +145,7 @@ static int cmd_network_communities(int argc, char **argv)
                 bad = cli_parse_time(cmd, "--before", optarg, &o.before);
                 break;
             case 'x':
-                o.threshold = strtod(optarg, &end);
-                if (*end || !*optarg || !(o.threshold >= 0 && o.threshold <= 1))
-                    bad = usage_error(cmd, "--threshold takes a number from 0 to 1");
+                bad = cli_parse_fraction(cmd, "--threshold", optarg, &o.threshold);
                 break;
             case 't':
                 bad = cli_parse_count(cmd, "--top", optarg, 10, &top);
