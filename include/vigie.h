@@ -760,6 +760,12 @@ VG_API VG_NODISCARD vg_status vg_account_eval_json(const struct vg_account_eval 
 VG_API VG_NODISCARD vg_status vg_account_eval_spread_json(const struct vg_account_eval *runs,
                                                           size_t n, char **json);
 
+/* @@network-over-time: snapshots, personas, survival, what-if suspensions (issue 4) @@ */
+
+/* @@returns: returning accounts (issue 5) @@ */
+
+/* @@storms: storms and coordination (issue 5) @@ */
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,8 @@ static const struct {
     { "eval", cmd_eval, "measure a model on the test split (JSON and Markdown report)" },
     { "accounts", cmd_accounts, "score accounts from content and network, with reasons" },
     { "network", cmd_network, "communities, reach and activity of account networks" },
+    { "returns", cmd_returns, "link new accounts to the suspended accounts they replace" },
+    { "storms", cmd_storms, "hashtag and link storms and coordinated posting" },
     { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };
