@@ -26,18 +26,30 @@
 
 static char path[256];
 
-static vg_db *fresh_db(const char *name)
+static void remove_db_files(void)
 {
-    snprintf(path, sizeof(path), "/tmp/vigie-graph-%d-%s.db", (int)getpid(), name);
     const char *side[] = { "", "-wal", "-shm" };
     for (int i = 0; i < 3; i++) {
         char p[300];
         snprintf(p, sizeof(p), "%s%s", path, side[i]);
         unlink(p);
     }
+}
+
+static vg_db *fresh_db(const char *name)
+{
+    snprintf(path, sizeof(path), "/tmp/vigie-graph-%d-%s.db", (int)getpid(), name);
+    remove_db_files();
     vg_db *db;
     assert_int_equal(vg_db_open(path, &db), VG_OK);
     return db;
+}
+
+/* Close the store of fresh_db and remove its files: tests leave nothing behind in /tmp. */
+static void close_db(vg_db *db)
+{
+    vg_db_close(db);
+    remove_db_files();
 }
 
 static void put(vg_db *db, const struct vg_event *ev)
@@ -162,7 +174,7 @@ static void ppr_matches_hand_computed_case(void **state)
     /* Interaction weights are counted: c's two replies make one tie of weight 2. */
     assert_float_equal(net->strength[idx(net, "c")], 2.0, 1e-12);
     vg_network_free(net);
-    vg_db_close(db);
+    close_db(db);
 }
 
 static void unfollow_later_than_follow_removes_it(void **state)
@@ -189,7 +201,7 @@ static void unfollow_later_than_follow_removes_it(void **state)
     net = load(db, T0 + 5);
     assert_true(follows(net, "a", "b"));
     vg_network_free(net);
-    vg_db_close(db);
+    close_db(db);
 }
 
 static void before_excludes_later_data(void **state)
@@ -214,7 +226,7 @@ static void before_excludes_later_data(void **state)
     assert_int_equal(vg_network_n_seeds(early), 0);
     vg_network_free(all);
     vg_network_free(early);
-    vg_db_close(db);
+    close_db(db);
 }
 
 static void mentions_resolve_by_handle(void **state)
@@ -240,7 +252,7 @@ static void mentions_resolve_by_handle(void **state)
     assert_int_equal(net->inter_out.adj[net->inter_out.off[u2]], u1);
     assert_int_equal(net->n_mentions_unresolved, 1);
     vg_network_free(net);
-    vg_db_close(db);
+    close_db(db);
 }
 
 static void reach_union_and_insularity_are_exact(void **state)
@@ -270,7 +282,7 @@ static void reach_union_and_insularity_are_exact(void **state)
     assert_int_equal(r.posts, 2);
     assert_int_equal(r.active_accounts, 1);
     vg_network_free(net);
-    vg_db_close(db);
+    close_db(db);
 }
 
 static void communities_recover_two_cliques(void **state)
@@ -306,7 +318,7 @@ static void communities_recover_two_cliques(void **state)
     assert_non_null(strstr(json, "\"size\":5"));
     vg_free(json);
     vg_network_free(net);
-    vg_db_close(db);
+    close_db(db);
 }
 
 /* A deterministic stream for the background graph. */
@@ -438,7 +450,7 @@ static void score_ranks_planted_supporters_above_background(void **state)
     assert_int_equal(vg_network_community_of(net, idx(net, "s9")), -1);
     measure_planted_world(net);
     vg_network_free(net);
-    vg_db_close(db);
+    close_db(db);
 }
 
 static void seeds_files_are_parsed_strictly(void **state)
@@ -502,7 +514,7 @@ static void allocation_failures_are_reported(void **state)
         vg_network_free(net);
     }
     assert_true(failures > 20);
-    vg_db_close(db);
+    close_db(db);
 }
 
 int main(void)

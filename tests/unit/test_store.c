@@ -21,17 +21,29 @@
 #include "ingest.h"
 #include "store.h"
 
-static char *temp_path(const char *suffix)
+static void remove_with_sides(const char *p)
 {
-    char *p = malloc(256);
-    snprintf(p, 256, "/tmp/vigie-test-%d-%s", (int)getpid(), suffix);
     unlink(p);
     char side[300];
     snprintf(side, sizeof(side), "%s-wal", p);
     unlink(side);
     snprintf(side, sizeof(side), "%s-shm", p);
     unlink(side);
+}
+
+static char *temp_path(const char *suffix)
+{
+    char *p = malloc(256);
+    snprintf(p, 256, "/tmp/vigie-test-%d-%s", (int)getpid(), suffix);
+    remove_with_sides(p);
     return p;
+}
+
+/* Tests leave nothing behind in /tmp. */
+static void release_path(char *p)
+{
+    remove_with_sides(p);
+    free(p);
 }
 
 static int64_t count(const char *path, const char *sql)
@@ -108,7 +120,7 @@ static void posts_are_stored_once(void **state)
                      1);
     /* The language was identified from the text (the event gave none). */
     assert_int_equal(count(path, "SELECT lang_identified FROM posts WHERE id = 'p1'"), 1);
-    free(path);
+    release_path(path);
 }
 
 static void accounts_keep_latest_profile_and_history(void **state)
@@ -155,7 +167,7 @@ static void accounts_keep_latest_profile_and_history(void **state)
     assert_int_equal(count(path, "SELECT first_seen FROM account_identities WHERE handle = "
                                  "'second_handle'"),
                      3000);
-    free(path);
+    release_path(path);
 }
 
 /* An account that goes back to an earlier identity: both sightings merge in one identity. */
@@ -190,7 +202,7 @@ static void identities_keep_first_and_last_sighting(void **state)
     assert_int_equal(count(path, "SELECT last_seen FROM account_identities WHERE handle='h2'"),
                      300);
     assert_int_equal(count(path, "SELECT ident_since FROM accounts WHERE id='a2'"), 400);
-    free(path);
+    release_path(path);
 }
 
 static void edges_reports_deletions_are_idempotent(void **state)
@@ -243,7 +255,7 @@ static void edges_reports_deletions_are_idempotent(void **state)
     assert_non_null(strstr(json, "\"posts_from\":null"));
     vg_free(json);
     vg_db_close(db);
-    free(path);
+    release_path(path);
 }
 
 static void schema_is_versioned(void **state)
@@ -268,7 +280,7 @@ static void schema_is_versioned(void **state)
     sqlite3_close(raw);
     assert_int_equal(vg_db_open(path, &db), VG_ESCHEMA);
     assert_null(db);
-    free(path);
+    release_path(path);
 }
 
 static void not_a_database_is_refused(void **state)
@@ -283,7 +295,7 @@ static void not_a_database_is_refused(void **state)
     assert_int_equal(vg_db_open(path, &db), VG_EDB);
     assert_null(db);
     unlink(path);
-    free(path);
+    release_path(path);
 }
 
 static void locked_database_is_reported(void **state)
@@ -305,7 +317,7 @@ static void locked_database_is_reported(void **state)
     assert_int_equal(vg_db_put(db, &ev, &res), VG_OK);
     assert_int_equal(res, VG_PUT_NEW);
     vg_db_close(db);
-    free(path);
+    release_path(path);
 }
 
 static int64_t file_size(const char *path)
@@ -354,7 +366,7 @@ static void background_checkpoints_copy_the_wal(void **state)
                                  "integrity_check = 'ok'"),
                      1);
     free(text);
-    free(path);
+    release_path(path);
 }
 
 /* Write n native post lines to path. */
@@ -423,9 +435,8 @@ static void kill_mid_run_leaves_store_consistent(void **state)
     assert_string_equal((const char *)sqlite3_column_text(s, 0), "ok");
     sqlite3_finalize(s);
     sqlite3_close(raw);
-    unlink(in_path);
-    free(db_path);
-    free(in_path);
+    release_path(in_path);
+    release_path(db_path);
 }
 
 int main(void)
