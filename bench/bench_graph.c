@@ -142,6 +142,10 @@ static void in_memory(uint32_t n, size_t m)
     net.suspended = vg_calloc(n, 1);
     net.content = vg_calloc(n, sizeof(*net.content));
     net.posts_in_window = vg_calloc(n, sizeof(*net.posts_in_window));
+    net.posts_total = vg_calloc(n, sizeof(*net.posts_total));
+    net.first_seen = vg_calloc(n, sizeof(*net.first_seen)); /* all seen at instant 0 */
+    net.t_last = 30 * 86400;
+    vg__weights_default(&net.weights);
     for (int i = 0; i < 1000; i++) {
         uint32_t v = (uint32_t)(uniform() * n);
         net.n_seeds += !net.seed[v];
@@ -188,8 +192,9 @@ static void in_memory(uint32_t n, size_t m)
     vg__csr_release(&net.follow_in);
     vg__csr_release(&net.inter_out);
     vg__csr_release(&net.inter_in);
-    void *arrays[] = { net.strength, net.seed,  net.suspended, net.content,     net.posts_in_window,
-                       net.ppr,      net.score, net.lift,      net.known_share, net.rank };
+    void *arrays[] = { net.strength,        net.seed,        net.suspended,  net.content,
+                       net.posts_in_window, net.posts_total, net.first_seen, net.ppr,
+                       net.score,           net.lift,        net.evidence,   net.rank };
     for (size_t i = 0; i < VG_ARRAY_LEN(arrays); i++)
         vg_free(arrays[i]);
     printf("peak RSS after in-memory phases: %.0f MB\n", peak_rss_mb());

@@ -760,7 +760,236 @@ VG_API VG_NODISCARD vg_status vg_account_eval_json(const struct vg_account_eval 
 VG_API VG_NODISCARD vg_status vg_account_eval_spread_json(const struct vg_account_eval *runs,
                                                           size_t n, char **json);
 
+/**
+ * Read a weights file for the account score (written by vg_network_fit, `vigie accounts fit`):
+ * "bias = x" and "<feature> = x" lines (features: docs/networks.md, "The score"); a feature the
+ * file does not name gets weight 0. Call before vg_network_score. Errors: VG_ENOENT/VG_EIO,
+ * VG_EPARSE/VG_EINVAL (err, cap bytes, names the file and line), VG_ENOMEM; net unchanged.
+ */
+VG_API VG_NODISCARD vg_status vg_network_weights_read(vg_network *net, const char *path, char *err,
+                                                      size_t cap);
+
+struct vg_fit_summary {
+    uint64_t examples;  /* non-seed accounts of all networks */
+    uint64_t positives; /* of them, supporters in the truth */
+};
+
+/**
+ * Fit the account score's weights on n_nets networks (seeds set, vg_network_score not needed)
+ * with the truth of each (truths[i] for nets[i]): L2 logistic regression (liblinear, cost C)
+ * of "supporter" on the features of every non-seed account. *weights_text gets a weights file
+ * for vg_network_weights_read (the caller's, vg_free). Errors: VG_EINVAL (bad C, no supporter or
+ * no other account), VG_ENOMEM, and those of scoring.
+ */
+VG_API VG_NODISCARD vg_status vg_network_fit(vg_network *const *nets, const vg_truth *const *truths,
+                                             size_t n_nets, double C, char **weights_text,
+                                             struct vg_fit_summary *sum);
+
 /* @@network-over-time: snapshots, personas, survival, what-if suspensions (issue 4) @@ */
+
+/*
+ * Over time and what-if (src/graph/graph_timeline.c, graph_whatif.c; docs/networks.md "Over
+ * time" and "What-if suspensions"). Every analysis below is about a *set* of accounts given as
+ * ids: a list from a file, the supporters of a truth.json, or the seeds or community candidates
+ * of a loaded network.
+ */
+
+/**
+ * What loading the network counted, without the scoring run's fields (for reports that do not
+ * score): {"accounts":..,"follows":..,"suspended":..,"before":..}. Ownership: the caller's.
+ */
+VG_API VG_NODISCARD vg_status vg_network_load_summary_json(const vg_network *net, char **json);
+
+/** Which accounts of a loaded network form a set. */
+enum vg_network_set {
+    VG_SET_SEEDS,      /* the seeds (vg_network_set_seeds, else the suspended accounts) */
+    VG_SET_CANDIDATES, /* the seeds plus the accounts scoring at least opts.threshold, as
+                          vg_network_score() picks community candidates (call it first) */
+};
+
+/**
+ * The ids of a set, in network order. *ids is an array of *n ids owned by the network (valid
+ * while it lives); free the array itself with vg_free(). Errors: VG_EINVAL (candidates of a
+ * network not scored), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_network_set_ids(const vg_network *net, enum vg_network_set which,
+                                                 const char ***ids, size_t *n);
+
+/**
+ * The accounts the truth lists with `role` ("supporter", "news", "researcher", "counter"), in
+ * the order listed. *ids (valid while t lives) is freed with vg_free(). Errors: VG_EINVAL (an
+ * unknown role), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_truth_ids(const vg_truth *t, const char *role, const char ***ids,
+                                           size_t *n);
+
+/** One account of a persona (the person or group behind successive accounts). */
+struct vg_persona_link {
+    const char *account;
+    const char *persona;
+};
+
+/**
+ * The (account, persona) pairs of a truth (accounts with a "persona" field). The strings are
+ * owned by t; free *links with vg_free(). Errors: VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_truth_personas(const vg_truth *t, struct vg_persona_link **links,
+                                                size_t *n);
+
+/**
+ * A set of accounts through time: for each member its first sighting (profile first_seen, else
+ * its earliest dated follow or moderation row), its suspensions and reinstatements, and every
+ * follow and unfollow pointing at it with its instant (undated ones count as the earliest), read
+ * from db before `before` (VG_TIME_UNKNOWN: all).
+ * Members the store has never seen are counted (vg_timeline_unknown) and left out. Memory: about
+ * 24 bytes per follow or unfollow row pointing at a member.
+ */
+typedef struct vg_timeline vg_timeline;
+
+/** Load the timeline of the n accounts `ids`. Errors: store errors, VG_ENOMEM. */
+VG_API VG_NODISCARD vg_status vg_timeline_load(vg_db *db, const char *const *ids, size_t n,
+                                               int64_t before, vg_timeline **out);
+VG_API void vg_timeline_free(vg_timeline *tl);
+/** Members the store knows, and ids it has never seen. */
+VG_API size_t vg_timeline_size(const vg_timeline *tl);
+VG_API size_t vg_timeline_unknown(const vg_timeline *tl);
+
+/**
+ * The set as of one instant `to`, with what happened in [from, to). Alive members are those
+ * first seen before `to` whose latest moderation event before `to` is not a suspension; reach
+ * figures are over them, with followers as of `to` (as struct vg_reach: latest follow against
+ * latest unfollow).
+ */
+struct vg_snapshot {
+    int64_t from, to;
+    uint64_t alive;   /* members alive at `to` */
+    uint64_t created; /* members first seen in [from, to), not at the data's first instant */
+    uint64_t suspensions, reinstatements; /* moderation events of members in [from, to) */
+    uint64_t unique_followers;            /* distinct followers of the alive members */
+    uint64_t followers_inside;            /* of those, alive members */
+    uint64_t follower_edges, follower_edges_in;
+    double insularity; /* follower_edges_in / follower_edges (0 if none) */
+    double followers_mean, followers_median;
+    uint64_t posts;           /* posts of members (alive or not) in [from, to) */
+    uint64_t active_accounts; /* members with at least one of them */
+};
+
+/** Compute one snapshot (posts read from db). Errors: VG_EINVAL (from >= to), store errors,
+ * VG_ENOMEM. */
+VG_API VG_NODISCARD vg_status vg_timeline_snapshot(vg_db *db, const vg_timeline *tl, int64_t from,
+                                                   int64_t to, struct vg_snapshot *out);
+/** {"snapshot":from,"to":..,"alive":..,...} Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_snapshot_json(const struct vg_snapshot *s, char **json);
+
+/** Followers regained by the k-th account of personas (k = 1: the first). */
+#define VG_PERSONA_MAX_RETURNS 8
+
+struct vg_persona_return {
+    uint64_t accounts;     /* personas with a k-th account */
+    uint64_t live_at_end;  /* of those accounts, not suspended by the end (figure censored) */
+    double followers_mean; /* followers at its first suspension, else at the end */
+    double followers_median;
+    double share_of_first;  /* mean over personas of followers(k) / followers(1), NaN if none */
+    uint64_t share_counted; /* personas whose first account had followers */
+};
+
+struct vg_persona_stats {
+    uint64_t personas, accounts; /* counted: accounts the timeline knows */
+    uint64_t unknown;            /* pairs whose account the timeline does not know */
+    uint64_t deeper;             /* accounts beyond the VG_PERSONA_MAX_RETURNS-th */
+    size_t n_returns;            /* entries of returns[] used */
+    struct vg_persona_return returns[VG_PERSONA_MAX_RETURNS];
+};
+
+/**
+ * Per persona across its returns: the accounts of each persona in order of first sighting, each
+ * with the followers it had at its first suspension (else at the end of the timeline). `line`
+ * (may be NULL) receives one JSON object per persona with two or more accounts:
+ * {"persona":..,"accounts":[{"account","first_seen","suspended","followers"},..]}; *stats the
+ * aggregate by position. Accounts the timeline does not know are counted and skipped. Errors:
+ * VG_ENOMEM, or what `line` returns.
+ */
+VG_API VG_NODISCARD vg_status vg_timeline_personas(const vg_timeline *tl,
+                                                   const struct vg_persona_link *links, size_t n,
+                                                   vg_status (*line)(const char *json, void *ud),
+                                                   void *ud, struct vg_persona_stats *stats);
+/** The stats as {"personas":..,"returns":[{"k":1,...},..]}. Ownership: the caller's. */
+VG_API VG_NODISCARD vg_status vg_persona_stats_json(const struct vg_persona_stats *s, char **json);
+
+/**
+ * Suspension survival of the members first seen in [from, to): the share suspended within 48
+ * hours and within 3 months (90 days) of first sighting. Members first seen at the first instant
+ * of the data (the earliest first_seen of any account in the store) are left out: they were
+ * already there, their creation is unknown (left-censored). Right censoring: `share` counts
+ * only the accounts first seen at least the horizon before the end of the data (the timeline's
+ * `before`), suspended or not (`followed_up`); the Kaplan-Meier estimate uses every account up to
+ * its suspension or the end of the data, and is NaN beyond the longest follow-up (unless every
+ * account was suspended by then).
+ */
+struct vg_survival_horizon {
+    int64_t seconds;
+    uint64_t suspended;   /* of followed_up, suspended within the horizon */
+    uint64_t followed_up; /* first seen at least the horizon before the end of the data */
+    double share;         /* suspended / followed_up, NaN if none */
+    double km_share;      /* 1 - Kaplan-Meier survival at the horizon, NaN if undefined */
+};
+
+struct vg_survival {
+    int64_t from, to, data_start, data_end;
+    uint64_t created;       /* members first seen in [from, to), after data_start */
+    uint64_t left_censored; /* members first seen at data_start, inside the window */
+    struct vg_survival_horizon h48, h90d;
+};
+
+VG_API VG_NODISCARD vg_status vg_timeline_survival(const vg_timeline *tl, int64_t from, int64_t to,
+                                                   struct vg_survival *out);
+VG_API VG_NODISCARD vg_status vg_survival_json(const struct vg_survival *s, char **json);
+
+/**
+ * What-if suspensions: which `budget` accounts of a set to suspend to cut its reach (unique
+ * followers of its live members, as vg_network_reach counts them) the most.
+ *   VG_WHATIF_COVERAGE   greedy maximum coverage of the picks' followers, lazy (CELF): the
+ *                        picks together reach at least (1 - 1/e) of the best possible K
+ *   VG_WHATIF_REMOVAL    greedy on the reach actually removed (followers left with no live
+ *                        followee in the set); exact gains, no approximation guarantee
+ *   VG_WHATIF_FOLLOWERS  the naive baseline: the K with the most followers
+ */
+enum vg_whatif_rank {
+    VG_WHATIF_COVERAGE,
+    VG_WHATIF_REMOVAL,
+    VG_WHATIF_FOLLOWERS
+};
+
+struct vg_whatif_pick {
+    size_t account;     /* network index (vg_network_account_id) */
+    uint64_t followers; /* its followers */
+    uint64_t gain;      /* the ranking's marginal gain when picked (followers, for FOLLOWERS) */
+    uint64_t removed;   /* reach lost when it is suspended after the earlier picks */
+};
+
+struct vg_whatif {
+    uint64_t accounts;          /* ids the network knows */
+    uint64_t unknown;           /* ids it does not know */
+    uint64_t already_suspended; /* known but suspended as of `before`: not candidates */
+    uint64_t reach_before;      /* unique followers of the live members */
+    uint64_t reach_after;       /* after suspending every pick */
+    uint64_t coverage;          /* unique followers of the picks */
+    uint64_t gain_evaluations;  /* marginal gains computed (CELF saves most of K x accounts) */
+    size_t n_picks;
+    struct vg_whatif_pick *picks;
+};
+
+/** Rank and simulate. Errors: VG_EINVAL, VG_ENOMEM. Release with vg_whatif_release(). */
+VG_API VG_NODISCARD vg_status vg_network_whatif(const vg_network *net, const char *const *ids,
+                                                size_t n, size_t budget, enum vg_whatif_rank rank,
+                                                struct vg_whatif *out);
+VG_API void vg_whatif_release(struct vg_whatif *w);
+/** Pick i as {"rank":i+1,"account":..,"followers":..,"gain":..,"removed":..,"reach_left":..}.
+ * Ownership: the caller's. */
+VG_API VG_NODISCARD vg_status vg_whatif_pick_json(const vg_network *net, const struct vg_whatif *w,
+                                                  size_t i, char **json);
+/** Name of a ranking: "coverage", "removal", "followers". */
+VG_API const char *vg_whatif_rank_name(enum vg_whatif_rank rank);
 
 /* @@returns: returning accounts (issue 5) @@ */
 

@@ -35,8 +35,15 @@ int cmd_storms(int argc, char **argv);
 int cli_parse_time(const char *cmd, const char *opt, const char *s, int64_t *out);
 int cli_parse_count(const char *cmd, const char *opt, const char *s, long max, long *out);
 int cli_parse_fraction(const char *cmd, const char *opt, const char *s, double *out);
+/* Print s to stdout as a JSON string (quoted, escaped). */
+void cli_print_json_str(const char *s);
+int cmd_accounts_fit(int argc, char **argv);
+/* Open the store, load its network, set the seeds (a file, or NULL: the suspended accounts) and
+ * the score's weights (a weights file, or NULL: the built-in ones). 0, or an exit status after a
+ * message. */
 int cli_network_open(const char *cmd, const char *db_path, const struct vg_network_opts *opts,
-                     const char *seeds_path, vg_db **db_out, vg_network **net_out);
+                     const char *seeds_path, const char *weights_path, vg_db **db_out,
+                     vg_network **net_out);
 
 /* The model `classify`, `explain` and `ingest --model` use when none is named: $VIGIE_MODEL,
  * else the one shipped in models/. */

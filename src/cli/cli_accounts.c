@@ -16,7 +16,7 @@
 static void score_help(void)
 {
     printf("usage: vigie accounts score [--db FILE] [--seeds FILE] [--top N] [--before T]\n"
-           "                            [--threshold X] [--reasons N]\n\n"
+           "                            [--threshold X] [--reasons N] [--weights FILE]\n\n"
            "Score every account of the store from its posts' classifier scores and its place in\n"
            "the follow and interaction graph, expanding from seed accounts (personalised\n"
            "PageRank). One JSON line per account, highest score first:\n"
@@ -30,6 +30,7 @@ static void score_help(void)
            "  --before T      only data before instant T (e.g. 2026-03-02T00:00:00Z)\n"
            "  --threshold X   community candidates score at least X (default 0.5)\n"
            "  --reasons N     reasons per account (default 5)\n"
+           "  --weights FILE  the score's weights (vigie accounts fit; default: built in)\n"
            "  --help, -h      this help\n");
 }
 
@@ -42,10 +43,11 @@ static int accounts_score(int argc, char **argv)
         { "before", required_argument, NULL, 'b' },
         { "threshold", required_argument, NULL, 'x' },
         { "reasons", required_argument, NULL, 'r' },
+        { "weights", required_argument, NULL, 'w' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    const char *cmd = "accounts score", *db_path = DEFAULT_DB, *seeds = NULL;
+    const char *cmd = "accounts score", *db_path = DEFAULT_DB, *seeds = NULL, *weights = NULL;
     struct vg_network_opts o;
     vg_network_opts_init(&o);
     long top = -1, reasons = 5;
@@ -72,6 +74,9 @@ static int accounts_score(int argc, char **argv)
             case 'r':
                 bad = cli_parse_count(cmd, "--reasons", optarg, 100, &reasons);
                 break;
+            case 'w':
+                weights = optarg;
+                break;
             case 'h':
                 score_help();
                 return 0;
@@ -86,7 +91,7 @@ static int accounts_score(int argc, char **argv)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     vg_db *db;
     vg_network *net;
-    int ex = cli_network_open(cmd, db_path, &o, seeds, &db, &net);
+    int ex = cli_network_open(cmd, db_path, &o, seeds, weights, &db, &net);
     if (ex)
         return ex;
     vg_status rc = vg_network_score(db, net);
@@ -121,7 +126,7 @@ static int accounts_score(int argc, char **argv)
 #define MAX_SEED_COUNTS 32
 
 struct eval_args {
-    const char *db_path, *truth_path, *seeds, *md_path;
+    const char *db_path, *truth_path, *seeds, *md_path, *weights;
     struct vg_network_opts opts;
     long counts[MAX_SEED_COUNTS];
     size_t n_counts;
@@ -134,7 +139,7 @@ static void eval_help(void)
 {
     printf("usage: vigie accounts eval --truth FILE [--db FILE] [--seeds FILE] [--before T]\n"
            "                           [--seed-counts LIST] [--repeats N] [--rng-seed N]\n"
-           "                           [--md FILE] [--quiet]\n\n"
+           "                           [--md FILE] [--weights FILE] [--quiet]\n\n"
            "Score the accounts as 'vigie accounts score' does and measure the ranking against\n"
            "the planted truth of a generated world (truth.json of 'vigie sim'). Seeds are left\n"
            "out of every figure; positives are the supporters. One JSON line for the run with\n"
@@ -150,6 +155,7 @@ static void eval_help(void)
            "  --repeats N         random draws per k (default 3)\n"
            "  --rng-seed N        seed of the draws (default 1)\n"
            "  --md FILE           also write a Markdown report\n"
+           "  --weights FILE      the score's weights (vigie accounts fit; default: built in)\n"
            "  --quiet             no progress on stderr\n"
            "  --help, -h          this help\n");
 }
@@ -208,6 +214,7 @@ static int parse_eval_args(int argc, char **argv, struct eval_args *a)
         { "repeats", required_argument, NULL, 'r' },
         { "rng-seed", required_argument, NULL, 'g' },
         { "md", required_argument, NULL, 'm' },
+        { "weights", required_argument, NULL, 'w' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -243,6 +250,9 @@ static int parse_eval_args(int argc, char **argv, struct eval_args *a)
                 break;
             case 'm':
                 a->md_path = optarg;
+                break;
+            case 'w':
+                a->weights = optarg;
                 break;
             case 'q':
                 a->quiet = 1;
@@ -462,7 +472,7 @@ static int accounts_eval(int argc, char **argv)
     }
     vg_db *db;
     vg_network *net;
-    ex = cli_network_open(cmd, a.db_path, &a.opts, a.seeds, &db, &net);
+    ex = cli_network_open(cmd, a.db_path, &a.opts, a.seeds, a.weights, &db, &net);
     if (!ex) {
         ex = eval_with(db, net, t, &a, md);
         vg_network_free(net);
@@ -476,9 +486,10 @@ static int accounts_eval(int argc, char **argv)
 
 static void accounts_help(FILE *f)
 {
-    fprintf(f, "usage: vigie accounts score|eval [options]\n\n"
+    fprintf(f, "usage: vigie accounts score|eval|fit [options]\n\n"
                "  score  score accounts from content and network, with reasons\n"
-               "  eval   measure the scores against the planted truth of a generated world\n\n"
+               "  eval   measure the scores against the planted truth of a generated world\n"
+               "  fit    fit the score's weights on generated worlds (truth known)\n\n"
                "Run 'vigie accounts score --help' for its options. Docs: docs/networks.md.\n");
 }
 
@@ -496,6 +507,8 @@ int cmd_accounts(int argc, char **argv)
         return accounts_score(argc - 1, argv + 1);
     if (!strcmp(argv[1], "eval"))
         return accounts_eval(argc - 1, argv + 1);
-    usage_error("accounts", "unknown subcommand '%s' (score, eval)", argv[1]);
+    if (!strcmp(argv[1], "fit"))
+        return cmd_accounts_fit(argc - 1, argv + 1);
+    usage_error("accounts", "unknown subcommand '%s' (score, eval, fit)", argv[1]);
     return EXIT_USAGE;
 }

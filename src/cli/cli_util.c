@@ -140,3 +140,17 @@ void cli_write_reject(FILE *f, const struct vg_reject *r)
     }
     fprintf(f, ",\"raw_truncated\":%s}\n", r->raw_truncated ? "true" : "false");
 }
+
+void cli_print_json_str(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}

@@ -94,6 +94,9 @@ vg_status vg_buf_printf(struct vg_buf *b, const char *fmt, ...) VG_PRINTF(2, 3);
 vg_status vg_buf_json_str(struct vg_buf *b, const char *s, size_t len);
 /* Ensure room for `extra` more bytes plus the NUL. */
 vg_status vg_buf_reserve(struct vg_buf *b, size_t extra);
+/* Append the whole of file `path` ("-": stdin). Errors: VG_ENOENT (cannot open), VG_EIO,
+ * VG_ELIMIT (over the buffer's limit), VG_ENOMEM. The caller logs, naming what the file is. */
+vg_status vg_buf_read_file(struct vg_buf *b, const char *path);
 /* Take the data out (caller frees with vg_free); the buffer is left empty. Never NULL on OK. */
 char *vg_buf_take(struct vg_buf *b);
 

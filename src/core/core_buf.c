@@ -279,3 +279,20 @@ char *vg_arena_printf(struct vg_arena *a, const char *fmt, ...)
     va_end(ap);
     return d;
 }
+
+vg_status vg_buf_read_file(struct vg_buf *b, const char *path)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f)
+        return VG_ENOENT;
+    vg_status rc = VG_OK;
+    char chunk[65536];
+    size_t got;
+    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        rc = vg_buf_append(b, chunk, got);
+    if (!rc && ferror(f))
+        rc = VG_EIO;
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}

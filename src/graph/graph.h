@@ -84,6 +84,62 @@ struct vg_content {
     const char *top_post[VG_TOP_POSTS]; /* in the network's arena */
 };
 
+/* ---- account features and the score's weights (graph_features.c, graph_fit.c) -------------- */
+
+/*
+ * The features the account score combines (docs/networks.md, "The score"): X(ENUM, name, what).
+ * "Evidence" of a neighbour u is 1 for a seed, else its flagged posts / (scored posts + 1).
+ * Appending a feature is compatible with old weights files (its weight defaults to 0);
+ * renaming or removing one is not.
+ */
+#define VG_ACCOUNT_FEATURES(X)                                                                     \
+    X(CONTENT, "content", "(max + mean) / 2 of its posts' classifier scores")                      \
+    X(FLAGGED_SHARE, "flagged_share", "share of its scored posts the classifier flagged")          \
+    X(FLAGGED_POSTS, "flagged_posts", "log(1 + flagged posts)")                                    \
+    X(CLOSENESS, "closeness", "clamp(log lift / log median seed lift, 0, 1) of the PPR")           \
+    X(KNOWN_OUT, "known_out", "evidence-weighted share of its follows and interactions")           \
+    X(KNOWN_IN, "known_in",                                                                        \
+      "evidence-weighted share of its followers and of who interacts with it")                     \
+    X(KNOWN_FOLLOWERS, "known_followers", "log(1 + evidence summed over its followers)")           \
+    X(POSTS, "posts", "log(1 + posts)")                                                            \
+    X(FOLLOWS, "follows", "log(1 + accounts it follows)")                                          \
+    X(FOLLOWERS, "followers", "log(1 + its followers)")                                            \
+    X(AGE, "age", "log(1 + days since first seen), at the cut-off")
+
+enum vg_account_feature {
+#define VG_AF_ENUM(e, name, doc) VG_AF_##e,
+    VG_ACCOUNT_FEATURES(VG_AF_ENUM)
+#undef VG_AF_ENUM
+    VG_AF__COUNT
+};
+
+extern const char *const vg__af_name[VG_AF__COUNT];
+extern const char *const vg__af_doc[VG_AF__COUNT];
+
+/* score = logistic(bias + sum w[i] x[i]) */
+struct vg_score_weights {
+    double bias;
+    double w[VG_AF__COUNT];
+    char source[128]; /* where they come from: "built-in (...)" or the file read */
+};
+
+/* The built-in weights (fitted on generated worlds, see graph_features.c). */
+void vg__weights_default(struct vg_score_weights *w);
+/* Parse a weights file ("bias = x", "<feature> = x" lines). Features it does not set get 0.
+ * Errors: VG_EPARSE, VG_EINVAL (unknown key, a value outside [-1000, 1000]); err names the line. */
+vg_status vg__weights_parse(const char *text, size_t len, struct vg_score_weights *w, char *err,
+                            size_t cap);
+/* The weights as a weights file, with a comment per feature. */
+vg_status vg__weights_format(const struct vg_score_weights *w, const char *header,
+                             struct vg_buf *b);
+/* Per-account evidence (see VG_ACCOUNT_FEATURES) into net->evidence. */
+vg_status vg__evidence_compute(struct vg_network *net);
+/* The features of account v, after PPR and evidence (vg__score_accounts). log_ref: log of the
+ * median seed lift (0: no closeness). */
+void vg__account_features(const struct vg_network *net, uint32_t v, double log_ref,
+                          double x[VG_AF__COUNT]);
+double vg__weights_apply(const struct vg_score_weights *w, const double x[VG_AF__COUNT]);
+
 struct vg_network {
     struct vg_network_opts opts;
     struct vg_ids ids;
@@ -105,14 +161,19 @@ struct vg_network {
     char **langs;               /* interned language codes (arena) */
     uint32_t n_langs, cap_langs;
     struct vg_content *content;
+    int64_t *first_seen;   /* accounts.first_seen; VG_TIME_UNKNOWN when no profile */
+    uint32_t *posts_total; /* posts before the cut-off */
+    int64_t t_last;        /* latest post or profile time loaded: the cut-off when none given */
+    struct vg_score_weights weights;
     uint64_t n_follows, n_interactions, n_mentions_unresolved;
     /* Results. */
     double *ppr;
     double *score;
-    double *lift;        /* ppr / stationary share: > 1 means nearer the seeds than chance */
-    double *known_share; /* share of its outgoing ties that reach seeds or flagged accounts */
-    uint32_t *rank;      /* accounts by score, best first */
-    int32_t *community;  /* -1: not a candidate */
+    double *lift;       /* ppr / stationary share: > 1 means nearer the seeds than chance */
+    double *evidence;   /* per account: 1 for a seed, else flagged / (scored + 1) */
+    double log_ref;     /* log of the median seed lift; 0 when no seed has ties */
+    uint32_t *rank;     /* accounts by score, best first */
+    int32_t *community; /* -1: not a candidate */
     int ppr_iterations;
     uint32_t n_seeds, n_seeds_unknown, n_candidates;
     int seeds_given; /* set_seeds was called; else the suspended accounts */
@@ -170,6 +231,8 @@ enum {
 struct vg_truth_account {
     const char *id;        /* in ids' arena */
     const char *community; /* planted community ("c3") or NULL */
+    const char *persona;   /* the person behind successive accounts ("p17") or NULL */
+    const char *replaces;  /* the suspended account this one replaces, or NULL */
     uint8_t role;          /* VG_ROLE_* */
 };
 
@@ -207,5 +270,16 @@ vg_status vg__rank_metrics(const double *score, const uint8_t *positive, size_t 
 vg_status vg__community_f1(const int32_t *planted, const int32_t *detected, size_t n,
                            uint32_t n_planted, uint32_t n_detected, double *mean,
                            uint32_t *counted);
+
+/* ---- over time and what-if (graph_timeline.c, graph_whatif.c; issue 4) ---------------------- */
+
+/*
+ * What-if suspensions over network indexes: cand are live accounts (not suspended), sorted,
+ * distinct. Fills reach_before/after, coverage, gain_evaluations and picks (out->picks
+ * allocated here; the count fields of *out the caller set are kept). For the benchmark and the
+ * tests; vg_network_whatif maps ids first.
+ */
+vg_status vg__whatif_run(const struct vg_network *net, const uint32_t *cand, size_t n,
+                         size_t budget, enum vg_whatif_rank rank, struct vg_whatif *out);
 
 #endif /* VG_GRAPH_H */

@@ -57,9 +57,13 @@ static vg_status grow_accounts(struct loader *ld, uint32_t need)
     GROW(net->posts_in_window, net->cap, cap);
     GROW(net->lang, net->cap, cap);
     GROW(net->content, net->cap, cap);
+    GROW(net->first_seen, net->cap, cap);
+    GROW(net->posts_total, net->cap, cap);
     GROW(ld->lang_best, net->cap, cap);
-    for (uint32_t i = net->cap; i < cap; i++)
+    for (uint32_t i = net->cap; i < cap; i++) {
         net->profile_followers[i] = -1;
+        net->first_seen[i] = VG_TIME_UNKNOWN;
+    }
     net->cap = cap;
     return VG_OK;
 }
@@ -93,6 +97,9 @@ static vg_status on_account(const struct vg_scan_row *r, void *ud)
     if (rc)
         return rc;
     ld->net->profile_followers[a] = r->count;
+    ld->net->first_seen[a] = r->at;
+    if (r->at != VG_TIME_UNKNOWN && r->at > ld->net->t_last)
+        ld->net->t_last = r->at;
     char key[HANDLE_MAX + 1];
     if (!r->item || !handle_key(r->item, key))
         return VG_OK;
@@ -333,6 +340,9 @@ static vg_status on_language(const struct vg_scan_row *r, void *ud)
     if ((rc = account_index(ld, r->account, &a)) ||
         (rc = lang_index(ld->net, r->item ? r->item : "und", &l)))
         return rc;
+    ld->net->posts_total[a] += (uint32_t)r->count;
+    if (r->at != VG_TIME_UNKNOWN && r->at > ld->net->t_last)
+        ld->net->t_last = r->at; /* the latest post of the account */
     if ((uint64_t)r->count > ld->lang_best[a]) {
         ld->lang_best[a] = (uint32_t)r->count;
         ld->net->lang[a] = l;

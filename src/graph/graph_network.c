@@ -33,6 +33,8 @@ vg_status vg_network_load(vg_db *db, const struct vg_network_opts *opts, vg_netw
         return VG_EINVAL;
     }
     vg_arena_init(&net->arena, 1u << 20, SIZE_MAX);
+    net->t_last = INT64_MIN;
+    vg__weights_default(&net->weights);
     vg_status rc = vg__ids_init(&net->ids);
     if (!rc)
         rc = vg__network_load(db, net);
@@ -71,7 +73,9 @@ void vg_network_free(vg_network *net)
                        net->ppr,
                        net->score,
                        net->lift,
-                       net->known_share,
+                       net->evidence,
+                       net->first_seen,
+                       net->posts_total,
                        net->rank,
                        net->community };
     for (size_t i = 0; i < VG_ARRAY_LEN(arrays); i++)

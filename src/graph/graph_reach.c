@@ -63,8 +63,11 @@ vg_status vg__reach_of(const struct vg_network *net, const uint32_t *members, si
     out->followers_median = median_u64(deg, k);
     rc = VG_OK;
 done:
-    roaring_bitmap_free(followers);
-    roaring_bitmap_free(set);
+    /* this CRoaring's roaring_bitmap_free does not accept NULL */
+    if (followers)
+        roaring_bitmap_free(followers);
+    if (set)
+        roaring_bitmap_free(set);
     vg_free(deg);
     return rc;
 }

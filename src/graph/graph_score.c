@@ -3,21 +3,12 @@
  * graph_score.c: the account score, content and network combined (docs/networks.md), and its
  * explanation.
  *
- * Per account v:
- *   content  c = (max + mean) / 2 of its posts' classifier scores (0 without scored posts)
- *   flagged  f = share of its scored posts the classifier flagged
- *   network  p = clamp(log(lift) / log(seed lift), 0, 1), lift = PPR(v) / stationary share of v
- *                (strength(v) / total strength): how much nearer the seeds v sits than a random
- *                walker would put it, on a log scale where the median seed's own lift is 1.
- *                Relative to the seeds, so the same closeness scores alike in a graph of a
- *                hundred accounts and of a million (where lifts run to the thousands)
- *   ties     k = share of v's outgoing ties (follows, interactions, by weight) that go to known
- *                accounts: seeds, or accounts with at least one flagged post
- *   score    = logistic(B0 + WC c + WF f + WP p + WK k)
- * The weights are set by hand, not trained: an account needs two kinds of evidence to pass 0.5
- * (e.g. strong content and some closeness, or closeness and ties). They are the obvious thing to
- * fit on generated worlds with ground truth (vigie sim, truth.json); until then, read the score
- * as a ranking, not a probability.
+ * Personalised PageRank from the seeds gives each account a lift: PPR(v) / stationary share of
+ * v (strength(v) / total strength), how much nearer the seeds v sits than a random walker would
+ * put it. The score is logistic(bias + w . x) over the features of graph_features.c (content,
+ * closeness on the lift's log scale relative to the seeds, ties to and from accounts with
+ * evidence, activity, age); the weights are the ones `vigie accounts fit` found on generated
+ * worlds (graph_fit.c), or those of a weights file.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -25,39 +16,12 @@
 
 #include "graph.h"
 
-#define B0 (-4.0)
-#define WC 3.0
-#define WF 2.0
-#define WP 3.0
-#define WK 2.0
-
 #define PPR_TOL      1e-10
 #define PPR_MAX_ITER 100
 
 static int is_known(const struct vg_network *net, uint32_t v)
 {
     return net->seed[v] || net->content[v].n_flagged > 0;
-}
-
-/* Weight of v's outgoing ties, all and to known accounts. */
-static void outgoing_ties(const struct vg_network *net, uint32_t v, double *all, double *known)
-{
-    *all = 0;
-    *known = 0;
-    const struct vg_csr *f = &net->follow_out, *i = &net->inter_out;
-    for (uint64_t e = f->off[v]; e < f->off[v + 1]; e++) {
-        *all += 1;
-        *known += is_known(net, f->adj[e]);
-    }
-    for (uint64_t e = i->off[v]; e < i->off[v + 1]; e++) {
-        *all += i->w[e];
-        *known += is_known(net, i->adj[e]) * i->w[e];
-    }
-}
-
-static double content_score(const struct vg_content *c)
-{
-    return c->n_scored ? 0.5 * (c->max_score + c->sum_score / c->n_scored) : 0.0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -84,17 +48,6 @@ static vg_status seed_lift(const struct vg_network *net, double *out)
     return VG_OK;
 }
 
-static double account_score(const struct vg_network *net, uint32_t v, double log_ref)
-{
-    const struct vg_content *c = &net->content[v];
-    double f = c->n_scored ? (double)c->n_flagged / c->n_scored : 0.0;
-    double p = net->lift[v] > 1 && log_ref > 0 ? log(net->lift[v]) / log_ref : 0.0;
-    if (p > 1)
-        p = 1;
-    double z = B0 + WC * content_score(c) + WF * f + WP * p + WK * net->known_share[v];
-    return 1 / (1 + exp(-z));
-}
-
 static _Thread_local const struct vg_network *sort_net;
 
 static int by_score(const void *a, const void *b)
@@ -112,15 +65,13 @@ vg_status vg__score_accounts(struct vg_network *net)
     size_t sz = n ? n : 1;
     vg_free(net->ppr);
     vg_free(net->lift);
-    vg_free(net->known_share);
     vg_free(net->score);
     vg_free(net->rank);
     net->ppr = vg_malloc(sz * sizeof(double));
     net->lift = vg_malloc(sz * sizeof(double));
-    net->known_share = vg_malloc(sz * sizeof(double));
     net->score = vg_malloc(sz * sizeof(double));
     net->rank = vg_malloc(sz * sizeof(uint32_t));
-    if (!net->ppr || !net->lift || !net->known_share || !net->score || !net->rank)
+    if (!net->ppr || !net->lift || !net->score || !net->rank)
         return VG_ENOMEM;
     vg_status rc =
             vg__ppr(net, net->opts.damping, PPR_TOL, PPR_MAX_ITER, net->ppr, &net->ppr_iterations);
@@ -129,18 +80,16 @@ vg_status vg__score_accounts(struct vg_network *net)
     double total = 0;
     for (uint32_t v = 0; v < n; v++)
         total += net->strength[v];
-    for (uint32_t v = 0; v < n; v++) {
+    for (uint32_t v = 0; v < n; v++)
         net->lift[v] = net->strength[v] > 0 ? net->ppr[v] * total / net->strength[v] : 0.0;
-        double all, known;
-        outgoing_ties(net, v, &all, &known);
-        net->known_share[v] = all > 0 ? known / all : 0.0;
-    }
     double ref;
-    if ((rc = seed_lift(net, &ref)))
+    if ((rc = seed_lift(net, &ref)) || (rc = vg__evidence_compute(net)))
         return rc;
-    double log_ref = ref > 1 ? log(ref) : 0.0;
+    net->log_ref = ref > 1 ? log(ref) : 0.0;
     for (uint32_t v = 0; v < n; v++) {
-        net->score[v] = account_score(net, v, log_ref);
+        double x[VG_AF__COUNT];
+        vg__account_features(net, v, net->log_ref, x);
+        net->score[v] = vg__weights_apply(&net->weights, x);
         net->rank[v] = v;
     }
     /* qsort has no user pointer in C17: the network sorted is held in a thread-local. */
@@ -261,6 +210,17 @@ static vg_status put_reasons(const struct vg_network *net, uint32_t v, size_t ma
     return rc;
 }
 
+/* "features":{name: value, ...}: what the score combined, so a reader (or a fit) sees why. */
+static vg_status put_features(const struct vg_network *net, uint32_t v, struct vg_buf *b)
+{
+    double x[VG_AF__COUNT];
+    vg__account_features(net, v, net->log_ref, x);
+    vg_status rc = vg_buf_puts(b, ",\"features\":{");
+    for (int i = 0; i < VG_AF__COUNT && !rc; i++)
+        rc = vg_buf_printf(b, "%s\"%s\":%.4f", i ? "," : "", vg__af_name[i], x[i]);
+    return rc ? rc : vg_buf_putc(b, '}');
+}
+
 vg_status vg_network_account_json(const vg_network *net, size_t i, size_t max_reasons, char **json)
 {
     *json = NULL;
@@ -283,13 +243,14 @@ vg_status vg_network_account_json(const vg_network *net, size_t i, size_t max_re
         rc = vg_buf_printf(&b,
                            ",\"seed\":%s,\"suspended\":%s,\"content\":{\"posts_scored\":%u,"
                            "\"flagged\":%u,\"max\":%.4f,\"mean\":%.4f},\"network\":{\"ppr\":%.6g,"
-                           "\"lift\":%.4g,\"known_ties\":%.4f,\"follows\":%llu,\"followers\":%llu}",
+                           "\"lift\":%.4g,\"follows\":%llu,\"followers\":%llu}",
                            net->seed[v] ? "true" : "false", net->suspended[v] ? "true" : "false",
                            c->n_scored, c->n_flagged, c->max_score,
                            c->n_scored ? c->sum_score / c->n_scored : 0.0, net->ppr[v],
-                           net->lift[v], net->known_share[v],
-                           (unsigned long long)vg__csr_degree(&net->follow_out, v),
+                           net->lift[v], (unsigned long long)vg__csr_degree(&net->follow_out, v),
                            (unsigned long long)vg__csr_degree(&net->follow_in, v));
+    if (!rc)
+        rc = put_features(net, v, &b);
     if (!rc)
         rc = put_reasons(net, v, max_reasons, &b);
     if (!rc)
@@ -323,12 +284,16 @@ vg_status vg_network_summary_json(const vg_network *net, char **json)
             "{\"accounts\":%u,\"follows\":%llu,\"interactions\":%llu,"
             "\"mentions_unresolved\":%llu,\"suspended\":%llu,\"accounts_with_scored_posts\":%llu,"
             "\"seeds\":%u,\"seeds_unknown\":%u,\"seeds_from\":\"%s\",\"ppr_iterations\":%d,"
-            "\"threshold\":%.2f,\"above_threshold\":%llu,\"communities\":%u,\"before\":",
+            "\"threshold\":%.2f,\"above_threshold\":%llu,\"communities\":%u,\"weights\":",
             net->n, (unsigned long long)net->n_follows, (unsigned long long)net->n_interactions,
             (unsigned long long)net->n_mentions_unresolved, (unsigned long long)suspended,
             (unsigned long long)scored, net->n_seeds, net->n_seeds_unknown,
             net->seeds_given ? "list" : "suspended", net->ppr_iterations, net->opts.threshold,
             (unsigned long long)above, net->n_communities);
+    if (!rc)
+        rc = vg_buf_json_str(&b, net->weights.source, strlen(net->weights.source));
+    if (!rc)
+        rc = vg_buf_puts(&b, ",\"before\":");
     if (!rc)
         rc = before[0] ? vg_buf_printf(&b, "\"%s\"}", before) : vg_buf_puts(&b, "null}");
     if (rc) {

@@ -86,34 +86,16 @@ fail:
     return rc;
 }
 
-static vg_status read_all(const char *path, struct vg_buf *b)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        VG_LOG_ERR("seeds: cannot open %s", path);
-        return VG_ENOENT;
-    }
-    vg_status rc = VG_OK;
-    char chunk[65536];
-    size_t got;
-    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = vg_buf_append(b, chunk, got);
-    if (!rc && ferror(f)) {
-        VG_LOG_ERR("seeds: cannot read %s", path);
-        rc = VG_EIO;
-    }
-    if (f != stdin)
-        fclose(f);
-    return rc;
-}
-
 vg_status vg_seeds_read(const char *path, char ***ids, size_t *n)
 {
     *ids = NULL;
     *n = 0;
     struct vg_buf b;
     vg_buf_init(&b, SEEDS_FILE_MAX);
-    vg_status rc = read_all(path, &b);
+    vg_status rc = vg_buf_read_file(&b, path);
+    if (rc)
+        VG_LOG_ERR("seeds: cannot %s %s: %s", rc == VG_ENOENT ? "open" : "read", path,
+                   vg_strerror(rc));
     struct vg_arena arena;
     vg_arena_init(&arena, 1u << 16, SIZE_MAX);
     char **tmp = NULL;

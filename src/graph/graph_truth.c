@@ -3,7 +3,9 @@
  * graph_truth.c: the planted truth of a generated world (truth.json of `vigie sim`, docs/sim.md),
  * read strictly: an object with an "accounts" array whose items each have a non-empty string
  * "id", a "role" (supporter, news, researcher, counter) and a "community" (string or null).
- * Other fields (persona, replaces, storms, ...) are not needed to measure and are ignored.
+ * "persona" and "replaces" (string or null) are read when present, for the over-time analysis
+ * of returning accounts (graph_timeline.c); older files without them still parse. Other fields
+ * (created_day, storms, ...) are ignored.
  * Accounts not listed are background. The parser works on a buffer so the fuzz target
  * (tests/fuzz/fuzz_truth.c) reaches it without a file.
  */
@@ -47,12 +49,21 @@ static vg_status fail(char *err, size_t cap, vg_status rc, const char *fmt, ...)
     return rc;
 }
 
-/* A string field of item i that must be present: non-empty, at most 512 bytes, valid UTF-8. */
+/* How string_field treats a field: required, or may be null, or may be absent or null. */
+enum {
+    FIELD_REQUIRED,
+    FIELD_NULLABLE,
+    FIELD_OPTIONAL
+};
+
+/* A string field of item i: non-empty, at most 512 bytes, valid UTF-8. */
 static vg_status string_field(const cJSON *item, const char *name, size_t i, int nullable,
                               const char **out, char *err, size_t cap)
 {
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(item, name);
     *out = NULL;
+    if (!f && nullable == FIELD_OPTIONAL)
+        return VG_OK;
     if (!f)
         return fail(err, cap, VG_EFIELD, "accounts[%zu].%s: missing", i, name);
     if (nullable && cJSON_IsNull(f))
@@ -73,12 +84,16 @@ static vg_status read_account(const cJSON *item, size_t i, struct vg_truth *t, c
 {
     if (!cJSON_IsObject(item))
         return fail(err, cap, VG_EPARSE, "accounts[%zu]: expected an object", i);
-    const char *id, *role, *community;
-    vg_status rc = string_field(item, "id", i, 0, &id, err, cap);
+    const char *id, *role, *community, *persona = NULL, *replaces = NULL;
+    vg_status rc = string_field(item, "id", i, FIELD_REQUIRED, &id, err, cap);
     if (!rc)
-        rc = string_field(item, "role", i, 0, &role, err, cap);
+        rc = string_field(item, "role", i, FIELD_REQUIRED, &role, err, cap);
     if (!rc)
-        rc = string_field(item, "community", i, 1, &community, err, cap);
+        rc = string_field(item, "community", i, FIELD_NULLABLE, &community, err, cap);
+    if (!rc)
+        rc = string_field(item, "persona", i, FIELD_OPTIONAL, &persona, err, cap);
+    if (!rc)
+        rc = string_field(item, "replaces", i, FIELD_OPTIONAL, &replaces, err, cap);
     if (rc)
         return rc;
     int r = role_of(role);
@@ -95,8 +110,10 @@ static vg_status read_account(const cJSON *item, size_t i, struct vg_truth *t, c
     struct vg_truth_account *a = &t->acc[t->n++];
     a->id = t->ids.str[idx];
     a->role = (uint8_t)r;
-    a->community = NULL;
-    if (community && !(a->community = vg_arena_strdup(&t->ids.arena, community)))
+    a->community = a->persona = a->replaces = NULL;
+    if ((community && !(a->community = vg_arena_strdup(&t->ids.arena, community))) ||
+        (persona && !(a->persona = vg_arena_strdup(&t->ids.arena, persona))) ||
+        (replaces && !(a->replaces = vg_arena_strdup(&t->ids.arena, replaces))))
         return VG_ENOMEM;
     return VG_OK;
 }
@@ -169,26 +186,6 @@ void vg__truth_release(struct vg_truth *t)
 
 /* ---- public handle ------------------------------------------------------------------------- */
 
-static vg_status read_file(const char *path, struct vg_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        VG_LOG_ERR("truth: cannot open %s", path);
-        return VG_ENOENT;
-    }
-    vg_status rc = VG_OK;
-    char chunk[65536];
-    size_t got;
-    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = vg_buf_append(b, chunk, got);
-    if (!rc && ferror(f)) {
-        VG_LOG_ERR("truth: cannot read %s", path);
-        rc = VG_EIO;
-    }
-    fclose(f);
-    return rc;
-}
-
 vg_status vg_truth_read(const char *path, vg_truth **out)
 {
     *out = NULL;
@@ -199,9 +196,11 @@ vg_status vg_truth_read(const char *path, vg_truth **out)
         return VG_ENOMEM;
     struct vg_buf b;
     vg_buf_init(&b, TRUTH_FILE_MAX);
-    vg_status rc = read_file(path, &b);
+    vg_status rc = vg_buf_read_file(&b, path);
     if (rc == VG_ELIMIT)
         VG_LOG_ERR("truth: %s: over 256 MiB", path);
+    else if (rc)
+        VG_LOG_ERR("truth: cannot %s %s", rc == VG_ENOENT ? "open" : "read", path);
     char err[200];
     if (!rc && (rc = vg__truth_parse(b.data ? b.data : "", b.len, t, err, sizeof(err))))
         VG_LOG_ERR("truth: %s: %s", path, err[0] ? err : vg_strerror(rc));
@@ -225,4 +224,41 @@ void vg_truth_free(vg_truth *t)
 size_t vg_truth_size(const vg_truth *t)
 {
     return t ? t->n : 0;
+}
+
+vg_status vg_truth_ids(const vg_truth *t, const char *role, const char ***ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    int r = role ? role_of(role) : -1;
+    if (!t || r < 0)
+        return VG_EINVAL;
+    const char **out = vg_malloc((t->n ? t->n : 1) * sizeof(*out));
+    if (!out)
+        return VG_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->acc[i].role == r)
+            out[k++] = t->acc[i].id;
+    *ids = out;
+    *n = k;
+    return VG_OK;
+}
+
+vg_status vg_truth_personas(const vg_truth *t, struct vg_persona_link **links, size_t *n)
+{
+    *links = NULL;
+    *n = 0;
+    if (!t)
+        return VG_EINVAL;
+    struct vg_persona_link *out = vg_malloc((t->n ? t->n : 1) * sizeof(*out));
+    if (!out)
+        return VG_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->acc[i].persona)
+            out[k++] = (struct vg_persona_link){ t->acc[i].id, t->acc[i].persona };
+    *links = out;
+    *n = k;
+    return VG_OK;
 }

@@ -298,7 +298,13 @@ static void communities_recover_two_cliques(void **state)
                 if (i != j)
                     follow(db, ids[g * 5 + i], ids[g * 5 + j], T0);
     follow(db, "a0", "b0", T0); /* the one bridge */
-    follow(db, "x", "a1", T0);  /* an outsider, not a candidate */
+    /* An outsider who follows one seed among four ordinary accounts: not a candidate. */
+    follow(db, "x", "a1", T0);
+    for (int i = 0; i < 4; i++) {
+        char y[8];
+        snprintf(y, sizeof(y), "y%d", i);
+        follow(db, "x", y, T0);
+    }
     vg_network *net = load(db, VG_TIME_UNKNOWN);
     const char *seeds[10];
     for (int i = 0; i < 10; i++)
@@ -331,8 +337,8 @@ static uint32_t lcg(uint32_t *s)
 /* The planted world of score_ranks_planted_supporters_above_background measured against its
  * truth (s0..s9 supporters of community c1, bg0 a news account): seeds s0 and s5 are left out;
  * every other supporter ranks above every background account, so the ranking is perfect. The
- * one detected community holds s0..s7: without the seeds, 6 of the 8 planted members, F1 =
- * 2*6 / (8 + 6). Then k random supporters as seeds. */
+ * one detected community holds all ten: without the seeds, the 8 planted members, F1 = 1.
+ * Then k random supporters as seeds. */
 static void measure_planted_world(vg_network *net)
 {
     char text[2048] = "{\"accounts\":[{\"id\":\"bg0\",\"role\":\"news\",\"community\":null}";
@@ -353,7 +359,7 @@ static void measure_planted_world(vg_network *net)
     assert_true(e.roc_auc == 1 && e.pr_auc == 1 && e.precision_at_recall_70 == 1);
     assert_int_equal(e.top_p_supporters, 8);
     assert_int_equal(e.planted_communities, 1);
-    assert_true(fabs(e.community_f1 - 12.0 / 14) < 1e-9);
+    assert_true(fabs(e.community_f1 - 1.0) < 1e-9);
     char *json = NULL;
     assert_int_equal(vg_account_eval_json(&e, &json), VG_OK);
     assert_non_null(strstr(json, "\"roc_auc\":1.0000"));
@@ -371,18 +377,16 @@ static void measure_planted_world(vg_network *net)
     vg__truth_release(&t);
 }
 
-static void score_ranks_planted_supporters_above_background(void **state)
+/* Sixty background accounts and a cell of ten supporters (s0..s9; s0 and s5 suspended). */
+static void build_planted_world(vg_db *db, uint32_t seed)
 {
-    (void)state;
-    vg_db *db = fresh_db("planted");
-
     enum {
         BG = 60,
         SUP = 10
     };
 
     char bg[BG][8], sup[SUP][8], pid[16];
-    uint32_t rng = 7;
+    uint32_t rng = seed;
     int np = 0;
     for (int i = 0; i < BG; i++)
         snprintf(bg[i], sizeof(bg[i]), "bg%d", i);
@@ -418,11 +422,29 @@ static void score_ranks_planted_supporters_above_background(void **state)
     post(db, pid, bg[0], T0 + np, NULL, 0.45);
     suspend(db, "s0", T0 + 100000);
     suspend(db, "s5", T0 + 100000);
+}
+
+static void score_ranks_planted_supporters_above_background(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("planted");
+    build_planted_world(db, 7);
+
+    enum {
+        BG = 60,
+        SUP = 10
+    };
+
+    char bg[BG][8], sup[SUP][8];
+    for (int i = 0; i < BG; i++)
+        snprintf(bg[i], sizeof(bg[i]), "bg%d", i);
+    for (int i = 0; i < SUP; i++)
+        snprintf(sup[i], sizeof(sup[i]), "s%d", i);
     vg_network *net = load(db, VG_TIME_UNKNOWN);
     assert_int_equal(vg_network_n_seeds(net), 2);
     assert_int_equal(vg_network_score(db, net), VG_OK);
-    /* Every supporter ranks above every background account; those with content and ties
-     * pass the 0.5 threshold, those known only by their ties (s8, s9) stay under it. */
+    /* Every supporter ranks above every background account and passes the 0.5 threshold,
+     * also those known only by their ties (s8, s9), with the built-in (fitted) weights. */
     double min_sup = 1, min_with_posts = 1, max_bg = 0;
     for (int i = 0; i < SUP; i++)
         if (strcmp(sup[i], "s0") && strcmp(sup[i], "s5")) {
@@ -437,6 +459,7 @@ static void score_ranks_planted_supporters_above_background(void **state)
     }
     assert_true(min_sup > max_bg);
     assert_true(min_with_posts >= 0.5);
+    assert_true(min_sup >= 0.5);
     assert_true(max_bg < 0.5);
     /* The explanation names a post and a link to a seed. */
     char *json = NULL;
@@ -444,10 +467,10 @@ static void score_ranks_planted_supporters_above_background(void **state)
     assert_non_null(strstr(json, "\"post\":"));
     assert_non_null(strstr(json, "\"to\":\"seed\""));
     vg_free(json);
-    /* The candidates (s0..s7) form the one community. */
+    /* The candidates (the ten supporters) form the one community. */
     assert_int_equal(vg_network_n_communities(net), 1);
-    assert_int_equal(net->communities[0].size, 8);
-    assert_int_equal(vg_network_community_of(net, idx(net, "s9")), -1);
+    assert_int_equal(net->communities[0].size, 10);
+    assert_int_equal(vg_network_community_of(net, idx(net, "s9")), 0);
     measure_planted_world(net);
     vg_network_free(net);
     close_db(db);
@@ -517,6 +540,97 @@ static void allocation_failures_are_reported(void **state)
     close_db(db);
 }
 
+static void weights_files_round_trip_and_fail_clearly(void **state)
+{
+    (void)state;
+    struct vg_score_weights w, back;
+    vg__weights_default(&w);
+    struct vg_buf b;
+    vg_buf_init(&b, 1u << 16);
+    assert_int_equal(vg__weights_format(&w, "# test\n", &b), VG_OK);
+    memset(&back, 0, sizeof(back));
+    assert_int_equal(vg__weights_parse(b.data, b.len, &back, NULL, 0), VG_OK);
+    assert_float_equal(back.bias, w.bias, 1e-6);
+    for (int i = 0; i < VG_AF__COUNT; i++)
+        assert_float_equal(back.w[i], w.w[i], 1e-6);
+    vg_buf_release(&b);
+    /* What a file does not name weighs 0. */
+    const char *some = "bias = -1.5\n# a comment\ncontent = 2\n";
+    assert_int_equal(vg__weights_parse(some, strlen(some), &back, NULL, 0), VG_OK);
+    assert_float_equal(back.bias, -1.5, 0);
+    assert_float_equal(back.w[VG_AF_CONTENT], 2, 0);
+    assert_float_equal(back.w[VG_AF_AGE], 0, 0);
+    char err[200];
+    const char *unknown = "bias = 1\nloyalty = 3\n";
+    assert_int_equal(vg__weights_parse(unknown, strlen(unknown), &back, err, sizeof(err)),
+                     VG_EINVAL);
+    assert_non_null(strstr(err, "line 2"));
+    assert_non_null(strstr(err, "loyalty"));
+    assert_float_equal(back.bias, -1.5, 0); /* unchanged on error */
+    const char *huge = "content = 5000\n";
+    assert_int_equal(vg__weights_parse(huge, strlen(huge), &back, err, sizeof(err)), VG_EINVAL);
+    assert_non_null(strstr(err, "content"));
+    const char *junk = "content\n";
+    assert_int_equal(vg__weights_parse(junk, strlen(junk), &back, err, sizeof(err)), VG_EPARSE);
+}
+
+/* Weights fitted on one planted world, written to a file and read back, rank the supporters of
+ * another planted world (other background ties) above every other account. */
+static void fitted_weights_carry_to_another_world(void **state)
+{
+    (void)state;
+    char text[2048] = "{\"accounts\":[";
+    for (int i = 0; i < 10; i++) {
+        size_t at = strlen(text);
+        snprintf(text + at, sizeof(text) - at,
+                 "%s{\"id\":\"s%d\",\"role\":\"supporter\",\"community\":\"c1\"}", i ? "," : "", i);
+    }
+    strcat(text, "]}");
+    struct vg_truth t;
+    assert_int_equal(vg__truth_parse(text, strlen(text), &t, NULL, 0), VG_OK);
+    vg_db *db = fresh_db("fit");
+    build_planted_world(db, 11);
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    char *weights = NULL;
+    struct vg_fit_summary sum;
+    assert_int_equal(vg_network_fit(&net, (const vg_truth *const *)&(const vg_truth *){ &t }, 1,
+                                    1.0, &weights, &sum),
+                     VG_OK);
+    assert_int_equal(sum.examples, vg_network_size(net) - 2);
+    assert_int_equal(sum.positives, 8);
+    assert_non_null(strstr(weights, "known_followers = "));
+    vg_network_free(net);
+    close_db(db);
+    char wpath[300];
+    snprintf(wpath, sizeof(wpath), "%s.weights", path);
+    FILE *f = fopen(wpath, "w");
+    assert_non_null(f);
+    fputs(weights, f);
+    fclose(f);
+    vg_free(weights);
+
+    db = fresh_db("fit2");
+    build_planted_world(db, 23);
+    net = load(db, VG_TIME_UNKNOWN);
+    char err[200];
+    assert_int_equal(vg_network_weights_read(net, "/nonexistent/w", err, sizeof(err)), VG_ENOENT);
+    assert_non_null(strstr(err, "/nonexistent/w"));
+    assert_int_equal(vg_network_weights_read(net, wpath, err, sizeof(err)), VG_OK);
+    unlink(wpath);
+    assert_int_equal(vg_network_score(db, net), VG_OK);
+    struct vg_account_eval e;
+    assert_int_equal(vg_network_eval(net, &t, &e), VG_OK);
+    assert_int_equal(e.positives, 8);
+    assert_true(e.roc_auc == 1 && e.pr_auc == 1);
+    char *sum_json = NULL;
+    assert_int_equal(vg_network_summary_json(net, &sum_json), VG_OK);
+    assert_non_null(strstr(sum_json, ".weights\""));
+    vg_free(sum_json);
+    vg_network_free(net);
+    close_db(db);
+    vg__truth_release(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +642,8 @@ int main(void)
         cmocka_unit_test(communities_recover_two_cliques),
         cmocka_unit_test(score_ranks_planted_supporters_above_background),
         cmocka_unit_test(seeds_files_are_parsed_strictly),
+        cmocka_unit_test(weights_files_round_trip_and_fail_clearly),
+        cmocka_unit_test(fitted_weights_carry_to_another_world),
         cmocka_unit_test(allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
