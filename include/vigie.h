@@ -532,6 +532,10 @@ struct vg_sim_config {
 
     double report_rate, false_report_rate;
     uint64_t snapshot_days;
+
+    /* storm patterns and organic bursts (issue 5; all off by default) */
+    double storm_copy_share, storm_bystanders;
+    double bursts_per_week, burst_accounts, burst_hours;
 };
 
 /** Set every field of *cfg to its documented default. */
@@ -993,7 +997,286 @@ VG_API const char *vg_whatif_rank_name(enum vg_whatif_rank rank);
 
 /* @@returns: returning accounts (issue 5) @@ */
 
+/* ---------------------------------------------------------------------------------------------
+ * Returning accounts (src/link/, docs/returns.md): a new account linked to the suspended
+ * account it replaces, from its names (robust to digit suffixes, look-alike characters,
+ * Arabic/Latin transliteration, reordered parts), bio, avatar URL, follow sets (MinHash),
+ * shout-out posts naming it or the old handle, and the time since the suspension.
+ * ------------------------------------------------------------------------------------------ */
+
+/** An account as the returning-accounts index sees it. Every string is borrowed. */
+struct vg_return_account {
+    const char *id;                               /* required */
+    const char *handle, *name, *bio, *avatar_url; /* NULL when unknown */
+    const char *const *following;                 /* ids of the accounts it follows */
+    size_t n_following;
+    const char *const *followers; /* ids of the accounts that follow it */
+    size_t n_followers;
+    int64_t first_seen; /* its first sighting; VG_TIME_UNKNOWN if not known */
+};
+
+/**
+ * The index of suspended accounts that new accounts are matched against, updated one account
+ * at a time, so that ingest can keep it live. Memory: about 800 bytes per account (postings
+ * included; bench/bench_returns: 760 MB with 1 million).
+ */
+typedef struct vg_return_index vg_return_index;
+
+/** A new, empty index. Errors: VG_ENOMEM. Free with vg_return_index_free(). */
+VG_API VG_NODISCARD vg_status vg_return_index_new(vg_return_index **out);
+VG_API void vg_return_index_free(vg_return_index *ix);
+/** Suspended accounts indexed (reinstated ones excluded). */
+VG_API size_t vg_return_index_size(const vg_return_index *ix);
+/**
+ * Index a suspended account as it was when suspended (at `suspended_at`). The account is
+ * copied. An id indexed before is replaced. Errors: VG_EINVAL (no id), VG_ELIMIT (over 2^31
+ * accounts or 4 GiB of names), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_return_index_add(vg_return_index *ix,
+                                                  const struct vg_return_account *a,
+                                                  int64_t suspended_at);
+/** Take a reinstated account out of the index (nothing when it is not in). */
+VG_API void vg_return_index_remove(vg_return_index *ix, const char *id);
+
+/** A suspended account that a new account may replace. */
+struct vg_return_candidate {
+    const char *replaces; /* the suspended account's id; valid while the index lives */
+    double score;         /* in [0, 1]; docs/returns.md gives the formula */
+};
+
+/**
+ * The suspended accounts `a` may replace, best first, at most `max` of them in out (*n of them):
+ * those suspended before `now` that share a name key, a name part, the avatar or a band of a
+ * follow-set signature with a, scored on every signal. Shout-out posts are not known to the
+ * index: the batch (vg_returns_run) adds them. Errors: VG_EINVAL (no id), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_return_index_query(vg_return_index *ix,
+                                                    const struct vg_return_account *a, int64_t now,
+                                                    struct vg_return_candidate *out, size_t max,
+                                                    size_t *n);
+
+/** Signals a batch can be told to ignore, to measure what each contributes (ablation). */
+enum {
+    VG_RETURN_NO_NAMES = 1,   /* handle and display name */
+    VG_RETURN_NO_BIO = 2,     /* bio */
+    VG_RETURN_NO_AVATAR = 4,  /* avatar URL */
+    VG_RETURN_NO_FOLLOWS = 8, /* follow sets, both directions */
+    VG_RETURN_NO_POSTS = 16   /* shout-outs and posts naming the old handle */
+};
+
+/** Options of the batch over a store. */
+struct vg_returns_opts {
+    int64_t before;   /* only data strictly before this instant; VG_TIME_UNKNOWN: all */
+    double threshold; /* a link is made when the best candidate scores at least this; 0.5 */
+    unsigned without; /* VG_RETURN_NO_* signals ignored; 0 */
+};
+
+VG_API void vg_returns_opts_init(struct vg_returns_opts *opts);
+
+/** The result of a batch: links and, for measuring, the score of every new account. */
+typedef struct vg_returns vg_returns;
+
+/**
+ * Replay the store in time order (account identities, follows, posts, suspensions and
+ * reinstatements): suspended accounts enter the index as they were when suspended; each account
+ * first seen after the start of the data is matched each time it or others act on it (its
+ * profile, its posts and follows, follows to it, posts naming it), and linked to its best
+ * candidate the first time that one scores at least the threshold; the link records that
+ * instant. Links chain into personas (the first account of each chain names the persona).
+ * Errors: store errors, VG_ELIMIT, VG_ENOMEM. Free with vg_returns_free().
+ */
+VG_API VG_NODISCARD vg_status vg_returns_run(vg_db *db, const struct vg_returns_opts *opts,
+                                             vg_returns **out);
+VG_API void vg_returns_free(vg_returns *r);
+/** Links made, in the order they were made. */
+VG_API size_t vg_returns_n_links(const vg_returns *r);
+/** When link i was made (simulated time). */
+VG_API int64_t vg_returns_link_time(const vg_returns *r, size_t i);
+/**
+ * Link i as one JSON object: {"account","replaces","score","persona","linked_at",
+ * "first_seen","followers_at_link","evidence":[{"kind",...},...]}. Ownership: the caller's
+ * (vg_free).
+ */
+VG_API VG_NODISCARD vg_status vg_returns_link_json(const vg_returns *r, size_t i, char **json);
+/** Counts of the run as one JSON object. Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_returns_summary_json(const vg_returns *r, char **json);
+/**
+ * Store the links in db, replacing those a previous run stored (table return_links,
+ * docs/store.md). Errors: store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_returns_store(vg_db *db, const vg_returns *r);
+
+/** Quality of a batch against the planted truth of a generated world (docs/returns.md). */
+struct vg_returns_eval {
+    uint64_t new_accounts;         /* first seen after the start of the data */
+    uint64_t children, ordinary;   /* of those: planted returns (truth `replaces`), the others */
+    double roc_auc;                /* early score, children against ordinary new accounts */
+    double mrr, top1;              /* rank of the true parent among the early candidates */
+    uint64_t linked_children;      /* children linked (to any account) */
+    uint64_t linked_right;         /* of those, to their true parent */
+    uint64_t false_links;          /* links of ordinary new accounts */
+    double false_links_per_10k;    /* false_links per 10,000 ordinary new accounts */
+    double median_delay_s;         /* child's first action to its link (linked children) */
+    double median_delay_shout_s;   /* first shout-out naming the child to its link */
+    uint64_t with_shout;           /* linked children named by a shout-out */
+    double mean_followers_at_link; /* followers the child had regained when linked */
+    double mean_followers_final;   /* followers it had at the end of the data */
+};
+
+/**
+ * Measure r against truth.json (`vigie sim`): the early score of a new account is its score
+ * after its first 5 actions or 24 hours from its first action, whichever comes first.
+ * Errors: VG_ENOENT/VG_EIO, VG_EPARSE or VG_EFIELD (the log names the field), VG_ELIMIT (file
+ * over 256 MiB), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_returns_eval(const vg_returns *r, const char *truth_path,
+                                              struct vg_returns_eval *out);
+/** The evaluation as one JSON object (NaN as null). Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_returns_eval_json(const struct vg_returns_eval *e, char **json);
+/**
+ * The misses of an evaluation as JSON lines into *text, one per child not linked to its true
+ * parent and per false link: {"miss":"unlinked"|"wrong_parent"|"false_link","account",...}.
+ * Ownership: the caller's (vg_free).
+ */
+VG_API VG_NODISCARD vg_status vg_returns_misses_json(const vg_returns *r, const char *truth_path,
+                                                     char **text);
+
 /* @@storms: storms and coordination (issue 5) @@ */
+
+/* ---------------------------------------------------------------------------------------------
+ * Storms: streaming detection of coordinated hashtag storms (src/storm/, docs/storms.md).
+ * ------------------------------------------------------------------------------------------ */
+
+/**
+ * A storm detector. Posts are fed in time order; an alert comes out (through on_alert) as soon as
+ * a hashtag bursts against its own baseline (an exponentially weighted rate, scaled by the
+ * time-of-day profile of all posts; a Poisson tail test over a sliding window) AND the burst's
+ * posts show coordination: a fresh link shared by many of its accounts, or fresh near-identical
+ * texts (MinHash of the words) posted by many accounts. Organic bursts (many accounts, each in
+ * its own words, no shared link) raise no alert. Memory is bounded by the keys (hashtags, links,
+ * domains, text sketches) seen within about a day and the posts within one window.
+ */
+typedef struct vg_storms vg_storms;
+
+/** An alert: raised (final = 0) when first detected, then once more when it ends (final = 1,
+ * complete lists). Strings and arrays are valid during the callback only. */
+struct vg_storm_alert {
+    uint64_t id;                 /* 1, 2, ... in order of detection */
+    int final;                   /* 0: raised now; 1: the storm ended (or the input did) */
+    const char *hashtag;         /* normalised (lower case), without '#' */
+    const char *const *hashtags; /* hashtags[0] = hashtag, then other hashtags whose bursts
+                                    carried the same markers (the same campaign), at most 8 */
+    const int64_t *joined_at;    /* when each hashtag joined (joined_at[0] = detected_at) */
+    size_t n_hashtags;
+    const char *link;            /* the shared link, or NULL (a copy storm) */
+    const char *sample_text;     /* a text of the storm */
+    int64_t onset;               /* first post of the hashtag in the window that fired */
+    int64_t detected_at;         /* time of the post that raised it */
+    int64_t last_at;             /* latest post of the hashtag seen */
+    uint64_t posts;              /* posts of the hashtag since the onset */
+    uint64_t window_posts;       /* posts of the hashtag in the window when raised */
+    double expected;             /* the baseline's expectation for that window */
+    double log10_p;              /* -log10 of the Poisson tail probability of window_posts */
+    double coord_share;          /* share of the window's posts carrying the storm's markers */
+    uint32_t copy_markers;       /* text sketches that mark the storm's copies (0: link only) */
+    const char *const *accounts; /* accounts that posted the hashtag with a marker */
+    size_t n_accounts;
+    const uint32_t *growth; /* posts of the hashtag per 10 minutes from the onset */
+    size_t n_growth;
+};
+
+struct vg_storm_opts {
+    double window_minutes; /* sliding window of the burst and coordination tests (30) */
+    double baseline_hours; /* time constant of a key's baseline rate (24) */
+    double prior_per_day;  /* rate assumed for a key never seen (1 post a day) */
+    double burst_log10p;   /* a burst: Poisson tail below 10^-x (10) */
+    double fresh_log10p;   /* a marker (link, text sketch) is fresh: tail below 10^-x (6) */
+    double coord_share;    /* share of the window's posts that must carry markers (0.3) */
+    uint32_t min_accounts; /* distinct accounts with markers needed (10) */
+    double close_minutes;  /* an alert ends after this long without its hashtag (60) */
+    int64_t alerts_from;   /* no alert raised before this instant (VG_TIME_UNKNOWN: none) */
+    void (*on_alert)(const struct vg_storm_alert *a, void *ud);
+    void *ud;
+};
+
+/** Fill *o with the defaults above. */
+VG_API void vg_storm_opts_init(struct vg_storm_opts *o);
+/** Errors: VG_EINVAL (an option out of range), VG_ENOMEM. */
+VG_API VG_NODISCARD vg_status vg_storms_new(const struct vg_storm_opts *o, vg_storms **out);
+VG_API void vg_storms_free(vg_storms *s);
+/**
+ * Feed one post (id, account, created_at, text, hashtags, urls, repost_of are read; nothing is
+ * kept past the call but what the detector needs). Posts must come in non-decreasing time order.
+ * Errors: VG_EINVAL (missing account, or a post earlier than the previous one), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_storms_feed(vg_storms *s, const struct vg_post *post);
+/** End of input: every open alert is reported final. Errors: VG_ENOMEM. */
+VG_API VG_NODISCARD vg_status vg_storms_finish(vg_storms *s);
+
+/** Posts fed, alerts raised, keys held now and at most. */
+struct vg_storms_stats {
+    uint64_t posts, alerts, keys, peak_keys;
+};
+
+VG_API void vg_storms_stats(const vg_storms *s, struct vg_storms_stats *out);
+/** One alert as a JSON object (docs/storms.md). Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_storm_alert_json(const struct vg_storm_alert *a, char **json);
+/**
+ * Feed the stored posts created at or after `since` (VG_TIME_UNKNOWN: all) and before `before`
+ * (VG_TIME_UNKNOWN: no limit) to s, in time order, then vg_storms_finish. *n_posts (may be NULL)
+ * gets the posts fed. Errors: those of the store and of vg_storms_feed.
+ */
+VG_API VG_NODISCARD vg_status vg_storms_replay(vg_db *db, int64_t since, int64_t before,
+                                               vg_storms *s, uint64_t *n_posts);
+
+/**
+ * The storms and organic bursts planted in a generated world (the "storms" and "bursts" of
+ * truth.json, docs/sim.md). Read strictly: errors VG_ENOENT/VG_EIO, VG_EPARSE (the log names the
+ * field), VG_EFIELD (a missing field), VG_ELIMIT (over 256 MiB).
+ */
+typedef struct vg_storm_truth vg_storm_truth;
+VG_API VG_NODISCARD vg_status vg_storm_truth_read(const char *path, vg_storm_truth **out);
+VG_API void vg_storm_truth_free(vg_storm_truth *t);
+
+/** Storm patterns of the generator (truth.json "pattern"). */
+enum vg_storm_pattern {
+    VG_STORM_LINK = 0,
+    VG_STORM_COPY,
+    VG_STORM__PATTERNS
+};
+
+/** Figures of one group of storms (all, or one pattern). NaN where undefined. */
+struct vg_storm_group_eval {
+    uint64_t storms, detected;
+    double tpr;
+    double delay_median_s, delay_p90_s; /* detection delay after the storm's first post */
+    uint64_t truth_accounts, alert_accounts, true_accounts;
+    double precision, recall; /* of the accounts of the alerts matched to these storms */
+};
+
+/** Storm detection measured against the truth (docs/storms.md, "Measuring"). */
+struct vg_storm_eval {
+    uint64_t posts;
+    uint64_t hashtag_days, storm_hashtag_days, alarmed_storm_hashtag_days;
+    uint64_t negative_hashtag_days, false_hashtag_days;
+    double tpr, fpr; /* per hashtag-day */
+    /* other hashtags that planted storm posts carried that day: neither positive nor negative */
+    uint64_t carried_hashtag_days, alarmed_carried_hashtag_days;
+    uint64_t bursts, bursts_alarmed;
+    double burst_fpr; /* organic bursts alarmed / organic bursts */
+    uint64_t alerts, false_alerts;
+    struct vg_storm_group_eval all, by_pattern[VG_STORM__PATTERNS];
+    double precision_all; /* account precision counting the accounts of false alerts too */
+    double seconds;       /* replay and detection */
+};
+
+/** Replay the store through a detector with options o (its callback is not used) and measure.
+ * Errors: those of vg_storms_replay. */
+VG_API VG_NODISCARD vg_status vg_storms_eval(vg_db *db, const vg_storm_truth *t,
+                                             const struct vg_storm_opts *o,
+                                             struct vg_storm_eval *out);
+/** The evaluation as one JSON object (NaN as null). Ownership: the caller's (vg_free). */
+VG_API VG_NODISCARD vg_status vg_storm_eval_json(const struct vg_storm_eval *e, char **json);
 
 #ifdef __cplusplus
 }

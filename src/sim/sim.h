@@ -81,7 +81,10 @@ enum sim_tag {
     TAG_ACTIVITY,
     TAG_INHERIT,
     TAG_NAME,
-    TAG_STORM
+    TAG_STORM,
+    TAG_STORM_VARIANT, /* draws of the storm patterns: a stream of its own, so that with the
+                          variants off the default world's draws, and bytes, do not change */
+    TAG_BURST
 };
 
 /* ---- configuration (sim_config.c) --------------------------------------------------------- */
@@ -205,10 +208,11 @@ struct sim_ev {
     uint64_t ref;   /* post referred to (repost, reply, reported post), 0 when none */
     uint32_t a, b;  /* author/src/target/account; dst/mentioned/ref author/reporter */
     uint32_t text;  /* index into the texts */
-    uint16_t storm; /* storm number + 1, 0 when none */
+    uint16_t storm; /* storm number + 1, 0 when none (storm and bystander posts) */
+    uint16_t burst; /* organic burst number + 1, 0 when none */
     uint8_t type, kind;
     uint8_t url;    /* 0 none, else an url family (sim_write.c) */
-    uint8_t reason; /* suspensions, reports */
+    uint8_t reason; /* suspensions, reports; posts of a copy storm: the rewording (1..) */
 };
 
 struct sim_evq {
@@ -237,13 +241,27 @@ struct sim_community {
     struct sim_ring recent;
 };
 
+enum sim_storm_pattern {
+    STORM_LINK = 0, /* a shared hashtag and link, the texts drawn at random */
+    STORM_COPY      /* no link: reworded copies of three messages */
+};
+
 struct sim_storm {
     char hashtag[64];
     int64_t start;
+    uint8_t pattern; /* enum sim_storm_pattern */
     uint32_t *accounts;
     size_t n_accounts;
     uint64_t *posts;
     size_t n_posts, cap_posts;
+};
+
+/* An organic burst (a control): ordinary accounts independently posting a trending hashtag. */
+struct sim_burst {
+    char hashtag[64];
+    int64_t start;
+    uint8_t lang;
+    uint64_t n_accounts, n_posts;
 };
 
 /* A returned persona's new account, waiting for its creation time. */
@@ -284,6 +302,8 @@ struct sim_world {
     size_t n_pending, cap_pending;
     struct sim_storm *storms;
     size_t n_storms, cap_storms;
+    struct sim_burst *bursts;
+    size_t n_bursts, cap_bursts;
 
     uint32_t *scratch; /* a follower list being worked on */
     size_t n_scratch, cap_scratch;

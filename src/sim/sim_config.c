@@ -129,6 +129,21 @@ static const struct cfg_entry table[] = {
       "mean posts per storm account (assumed)" },
     { "storm_hours", CFG_DOUBLE, OFF(storm_hours), 0.01, 72, "4",
       "hours over which a storm's posts are staggered (assumed)" },
+    { "storm_copy_share", CFG_DOUBLE, OFF(storm_copy_share), 0, 1, "0",
+      "share of storms of the copy pattern: no shared link, each post a reworded copy of one of "
+      "three storm messages (Dawn app: it posted the same tweets from its users' accounts; 0 "
+      "keeps the link pattern only)" },
+    { "storm_bystanders", CFG_DOUBLE, OFF(storm_bystanders), 0, 10, "0",
+      "posts by bystanders (ordinary, news, counter-speech accounts) using a storm's hashtag in "
+      "their own words, per storm post (assumed; hijacked and reported hashtags draw others)" },
+    { "bursts_per_week", CFG_DOUBLE, OFF(bursts_per_week), 0, 700, "0",
+      "organic hashtag bursts a week (sports, breaking news): controls that must not alarm "
+      "(assumed)" },
+    { "burst_accounts", CFG_DOUBLE, OFF(burst_accounts), 2, 1e6, "500",
+      "median ordinary accounts in an organic burst (lognormal, sigma 0.7; assumed)" },
+    { "burst_hours", CFG_DOUBLE, OFF(burst_hours), 0.1, 24, "2",
+      "mean hours from a burst's onset to a post (exponential decay after a sharp rise, as "
+      "in news-driven trends; Kwak et al. 2010: half of retweets within an hour; assumed)" },
 
     { "report_rate", CFG_DOUBLE, OFF(report_rate), 0, 1, "0.02",
       "chance a supporter post gets a user or trusted-flagger report (assumed)" },

@@ -492,6 +492,9 @@ static vg_status account_day(struct sim_world *w, uint32_t v, uint32_t d, int wa
 
 /* ---- storms --------------------------------------------------------------------------------- */
 
+static vg_status storm_bystanders(struct sim_world *w, const struct sim_storm *s, int lang,
+                                  double span, struct sim_rng *r);
+
 static vg_status storm_add_post(struct sim_storm *s, uint64_t id)
 {
     if (s->n_posts == s->cap_posts) {
@@ -566,6 +569,16 @@ static vg_status storm(struct sim_world *w, uint32_t d, struct sim_rng *r)
     if (span > DAY - 1)
         span = DAY - 1;
     s->start = day0 + (int64_t)(sim_unif(r) * (DAY - 1 - span));
+    /* The pattern and its draws come from a stream of their own (v), so that with the variant
+       settings at 0 the storm draws the same numbers, and writes the same bytes, as before. */
+    struct sim_rng v;
+    sim_rng_init(&v, w->seed, TAG_STORM_VARIANT, w->n_storms);
+    uint32_t msg[3] = { 0, 0, 0 };
+    if (c->storm_copy_share > 0 && sim_unif(&v) < c->storm_copy_share) {
+        s->pattern = STORM_COPY;
+        for (int k = 0; k < 3; k++)
+            msg[k] = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, &v);
+    }
     vg_status rc = VG_OK;
     for (size_t i = 0; i < s->n_accounts && !rc; i++) {
         uint64_t n = vg__sim_poisson(r, c->storm_posts);
@@ -585,11 +598,173 @@ static vg_status storm(struct sim_world *w, uint32_t d, struct sim_rng *r)
             if (ev.t >= end_of_world(w))
                 continue;
             ev.text = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, r);
+            if (s->pattern == STORM_COPY) {
+                /* One of the messages, reworded by the writer (sim_write.c, reword[]). */
+                ev.text = msg[sim_below(&v, 3)];
+                ev.url = 0;
+                ev.reason = (uint8_t)(1 + sim_below(&v, 40));
+            }
             w->acct[ev.a].posts++;
             if (!(rc = vg__sim_push(w, &ev)))
                 rc = storm_add_post(s, ev.id);
         }
     }
+    if (!rc && c->storm_bystanders > 0)
+        rc = storm_bystanders(w, s, lang, span, &v);
+    return rc;
+}
+
+/* A random live account of the role and language (any language when lang < 0), or SIM_NONE
+ * after a few tries (rejection sampling: roles are dealt at random to account numbers). */
+static uint32_t random_account(struct sim_world *w, int role, int lang, struct sim_rng *r)
+{
+    for (int i = 0; i < 64; i++) {
+        uint32_t v = (uint32_t)sim_below(r, w->n_acct);
+        const struct sim_acct *a = &w->acct[v];
+        if (a->role == role && (a->flags & ACC_ALIVE) && (lang < 0 || a->lang == lang))
+            return v;
+    }
+    return SIM_NONE;
+}
+
+/* Bystanders of storm s: ordinary accounts of its language, news and counter-speech accounts
+ * that use its hashtag in their own words (no link), during and a little after it. They are not
+ * storm accounts in the truth: a detector must tell them from the storm. */
+static vg_status storm_bystanders(struct sim_world *w, const struct sim_storm *s, int lang,
+                                  double span, struct sim_rng *r)
+{
+    const struct vg_sim_config *c = w->cfg;
+    int64_t day1 = w->t0 + (s->start - w->t0) / DAY * DAY + DAY;
+    uint64_t n = vg__sim_poisson(r, c->storm_bystanders * (double)s->n_posts);
+    vg_status rc = VG_OK;
+    for (uint64_t i = 0; i < n && !rc; i++) {
+        double u = sim_unif(r);
+        int role = u < 0.8 ? VG_SIM_BACKGROUND : u < 0.9 ? VG_SIM_NEWS : VG_SIM_COUNTER;
+        uint32_t a = random_account(w, role, role == VG_SIM_BACKGROUND ? lang : -1, r);
+        if (a == SIM_NONE)
+            continue;
+        struct sim_ev ev = { .t = s->start + 300 + (int64_t)(sim_unif(r) * span * 1.5),
+                             .type = EV_POST,
+                             .id = ++w->next_post,
+                             .a = a,
+                             .b = SIM_NONE,
+                             .storm = (uint16_t)(s - w->storms + 1) };
+        if (ev.t >= day1)
+            ev.t = day1 - 1;
+        enum sim_pool pool = role == VG_SIM_BACKGROUND ? POOL_EVERYDAY
+                             : role == VG_SIM_NEWS     ? POOL_NEWS
+                                                       : POOL_COUNTER;
+        ev.text = vg__sim_text_pick(&w->texts, pool, (enum sim_lang)lang, r);
+        w->acct[a].posts++;
+        rc = vg__sim_push(w, &ev);
+    }
+    return rc;
+}
+
+/* ---- organic bursts (controls) -------------------------------------------------------------- */
+
+struct burst_orig {
+    uint64_t id;
+    int64_t t;
+    uint32_t author, text;
+};
+
+/* An organic burst on day d: a trending hashtag (a match, breaking news) that ordinary accounts
+ * of one language post independently, each in its own words from the everyday pool, no shared
+ * link; the rate rises within minutes and decays (exponential, mean burst_hours); posts per
+ * account are heavy-tailed (a few fans post many times); some posts are retweets of earlier
+ * ones, as in any trend. */
+static vg_status burst(struct sim_world *w, uint32_t d, struct sim_rng *r)
+{
+    const struct vg_sim_config *c = w->cfg;
+    if (w->n_bursts >= UINT16_MAX - 1)
+        return VG_OK;
+    if (w->n_bursts == w->cap_bursts) {
+        size_t cap = w->cap_bursts ? 2 * w->cap_bursts : 16;
+        struct sim_burst *p = vg_realloc(w->bursts, cap * sizeof(*p));
+        if (!p)
+            return VG_ENOMEM;
+        w->bursts = p;
+        w->cap_bursts = cap;
+    }
+    struct sim_burst *b = &w->bursts[w->n_bursts++];
+    memset(b, 0, sizeof(*b));
+    double u = sim_unif(r);
+    b->lang = u < c->background_lang_ar                           ? LANG_AR
+              : u < c->background_lang_ar + c->background_lang_fr ? LANG_FR
+                                                                  : LANG_EN;
+    static const char *const tag_fmt[LANG__N][3] = {
+        { "CupFinal%zu", "BreakingNews%zu", "StormWarning%zu" },
+        { "FinaleCoupe%zu", "DerniereMinute%zu", "AlerteMeteo%zu" },
+        { "نهائي_الكأس_%zu", "عاجل_%zu", "طقس_%zu" },
+    };
+    snprintf(b->hashtag, sizeof(b->hashtag), tag_fmt[b->lang][sim_below(r, 3)], w->n_bursts);
+    int64_t day0 = w->t0 + (int64_t)d * DAY;
+    double mean = c->burst_hours * 3600.0, span = 5 * mean;
+    if (span > DAY - 1)
+        span = DAY - 1;
+    b->start = day0 + (int64_t)(sim_unif(r) * (DAY - 1 - span));
+    const double sigma = 0.7;
+    uint64_t want = (uint64_t)llround(
+            vg__sim_lognormal(r, c->burst_accounts * exp(sigma * sigma / 2), sigma));
+    if (want < 2)
+        want = 2;
+    size_t n_orig = 0, cap_orig = 256;
+    struct burst_orig *orig = vg_malloc(cap_orig * sizeof(*orig));
+    if (!orig)
+        return VG_ENOMEM;
+    vg_status rc = VG_OK;
+    for (uint64_t i = 0; i < want && !rc; i++) {
+        uint32_t a = random_account(w, VG_SIM_BACKGROUND, b->lang, r);
+        if (a == SIM_NONE)
+            continue;
+        b->n_accounts++;
+        uint64_t k = (uint64_t)llround(vg__sim_lognormal(r, 1.5, 1.0));
+        k = k < 1 ? 1 : k > 50 ? 50 : k;
+        for (uint64_t j = 0; j < k && !rc; j++) {
+            double off = 60 * sim_unif(r) * 10 + vg__sim_exp(r, mean);
+            if (off > span)
+                off = sim_unif(r) * span;
+            struct sim_ev ev = { .t = b->start + (int64_t)off,
+                                 .type = EV_POST,
+                                 .id = ++w->next_post,
+                                 .a = a,
+                                 .b = SIM_NONE,
+                                 .burst = (uint16_t)w->n_bursts };
+            if (n_orig && sim_unif(r) < 0.25) {
+                const struct burst_orig *o = &orig[sim_below(r, n_orig)];
+                if (o->author != a) {
+                    ev.kind = POST_REPOST;
+                    ev.ref = o->id;
+                    ev.b = o->author;
+                    ev.text = o->text;
+                    if (ev.t <= o->t)
+                        ev.t = o->t + 30 + (int64_t)vg__sim_exp(r, 600);
+                }
+            }
+            if (ev.kind != POST_REPOST) {
+                ev.text = vg__sim_text_pick(&w->texts, POOL_EVERYDAY, (enum sim_lang)b->lang, r);
+                if (sim_unif(r) < 0.1)
+                    ev.url = 3; /* a photo of one's own */
+                if (n_orig == cap_orig) {
+                    struct burst_orig *p = vg_realloc(orig, 2 * cap_orig * sizeof(*p));
+                    if (!p) {
+                        rc = VG_ENOMEM;
+                        break;
+                    }
+                    orig = p;
+                    cap_orig *= 2;
+                }
+                orig[n_orig++] = (struct burst_orig){ ev.id, ev.t, a, ev.text };
+            }
+            if (ev.t >= day0 + DAY)
+                ev.t = day0 + DAY - 1;
+            w->acct[a].posts++;
+            b->n_posts++;
+            rc = vg__sim_push(w, &ev);
+        }
+    }
+    vg_free(orig);
     return rc;
 }
 
@@ -614,6 +789,17 @@ vg_status vg__sim_day(struct sim_world *w, uint32_t d)
         struct sim_rng rs;
         sim_rng_init(&rs, w->seed, TAG_STORM, ((uint64_t)d << 16) | i);
         rc = storm(w, d, &rs);
+    }
+    /* Organic bursts draw from streams of their own: with none asked, nothing above changes. */
+    if (c->bursts_per_week > 0 && !rc) {
+        struct sim_rng rb;
+        sim_rng_init(&rb, w->seed, TAG_BURST, d);
+        uint64_t n_b = vg__sim_poisson(&rb, c->bursts_per_week / 7.0);
+        for (uint64_t i = 0; i < n_b && !rc; i++) {
+            struct sim_rng rs;
+            sim_rng_init(&rs, w->seed, TAG_BURST, ((uint64_t)(d + 1) << 16) | i);
+            rc = burst(w, d, &rs);
+        }
     }
     return rc;
 }

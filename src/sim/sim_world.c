@@ -461,6 +461,7 @@ void vg__sim_world_release(struct sim_world *w)
         vg_free(w->storms[i].posts);
     }
     vg_free(w->storms);
+    vg_free(w->bursts);
     vg_free(w->acct);
     vg_free(w->scratch);
     vg__sim_texts_release(&w->texts);

@@ -274,9 +274,26 @@ static void put_text_open(struct sim_out *o, const char *lit, const char *handle
     }
 }
 
+/* Rewordings of a copy storm's messages (ev->reason - 1 picks a prefix and a suffix): the same
+ * message, pushed by many accounts with small changes so that exact matching misses it. */
+static const char *const reword_pre[] = { "", "Spread this: ", "Read and share: ", ">> ", "!! " };
+static const char *const reword_post[] = { "",           " - share it", " ...", " (pass it on)",
+                                           " - retweet", " !",          " 11",  " ~" };
+
+/* The hashtag a post carries for its storm or burst, or NULL. */
+static const char *event_tag(const struct sim_world *w, const struct sim_ev *ev)
+{
+    if (ev->storm)
+        return w->storms[ev->storm - 1].hashtag;
+    if (ev->burst)
+        return w->bursts[ev->burst - 1].hashtag;
+    return NULL;
+}
+
 static void write_post(struct sim_out *o, const struct sim_world *w, const struct sim_ev *ev)
 {
     const struct sim_text *tx = &w->texts.t[ev->text];
+    const char *tag = event_tag(w, ev);
     char handle[SIM_HANDLE_MAX] = "", name[SIM_NAME_MAX];
     if (ev->b != SIM_NONE) {
         const struct sim_acct *m = &w->acct[ev->b];
@@ -299,13 +316,18 @@ static void write_post(struct sim_out *o, const struct sim_world *w, const struc
         put_str(o, handle);
         put(o, " ", 1);
         put_text_open(o, tx->json + 1, NULL);
+    } else if (ev->kind == POST_STORM && ev->reason) {
+        unsigned k = ev->reason - 1u;
+        put(o, "\"", 1);
+        put_str(o, reword_pre[k % VG_ARRAY_LEN(reword_pre)]);
+        put_text_open(o, tx->json + 1, NULL);
+        put_str(o, reword_post[(k / VG_ARRAY_LEN(reword_pre)) % VG_ARRAY_LEN(reword_post)]);
     } else {
         put_text_open(o, tx->json, handle[0] ? handle : NULL);
     }
-    if (ev->kind == POST_STORM) {
-        const struct sim_storm *s = &w->storms[ev->storm - 1];
+    if (tag) {
         PUT_LIT(o, " #");
-        put_str(o, s->hashtag);
+        put_str(o, tag);
     }
     if (ev->url) {
         put(o, " ", 1);
@@ -326,13 +348,13 @@ static void write_post(struct sim_out *o, const struct sim_world *w, const struc
         put_post(o, ev->ref);
     }
     PUT_LIT(o, ",\"hashtags\":");
-    if (ev->kind == POST_STORM) {
+    if (tag) {
         size_t n = strlen(tx->tags);
         put(o, tx->tags, n - 1); /* without ']' */
         if (n > 2)
             put(o, ",", 1);
         put(o, "\"", 1);
-        put_str(o, w->storms[ev->storm - 1].hashtag);
+        put_str(o, tag);
         PUT_LIT(o, "\"]");
     } else {
         put_str(o, tx->tags);
@@ -485,6 +507,8 @@ static void truth_storm(struct sim_out *o, const struct sim_world *w, size_t i)
     put_u64(o, i + 1);
     PUT_LIT(o, "\",\"hashtag\":\"");
     put_str(o, s->hashtag);
+    PUT_LIT(o, "\",\"pattern\":\"");
+    put_str(o, s->pattern == STORM_COPY ? "copy" : "link");
     PUT_LIT(o, "\",\"start\":");
     put_time(o, s->start);
     PUT_LIT(o, ",\"accounts\":[");
@@ -500,6 +524,25 @@ static void truth_storm(struct sim_out *o, const struct sim_world *w, size_t i)
         put_post(o, s->posts[k]);
     }
     PUT_LIT(o, "]}");
+}
+
+static void truth_burst(struct sim_out *o, const struct sim_world *w, size_t i)
+{
+    static const char *const langs[] = { "en", "fr", "ar" };
+    const struct sim_burst *b = &w->bursts[i];
+    put_str(o, i ? ",\n{\"id\":\"b" : "\n{\"id\":\"b");
+    put_u64(o, i + 1);
+    PUT_LIT(o, "\",\"hashtag\":\"");
+    put_str(o, b->hashtag);
+    PUT_LIT(o, "\",\"lang\":\"");
+    put_str(o, langs[b->lang]);
+    PUT_LIT(o, "\",\"start\":");
+    put_time(o, b->start);
+    PUT_LIT(o, ",\"accounts\":");
+    put_u64(o, b->n_accounts);
+    PUT_LIT(o, ",\"posts\":");
+    put_u64(o, b->n_posts);
+    put(o, "}", 1);
 }
 
 vg_status vg__sim_write_truth(const struct sim_world *w, const char *path)
@@ -534,6 +577,9 @@ vg_status vg__sim_write_truth(const struct sim_world *w, const char *path)
     PUT_LIT(&o, "],\"storms\":[");
     for (size_t i = 0; i < w->n_storms; i++)
         truth_storm(&o, w, i);
+    PUT_LIT(&o, "],\"bursts\":[");
+    for (size_t i = 0; i < w->n_bursts; i++)
+        truth_burst(&o, w, i);
     PUT_LIT(&o, "]}\n");
     return vg__sim_out_close(&o);
 }

@@ -202,3 +202,13 @@ vg_status vg__db_scan(vg_db *db, enum vg_scan kind, int64_t from, int64_t before
         return rc;
     return db->ops->scan(db->state, kind, from, before, fn, ud);
 }
+
+/* ---- returning accounts (src/link/) --------------------------------------------------------- */
+
+vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *links, size_t n)
+{
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    return db->ops->put_return_links(db->state, links, n);
+}

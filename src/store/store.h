@@ -34,6 +34,9 @@
  *   HASHTAGS, DOMAINS  author    -              normalised tag / domain  at
  *   ACTIVITY           author    -              language ("und")   latest post  posts in
  *                                                                               [from, before)
+ *   POSTS_BY_TIME      author    post id        hashtags 0x1f urls 0x1f repost_of 0x1f text
+ *                                               (list items joined by 0x1e)  at (ascending)
+ *     (POSTS_BY_TIME: in time order, ties in storing order; `from` applies)
  */
 enum vg_scan {
     VG_SCAN_ACCOUNTS,
@@ -46,6 +49,11 @@ enum vg_scan {
     VG_SCAN_HASHTAGS,
     VG_SCAN_DOMAINS,
     VG_SCAN_ACTIVITY,
+    VG_SCAN_POSTS_BY_TIME, /* storms (src/storm/): see above */
+    VG_SCAN_IDENTITIES,    /* returning accounts (src/link/): see below */
+    VG_SCAN_POST_MENTIONS, /* returning accounts (src/link/): see below */
+    VG_SCAN_PAST_HANDLES,  /* handles accounts had before: account, handle in item, first
+                              sighting in at, last in count */
     VG_SCAN__COUNT
 };
 
@@ -57,9 +65,26 @@ struct vg_scan_row {
     int64_t count;
     double score;
     int flagged;
+    /* Columns 8-11, filled by the scans that have them (NULL otherwise):
+     *   IDENTITIES     account's identity (handle in item, first sighting in at, last in count):
+     *                  name, bio, avatar URL
+     *   POST_MENTIONS  post by account (id in other, text in item, at): mentions as a JSON
+     *                  array in list; every post, text and list NULL when it mentions nobody */
+    const char *name;
+    const char *bio;
+    const char *avatar;
+    const char *list;
 };
 
 typedef vg_status (*vg_scan_fn)(const struct vg_scan_row *row, void *ud);
+
+/* A link of a new account to the suspended account it replaces (table return_links). */
+struct vg_store_return_link {
+    const char *account, *replaces, *persona;
+    double score;
+    int64_t linked_at;    /* simulated time the link was made */
+    const char *evidence; /* JSON array */
+};
 
 struct vg_store_ops {
     const char *name;
@@ -90,6 +115,9 @@ struct vg_store_ops {
      * returns it. */
     vg_status (*scan)(void *state, enum vg_scan kind, int64_t from, int64_t before, vg_scan_fn fn,
                       void *ud);
+    /* Returning accounts (src/link/): replace every stored link with these n, in one
+     * transaction of its own (the caller has committed pending writes). */
+    vg_status (*put_return_links)(void *state, const struct vg_store_return_link *links, size_t n);
 };
 
 extern const struct vg_store_ops vg__store_sqlite;
@@ -113,5 +141,8 @@ void vg__db_abort(vg_db *db);
 /* Stream rows of one kind to fn (struct vg_store_ops.scan), after committing pending writes. */
 vg_status vg__db_scan(vg_db *db, enum vg_scan kind, int64_t from, int64_t before, vg_scan_fn fn,
                       void *ud);
+/* Replace the stored return links (struct vg_store_ops.put_return_links), after committing
+ * pending writes. */
+vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *links, size_t n);
 
 #endif /* VG_STORE_H */

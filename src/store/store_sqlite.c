@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "store.h"
 
@@ -120,6 +121,19 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (post_id, model)"
     ") WITHOUT ROWID;"
     "CREATE INDEX post_scores_rank ON post_scores(model, score DESC);",
+    /* 3 -> 4: returning accounts (src/link/, docs/returns.md): a new account linked to the
+     * suspended account it replaces, when the link was made (simulated time, from the data),
+     * the persona (the first account of the chain) and the evidence as a JSON array. */
+    "CREATE TABLE return_links ("
+    "  account TEXT PRIMARY KEY,"
+    "  replaces TEXT NOT NULL,"
+    "  persona TEXT NOT NULL,"
+    "  score REAL NOT NULL,"
+    "  linked_at INTEGER NOT NULL,"
+    "  evidence TEXT NOT NULL,"
+    "  stored_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX return_links_persona ON return_links(persona);",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -132,6 +146,9 @@ static const char *const migrations[] = {
  * the index cost a table lookup per row (bench_graph, 1M rows: 5.5 s; a plain scan 0.12 s). */
 /* clang-format off */
 #define BEFORE(col) " (?1 IS NULL OR " col " < ?1)"
+/* A JSON list column as its items joined by 0x1e (0x1f, the field separator, removed). */
+#define LIST(col) " coalesce((SELECT group_concat(replace(value, char(31), ''), char(30))"       \
+                  " FROM json_each(" col ")), '')"
 #define SCAN_STATEMENTS(X)                                                                         \
     X(SCAN_ACCOUNTS,                                                                               \
       "SELECT id, NULL, handle, first_seen, ifnull(followers, -1), NULL, NULL FROM accounts"       \
@@ -157,8 +174,8 @@ static const char *const migrations[] = {
     X(SCAN_MODERATION, "SELECT account, NULL, kind, at, 1, NULL, NULL FROM moderation WHERE"       \
                        BEFORE("at") " ORDER BY at, kind DESC")                                     \
     X(SCAN_POST_SCORES,                                                                            \
-      "SELECT p.account, NULL, s.post_id, p.created_at, 1, max(s.score), max(s.flagged)"          \
-      " FROM post_scores s JOIN posts p ON p.id = s.post_id WHERE" BEFORE("p.created_at")         \
+      "SELECT p.account, NULL, s.post_id, p.created_at, 1, max(s.score), max(s.flagged)"           \
+      " FROM post_scores s JOIN posts p ON p.id = s.post_id WHERE" BEFORE("p.created_at")          \
       " GROUP BY s.post_id")                                                                       \
     X(SCAN_HASHTAGS, "SELECT p.account, NULL, h.tag, p.created_at, 1, NULL, NULL"                  \
                      " FROM post_hashtags h JOIN posts p ON p.rowid = h.post WHERE"                \
@@ -166,10 +183,23 @@ static const char *const migrations[] = {
     X(SCAN_DOMAINS,                                                                                \
       "SELECT p.account, NULL, u.domain, p.created_at, 1, NULL, NULL FROM post_urls u"             \
       " JOIN posts p ON p.rowid = u.post WHERE u.domain IS NOT NULL AND" BEFORE("p.created_at"))   \
+    X(SCAN_POSTS_BY_TIME, "SELECT p.account, p.id, " LIST("p.hashtags") " || char(31) || "         \
+      LIST("p.urls") " || char(31) || coalesce(p.repost_of, '') || char(31) || p.text,"            \
+      " p.created_at, 1, NULL, NULL FROM posts p WHERE" BEFORE("p.created_at")                     \
+      " AND (?2 IS NULL OR p.created_at >= ?2) ORDER BY p.created_at, p.rowid")                    \
     X(SCAN_ACTIVITY,                                                                               \
       "SELECT account, NULL, coalesce(lang, 'und'), max(created_at), count(*), NULL, NULL"         \
       " FROM posts WHERE" BEFORE("created_at") " AND (?2 IS NULL OR created_at >= ?2)"             \
-      " GROUP BY account, 3")
+      " GROUP BY account, 3")                                                                      \
+    X(SCAN_IDENTITIES,                                                                             \
+      "SELECT account, NULL, handle, first_seen, last_seen, NULL, NULL, name, bio, avatar_url,"    \
+      " NULL FROM account_identities WHERE" BEFORE("first_seen"))                                  \
+    X(SCAN_POST_MENTIONS,                                                                          \
+      "SELECT account, id, CASE WHEN mentions IS NULL THEN NULL ELSE text END, created_at, 1,"     \
+      " NULL, NULL, NULL, NULL, NULL, mentions FROM posts WHERE" BEFORE("created_at"))             \
+    X(SCAN_PAST_HANDLES,                                                                           \
+      "SELECT account, NULL, handle, first_seen, last_seen, NULL, NULL FROM account_history"       \
+      " WHERE handle IS NOT NULL AND" BEFORE("first_seen"))
 /* clang-format on */
 
 #define STATEMENTS(X)                                                                              \
@@ -221,6 +251,10 @@ static const char *const migrations[] = {
     X(PUT_SCORE,                                                                                   \
       "INSERT OR REPLACE INTO post_scores (post_id, model, score, flagged, categories, threat,"    \
       " escalate, exempt, lang, scored_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")               \
+    X(DEL_RETURN_LINKS, "DELETE FROM return_links")                                                \
+    X(INS_RETURN_LINK,                                                                             \
+      "INSERT OR REPLACE INTO return_links (account, replaces, persona, score, linked_at,"         \
+      " evidence, stored_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")                                       \
     X(INS_REJECT, "INSERT INTO dead_letters (at, file, line, offset, item, format, reason, raw,"   \
                   " raw_truncated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")                           \
     SCAN_STATEMENTS(X)
@@ -1214,6 +1248,8 @@ static vg_status sqlite_stats_json(void *state, size_t top_n, struct vg_buf *out
 
 static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64_t before,
                              vg_scan_fn fn, void *ud);
+static vg_status sqlite_put_return_links(void *state, const struct vg_store_return_link *links,
+                                         size_t n);
 
 const struct vg_store_ops vg__store_sqlite = {
     .name = "sqlite",
@@ -1234,6 +1270,7 @@ const struct vg_store_ops vg__store_sqlite = {
     .put_score = sqlite_put_score,
     .stats_json = sqlite_stats_json,
     .scan = sqlite_scan,
+    .put_return_links = sqlite_put_return_links,
 };
 
 /* ---- reads for the network stage (src/graph/) ----------------------------------------------- */
@@ -1241,11 +1278,20 @@ const struct vg_store_ops vg__store_sqlite = {
 /* The statement of each scan kind, in enum vg_scan order. Columns: account, other, item, at,
  * count, score, flagged (struct vg_scan_row); see store.h for what each kind puts in them. */
 static const enum stmt_id scan_stmt[VG_SCAN__COUNT] = {
-    [VG_SCAN_ACCOUNTS] = S_SCAN_ACCOUNTS,       [VG_SCAN_FOLLOWS] = S_SCAN_FOLLOWS,
-    [VG_SCAN_UNFOLLOWS] = S_SCAN_UNFOLLOWS,     [VG_SCAN_INTERACTIONS] = S_SCAN_INTERACTIONS,
-    [VG_SCAN_MENTIONS] = S_SCAN_MENTIONS,       [VG_SCAN_MODERATION] = S_SCAN_MODERATION,
-    [VG_SCAN_POST_SCORES] = S_SCAN_POST_SCORES, [VG_SCAN_HASHTAGS] = S_SCAN_HASHTAGS,
-    [VG_SCAN_DOMAINS] = S_SCAN_DOMAINS,         [VG_SCAN_ACTIVITY] = S_SCAN_ACTIVITY,
+    [VG_SCAN_ACCOUNTS] = S_SCAN_ACCOUNTS,
+    [VG_SCAN_FOLLOWS] = S_SCAN_FOLLOWS,
+    [VG_SCAN_UNFOLLOWS] = S_SCAN_UNFOLLOWS,
+    [VG_SCAN_INTERACTIONS] = S_SCAN_INTERACTIONS,
+    [VG_SCAN_MENTIONS] = S_SCAN_MENTIONS,
+    [VG_SCAN_MODERATION] = S_SCAN_MODERATION,
+    [VG_SCAN_POST_SCORES] = S_SCAN_POST_SCORES,
+    [VG_SCAN_HASHTAGS] = S_SCAN_HASHTAGS,
+    [VG_SCAN_DOMAINS] = S_SCAN_DOMAINS,
+    [VG_SCAN_ACTIVITY] = S_SCAN_ACTIVITY,
+    [VG_SCAN_POSTS_BY_TIME] = S_SCAN_POSTS_BY_TIME,
+    [VG_SCAN_IDENTITIES] = S_SCAN_IDENTITIES,
+    [VG_SCAN_PAST_HANDLES] = S_SCAN_PAST_HANDLES,
+    [VG_SCAN_POST_MENTIONS] = S_SCAN_POST_MENTIONS,
 };
 
 static void scan_read_row(sqlite3_stmt *s, struct vg_scan_row *r)
@@ -1257,6 +1303,12 @@ static void scan_read_row(sqlite3_stmt *s, struct vg_scan_row *r)
     r->count = sqlite3_column_int64(s, 4);
     r->score = sqlite3_column_double(s, 5);
     r->flagged = sqlite3_column_int(s, 6);
+    /* Scans with more columns (returning accounts) fill the string fields after them. */
+    int nc = sqlite3_column_count(s);
+    r->name = nc > 7 ? (const char *)sqlite3_column_text(s, 7) : NULL;
+    r->bio = nc > 8 ? (const char *)sqlite3_column_text(s, 8) : NULL;
+    r->avatar = nc > 9 ? (const char *)sqlite3_column_text(s, 9) : NULL;
+    r->list = nc > 10 ? (const char *)sqlite3_column_text(s, 10) : NULL;
 }
 
 static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64_t before,
@@ -1282,5 +1334,41 @@ static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64
         rc = fail(st, src, "reading the network");
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
+    return rc;
+}
+
+/* ---- returning accounts (src/link/) --------------------------------------------------------- */
+
+static vg_status put_return_link(struct sqlite_state *st, const struct vg_store_return_link *l,
+                                 int64_t now)
+{
+    sqlite3_stmt *s = st->stmt[S_INS_RETURN_LINK];
+    bind_text(s, 1, l->account);
+    bind_text(s, 2, l->replaces);
+    bind_text(s, 3, l->persona);
+    sqlite3_bind_double(s, 4, l->score);
+    sqlite3_bind_int64(s, 5, l->linked_at);
+    bind_text(s, 6, l->evidence ? l->evidence : "[]");
+    sqlite3_bind_int64(s, 7, now);
+    return exec_stmt(st, S_INS_RETURN_LINK, "storing a return link");
+}
+
+/* A batch run recomputes every link from the data, so its links replace the stored ones: one
+ * transaction, so a reader sees the old set or the new one, never a mix. */
+static vg_status sqlite_put_return_links(void *state, const struct vg_store_return_link *links,
+                                         size_t n)
+{
+    struct sqlite_state *st = state;
+    int64_t now = (int64_t)time(NULL);
+    vg_status rc = sqlite_begin(st);
+    if (rc)
+        return rc;
+    rc = exec_stmt(st, S_DEL_RETURN_LINKS, "replacing return links");
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = put_return_link(st, &links[i], now);
+    if (!rc)
+        rc = sqlite_commit(st);
+    if (rc)
+        sqlite_rollback(st);
     return rc;
 }

@@ -438,6 +438,109 @@ static void truth_agrees_with_events(void **state)
     rm_dir(dir);
 }
 
+/* ---- storm patterns and organic bursts (issue 5) ------------------------------------------- */
+
+/* Copy storms (no link, reworded copies of three messages), bystanders using a storm's hashtag
+ * without being in the storm, and organic bursts of ordinary accounts: each as the truth says. */
+static void storm_patterns_and_bursts(void **state)
+{
+    (void)state;
+    struct vg_sim_config c;
+    small_config(&c, 1);
+    char err[256];
+    const char *kv[][2] = { { "bursts_per_week", "14" },
+                            { "burst_accounts", "100" },
+                            { "storm_copy_share", "1" },
+                            { "storm_bystanders", "0.5" } };
+    for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
+        assert_int_equal(vg_sim_config_set(&c, kv[i][0], kv[i][1], err, sizeof(err)), 0);
+    char dir[64], path[128];
+    make_tmpdir(dir, sizeof(dir));
+    struct vg_sim_summary sum;
+    run_world(&c, NULL, dir, &sum);
+    snprintf(path, sizeof(path), "%s/truth.json", dir);
+    char *truth_text = slurp(path, NULL);
+    cJSON *truth = cJSON_Parse(truth_text);
+    assert_non_null(truth);
+    const cJSON *cfg = cJSON_GetObjectItem(truth, "config");
+    assert_true(cJSON_GetObjectItem(cfg, "storm_copy_share")->valuedouble == 1);
+    assert_true(cJSON_GetObjectItem(cfg, "burst_hours")->valuedouble == 2);
+
+    /* Supporters and the storm posts of the truth. */
+    size_t n_sup = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(truth, "accounts")) n_sup +=
+            !strcmp(str_of(x, "role"), "supporter");
+    assert_true(n_sup > 50);
+
+    snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+    char *events = slurp(path, NULL);
+    assert_non_null(events);
+    const cJSON *storms = cJSON_GetObjectItem(truth, "storms");
+    const cJSON *bursts = cJSON_GetObjectItem(truth, "bursts");
+    assert_true(cJSON_GetArraySize(storms) >= 3);
+    assert_true(cJSON_GetArraySize(bursts) >= 3);
+    size_t bystanders = 0;
+    cJSON_ArrayForEach(x, storms)
+    {
+        assert_string_equal(str_of(x, "pattern"), "copy");
+        const char *tag = str_of(x, "hashtag");
+        size_t n_posts = 0,
+               n_in_truth = (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(x, "posts"));
+        for (char *line = events; *line;) {
+            char *eol = strchr(line, '\n');
+            *eol = '\0';
+            char tagq[80];
+            snprintf(tagq, sizeof(tagq), "\"%s\"]", tag);
+            if (strstr(line, "\"type\":\"post\"") && strstr(line, tagq)) {
+                cJSON *p = cJSON_Parse(line);
+                assert_non_null(p);
+                const char *id = str_of(p, "id");
+                int planted = 0;
+                const cJSON *pid;
+                cJSON_ArrayForEach(pid, cJSON_GetObjectItem(x, "posts")) planted |=
+                        !strcmp(pid->valuestring, id);
+                /* No storm post, planted or bystander, carries a link in a copy storm. */
+                assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(p, "urls")), 0);
+                n_posts += (size_t)planted;
+                bystanders += (size_t)!planted;
+                cJSON_Delete(p);
+            }
+            *eol = '\n';
+            line = eol + 1;
+        }
+        assert_int_equal(n_posts, n_in_truth);
+    }
+    assert_true(bystanders > 0);
+    print_message("copy storms %d, bystander posts %zu, bursts %d\n", cJSON_GetArraySize(storms),
+                  bystanders, cJSON_GetArraySize(bursts));
+
+    /* Each burst: as many posts carry its hashtag as the truth says, none by a supporter. */
+    cJSON_ArrayForEach(x, bursts)
+    {
+        char tagq[96];
+        snprintf(tagq, sizeof(tagq), "\"%s\"]", str_of(x, "hashtag")); /* last of hashtags */
+        uint64_t n = 0;
+        for (char *p = strstr(events, tagq); p; p = strstr(p + 1, tagq)) {
+            char *bol = p;
+            while (bol > events && bol[-1] != '\n')
+                bol--;
+            char acc[40];
+            assert_int_equal(sscanf(strstr(bol, "\"account\":\"") + 11, "%39[^\"]", acc), 1);
+            const cJSON *a;
+            cJSON_ArrayForEach(a, cJSON_GetObjectItem(truth, "accounts")) assert_false(
+                    !strcmp(str_of(a, "id"), acc) && !strcmp(str_of(a, "role"), "supporter"));
+            n++;
+        }
+        assert_int_equal(n, (uint64_t)cJSON_GetObjectItem(x, "posts")->valuedouble);
+        assert_true(cJSON_GetObjectItem(x, "accounts")->valuedouble >= 2);
+    }
+    free(events);
+    cJSON_Delete(truth);
+    free(truth_text);
+    rm_dir(dir);
+}
+
 static void run_errors(void **state)
 {
     (void)state;
@@ -528,6 +631,7 @@ int main(void)
         cmocka_unit_test(returns_mutate_the_handle),
         cmocka_unit_test(same_seed_same_bytes),
         cmocka_unit_test(truth_agrees_with_events),
+        cmocka_unit_test(storm_patterns_and_bursts),
         cmocka_unit_test(run_errors),
         cmocka_unit_test(allocation_failures_are_reported),
         cmocka_unit_test(real_texts_when_present),

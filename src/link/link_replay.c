@@ -1,0 +1,871 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * link_replay.c: the batch over a store (vg_returns_run). The store is read through its scans
+ * (store.h), nothing here knows SQL, and replayed in time order: account identities, follows,
+ * posts and suspensions. Suspended accounts enter the index (link_index.c) as they were when
+ * suspended: their names, bio, avatar and the MinHash of whom they had followed and who had
+ * followed them. Accounts first seen after the start of the data are "new": each time one acts
+ * (its profile, a post, a follow) or others act on it (a follow to it, a post naming it), its
+ * candidates are scored again, and the first time the best scores at least the threshold the
+ * link is made, stamped with that event's instant. That is the time an ingest feeding the
+ * index live would have linked it.
+ *
+ * What the replay keeps in memory: every account's id and current identity, the follow lists
+ * (both directions, 8 bytes per follow), the events after the start (the starting graph goes
+ * straight into the lists), and, for posts that mention someone, the mentions and cue bits of
+ * their text (texts are not kept). Unfollows are not replayed: follow sets are "ever followed",
+ * which for a signature of a suspended account is what its successor meets again.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link.h"
+#include "store.h"
+
+#define NONE         UINT32_MAX
+#define EARLY_ACTS   5           /* the early score: first 5 actions ... */
+#define EARLY_SECS   (24 * 3600) /* ... or first 24 hours */
+#define TOP_KEEP     10          /* candidates kept per new account for ranking figures */
+#define SHOUTERS_MAX 16
+#define NAMED_MAX    16
+#define MENTIONS_MAX 32
+
+enum ev_kind {
+    EV_IDENT,
+    EV_FOLLOW,
+    EV_POST,
+    EV_SUSPEND,
+    EV_REINSTATE
+};
+
+struct ev {
+    int64_t at;
+    uint32_t a, b; /* account; the other account (follow), identity or post index */
+    uint32_t seq;  /* order read: ties keep it */
+    uint8_t kind;
+};
+
+struct ident {
+    const char *handle, *name, *bio, *avatar;
+};
+
+struct post {
+    const char *id;
+    const char **mentions;
+    uint32_t n_mentions;
+    unsigned cues;
+};
+
+struct u32v {
+    uint32_t *v;
+    uint32_t n, cap;
+};
+
+struct acct {
+    const char *id;
+    const char *persona; /* set once it is linked or its successor is */
+    struct u32v following, followers;
+    int64_t first_seen;
+    uint32_t ident; /* current identity, NONE before the first */
+    uint32_t track; /* index in r->nw when new, else NONE */
+    uint8_t suspended;
+};
+
+/* A new account and what is known of it. */
+struct track {
+    uint32_t acct;
+    struct vg_link_profile prof;
+    uint32_t n_actions;
+    int64_t first_action, first_shout;
+    double shout;
+    uint32_t n_shouts, n_shouters;
+    uint32_t shouters[SHOUTERS_MAX];
+    struct vg_link_named named[NAMED_MAX];
+    uint32_t n_named;
+    /* The early figure: the state at the last evaluation within the window. */
+    double early_score;
+    uint32_t early_cand[TOP_KEEP];
+    double early_cand_score[TOP_KEEP];
+    uint32_t n_early;
+    uint32_t link; /* index in r->links, NONE */
+    uint8_t done;  /* linked and past the early window, or suspended */
+};
+
+struct link {
+    uint32_t track, entry;
+    double score;
+    int64_t at;
+    uint32_t followers_at_link;
+    const char *persona, *evidence;
+};
+
+/* Open addressing slot of the id and handle tables. */
+struct slot_ids {
+    uint64_t h;
+    uint32_t idx;
+};
+
+struct vg_returns {
+    struct vg_returns_opts opts;
+    vg_link_index *ix;
+    struct vg_arena arena;
+    struct acct *acc;
+    uint32_t n_acc, cap_acc;
+    struct slot_ids *ids;
+    size_t n_ids;
+    struct slot_ids *handles; /* lower-cased current handle -> account */
+    size_t n_handles, used_handles;
+    struct ident *idents;
+    uint32_t n_idents, cap_idents;
+    struct post *posts;
+    uint32_t n_posts, cap_posts;
+    struct ev *ev;
+    size_t n_ev, cap_ev;
+    struct track *nw;
+    uint32_t n_new, cap_new;
+    struct link *links;
+    uint32_t n_links, cap_links;
+    int64_t t_start;
+    uint64_t suspensions, reinstatements, evaluations, follows, posts_seen, personas;
+    struct vg_buf scratch;
+};
+
+/* ---- small containers ---------------------------------------------------------------------- */
+
+#define GROW(arr, n, cap, first)                                                                   \
+    do {                                                                                           \
+        if ((n) == (cap)) {                                                                        \
+            size_t c_ = (cap) ? (size_t)(cap)*2 : (first);                                         \
+            void *p_ = vg_realloc((arr), c_ * sizeof(*(arr)));                                     \
+            if (!p_)                                                                               \
+                return VG_ENOMEM;                                                                  \
+            (arr) = p_;                                                                            \
+            (cap) = c_;                                                                            \
+        }                                                                                          \
+    } while (0)
+
+static vg_status u32v_push(struct u32v *v, uint32_t x)
+{
+    if (v->n == UINT32_MAX)
+        return VG_ELIMIT;
+    GROW(v->v, v->n, v->cap, 4);
+    v->v[v->n++] = x;
+    return VG_OK;
+}
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = vg_hash64(s, strlen(s), 0x1d5);
+    return h ? h : 1;
+}
+
+/* Open addressing, half full at most: `ids` keyed by account id, `handles` by handle. */
+static struct slot_ids *slot_of(struct slot_ids *t, size_t n, uint64_t h, const char *s,
+                                const struct vg_returns *r, int by_handle)
+{
+    size_t mask = n - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        if (!t[i].h)
+            return &t[i];
+        if (t[i].h != h)
+            continue;
+        const struct acct *a = &r->acc[t[i].idx];
+        if (!by_handle && !strcmp(a->id, s))
+            return &t[i];
+        if (by_handle)
+            return &t[i]; /* a 64-bit hash of the lowered handle names it */
+    }
+}
+
+static vg_status rehash(struct slot_ids **t, size_t *n, const struct vg_returns *r, int by_handle)
+{
+    size_t nn = *n ? *n * 2 : 1 << 14;
+    struct slot_ids *nt = vg_calloc(nn, sizeof(*nt));
+    if (!nt)
+        return VG_ENOMEM;
+    for (size_t i = 0; i < *n; i++)
+        if ((*t)[i].h)
+            *slot_of(nt, nn, (*t)[i].h, r->acc[(*t)[i].idx].id, r, by_handle) = (*t)[i];
+    vg_free(*t);
+    *t = nt;
+    *n = nn;
+    return VG_OK;
+}
+
+static vg_status account_of(struct vg_returns *r, const char *id, uint32_t *out)
+{
+    vg_status rc;
+    if ((size_t)(r->n_acc + 1) * 2 > r->n_ids && (rc = rehash(&r->ids, &r->n_ids, r, 0)))
+        return rc;
+    uint64_t h = str_hash(id);
+    struct slot_ids *s = slot_of(r->ids, r->n_ids, h, id, r, 0);
+    if (s->h) {
+        *out = s->idx;
+        return VG_OK;
+    }
+    if (r->n_acc == UINT32_MAX - 1)
+        return VG_ELIMIT;
+    GROW(r->acc, r->n_acc, r->cap_acc, 1024);
+    struct acct *a = &r->acc[r->n_acc];
+    memset(a, 0, sizeof(*a));
+    if (!(a->id = vg_arena_strdup(&r->arena, id)))
+        return VG_ENOMEM;
+    a->ident = a->track = NONE;
+    a->first_seen = INT64_MAX;
+    s->h = h;
+    s->idx = r->n_acc;
+    *out = r->n_acc++;
+    return VG_OK;
+}
+
+static int find_account(const struct vg_returns *r, const char *id, uint32_t *out)
+{
+    if (!r->n_ids)
+        return 0;
+    const struct slot_ids *s = slot_of(r->ids, r->n_ids, str_hash(id), id, r, 0);
+    if (!s->h)
+        return 0;
+    *out = s->idx;
+    return 1;
+}
+
+static uint64_t handle_hash(const char *h)
+{
+    char low[256];
+    size_t n = strlen(h);
+    if (n >= sizeof(low))
+        n = sizeof(low) - 1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (h[i] >= 'A' && h[i] <= 'Z') ? (char)(h[i] + 32) : h[i];
+    uint64_t k = vg_hash64(low, n, 0x4a4e);
+    return k ? k : 1;
+}
+
+static vg_status handle_set(struct vg_returns *r, const char *handle, uint32_t acct)
+{
+    vg_status rc;
+    if ((r->used_handles + 1) * 2 > r->n_handles && (rc = rehash(&r->handles, &r->n_handles, r, 1)))
+        return rc;
+    uint64_t h = handle_hash(handle);
+    struct slot_ids *s = slot_of(r->handles, r->n_handles, h, handle, r, 1);
+    if (!s->h)
+        r->used_handles++;
+    s->h = h;
+    s->idx = acct; /* the latest account to take a handle owns it */
+    return VG_OK;
+}
+
+static uint32_t handle_owner(const struct vg_returns *r, const char *handle)
+{
+    if (!r->n_handles)
+        return NONE;
+    const struct slot_ids *s = slot_of(r->handles, r->n_handles, handle_hash(handle), handle, r, 1);
+    return s->h ? s->idx : NONE;
+}
+
+static vg_status push_ev(struct vg_returns *r, int64_t at, enum ev_kind k, uint32_t a, uint32_t b)
+{
+    GROW(r->ev, r->n_ev, r->cap_ev, 4096);
+    r->ev[r->n_ev] = (struct ev){ at, a, b, (uint32_t)r->n_ev, (uint8_t)k };
+    r->n_ev++;
+    return VG_OK;
+}
+
+/* ---- reading the store --------------------------------------------------------------------- */
+
+static const char *dup_or_null(struct vg_returns *r, const char *s, vg_status *rc)
+{
+    if (!s || *rc)
+        return NULL;
+    const char *d = vg_arena_strdup(&r->arena, s);
+    if (!d)
+        *rc = VG_ENOMEM;
+    return d;
+}
+
+static vg_status on_identity(const struct vg_scan_row *row, void *ud)
+{
+    struct vg_returns *r = ud;
+    uint32_t a;
+    vg_status rc = account_of(r, row->account, &a);
+    if (rc)
+        return rc;
+    GROW(r->idents, r->n_idents, r->cap_idents, 1024);
+    struct ident *id = &r->idents[r->n_idents];
+    id->handle = dup_or_null(r, row->item, &rc);
+    id->name = dup_or_null(r, row->name, &rc);
+    id->bio = dup_or_null(r, row->bio, &rc);
+    id->avatar = dup_or_null(r, row->avatar, &rc);
+    if (rc)
+        return rc;
+    if (row->at < r->acc[a].first_seen)
+        r->acc[a].first_seen = row->at;
+    if (row->at < r->t_start)
+        r->t_start = row->at;
+    return push_ev(r, row->at, EV_IDENT, a, r->n_idents++);
+}
+
+static vg_status on_follow(const struct vg_scan_row *row, void *ud)
+{
+    struct vg_returns *r = ud;
+    uint32_t s, d;
+    vg_status rc;
+    if (!row->other)
+        return VG_OK;
+    if ((rc = account_of(r, row->account, &s)) || (rc = account_of(r, row->other, &d)))
+        return rc;
+    r->follows++;
+    /* The starting graph (and follows without a time) comes before any new account: straight
+     * into the lists, no event. */
+    if (row->at == VG_TIME_UNKNOWN || row->at <= r->t_start) {
+        if ((rc = u32v_push(&r->acc[s].following, d)))
+            return rc;
+        return u32v_push(&r->acc[d].followers, s);
+    }
+    return push_ev(r, row->at, EV_FOLLOW, s, d);
+}
+
+static vg_status on_moderation(const struct vg_scan_row *row, void *ud)
+{
+    struct vg_returns *r = ud;
+    uint32_t a;
+    vg_status rc = account_of(r, row->account, &a);
+    if (rc)
+        return rc;
+    int susp = row->item && !strcmp(row->item, "suspension");
+    return push_ev(r, row->at, susp ? EV_SUSPEND : EV_REINSTATE, a, 0);
+}
+
+/* The mentions of a post (a JSON array of strings) into the arena. */
+static vg_status read_mentions(struct vg_returns *r, const char *json, struct post *p)
+{
+    cJSON *arr = cJSON_Parse(json);
+    if (!arr)
+        return VG_OK; /* the store wrote it; unreadable means nothing to follow */
+    vg_status rc = VG_OK;
+    int n = cJSON_IsArray(arr) ? cJSON_GetArraySize(arr) : 0;
+    if (n > MENTIONS_MAX)
+        n = MENTIONS_MAX;
+    if (n > 0 && !(p->mentions = vg_arena_alloc(&r->arena, (size_t)n * sizeof(char *))))
+        rc = VG_ENOMEM;
+    for (int i = 0; i < n && !rc; i++) {
+        const cJSON *m = cJSON_GetArrayItem(arr, i);
+        if (cJSON_IsString(m) && m->valuestring && *m->valuestring) {
+            const char *h = m->valuestring[0] == '@' ? m->valuestring + 1 : m->valuestring;
+            if (!(p->mentions[p->n_mentions] = vg_arena_strdup(&r->arena, h)))
+                rc = VG_ENOMEM;
+            else
+                p->n_mentions++;
+        }
+    }
+    cJSON_Delete(arr);
+    return rc;
+}
+
+static vg_status on_post(const struct vg_scan_row *row, void *ud)
+{
+    struct vg_returns *r = ud;
+    uint32_t a;
+    vg_status rc = account_of(r, row->account, &a);
+    if (rc)
+        return rc;
+    r->posts_seen++;
+    uint32_t pi = NONE;
+    if (row->list && row->item) {
+        GROW(r->posts, r->n_posts, r->cap_posts, 1024);
+        struct post *p = &r->posts[r->n_posts];
+        memset(p, 0, sizeof(*p));
+        if ((rc = read_mentions(r, row->list, p)))
+            return rc;
+        if (p->n_mentions) {
+            p->cues = vg__link_shout_cues(row->item, strlen(row->item));
+            if (!(p->id = vg_arena_strdup(&r->arena, row->other ? row->other : "")))
+                return VG_ENOMEM;
+            pi = r->n_posts++;
+        }
+    }
+    /* A post that names nobody matters only as an action of a new account. */
+    if (pi == NONE && r->acc[a].first_seen <= r->t_start)
+        return VG_OK;
+    return push_ev(r, row->at, EV_POST, a, pi);
+}
+
+static int cmp_ev(const void *x, const void *y)
+{
+    const struct ev *a = x, *b = y;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* ---- the replay ---------------------------------------------------------------------------- */
+
+static int in_window(const struct track *t, int64_t now)
+{
+    return t->n_actions <= EARLY_ACTS && now - t->first_action <= EARLY_SECS;
+}
+
+static const char *persona_of(struct vg_returns *r, const char *parent_id)
+{
+    uint32_t p;
+    if (find_account(r, parent_id, &p)) {
+        if (!r->acc[p].persona) {
+            r->acc[p].persona = r->acc[p].id; /* the first account of a chain names it */
+            r->personas++;
+        }
+        return r->acc[p].persona;
+    }
+    return parent_id;
+}
+
+static vg_status make_link(struct vg_returns *r, uint32_t ti, const struct vg_link_candidate *c,
+                           int64_t now)
+{
+    struct track *t = &r->nw[ti];
+    struct acct *a = &r->acc[t->acct];
+    vg_buf_reset(&r->scratch);
+    vg_status rc = vg__link_evidence_json(r->ix, &t->prof, c, &r->scratch);
+    if (rc)
+        return rc;
+    GROW(r->links, r->n_links, r->cap_links, 256);
+    struct link *l = &r->links[r->n_links];
+    l->track = ti;
+    l->entry = c->entry;
+    l->score = c->score;
+    l->at = now;
+    l->followers_at_link = a->followers.n;
+    if (!(l->evidence = vg_arena_strdup(&r->arena, r->scratch.data ? r->scratch.data : "[]")))
+        return VG_ENOMEM;
+    l->persona = persona_of(r, vg__link_index_id(r->ix, c->entry));
+    a->persona = l->persona;
+    t->link = r->n_links++;
+    return VG_OK;
+}
+
+static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
+{
+    struct track *t = &r->nw[ti];
+    if (t->done)
+        return VG_OK;
+    int early = in_window(t, now);
+    if (t->link != NONE && !early) {
+        t->done = 1;
+        return VG_OK;
+    }
+    struct vg_link_talk talk = { t->shout, t->n_shouts, t->n_shouters, t->named, t->n_named };
+    struct vg_link_candidate c[TOP_KEEP];
+    size_t n = 0;
+    r->evaluations++;
+    vg_status rc = vg__link_index_query(r->ix, &t->prof, &talk, now, c, TOP_KEEP, &n);
+    if (rc)
+        return rc;
+    if (early) {
+        double best = r->opts.without & VG_RETURN_NO_POSTS ? 0 : vg__link_talk_score(&talk);
+        t->early_score = n && c[0].score > best ? c[0].score : best;
+        t->n_early = (uint32_t)n;
+        for (size_t i = 0; i < n; i++) {
+            t->early_cand[i] = c[i].entry;
+            t->early_cand_score[i] = c[i].score;
+        }
+    }
+    if (t->link == NONE && n && c[0].score >= r->opts.threshold)
+        rc = make_link(r, ti, &c[0], now);
+    return rc;
+}
+
+static void profile_from_ident(struct vg_returns *r, struct track *t, const struct ident *id)
+{
+    struct vg_link_sig fw = t->prof.following, fr = t->prof.followers;
+    const struct acct *a = &r->acc[t->acct];
+    vg__link_profile_init(&t->prof, a->id, id->handle, id->name, id->bio, id->avatar,
+                          t->first_action);
+    t->prof.following = fw;
+    t->prof.followers = fr;
+}
+
+static vg_status start_track(struct vg_returns *r, uint32_t a, int64_t now)
+{
+    GROW(r->nw, r->n_new, r->cap_new, 256);
+    struct track *t = &r->nw[r->n_new];
+    memset(t, 0, sizeof(*t));
+    t->acct = a;
+    t->first_action = now;
+    t->first_shout = VG_TIME_UNKNOWN;
+    t->link = NONE;
+    vg__link_sig_init(&t->prof.following);
+    vg__link_sig_init(&t->prof.followers);
+    /* Follows it already has (none in time-ordered data, but a store may hold some). */
+    for (uint32_t i = 0; i < r->acc[a].following.n; i++)
+        vg__link_sig_add(&t->prof.following, str_hash(r->acc[r->acc[a].following.v[i]].id));
+    for (uint32_t i = 0; i < r->acc[a].followers.n; i++)
+        vg__link_sig_add(&t->prof.followers, str_hash(r->acc[r->acc[a].followers.v[i]].id));
+    r->acc[a].track = r->n_new++;
+    return VG_OK;
+}
+
+static vg_status on_ident_ev(struct vg_returns *r, const struct ev *e)
+{
+    struct acct *a = &r->acc[e->a];
+    const struct ident *id = &r->idents[e->b];
+    vg_status rc;
+    a->ident = e->b;
+    if (id->handle && (rc = handle_set(r, id->handle, e->a)))
+        return rc;
+    if (a->track == NONE) {
+        if (e->at <= r->t_start || a->first_seen != e->at || a->suspended)
+            return VG_OK;
+        if ((rc = start_track(r, e->a, e->at)))
+            return rc;
+    }
+    struct track *t = &r->nw[a->track];
+    profile_from_ident(r, t, id);
+    t->n_actions++;
+    return evaluate(r, a->track, e->at);
+}
+
+static vg_status on_follow_ev(struct vg_returns *r, const struct ev *e)
+{
+    struct acct *s = &r->acc[e->a], *d = &r->acc[e->b];
+    vg_status rc;
+    if ((rc = u32v_push(&s->following, e->b)) || (rc = u32v_push(&d->followers, e->a)))
+        return rc;
+    if (s->track != NONE) {
+        struct track *t = &r->nw[s->track];
+        vg__link_sig_add(&t->prof.following, str_hash(d->id));
+        t->n_actions++;
+        if ((rc = evaluate(r, s->track, e->at)))
+            return rc;
+    }
+    if (d->track != NONE) {
+        vg__link_sig_add(&r->nw[d->track].prof.followers, str_hash(s->id));
+        rc = evaluate(r, d->track, e->at);
+    }
+    return rc;
+}
+
+static void add_named(struct track *t, uint32_t entry, double strength, int by_self,
+                      const char *post)
+{
+    for (uint32_t i = 0; i < t->n_named; i++)
+        if (t->named[i].entry == entry) {
+            if (strength > t->named[i].strength || (by_self && !t->named[i].by_self))
+                t->named[i] = (struct vg_link_named){ entry, strength, by_self, post };
+            return;
+        }
+    if (t->n_named < NAMED_MAX)
+        t->named[t->n_named++] = (struct vg_link_named){ entry, strength, by_self, post };
+}
+
+/* A post naming a new account m, by someone else: a shout-out when its text has cues. */
+static void shout_for(struct vg_returns *r, struct track *m, const struct post *p, uint32_t author,
+                      int64_t now)
+{
+    double s = vg__link_shout_strength(p->cues);
+    if (s <= 0)
+        return;
+    m->n_shouts++;
+    if (m->first_shout == VG_TIME_UNKNOWN)
+        m->first_shout = now;
+    for (uint32_t i = 0; i < m->n_shouters && i < SHOUTERS_MAX; i++)
+        if (m->shouters[i] == author)
+            return; /* one author's repeated shout-outs count once */
+    if (m->n_shouters < SHOUTERS_MAX)
+        m->shouters[m->n_shouters] = author;
+    m->n_shouters++;
+    m->shout += s;
+    /* Other handles in the same post that belong to suspended accounts: "@new is the new
+     * account of @old". */
+    for (uint32_t k = 0; k < p->n_mentions; k++) {
+        uint32_t e = vg__link_index_find_handle(r->ix, p->mentions[k]);
+        if (e != NONE)
+            add_named(m, e, s, 0, p->id);
+    }
+}
+
+static vg_status on_post_ev(struct vg_returns *r, const struct ev *e)
+{
+    struct acct *a = &r->acc[e->a];
+    vg_status rc = VG_OK;
+    const struct post *p = e->b != NONE ? &r->posts[e->b] : NULL;
+    if (a->track != NONE)
+        r->nw[a->track].n_actions++;
+    for (uint32_t k = 0; p && k < p->n_mentions && !rc; k++) {
+        const char *h = p->mentions[k];
+        if (a->track != NONE) {
+            /* The new account names a suspended handle: "the old one @x was suspended". */
+            uint32_t ent = vg__link_index_find_handle(r->ix, h);
+            if (ent != NONE) {
+                double s = vg__link_shout_strength(p->cues);
+                add_named(&r->nw[a->track], ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR,
+                          1, p->id);
+            }
+        }
+        uint32_t m = handle_owner(r, h);
+        if (m != NONE && m != e->a && r->acc[m].track != NONE &&
+            r->nw[r->acc[m].track].first_shout == VG_TIME_UNKNOWN &&
+            vg__link_shout_strength(p->cues) > 0)
+            r->nw[r->acc[m].track].first_shout = e->at; /* for the delay, even once linked */
+        if (m != NONE && m != e->a && r->acc[m].track != NONE && !r->nw[r->acc[m].track].done) {
+            shout_for(r, &r->nw[r->acc[m].track], p, e->a, e->at);
+            rc = evaluate(r, r->acc[m].track, e->at);
+        }
+    }
+    if (!rc && a->track != NONE)
+        rc = evaluate(r, a->track, e->at);
+    return rc;
+}
+
+static vg_status on_suspend_ev(struct vg_returns *r, const struct ev *e)
+{
+    struct acct *a = &r->acc[e->a];
+    r->suspensions++;
+    a->suspended = 1;
+    if (a->track != NONE && r->nw[a->track].link == NONE)
+        r->nw[a->track].done = 1; /* a suspended new account is no longer matched */
+    struct vg_link_profile p;
+    const struct ident *id = a->ident != NONE ? &r->idents[a->ident] : NULL;
+    vg__link_profile_init(&p, a->id, id ? id->handle : NULL, id ? id->name : NULL,
+                          id ? id->bio : NULL, id ? id->avatar : NULL,
+                          a->first_seen == INT64_MAX ? VG_TIME_UNKNOWN : a->first_seen);
+    for (uint32_t i = 0; i < a->following.n; i++)
+        vg__link_sig_add(&p.following, str_hash(r->acc[a->following.v[i]].id));
+    for (uint32_t i = 0; i < a->followers.n; i++)
+        vg__link_sig_add(&p.followers, str_hash(r->acc[a->followers.v[i]].id));
+    return vg__link_index_add(r->ix, &p, e->at);
+}
+
+static vg_status replay(struct vg_returns *r)
+{
+    qsort(r->ev, r->n_ev, sizeof(*r->ev), cmp_ev);
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < r->n_ev && !rc; i++) {
+        const struct ev *e = &r->ev[i];
+        switch (e->kind) {
+            case EV_IDENT:
+                rc = on_ident_ev(r, e);
+                break;
+            case EV_FOLLOW:
+                rc = on_follow_ev(r, e);
+                break;
+            case EV_POST:
+                rc = on_post_ev(r, e);
+                break;
+            case EV_SUSPEND:
+                rc = on_suspend_ev(r, e);
+                break;
+            default:
+                r->reinstatements++;
+                r->acc[e->a].suspended = 0;
+                vg__link_index_remove(r->ix, r->acc[e->a].id);
+                break;
+        }
+    }
+    return rc;
+}
+
+void vg_returns_opts_init(struct vg_returns_opts *opts)
+{
+    opts->before = VG_TIME_UNKNOWN;
+    opts->threshold = 0.5;
+    opts->without = 0;
+}
+
+vg_status vg_returns_run(vg_db *db, const struct vg_returns_opts *opts, vg_returns **out)
+{
+    *out = NULL;
+    struct vg_returns *r = vg_calloc(1, sizeof(*r));
+    if (!r)
+        return VG_ENOMEM;
+    if (opts)
+        r->opts = *opts;
+    else
+        vg_returns_opts_init(&r->opts);
+    vg_arena_init(&r->arena, 1 << 20, (size_t)16 << 30);
+    vg_buf_init(&r->scratch, 1 << 20);
+    r->t_start = INT64_MAX;
+    int64_t before = r->opts.before;
+    vg_status rc = vg_return_index_new(&r->ix);
+    if (!rc)
+        vg__link_index_set_without(r->ix, r->opts.without);
+    /* Identities first: they fix the start of the data, which the follows scan needs. */
+    if (!rc)
+        rc = vg__db_scan(db, VG_SCAN_IDENTITIES, VG_TIME_UNKNOWN, before, on_identity, r);
+    if (!rc)
+        rc = vg__db_scan(db, VG_SCAN_FOLLOWS, VG_TIME_UNKNOWN, before, on_follow, r);
+    if (!rc)
+        rc = vg__db_scan(db, VG_SCAN_MODERATION, VG_TIME_UNKNOWN, before, on_moderation, r);
+    if (!rc)
+        rc = vg__db_scan(db, VG_SCAN_POST_MENTIONS, VG_TIME_UNKNOWN, before, on_post, r);
+    if (!rc)
+        rc = replay(r);
+    /* The events are not needed any more; the rest is kept for the output and eval. */
+    vg_free(r->ev);
+    r->ev = NULL;
+    r->n_ev = r->cap_ev = 0;
+    if (rc) {
+        vg_returns_free(r);
+        return rc;
+    }
+    *out = r;
+    return VG_OK;
+}
+
+void vg_returns_free(vg_returns *r)
+{
+    if (!r)
+        return;
+    for (uint32_t i = 0; i < r->n_acc; i++) {
+        vg_free(r->acc[i].following.v);
+        vg_free(r->acc[i].followers.v);
+    }
+    vg_free(r->acc);
+    vg_free(r->ids);
+    vg_free(r->handles);
+    vg_free(r->idents);
+    vg_free(r->posts);
+    vg_free(r->ev);
+    vg_free(r->nw);
+    vg_free(r->links);
+    vg_buf_release(&r->scratch);
+    vg_arena_release(&r->arena);
+    vg_return_index_free(r->ix);
+    vg_free(r);
+}
+
+/* ---- output -------------------------------------------------------------------------------- */
+
+size_t vg_returns_n_links(const vg_returns *r)
+{
+    return r->n_links;
+}
+
+int64_t vg_returns_link_time(const vg_returns *r, size_t i)
+{
+    return i < r->n_links ? r->links[i].at : VG_TIME_UNKNOWN;
+}
+
+static vg_status put_time(struct vg_buf *b, const char *key, int64_t t)
+{
+    char iso[21];
+    if (t == VG_TIME_UNKNOWN || t == INT64_MAX)
+        return vg_buf_printf(b, ",\"%s\":null", key);
+    return vg_buf_printf(b, ",\"%s\":\"%s\"", key, vg_time_format(t, iso));
+}
+
+vg_status vg_returns_link_json(const vg_returns *r, size_t i, char **json)
+{
+    *json = NULL;
+    if (i >= r->n_links)
+        return VG_EINVAL;
+    const struct link *l = &r->links[i];
+    const struct track *t = &r->nw[l->track];
+    const char *acc = r->acc[t->acct].id, *rep = vg__link_index_id(r->ix, l->entry);
+    struct vg_buf b;
+    vg_buf_init(&b, 1 << 20);
+    vg_status rc = vg_buf_puts(&b, "{\"account\":");
+    if (!rc)
+        rc = vg_buf_json_str(&b, acc, strlen(acc));
+    if (!rc)
+        rc = vg_buf_puts(&b, ",\"replaces\":");
+    if (!rc)
+        rc = vg_buf_json_str(&b, rep, strlen(rep));
+    if (!rc)
+        rc = vg_buf_printf(&b, ",\"score\":%.4f,\"persona\":", l->score);
+    if (!rc)
+        rc = vg_buf_json_str(&b, l->persona, strlen(l->persona));
+    if (!rc)
+        rc = put_time(&b, "linked_at", l->at);
+    if (!rc)
+        rc = put_time(&b, "first_seen", t->first_action);
+    if (!rc)
+        rc = vg_buf_printf(&b, ",\"followers_at_link\":%u,\"evidence\":%s}", l->followers_at_link,
+                           l->evidence);
+    if (rc) {
+        vg_buf_release(&b);
+        return rc;
+    }
+    *json = vg_buf_take(&b);
+    return *json ? VG_OK : VG_ENOMEM;
+}
+
+vg_status vg_returns_summary_json(const vg_returns *r, char **json)
+{
+    struct vg_buf b;
+    vg_buf_init(&b, 1 << 16);
+    char iso[21];
+    vg_status rc = vg_buf_printf(
+            &b,
+            "{\"accounts\":%u,\"new_accounts\":%u,\"suspensions\":%llu,\"reinstatements\":%llu,"
+            "\"indexed\":%zu,\"links\":%u,\"personas\":%llu,\"evaluations\":%llu,"
+            "\"threshold\":%.4g,\"start\":",
+            r->n_acc, r->n_new, (unsigned long long)r->suspensions,
+            (unsigned long long)r->reinstatements, vg_return_index_size(r->ix), r->n_links,
+            (unsigned long long)r->personas, (unsigned long long)r->evaluations, r->opts.threshold);
+    if (!rc)
+        rc = r->t_start == INT64_MAX ? vg_buf_puts(&b, "null")
+                                     : vg_buf_printf(&b, "\"%s\"", vg_time_format(r->t_start, iso));
+    if (!rc)
+        rc = r->opts.before == VG_TIME_UNKNOWN ? vg_buf_puts(&b, ",\"before\":null}")
+                                               : vg_buf_printf(&b, ",\"before\":\"%s\"}",
+                                                               vg_time_format(r->opts.before, iso));
+    if (rc) {
+        vg_buf_release(&b);
+        return rc;
+    }
+    *json = vg_buf_take(&b);
+    return *json ? VG_OK : VG_ENOMEM;
+}
+
+vg_status vg_returns_store(vg_db *db, const vg_returns *r)
+{
+    struct vg_store_return_link *l = vg_malloc((r->n_links ? r->n_links : 1) * sizeof(*l));
+    if (!l)
+        return VG_ENOMEM;
+    for (uint32_t i = 0; i < r->n_links; i++) {
+        const struct link *k = &r->links[i];
+        l[i] = (struct vg_store_return_link){ r->acc[r->nw[k->track].acct].id,
+                                              vg__link_index_id(r->ix, k->entry),
+                                              k->persona,
+                                              k->score,
+                                              k->at,
+                                              k->evidence };
+    }
+    vg_status rc = vg__db_put_return_links(db, l, r->n_links);
+    vg_free(l);
+    return rc;
+}
+
+/* ---- for link_eval.c ----------------------------------------------------------------------- */
+
+size_t vg__returns_n_new(const vg_returns *r)
+{
+    return r->n_new;
+}
+
+void vg__returns_new_info(const vg_returns *r, size_t i, struct vg_link_new_info *out)
+{
+    const struct track *t = &r->nw[i];
+    const struct acct *a = &r->acc[t->acct];
+    memset(out, 0, sizeof(*out));
+    out->id = a->id;
+    out->early_score = t->early_score;
+    out->n_early = t->n_early;
+    for (uint32_t k = 0; k < t->n_early; k++)
+        out->early[k] = vg__link_index_id(r->ix, t->early_cand[k]);
+    out->first_action = t->first_action;
+    out->first_shout = t->first_shout;
+    out->followers_final = a->followers.n;
+    if (t->link != NONE) {
+        const struct link *l = &r->links[t->link];
+        out->linked = 1;
+        out->replaces = vg__link_index_id(r->ix, l->entry);
+        out->linked_at = l->at;
+        out->followers_at_link = l->followers_at_link;
+        out->score = l->score;
+    }
+}

@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_storm.c: the storm stage on invented streams. The text sketch (copies share a value,
+ * different texts do not, tags and links ignored), hashtag and domain keys, the Poisson tail
+ * against known values; the detector on a stream with a steady hashtag, a link storm, a copy
+ * storm (reworded texts, no link) and an organic burst (many accounts, own words): exactly the two
+ * storms alarm, within minutes, with their accounts and not the bystanders'; the same through the
+ * store (replay); out-of-order posts and bad options refused; every allocation failure returns
+ * VG_ENOMEM without leaks (ASan); the storm truth reader, strict on what it needs.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store.h"
+#include "storm.h"
+
+#define T0 1772323200 /* 2026-03-01T00:00:00Z */
+
+/* ---- sketch, keys, tail ---------------------------------------------------------------------- */
+
+static int shares_value(const uint64_t *a, const uint64_t *b)
+{
+    for (int i = 0; i < VG_STORM_SKETCH; i++)
+        for (int j = 0; j < VG_STORM_SKETCH; j++)
+            if (a[i] == b[j])
+                return 1;
+    return 0;
+}
+
+static void sketch_copies_and_others(void **state)
+{
+    (void)state;
+    uint64_t a[VG_STORM_SKETCH], b[VG_STORM_SKETCH], c[VG_STORM_SKETCH], d[VG_STORM_SKETCH];
+    const char *msg = "the invented province rises at dawn join the march to the old bridge now";
+    assert_int_equal(vg__storm_sketch(msg, a), 12); /* "the" three times */
+    /* A reworded copy: a prefix, a suffix, a hashtag and a link added. */
+    assert_true(vg__storm_sketch("Spread this: The invented province rises at dawn, join the "
+                                 "march to the old bridge now ... #Dawn1 https://x.example/s1",
+                                 b) >= VG_STORM_MIN_WORDS);
+    assert_true(shares_value(a, b));
+    /* Tags, mentions, links and a leading RT are not words of the message. */
+    vg__storm_sketch("RT @someone: the invented province rises at dawn join the march to the old "
+                     "bridge now #Other http://y.example/z",
+                     c);
+    assert_memory_equal(a, c, sizeof(a));
+    assert_int_equal(
+            vg__storm_sketch("lovely weather near seaside this afternoon with good friends", d), 9);
+    assert_false(shares_value(a, d));
+    assert_int_equal(vg__storm_sketch("too short", d), 2);
+}
+
+static void keys_and_tail(void **state)
+{
+    (void)state;
+    char out[16];
+    assert_int_equal(vg__storm_tag_norm("#DawnRises12", out, sizeof(out)), 11);
+    assert_string_equal(out, "dawnrises12");
+    assert_int_equal(vg__storm_tag_norm("###Ab", out, sizeof(out)), 2);
+    assert_string_equal(out, "ab");
+    assert_int_equal(vg__storm_tag_norm("VeryLongHashtagIndeed", out, 8), 7);
+    assert_string_equal(out, "verylon");
+    const char *h;
+    size_t n = vg__storm_domain("https://www.Dawn-Storm.example/s3?x=1", &h);
+    assert_int_equal(n, 18);
+    assert_memory_equal(h, "Dawn-Storm.example", 18);
+    assert_int_equal(vg__storm_domain("not a link", &h), 0);
+    /* -log10 P(X >= 10 | 1) = 6.953, -log10 P(X >= 30 | 10) = 6.600 (exact sums). */
+    assert_true(fabs(vg__storm_poisson_log10_tail(10, 1) - 6.953) < 0.01);
+    assert_true(fabs(vg__storm_poisson_log10_tail(30, 10) - 6.600) < 0.01);
+    assert_true(vg__storm_poisson_log10_tail(3, 5) == 0);
+}
+
+/* ---- an invented stream ---------------------------------------------------------------------- */
+
+struct post_rec {
+    char id[24], account[24], text[400], tag[32], url[64];
+    int64_t at;
+};
+
+struct stream {
+    struct post_rec *p;
+    size_t n, cap;
+    uint64_t rng;
+};
+
+static uint64_t rnd(struct stream *s)
+{
+    s->rng = s->rng * 6364136223846793005ull + 1442695040888963407ull;
+    return s->rng >> 33;
+}
+
+static void words(struct stream *s, char *out, size_t cap, int n)
+{
+    out[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        char w[16];
+        snprintf(w, sizeof(w), "%sw%llu", i ? " " : "", (unsigned long long)(rnd(s) % 5000));
+        strncat(out, w, cap - strlen(out) - 1);
+    }
+}
+
+static struct post_rec *add(struct stream *s, int64_t at, const char *account, const char *tag)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 1024;
+        s->p = realloc(s->p, s->cap * sizeof(*s->p));
+        assert_non_null(s->p);
+    }
+    struct post_rec *r = &s->p[s->n++];
+    memset(r, 0, sizeof(*r));
+    snprintf(r->id, sizeof(r->id), "p%zu", s->n);
+    snprintf(r->account, sizeof(r->account), "%s", account);
+    snprintf(r->tag, sizeof(r->tag), "%s", tag);
+    r->at = at;
+    return r;
+}
+
+static int by_time(const void *a, const void *b)
+{
+    const struct post_rec *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at ? 1 : strcmp(x->id, y->id);
+}
+
+#define LINK_START    (T0 + 86400 + 12 * 3600)
+#define COPY_START    (T0 + 86400 + 18 * 3600)
+#define ORGANIC_START (T0 + 86400 + 8 * 3600)
+
+/* Two days: 300 ordinary accounts post their own words, a third with #news; on day 2 a link
+ * storm (#stormlink: 40 accounts, one link, their own words, 3 posts each over an hour), a copy
+ * storm (#stormcopy: 40 accounts, reworded copies of one message, no link), 20 bystanders using
+ * #stormlink without the link, and an organic burst (#match: 150 accounts, own words, a photo
+ * link of their own now and then). */
+static void build_stream(struct stream *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->rng = 42;
+    char acc[24];
+    for (int i = 0; i < 6000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(rnd(s) % 300));
+        struct post_rec *r =
+                add(s, T0 + (int64_t)(rnd(s) % (2 * 86400)), acc, i % 3 == 0 ? "news" : "");
+        words(s, r->text, sizeof(r->text), 8);
+    }
+    for (int a = 0; a < 40; a++)
+        for (int k = 0; k < 3; k++) {
+            snprintf(acc, sizeof(acc), "L%d", a);
+            struct post_rec *r = add(s, LINK_START + (int64_t)(rnd(s) % 3600), acc, "StormLink");
+            if (a == 0 && k == 0)
+                r->at = LINK_START;
+            words(s, r->text, sizeof(r->text), 10);
+            snprintf(r->url, sizeof(r->url), "https://storm.example/s1");
+        }
+    for (int a = 0; a < 20; a++) {
+        snprintf(acc, sizeof(acc), "by%d", a);
+        struct post_rec *r = add(s, LINK_START + 300 + (int64_t)(rnd(s) % 3600), acc, "StormLink");
+        words(s, r->text, sizeof(r->text), 9);
+    }
+    static const char *const pre[] = { "", "Spread this: ", "Read: ", ">> " };
+    static const char *const post[] = { "", " - share it", " ...", " !!" };
+    for (int a = 0; a < 40; a++)
+        for (int k = 0; k < 3; k++) {
+            snprintf(acc, sizeof(acc), "C%d", a);
+            struct post_rec *r = add(s, COPY_START + (int64_t)(rnd(s) % 3600), acc, "StormCopy");
+            if (a == 0 && k == 0)
+                r->at = COPY_START;
+            snprintf(r->text, sizeof(r->text),
+                     "%sthe province rises at dawn join the march to "
+                     "the bridge and bring your brothers%s",
+                     pre[rnd(s) % 4], post[rnd(s) % 4]);
+        }
+    for (int a = 0; a < 150; a++) {
+        snprintf(acc, sizeof(acc), "o%d", a); /* ordinary accounts */
+        int n = 1 + (int)(rnd(s) % 3);
+        for (int k = 0; k < n; k++) {
+            struct post_rec *r = add(s, ORGANIC_START + (int64_t)(rnd(s) % 5400), acc, "Match");
+            words(s, r->text, sizeof(r->text), 9);
+            if (rnd(s) % 10 == 0)
+                snprintf(r->url, sizeof(r->url), "https://photos.example/%zu", s->n);
+        }
+    }
+    qsort(s->p, s->n, sizeof(*s->p), by_time);
+}
+
+static void to_post(const struct post_rec *r, struct vg_post *p, const char **tag, const char **url)
+{
+    memset(p, 0, sizeof(*p));
+    p->id = r->id;
+    p->account = r->account;
+    p->created_at = r->at;
+    p->text = r->text;
+    *tag = r->tag;
+    *url = r->url;
+    p->hashtags.v = tag;
+    p->hashtags.n = r->tag[0] ? 1 : 0;
+    p->urls.v = url;
+    p->urls.n = r->url[0] ? 1 : 0;
+}
+
+struct seen {
+    int raised, ended;
+    char tag[32][32];
+    int64_t detected[32];
+    size_t accounts[32];
+    int bystanders[32], members[32];
+    uint32_t markers[32];
+    int link[32];
+};
+
+static void collect(const struct vg_storm_alert *a, void *ud)
+{
+    struct seen *s = ud;
+    if (!a->final) {
+        s->raised++;
+        return;
+    }
+    int i = s->ended++;
+    if (i >= 32)
+        return;
+    snprintf(s->tag[i], sizeof(s->tag[i]), "%s", a->hashtag);
+    s->detected[i] = a->detected_at;
+    s->accounts[i] = a->n_accounts;
+    s->markers[i] = a->copy_markers;
+    s->link[i] = a->link != NULL;
+    for (size_t k = 0; k < a->n_accounts; k++) {
+        s->bystanders[i] += a->accounts[k][0] == 'b';
+        s->members[i] += a->accounts[k][0] == 'L' || a->accounts[k][0] == 'C';
+    }
+}
+
+static void check_seen(const struct seen *s)
+{
+    assert_int_equal(s->raised, 2);
+    assert_int_equal(s->ended, 2);
+    /* The link storm (earlier), then the copy storm; the organic burst and #news stay quiet. */
+    assert_string_equal(s->tag[0], "stormlink");
+    assert_string_equal(s->tag[1], "stormcopy");
+    assert_true(s->detected[0] - LINK_START <= 600);
+    assert_true(s->detected[1] - COPY_START <= 600);
+    assert_true(s->link[0]);
+    assert_false(s->link[1]);
+    assert_int_equal(s->markers[0], 0);
+    assert_true(s->markers[1] > 0);
+    assert_int_equal(s->bystanders[0], 0);
+    assert_int_equal(s->members[0], 40);
+    assert_int_equal((int)s->accounts[0], 40);
+    assert_true(s->members[1] >= 36);
+    assert_int_equal((int)s->accounts[1], s->members[1]);
+}
+
+static vg_status feed_all(vg_storms *d, const struct stream *st)
+{
+    for (size_t i = 0; i < st->n; i++) {
+        struct vg_post p;
+        const char *tag, *url;
+        to_post(&st->p[i], &p, &tag, &url);
+        vg_status rc = vg_storms_feed(d, &p);
+        if (rc)
+            return rc;
+    }
+    return vg_storms_finish(d);
+}
+
+static void detector_on_stream(void **state)
+{
+    (void)state;
+    struct stream st;
+    build_stream(&st);
+    struct seen seen = { 0 };
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = collect;
+    o.ud = &seen;
+    vg_storms *d;
+    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
+    assert_int_equal(feed_all(d, &st), VG_OK);
+    check_seen(&seen);
+    struct vg_storms_stats ss;
+    vg_storms_stats(d, &ss);
+    assert_int_equal(ss.posts, st.n);
+    assert_int_equal(ss.alerts, 2);
+    /* A post earlier than the last one is refused. */
+    struct vg_post p;
+    const char *tag, *url;
+    to_post(&st.p[0], &p, &tag, &url);
+    assert_int_equal(vg_storms_feed(d, &p), VG_EINVAL);
+    p.account = NULL;
+    assert_int_equal(vg_storms_feed(d, &p), VG_EINVAL);
+    vg_storms_free(d);
+    /* alerts_from: nothing before it. */
+    memset(&seen, 0, sizeof(seen));
+    o.alerts_from = COPY_START - 60;
+    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
+    assert_int_equal(feed_all(d, &st), VG_OK);
+    assert_int_equal(seen.raised, 1);
+    assert_string_equal(seen.tag[0], "stormcopy");
+    vg_storms_free(d);
+    free(st.p);
+}
+
+static void bad_options(void **state)
+{
+    (void)state;
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    vg_storms *d = (vg_storms *)&o;
+    o.window_minutes = 0;
+    assert_int_equal(vg_storms_new(&o, &d), VG_EINVAL);
+    assert_null(d);
+    vg_storm_opts_init(&o);
+    o.coord_share = 1.5;
+    assert_int_equal(vg_storms_new(&o, &d), VG_EINVAL);
+    vg_storm_opts_init(&o);
+    o.min_accounts = 1;
+    assert_int_equal(vg_storms_new(&o, &d), VG_EINVAL);
+    vg_storms_free(NULL);
+}
+
+static void allocation_failures(void **state)
+{
+    (void)state;
+    struct stream st;
+    build_stream(&st);
+    int failed = 0;
+    for (uint64_t k = 1; k < 400; k += 7) {
+        struct seen seen = { 0 };
+        struct vg_storm_opts o;
+        vg_storm_opts_init(&o);
+        o.on_alert = collect;
+        o.ud = &seen;
+        vg_storms *d = NULL;
+        vg__alloc_fail_after(k);
+        vg_status rc = vg_storms_new(&o, &d);
+        if (!rc)
+            rc = feed_all(d, &st);
+        vg__alloc_fail_after(0);
+        assert_true(rc == VG_OK || rc == VG_ENOMEM);
+        failed += rc == VG_ENOMEM;
+        vg_storms_free(d);
+    }
+    assert_true(failed > 10);
+    free(st.p);
+}
+
+/* ---- through the store ----------------------------------------------------------------------- */
+
+static void replay_from_store(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof(path), "/tmp/vigie-storm-%d.db", (int)getpid());
+    unlink(path);
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    struct stream st;
+    build_stream(&st);
+    /* Store them in reverse order: the replay must sort by time. */
+    for (size_t i = st.n; i-- > 0;) {
+        struct vg_event ev = { .type = VG_EV_POST, .platform = "test" };
+        const char *tag, *url;
+        to_post(&st.p[i], &ev.u.post, &tag, &url);
+        enum vg_put_result res;
+        assert_int_equal(vg_db_put(db, &ev, &res), VG_OK);
+    }
+    struct seen seen = { 0 };
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = collect;
+    o.ud = &seen;
+    vg_storms *d;
+    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
+    uint64_t n;
+    assert_int_equal(vg_storms_replay(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, d, &n), VG_OK);
+    assert_int_equal(n, st.n);
+    check_seen(&seen);
+    vg_storms_free(d);
+    /* `before` keeps the link storm out. */
+    memset(&seen, 0, sizeof(seen));
+    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
+    assert_int_equal(vg_storms_replay(db, VG_TIME_UNKNOWN, LINK_START, d, &n), VG_OK);
+    assert_int_equal(seen.raised, 0);
+    vg_storms_free(d);
+    vg_db_close(db);
+    char side[160];
+    unlink(path);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+    free(st.p);
+}
+
+/* ---- truth ----------------------------------------------------------------------------------- */
+
+static void truth_reader(void **state)
+{
+    (void)state;
+    struct vg_storm_truth t;
+    char err[200];
+    const char *ok =
+            "{\"accounts\":[],\"storms\":[{\"id\":\"s1\",\"hashtag\":\"DawnRises1\","
+            "\"pattern\":\"copy\",\"start\":\"2015-09-01T02:00:00Z\",\"accounts\":[\"u1\",\"u2\"],"
+            "\"posts\":[\"p9\"]},{\"id\":\"s2\",\"hashtag\":\"#X\",\"start\":"
+            "\"2015-09-02T00:00:00Z\",\"accounts\":[]}],\"bursts\":[{\"id\":\"b1\",\"hashtag\":"
+            "\"CupFinal2\",\"lang\":\"en\",\"start\":\"2015-09-01T05:00:00Z\",\"accounts\":9,"
+            "\"posts\":12}]}";
+    assert_int_equal(vg__storm_truth_parse(ok, strlen(ok), &t, err, sizeof(err)), VG_OK);
+    assert_int_equal(t.n_storms, 2);
+    assert_string_equal(t.storms[0].hashtag, "dawnrises1");
+    assert_int_equal(t.storms[0].pattern, VG_STORM_COPY);
+    assert_int_equal(t.storms[0].n_accounts, 2);
+    assert_string_equal(t.storms[0].accounts[1], "u2");
+    assert_int_equal(t.storms[0].n_posts, 1);
+    assert_int_equal(t.storms[0].start, 1441072800);
+    assert_string_equal(t.storms[1].hashtag, "x");
+    assert_int_equal(t.storms[1].pattern, VG_STORM_LINK);
+    assert_int_equal(t.n_bursts, 1);
+    assert_string_equal(t.bursts[0].hashtag, "cupfinal2");
+    vg__storm_truth_release(&t);
+
+    struct {
+        const char *doc;
+        vg_status rc;
+        const char *msg;
+    } bad[] = {
+        { "{\"accounts\":[]}", VG_EFIELD, "storms: missing" },
+        { "{\"storms\":{}}", VG_EPARSE, "storms: expected an array" },
+        { "{\"storms\":[{\"id\":\"s1\",\"start\":\"2015-09-01T00:00:00Z\",\"accounts\":[]}]}",
+          VG_EFIELD, "storms[0].hashtag: missing" },
+        { "{\"storms\":[{\"id\":\"s1\",\"hashtag\":\"a\",\"start\":\"yesterday\",\"accounts\":[]}]"
+          "}",
+          VG_EPARSE, "storms[0].start: expected an instant" },
+        { "{\"storms\":[{\"id\":\"s1\",\"hashtag\":\"a\",\"start\":\"2015-09-01T00:00:00Z\","
+          "\"pattern\":\"slow\",\"accounts\":[]}]}",
+          VG_EPARSE, "storms[0].pattern: expected \"link\" or \"copy\"" },
+        { "{\"storms\":[{\"id\":\"s1\",\"hashtag\":\"a\",\"start\":\"2015-09-01T00:00:00Z\","
+          "\"accounts\":[\"u1\",7]}]}",
+          VG_EPARSE, "storms[0].accounts[1]: expected 1 to 512 bytes of UTF-8" },
+        { "{\"storms\":[],\"bursts\":[{\"id\":\"b1\",\"hashtag\":\"#\",\"start\":"
+          "\"2015-09-01T00:00:00Z\"}]}",
+          VG_EPARSE, "bursts[0].hashtag: empty" },
+        { "{\"storms\":[]} x", VG_EPARSE, "truth: not valid JSON (near byte 13)" },
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(
+                vg__storm_truth_parse(bad[i].doc, strlen(bad[i].doc), &t, err, sizeof(err)),
+                bad[i].rc);
+        assert_string_equal(err, bad[i].msg);
+        assert_int_equal(t.n_storms, 0);
+        assert_null(t.storms);
+    }
+    vg_storm_truth *pt = (vg_storm_truth *)&t;
+    assert_int_equal(vg_storm_truth_read("/nonexistent/truth.json", &pt), VG_ENOENT);
+    assert_null(pt);
+}
+
+static void alert_json(void **state)
+{
+    (void)state;
+    const char *acc[] = { "u1", "u\"2" };
+    const char *tags[] = { "dawn" };
+    int64_t joined[] = { T0 + 300 };
+    uint32_t growth[] = { 4, 9 };
+    struct vg_storm_alert a = { .id = 3,
+                                .final = 1,
+                                .hashtag = "dawn",
+                                .hashtags = tags,
+                                .joined_at = joined,
+                                .n_hashtags = 1,
+                                .link = "https://x.example/1",
+                                .sample_text = "hi",
+                                .onset = T0,
+                                .detected_at = T0 + 300,
+                                .last_at = T0 + 900,
+                                .posts = 13,
+                                .window_posts = 11,
+                                .expected = 0.02,
+                                .log10_p = 25.04,
+                                .coord_share = 0.75,
+                                .accounts = acc,
+                                .n_accounts = 2,
+                                .growth = growth,
+                                .n_growth = 2 };
+    char *json;
+    assert_int_equal(vg_storm_alert_json(&a, &json), VG_OK);
+    assert_string_equal(
+            json,
+            "{\"alert\":\"storm_end\",\"id\":3,\"hashtag\":\"dawn\",\"hashtags\":[\"dawn\"],"
+            "\"joined_at\":[\"2026-03-01T00:05:00Z\"],\"link\":\"https://x.example/1\","
+            "\"onset\":\"2026-03-01T00:00:00Z\",\"detected_at\":\"2026-03-01T00:05:00Z\","
+            "\"delay_s\":300,\"last_at\":\"2026-03-01T00:15:00Z\",\"posts\":13,"
+            "\"window_posts\":11,\"expected\":0.02,\"log10_p\":25.0,\"coord_share\":0.750,"
+            "\"copy_markers\":0,\"n_accounts\":2,\"growth_10min\":[4,9],\"sample_text\":\"hi\","
+            "\"accounts\":[\"u1\",\"u\\\"2\"]}");
+    vg_free(json);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sketch_copies_and_others),
+        cmocka_unit_test(keys_and_tail),
+        cmocka_unit_test(detector_on_stream),
+        cmocka_unit_test(bad_options),
+        cmocka_unit_test(allocation_failures),
+        cmocka_unit_test(replay_from_store),
+        cmocka_unit_test(truth_reader),
+        cmocka_unit_test(alert_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
