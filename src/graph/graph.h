@@ -16,14 +16,15 @@
 /* ---- account ids: string -> dense index ---------------------------------------------------- */
 
 /*
- * Open addressing with linear probing over 32-bit slots (index + 1; 0 is empty), strings in an
- * arena. Our own: the libraries we link have no string hash map, and this one costs 4 bytes a
- * slot plus the string, against ~40 for a node-based map.
+ * Open addressing with linear probing over 64-bit slots: the high half is a 32-bit tag of the
+ * string's hash (which also picks the home slot), the low half index + 1 (0 is empty). A probe
+ * reads the string only when the tag matches, and the table grows without rehashing strings.
+ * Our own: the libraries we link have no string hash map, and this one costs 8 bytes a slot
+ * plus the string, against ~40 for a node-based map.
  */
 struct vg_ids {
-    uint32_t *slot;
-    uint64_t *hash; /* per index, to grow without rehashing strings */
-    char **str;     /* per index */
+    uint64_t *slot;
+    char **str; /* per index */
     uint32_t n, cap_idx;
     uint32_t mask;
     struct vg_arena arena;

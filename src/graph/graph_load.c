@@ -25,11 +25,21 @@ struct loader {
     struct vg_network *net;
     struct vg_ids handles;  /* lower-cased handle -> handle index */
     uint32_t *handle_owner; /* handle index -> account */
+    int64_t *handle_until;  /* handle index -> when its owner last had it (INT64_MAX: now) */
     uint32_t cap_handles;
     uint32_t *lang_best; /* per account: posts in its current main language */
     struct unfollow *unf;
     size_t n_unf, cap_unf;
+    /* Per account known when unfollows were read: 1 if it unfollowed anyone. Unfollows are
+     * rare, so most follows skip the binary search (perf: it was 9% of a 17M-follow load). */
+    uint8_t *unf_src;
+    uint32_t n_unf_src;
     struct vg_edges follows, inter;
+    /* The last row's first-column account and its index: scans return rows grouped by it
+     * (follows by follower, as platforms and vigie sim write them), and interning is most of
+     * the load time (perf on a 17M-follow store: 38% in the hash probe and strcmp). */
+    char last_id[128];
+    uint32_t last_idx;
 };
 
 /* ---- per-account arrays -------------------------------------------------------------------- */
@@ -76,6 +86,22 @@ static vg_status account_index(struct loader *ld, const char *id, uint32_t *idx)
     return grow_accounts(ld, ld->net->ids.n);
 }
 
+/* account_index for a row's first column, through the one-entry cache of the loader. */
+static vg_status row_account_index(struct loader *ld, const char *id, uint32_t *idx)
+{
+    if (ld->last_id[0] && !strcmp(ld->last_id, id)) {
+        *idx = ld->last_idx;
+        return VG_OK;
+    }
+    vg_status rc = account_index(ld, id, idx);
+    size_t len = strlen(id);
+    if (!rc && len < sizeof(ld->last_id)) {
+        memcpy(ld->last_id, id, len + 1);
+        ld->last_idx = *idx;
+    }
+    return rc;
+}
+
 /* ASCII case folding: handles are case-insensitive on the platforms we read. */
 static int handle_key(const char *h, char out[HANDLE_MAX + 1])
 {
@@ -87,39 +113,63 @@ static int handle_key(const char *h, char out[HANDLE_MAX + 1])
     return 1;
 }
 
+/*
+ * Account a held `handle` until `until` (INT64_MAX: it is its current handle). A handle several
+ * accounts held resolves to its current holder, else to the one that held it last; resolving
+ * by the time of each mention would be exact, at the cost of a history per handle.
+ */
+static vg_status handle_register(struct loader *ld, const char *handle, uint32_t a, int64_t until)
+{
+    char key[HANDLE_MAX + 1];
+    if (!handle || !handle_key(handle, key))
+        return VG_OK;
+    uint32_t known = ld->handles.n, h;
+    vg_status rc = vg__ids_intern(&ld->handles, key, &h);
+    if (rc)
+        return rc;
+    if (h >= ld->cap_handles) {
+        uint32_t cap = ld->cap_handles ? ld->cap_handles * 2 : 1024;
+        GROW(ld->handle_owner, ld->cap_handles, cap);
+        GROW(ld->handle_until, ld->cap_handles, cap);
+        ld->cap_handles = cap;
+    }
+    if (h < known && ld->handle_until[h] >= until)
+        return VG_OK;
+    ld->handle_owner[h] = a;
+    ld->handle_until[h] = until;
+    return VG_OK;
+}
+
 /* ---- scans ----------------------------------------------------------------------------------- */
 
 static vg_status on_account(const struct vg_scan_row *r, void *ud)
 {
     struct loader *ld = ud;
     uint32_t a;
-    vg_status rc = account_index(ld, r->account, &a);
+    vg_status rc = row_account_index(ld, r->account, &a);
     if (rc)
         return rc;
     ld->net->profile_followers[a] = r->count;
     ld->net->first_seen[a] = r->at;
     if (r->at != VG_TIME_UNKNOWN && r->at > ld->net->t_last)
         ld->net->t_last = r->at;
-    char key[HANDLE_MAX + 1];
-    if (!r->item || !handle_key(r->item, key))
-        return VG_OK;
-    uint32_t h;
-    if ((rc = vg__ids_intern(&ld->handles, key, &h)))
-        return rc;
-    if (h >= ld->cap_handles) {
-        uint32_t cap = ld->cap_handles ? ld->cap_handles * 2 : 1024;
-        GROW(ld->handle_owner, ld->cap_handles, cap);
-        ld->cap_handles = cap;
-    }
-    ld->handle_owner[h] = a;
-    return VG_OK;
+    return handle_register(ld, r->item, a, INT64_MAX);
+}
+
+/* A handle the account had before (account_identities): mentions written then still name it. */
+static vg_status on_identity(const struct vg_scan_row *r, void *ud)
+{
+    struct loader *ld = ud;
+    uint32_t a;
+    vg_status rc = row_account_index(ld, r->account, &a);
+    return rc ? rc : handle_register(ld, r->item, a, r->count);
 }
 
 static vg_status on_moderation(const struct vg_scan_row *r, void *ud)
 {
     struct loader *ld = ud;
     uint32_t a;
-    vg_status rc = account_index(ld, r->account, &a);
+    vg_status rc = row_account_index(ld, r->account, &a);
     if (rc)
         return rc;
     /* Rows come in time order: the last one says how the account stands. */
@@ -134,7 +184,7 @@ static vg_status on_unfollow(const struct vg_scan_row *r, void *ud)
     vg_status rc;
     if (!r->other)
         return VG_OK;
-    if ((rc = account_index(ld, r->account, &s)) || (rc = account_index(ld, r->other, &d)))
+    if ((rc = row_account_index(ld, r->account, &s)) || (rc = account_index(ld, r->other, &d)))
         return rc;
     if (ld->n_unf == ld->cap_unf) {
         size_t cap = ld->cap_unf ? ld->cap_unf * 2 : 256;
@@ -159,11 +209,16 @@ static int cmp_unfollow(const void *a, const void *b)
     return (x->at > y->at) - (x->at < y->at);
 }
 
-/* Sort unfollows by pair and keep one per pair, with its latest time. */
-static void unfollows_index(struct loader *ld)
+/* Sort unfollows by pair and keep one per pair, with its latest time; flag their sources. */
+static vg_status unfollows_index(struct loader *ld)
 {
     if (!ld->n_unf)
-        return;
+        return VG_OK;
+    ld->n_unf_src = ld->net->ids.n;
+    if (!(ld->unf_src = vg_calloc(ld->n_unf_src ? ld->n_unf_src : 1, 1)))
+        return VG_ENOMEM;
+    for (size_t i = 0; i < ld->n_unf; i++)
+        ld->unf_src[ld->unf[i].src] = 1;
     qsort(ld->unf, ld->n_unf, sizeof(*ld->unf), cmp_unfollow);
     size_t out = 0;
     for (size_t i = 0; i < ld->n_unf; i++) {
@@ -173,11 +228,12 @@ static void unfollows_index(struct loader *ld)
             ld->unf[out++] = ld->unf[i];
     }
     ld->n_unf = out;
+    return VG_OK;
 }
 
 static struct unfollow *unfollow_of(struct loader *ld, uint32_t s, uint32_t d)
 {
-    if (!ld->n_unf)
+    if (s >= ld->n_unf_src || !ld->unf_src[s])
         return NULL;
     struct unfollow key = { s, d, 0, 0 };
     size_t lo = 0, hi = ld->n_unf;
@@ -203,7 +259,7 @@ static vg_status on_follow(const struct vg_scan_row *r, void *ud)
     vg_status rc;
     if (!r->other)
         return VG_OK;
-    if ((rc = account_index(ld, r->account, &s)) || (rc = account_index(ld, r->other, &d)))
+    if ((rc = row_account_index(ld, r->account, &s)) || (rc = account_index(ld, r->other, &d)))
         return rc;
     if (s == d)
         return VG_OK;
@@ -241,7 +297,7 @@ static vg_status on_interaction(const struct vg_scan_row *r, void *ud)
     vg_status rc;
     if (!r->other)
         return VG_OK;
-    if ((rc = account_index(ld, r->account, &s)) || (rc = account_index(ld, r->other, &d)))
+    if ((rc = row_account_index(ld, r->account, &s)) || (rc = account_index(ld, r->other, &d)))
         return rc;
     if (s == d) /* threads of one's own posts say nothing about ties */
         return VG_OK;
@@ -260,7 +316,7 @@ static vg_status on_mention(const struct vg_scan_row *r, void *ud)
         return VG_OK;
     }
     uint32_t s;
-    vg_status rc = account_index(ld, r->account, &s);
+    vg_status rc = row_account_index(ld, r->account, &s);
     if (rc)
         return rc;
     uint32_t d = ld->handle_owner[h];
@@ -295,7 +351,7 @@ static vg_status on_post_score(const struct vg_scan_row *r, void *ud)
 {
     struct loader *ld = ud;
     uint32_t a;
-    vg_status rc = account_index(ld, r->account, &a);
+    vg_status rc = row_account_index(ld, r->account, &a);
     if (rc)
         return rc;
     struct vg_content *c = &ld->net->content[a];
@@ -337,7 +393,7 @@ static vg_status on_language(const struct vg_scan_row *r, void *ud)
     uint32_t a;
     uint16_t l;
     vg_status rc;
-    if ((rc = account_index(ld, r->account, &a)) ||
+    if ((rc = row_account_index(ld, r->account, &a)) ||
         (rc = lang_index(ld->net, r->item ? r->item : "und", &l)))
         return rc;
     ld->net->posts_total[a] += (uint32_t)r->count;
@@ -354,7 +410,7 @@ static vg_status on_activity(const struct vg_scan_row *r, void *ud)
 {
     struct loader *ld = ud;
     uint32_t a;
-    vg_status rc = account_index(ld, r->account, &a);
+    vg_status rc = row_account_index(ld, r->account, &a);
     if (rc)
         return rc;
     ld->net->posts_in_window[a] += (uint32_t)r->count;
@@ -401,10 +457,12 @@ static vg_status run_scans(vg_db *db, struct loader *ld)
     vg_status rc;
     /* Accounts first (handles for mentions), unfollows before follows (to match pairs). */
     if ((rc = vg__db_scan(db, VG_SCAN_ACCOUNTS, VG_TIME_UNKNOWN, t, on_account, ld)) ||
+        (rc = vg__db_scan(db, VG_SCAN_PAST_HANDLES, VG_TIME_UNKNOWN, t, on_identity, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_MODERATION, VG_TIME_UNKNOWN, t, on_moderation, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_UNFOLLOWS, VG_TIME_UNKNOWN, t, on_unfollow, ld)))
         return rc;
-    unfollows_index(ld);
+    if ((rc = unfollows_index(ld)))
+        return rc;
     if ((rc = vg__db_scan(db, VG_SCAN_FOLLOWS, VG_TIME_UNKNOWN, t, on_follow, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_INTERACTIONS, VG_TIME_UNKNOWN, t, on_interaction, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_MENTIONS, VG_TIME_UNKNOWN, t, on_mention, ld)) ||
@@ -430,8 +488,10 @@ vg_status vg__network_load(vg_db *db, struct vg_network *net)
 done:
     vg__ids_release(&ld.handles);
     vg_free(ld.handle_owner);
+    vg_free(ld.handle_until);
     vg_free(ld.lang_best);
     vg_free(ld.unf);
+    vg_free(ld.unf_src);
     vg__edges_release(&ld.follows);
     vg__edges_release(&ld.inter);
     return rc;

@@ -74,7 +74,8 @@ static void follow(vg_db *db, const char *src, const char *dst, int64_t at)
     edge(db, VG_EV_FOLLOW, src, dst, at);
 }
 
-static void account(vg_db *db, const char *id, const char *handle)
+/* A profile snapshot of account id with this handle, seen at `at`. */
+static void account_at(vg_db *db, const char *id, const char *handle, int64_t at)
 {
     struct vg_event ev;
     memset(&ev, 0, sizeof(ev));
@@ -83,7 +84,27 @@ static void account(vg_db *db, const char *id, const char *handle)
     ev.u.account.handle = handle;
     ev.u.account.created_at = VG_TIME_UNKNOWN;
     ev.u.account.followers = ev.u.account.following = ev.u.account.posts = -1;
-    ev.u.account.observed_at = T0 - 86400;
+    ev.u.account.observed_at = at;
+    put(db, &ev);
+}
+
+static void account(vg_db *db, const char *id, const char *handle)
+{
+    account_at(db, id, handle, T0 - 86400);
+}
+
+static void post_mentioning(vg_db *db, const char *id, const char *author, const char *text,
+                            const char **mentions, size_t n)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_POST;
+    ev.u.post.id = id;
+    ev.u.post.account = author;
+    ev.u.post.created_at = T0;
+    ev.u.post.text = text;
+    ev.u.post.mentions.v = mentions;
+    ev.u.post.mentions.n = n;
     put(db, &ev);
 }
 
@@ -235,22 +256,26 @@ static void mentions_resolve_by_handle(void **state)
     vg_db *db = fresh_db("mentions");
     account(db, "u1", "Alpha_One");
     account(db, "u2", "beta");
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = VG_EV_POST;
-    ev.u.post.id = "m1";
-    ev.u.post.account = "u2";
-    ev.u.post.created_at = T0;
-    ev.u.post.text = "hello @alpha_one and @nobody";
-    const char *mentions[] = { "alpha_one", "nobody" };
-    ev.u.post.mentions.v = mentions;
-    ev.u.post.mentions.n = 2;
-    put(db, &ev);
+    /* u3 was "gamma_old" and is "gamma" now; u4 had "gamma_old" before u3 did, and "beta"
+     * (u2's current handle) before that. */
+    account_at(db, "u4", "beta", T0 - 5 * 86400);
+    account_at(db, "u4", "gamma_old", T0 - 4 * 86400);
+    account_at(db, "u4", "delta", T0 - 3 * 86400);
+    account_at(db, "u3", "gamma_old", T0 - 2 * 86400);
+    account_at(db, "u3", "gamma", T0 - 86400);
+    const char *m1[] = { "alpha_one", "nobody" };
+    post_mentioning(db, "m1", "u2", "hello @alpha_one and @nobody", m1, 2);
+    const char *m2[] = { "GAMMA_OLD", "beta" };
+    post_mentioning(db, "m2", "u1", "old names: @GAMMA_OLD @beta", m2, 2);
     vg_network *net = load(db, VG_TIME_UNKNOWN);
-    uint32_t u2 = idx(net, "u2"), u1 = idx(net, "u1");
+    uint32_t u2 = idx(net, "u2"), u1 = idx(net, "u1"), u3 = idx(net, "u3");
     assert_int_equal(vg__csr_degree(&net->inter_out, u2), 1);
     assert_int_equal(net->inter_out.adj[net->inter_out.off[u2]], u1);
     assert_int_equal(net->n_mentions_unresolved, 1);
+    /* A past handle resolves to its latest holder; a current one to its current holder. */
+    assert_int_equal(vg__csr_degree(&net->inter_out, u1), 2);
+    const uint32_t *to = net->inter_out.adj + net->inter_out.off[u1];
+    assert_true((to[0] == u2 && to[1] == u3) || (to[0] == u3 && to[1] == u2));
     vg_network_free(net);
     close_db(db);
 }
