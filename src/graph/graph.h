@@ -210,6 +210,8 @@ void vg__communities_release(struct vg_network *net);
 vg_status vg__reach_of(const struct vg_network *net, const uint32_t *members, size_t n,
                        struct vg_reach *out);
 vg_status vg__reach_json_buf(const struct vg_reach *r, struct vg_buf *b);
+/* The median of v[0..n) (sorts v in place); 0 when n is 0. */
+double vg__median_u64(uint64_t *v, size_t n);
 
 /* Read a seeds list: one account id per line; blank lines and lines starting with '#' are
  * skipped, surrounding white space trimmed. Ids are copied into the arena. Errors: VG_EUTF8,

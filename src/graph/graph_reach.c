@@ -18,7 +18,7 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static double median_u64(uint64_t *v, size_t n)
+double vg__median_u64(uint64_t *v, size_t n)
 {
     if (!n)
         return 0;
@@ -60,7 +60,7 @@ vg_status vg__reach_of(const struct vg_network *net, const uint32_t *members, si
     out->insularity =
             out->follower_edges ? (double)out->follower_edges_in / out->follower_edges : 0.0;
     out->followers_mean = k ? (double)out->follower_edges / k : 0.0;
-    out->followers_median = median_u64(deg, k);
+    out->followers_median = vg__median_u64(deg, k);
     rc = VG_OK;
 done:
     /* this CRoaring's roaring_bitmap_free does not accept NULL */

@@ -333,20 +333,6 @@ static size_t max_row(const uint64_t *off, uint32_t n)
     return best;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static double median_u64(uint64_t *v, size_t n)
-{
-    if (!n)
-        return 0;
-    qsort(v, n, sizeof(*v), cmp_u64);
-    return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
-}
-
 struct window_posts {
     const struct vg_timeline *tl;
     uint64_t *posts; /* per member */
@@ -411,7 +397,7 @@ vg_status vg_timeline_snapshot(vg_db *db, const vg_timeline *tl, int64_t from, i
     out->insularity =
             out->follower_edges ? (double)out->follower_edges_in / out->follower_edges : 0.0;
     out->followers_mean = k ? (double)out->follower_edges / k : 0.0;
-    out->followers_median = median_u64(deg, k);
+    out->followers_median = vg__median_u64(deg, k);
     struct window_posts w = { tl, posts };
     if ((rc = vg__db_scan(db, VG_SCAN_ACTIVITY, from, to, on_window_posts, &w)))
         goto done;

@@ -229,24 +229,11 @@ vg_status vg_storm_truth_read(const char *path, vg_storm_truth **out)
         return VG_ENOMEM;
     struct vg_buf b;
     vg_buf_init(&b, TRUTH_FILE_MAX + 1);
-    vg_status rc = VG_OK;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        VG_LOG_ERR("storm truth: cannot open %s", path);
-        rc = VG_ENOENT;
-    } else {
-        char chunk[65536];
-        size_t got;
-        while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            rc = vg_buf_append(&b, chunk, got);
-        if (!rc && ferror(f)) {
-            VG_LOG_ERR("storm truth: cannot read %s", path);
-            rc = VG_EIO;
-        }
-        fclose(f);
-        if (rc == VG_ELIMIT)
-            VG_LOG_ERR("storm truth: %s: over 256 MiB", path);
-    }
+    vg_status rc = vg_buf_read_file(&b, path);
+    if (rc == VG_ELIMIT)
+        VG_LOG_ERR("storm truth: %s: over 256 MiB", path);
+    else if (rc)
+        VG_LOG_ERR("storm truth: cannot %s %s", rc == VG_ENOENT ? "open" : "read", path);
     char err[200];
     if (!rc && (rc = vg__storm_truth_parse(b.data ? b.data : "", b.len, t, err, sizeof(err))))
         VG_LOG_ERR("storm truth: %s: %s", path, err[0] ? err : vg_strerror(rc));

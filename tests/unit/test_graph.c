@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
+
 #include "graph.h"
 #include "store.h"
 
@@ -24,73 +26,24 @@
 
 /* ---- building stores ------------------------------------------------------------------------ */
 
-static char path[256];
-
-static void remove_db_files(void)
-{
-    const char *side[] = { "", "-wal", "-shm" };
-    for (int i = 0; i < 3; i++) {
-        char p[300];
-        snprintf(p, sizeof(p), "%s%s", path, side[i]);
-        unlink(p);
-    }
-}
-
 static vg_db *fresh_db(const char *name)
 {
-    snprintf(path, sizeof(path), "/tmp/vigie-graph-%d-%s.db", (int)getpid(), name);
-    remove_db_files();
-    vg_db *db;
-    assert_int_equal(vg_db_open(path, &db), VG_OK);
-    return db;
+    return fixture_db("graph", name);
 }
 
-/* Close the store of fresh_db and remove its files: tests leave nothing behind in /tmp. */
 static void close_db(vg_db *db)
 {
-    vg_db_close(db);
-    remove_db_files();
-}
-
-static void put(vg_db *db, const struct vg_event *ev)
-{
-    enum vg_put_result res;
-    assert_int_equal(vg_db_put(db, ev, &res), VG_OK);
-}
-
-static void edge(vg_db *db, enum vg_event_type type, const char *src, const char *dst, int64_t at)
-{
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = type;
-    ev.u.edge.src = src;
-    ev.u.edge.dst = dst;
-    ev.u.edge.at = at;
-    put(db, &ev);
+    fixture_close(db);
 }
 
 static void follow(vg_db *db, const char *src, const char *dst, int64_t at)
 {
-    edge(db, VG_EV_FOLLOW, src, dst, at);
-}
-
-/* A profile snapshot of account id with this handle, seen at `at`. */
-static void account_at(vg_db *db, const char *id, const char *handle, int64_t at)
-{
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = VG_EV_ACCOUNT;
-    ev.u.account.id = id;
-    ev.u.account.handle = handle;
-    ev.u.account.created_at = VG_TIME_UNKNOWN;
-    ev.u.account.followers = ev.u.account.following = ev.u.account.posts = -1;
-    ev.u.account.observed_at = at;
-    put(db, &ev);
+    fixture_edge(db, VG_EV_FOLLOW, src, dst, at);
 }
 
 static void account(vg_db *db, const char *id, const char *handle)
 {
-    account_at(db, id, handle, T0 - 86400);
+    fixture_account(db, id, handle, T0 - 86400);
 }
 
 static void post_mentioning(vg_db *db, const char *id, const char *author, const char *text,
@@ -105,17 +58,12 @@ static void post_mentioning(vg_db *db, const char *id, const char *author, const
     ev.u.post.text = text;
     ev.u.post.mentions.v = mentions;
     ev.u.post.mentions.n = n;
-    put(db, &ev);
+    fixture_put(db, &ev);
 }
 
 static void suspend(vg_db *db, const char *id, int64_t at)
 {
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = VG_EV_SUSPENSION;
-    ev.u.moderation.account = id;
-    ev.u.moderation.at = at;
-    put(db, &ev);
+    fixture_moderate(db, VG_EV_SUSPENSION, id, at);
 }
 
 /* A post; reply_to may be NULL; score < 0: not scored. */
@@ -131,7 +79,7 @@ static void post(vg_db *db, const char *id, const char *author, int64_t at, cons
     ev.u.post.text = "invented text for a test";
     ev.u.post.lang = "en";
     ev.u.post.reply_to = reply_to;
-    put(db, &ev);
+    fixture_put(db, &ev);
     if (score >= 0) {
         struct vg_post_score s;
         memset(&s, 0, sizeof(s));
@@ -203,14 +151,14 @@ static void unfollow_later_than_follow_removes_it(void **state)
     (void)state;
     vg_db *db = fresh_db("unfollow");
     follow(db, "a", "b", T0);
-    edge(db, VG_EV_UNFOLLOW, "a", "b", T0 + 10); /* later: removes */
+    fixture_edge(db, VG_EV_UNFOLLOW, "a", "b", T0 + 10); /* later: removes */
     follow(db, "c", "d", T0 + 10);
-    edge(db, VG_EV_UNFOLLOW, "c", "d", T0); /* earlier: the follow stands */
+    fixture_edge(db, VG_EV_UNFOLLOW, "c", "d", T0); /* earlier: the follow stands */
     follow(db, "e", "f", T0);
-    edge(db, VG_EV_UNFOLLOW, "e", "f", T0 + 10);
+    fixture_edge(db, VG_EV_UNFOLLOW, "e", "f", T0 + 10);
     follow(db, "e", "f", T0 + 20); /* followed again */
     follow(db, "g", "h", VG_TIME_UNKNOWN);
-    edge(db, VG_EV_UNFOLLOW, "g", "h", T0); /* a timeless follow is the earliest */
+    fixture_edge(db, VG_EV_UNFOLLOW, "g", "h", T0); /* a timeless follow is the earliest */
     vg_network *net = load(db, VG_TIME_UNKNOWN);
     assert_false(follows(net, "a", "b"));
     assert_true(follows(net, "c", "d"));
@@ -258,11 +206,11 @@ static void mentions_resolve_by_handle(void **state)
     account(db, "u2", "beta");
     /* u3 was "gamma_old" and is "gamma" now; u4 had "gamma_old" before u3 did, and "beta"
      * (u2's current handle) before that. */
-    account_at(db, "u4", "beta", T0 - 5 * 86400);
-    account_at(db, "u4", "gamma_old", T0 - 4 * 86400);
-    account_at(db, "u4", "delta", T0 - 3 * 86400);
-    account_at(db, "u3", "gamma_old", T0 - 2 * 86400);
-    account_at(db, "u3", "gamma", T0 - 86400);
+    fixture_account(db, "u4", "beta", T0 - 5 * 86400);
+    fixture_account(db, "u4", "gamma_old", T0 - 4 * 86400);
+    fixture_account(db, "u4", "delta", T0 - 3 * 86400);
+    fixture_account(db, "u3", "gamma_old", T0 - 2 * 86400);
+    fixture_account(db, "u3", "gamma", T0 - 86400);
     const char *m1[] = { "alpha_one", "nobody" };
     post_mentioning(db, "m1", "u2", "hello @alpha_one and @nobody", m1, 2);
     const char *m2[] = { "GAMMA_OLD", "beta" };
@@ -537,7 +485,7 @@ static void allocation_failures_are_reported(void **state)
     vg_db *db = fresh_db("alloc");
     follow(db, "a", "b", T0);
     follow(db, "b", "a", T0);
-    edge(db, VG_EV_UNFOLLOW, "c", "a", T0);
+    fixture_edge(db, VG_EV_UNFOLLOW, "c", "a", T0);
     follow(db, "c", "a", T0 - 10);
     post(db, "p1", "a", T0, NULL, 0.9);
     post(db, "p2", "b", T0 + 1, "p1", 0.8);
@@ -627,7 +575,7 @@ static void fitted_weights_carry_to_another_world(void **state)
     vg_network_free(net);
     close_db(db);
     char wpath[300];
-    snprintf(wpath, sizeof(wpath), "%s.weights", path);
+    snprintf(wpath, sizeof(wpath), "%s.weights", fixture_path);
     FILE *f = fopen(wpath, "w");
     assert_non_null(f);
     fputs(weights, f);

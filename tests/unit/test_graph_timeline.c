@@ -18,83 +18,38 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
+
 #include "graph.h"
 #include "store.h"
 
 #define T0  1772352000 /* 2026-03-01T08:00:00Z: the first instant of each store's data */
 #define DAY 86400
 
-static char path[256];
-
-static void remove_db_files(void)
-{
-    const char *side[] = { "", "-wal", "-shm" };
-    for (int i = 0; i < 3; i++) {
-        char p[300];
-        snprintf(p, sizeof(p), "%s%s", path, side[i]);
-        unlink(p);
-    }
-}
-
 static vg_db *fresh_db(const char *name)
 {
-    snprintf(path, sizeof(path), "/tmp/vigie-timeline-%d-%s.db", (int)getpid(), name);
-    remove_db_files();
-    vg_db *db;
-    assert_int_equal(vg_db_open(path, &db), VG_OK);
-    return db;
+    return fixture_db("timeline", name);
 }
 
 static void close_db(vg_db *db)
 {
-    vg_db_close(db);
-    remove_db_files();
-}
-
-static void put(vg_db *db, const struct vg_event *ev)
-{
-    enum vg_put_result res;
-    assert_int_equal(vg_db_put(db, ev, &res), VG_OK);
-}
-
-static void edge(vg_db *db, enum vg_event_type type, const char *src, const char *dst, int64_t at)
-{
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = type;
-    ev.u.edge.src = src;
-    ev.u.edge.dst = dst;
-    ev.u.edge.at = at;
-    put(db, &ev);
+    fixture_close(db);
 }
 
 static void follow(vg_db *db, const char *src, const char *dst, int64_t at)
 {
-    edge(db, VG_EV_FOLLOW, src, dst, at);
+    fixture_edge(db, VG_EV_FOLLOW, src, dst, at);
 }
 
 /* A profile first seen at `at`. */
 static void account(vg_db *db, const char *id, int64_t at)
 {
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = VG_EV_ACCOUNT;
-    ev.u.account.id = id;
-    ev.u.account.handle = id;
-    ev.u.account.created_at = VG_TIME_UNKNOWN;
-    ev.u.account.followers = ev.u.account.following = ev.u.account.posts = -1;
-    ev.u.account.observed_at = at;
-    put(db, &ev);
+    fixture_account(db, id, id, at);
 }
 
 static void moderate(vg_db *db, enum vg_event_type type, const char *id, int64_t at)
 {
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = type;
-    ev.u.moderation.account = id;
-    ev.u.moderation.at = at;
-    put(db, &ev);
+    fixture_moderate(db, type, id, at);
 }
 
 static void post(vg_db *db, const char *id, const char *author, int64_t at)
@@ -107,7 +62,7 @@ static void post(vg_db *db, const char *id, const char *author, int64_t at)
     ev.u.post.created_at = at;
     ev.u.post.text = "invented text for a test";
     ev.u.post.lang = "en";
-    put(db, &ev);
+    fixture_put(db, &ev);
 }
 
 /*
@@ -128,7 +83,7 @@ static vg_db *three_day_store(void)
     follow(db, "b", "a", T0);
     follow(db, "x", "b", T0);
     post(db, "p1", "a", T0 + 10);
-    edge(db, VG_EV_UNFOLLOW, "y", "a", T0 + DAY + 3600);
+    fixture_edge(db, VG_EV_UNFOLLOW, "y", "a", T0 + DAY + 3600);
     post(db, "p2", "a", T0 + DAY + 10);
     follow(db, "z", "c", T0 + 2 * DAY);
     follow(db, "y", "c", T0 + 2 * DAY);
@@ -257,7 +212,7 @@ static void personas_keep_followers_at_each_suspension(void **state)
     follow(db, "f1", "p2a", T0);
     follow(db, "f2", "p2a", T0);
     moderate(db, VG_EV_SUSPENSION, "p1a", T0 + DAY);
-    edge(db, VG_EV_UNFOLLOW, "f4", "p1a", T0 + DAY + 60);
+    fixture_edge(db, VG_EV_UNFOLLOW, "f4", "p1a", T0 + DAY + 60);
     account(db, "p1b", T0 + DAY + 3600);
     follow(db, "f1", "p1b", T0 + DAY + 7200);
     follow(db, "f2", "p1b", T0 + DAY + 7200);

@@ -17,59 +17,31 @@
 
 #include <cmocka.h>
 
+#include "store_fixture.h"
+
 #include "graph.h"
 #include "store.h"
 
 #define T0 1772352000
 
-static char path[256];
-
-static void remove_db_files(void)
-{
-    const char *side[] = { "", "-wal", "-shm" };
-    for (int i = 0; i < 3; i++) {
-        char p[300];
-        snprintf(p, sizeof(p), "%s%s", path, side[i]);
-        unlink(p);
-    }
-}
-
 static vg_db *fresh_db(const char *name)
 {
-    snprintf(path, sizeof(path), "/tmp/vigie-whatif-%d-%s.db", (int)getpid(), name);
-    remove_db_files();
-    vg_db *db;
-    assert_int_equal(vg_db_open(path, &db), VG_OK);
-    return db;
+    return fixture_db("whatif", name);
 }
 
 static void close_db(vg_db *db)
 {
-    vg_db_close(db);
-    remove_db_files();
+    fixture_close(db);
 }
 
 static void follow(vg_db *db, const char *src, const char *dst)
 {
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = VG_EV_FOLLOW;
-    ev.u.edge.src = src;
-    ev.u.edge.dst = dst;
-    ev.u.edge.at = T0;
-    enum vg_put_result res;
-    assert_int_equal(vg_db_put(db, &ev, &res), VG_OK);
+    fixture_edge(db, VG_EV_FOLLOW, src, dst, T0);
 }
 
 static void suspend(vg_db *db, const char *id)
 {
-    struct vg_event ev;
-    memset(&ev, 0, sizeof(ev));
-    ev.type = VG_EV_SUSPENSION;
-    ev.u.moderation.account = id;
-    ev.u.moderation.at = T0 + 60;
-    enum vg_put_result res;
-    assert_int_equal(vg_db_put(db, &ev, &res), VG_OK);
+    fixture_moderate(db, VG_EV_SUSPENSION, id, T0 + 60);
 }
 
 static vg_network *load(vg_db *db)
