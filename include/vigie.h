@@ -536,6 +536,8 @@ struct vg_sim_config {
     /* storm patterns and organic bursts (issue 5; all off by default) */
     double storm_copy_share, storm_bystanders;
     double bursts_per_week, burst_accounts, burst_hours;
+    /* a grey zone: supporters following audience accounts (off by default) */
+    double audience_followback;
 };
 
 /** Set every field of *cfg to its documented default. */

@@ -84,7 +84,8 @@ enum sim_tag {
     TAG_STORM,
     TAG_STORM_VARIANT, /* draws of the storm patterns: a stream of its own, so that with the
                           variants off the default world's draws, and bytes, do not change */
-    TAG_BURST
+    TAG_BURST,
+    TAG_FOLLOWBACK /* supporters following audience accounts (audience_followback) */
 };
 
 /* ---- configuration (sim_config.c) --------------------------------------------------------- */

@@ -144,6 +144,9 @@ static const struct cfg_entry table[] = {
     { "burst_hours", CFG_DOUBLE, OFF(burst_hours), 0.1, 24, "2",
       "mean hours from a burst's onset to a post (exponential decay after a sharp rise, as "
       "in news-driven trends; Kwak et al. 2010: half of retweets within an hour; assumed)" },
+    { "audience_followback", CFG_DOUBLE, OFF(audience_followback), 0, 1000, "0",
+      "mean supporters of its language that follow each audience account: a grey zone of "
+      "ordinary accounts followed by the movement (assumed; 0, the default, adds none)" },
 
     { "report_rate", CFG_DOUBLE, OFF(report_rate), 0, 1, "0.02",
       "chance a supporter post gets a user or trusted-flagger report (assumed)" },

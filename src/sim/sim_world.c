@@ -571,6 +571,39 @@ static vg_status supporter_followers(const struct sim_world *w, uint32_t v, stru
     return rc;
 }
 
+/*
+ * Supporters of its language that follow audience account v (audience_followback): ordinary
+ * accounts the movement follows, a grey zone the default world lacks. A stream of its own
+ * (TAG_FOLLOWBACK), so that with the setting at 0 the default world does not change.
+ */
+static vg_status followback(const struct sim_world *w, uint32_t v, uint32_t **out, size_t *n,
+                            size_t *cap)
+{
+    uint8_t lang = w->acct[v].lang;
+    uint32_t n_lang = 0;
+    for (uint32_t k = 0; k < w->n_comm; k++)
+        n_lang += w->comm[k].lang == lang ? w->comm[k].n_members : 0;
+    if (!n_lang)
+        return VG_OK;
+    struct sim_rng r;
+    sim_rng_init(&r, w->seed, TAG_FOLLOWBACK, v);
+    uint64_t k = vg__sim_poisson(&r, w->cfg->audience_followback);
+    vg_status rc = VG_OK;
+    for (uint64_t i = 0; i < k && !rc; i++) {
+        uint32_t pick = (uint32_t)sim_below(&r, n_lang);
+        for (uint32_t c = 0; c < w->n_comm; c++) {
+            if (w->comm[c].lang != lang)
+                continue;
+            if (pick < w->comm[c].n_members) {
+                rc = list_push(out, n, cap, w->comm[c].members[pick]);
+                break;
+            }
+            pick -= w->comm[c].n_members;
+        }
+    }
+    return rc;
+}
+
 vg_status vg__sim_followers(const struct sim_world *w, uint32_t v, uint32_t **out, size_t *n,
                             size_t *cap)
 {
@@ -603,6 +636,8 @@ vg_status vg__sim_followers(const struct sim_world *w, uint32_t v, uint32_t **ou
             if (f != v)
                 rc = list_push(out, n, cap, f);
         }
+        if (!rc && (a->flags & ACC_AUDIENCE) && w->cfg->audience_followback > 0)
+            rc = followback(w, v, out, n, cap);
     }
     if (!rc)
         sort_unique(*out, from, n);

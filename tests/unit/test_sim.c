@@ -541,6 +541,86 @@ static void storm_patterns_and_bursts(void **state)
     rm_dir(dir);
 }
 
+struct listed {
+    const char *id;
+    int supporter;
+};
+
+static int by_listed_id(const void *a, const void *b)
+{
+    return strcmp(((const struct listed *)a)->id, ((const struct listed *)b)->id);
+}
+
+/* Follows from a supporter to an account the truth does not list (an ordinary one), in a small
+ * world with audience_followback at `followback`. */
+static size_t supporter_to_ordinary_follows(const char *followback)
+{
+    struct vg_sim_config c;
+    small_config(&c, 1);
+    char err[256];
+    assert_int_equal(vg_sim_config_set(&c, "audience_followback", followback, err, sizeof(err)), 0);
+    char dir[64], path[128];
+    make_tmpdir(dir, sizeof(dir));
+    struct vg_sim_summary sum;
+    run_world(&c, NULL, dir, &sum);
+    snprintf(path, sizeof(path), "%s/truth.json", dir);
+    char *truth_text = slurp(path, NULL);
+    cJSON *truth = cJSON_Parse(truth_text);
+    assert_non_null(truth);
+    snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+    char *events = slurp(path, NULL);
+    assert_non_null(events);
+    /* The listed ids, sorted, with their roles: one lookup per follow. */
+    const cJSON *acc = cJSON_GetObjectItem(truth, "accounts");
+    size_t n_listed = (size_t)cJSON_GetArraySize(acc), k = 0;
+    struct listed *ids = calloc(n_listed ? n_listed : 1, sizeof(*ids));
+    assert_non_null(ids);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, acc)
+    {
+        ids[k].id = str_of(x, "id");
+        ids[k++].supporter = !strcmp(str_of(x, "role"), "supporter");
+    }
+    qsort(ids, n_listed, sizeof(*ids), by_listed_id);
+    size_t n = 0;
+    for (char *line = strstr(events, "\"type\":\"follow\""); line;
+         line = strstr(line + 1, "\"type\":\"follow\"")) {
+        char src[40], dst[40];
+        const char *s = strstr(line, "\"src\":\""), *d = strstr(line, "\"dst\":\"");
+        assert_true(s && d);
+        /* not sscanf: glibc's measures the whole rest of the buffer at every call */
+        size_t ls = strcspn(s + 7, "\""), ld = strcspn(d + 7, "\"");
+        assert_true(ls < sizeof(src) && ld < sizeof(dst));
+        memcpy(src, s + 7, ls);
+        src[ls] = '\0';
+        memcpy(dst, d + 7, ld);
+        dst[ld] = '\0';
+        struct listed ks = { src, 0 }, kd = { dst, 0 };
+        const struct listed *fs = bsearch(&ks, ids, n_listed, sizeof(*ids), by_listed_id);
+        const struct listed *fd = bsearch(&kd, ids, n_listed, sizeof(*ids), by_listed_id);
+        n += fs && fs->supporter && !fd;
+    }
+    free(ids);
+    free(events);
+    cJSON_Delete(truth);
+    free(truth_text);
+    rm_dir(dir);
+    return n;
+}
+
+/* audience_followback makes supporters follow ordinary audience accounts (the grey zone), about
+ * the setting's mean per audience account; at 0 the world is the default one. */
+static void audience_followback_adds_supporter_follows(void **state)
+{
+    (void)state;
+    size_t without = supporter_to_ordinary_follows("0");
+    size_t with = supporter_to_ordinary_follows("4");
+    print_message("supporter -> ordinary follows: %zu without, %zu with followback 4\n", without,
+                  with);
+    /* 20 audience accounts per supporter, over 100 supporters: thousands of follows more. */
+    assert_true(with > without + 2000);
+}
+
 static void run_errors(void **state)
 {
     (void)state;
@@ -632,6 +712,7 @@ int main(void)
         cmocka_unit_test(same_seed_same_bytes),
         cmocka_unit_test(truth_agrees_with_events),
         cmocka_unit_test(storm_patterns_and_bursts),
+        cmocka_unit_test(audience_followback_adds_supporter_follows),
         cmocka_unit_test(run_errors),
         cmocka_unit_test(allocation_failures_are_reported),
         cmocka_unit_test(real_texts_when_present),
