@@ -156,7 +156,7 @@ static vg_status on_account(const struct vg_scan_row *r, void *ud)
     return handle_register(ld, r->item, a, INT64_MAX);
 }
 
-/* A handle the account had before (account_identities): mentions written then still name it. */
+/* A handle the account had before (account_history): mentions written then still name it. */
 static vg_status on_identity(const struct vg_scan_row *r, void *ud)
 {
     struct loader *ld = ud;
