@@ -97,6 +97,17 @@ vg_status vg_buf_reserve(struct vg_buf *b, size_t extra);
 /* Append the whole of file `path` ("-": stdin). Errors: VG_ENOENT (cannot open), VG_EIO,
  * VG_ELIMIT (over the buffer's limit), VG_ENOMEM. The caller logs, naming what the file is. */
 vg_status vg_buf_read_file(struct vg_buf *b, const char *path);
+
+/* Parse a whole text; on failure write why into err (cap bytes). */
+typedef vg_status (*vg_text_parse_fn)(const char *text, size_t len, void *ud, char *err,
+                                      size_t cap);
+/*
+ * Read file `path` (at most max bytes) and hand its text to parse(). On failure err says why,
+ * naming the file: "cannot open PATH", "cannot read PATH", "PATH: over N MiB", or
+ * "PATH: <what parse said>". Errors: those of vg_buf_read_file, and parse()'s.
+ */
+vg_status vg_file_parse(const char *path, size_t max, vg_text_parse_fn parse, void *ud, char *err,
+                        size_t cap);
 /* Take the data out (caller frees with vg_free); the buffer is left empty. Never NULL on OK. */
 char *vg_buf_take(struct vg_buf *b);
 

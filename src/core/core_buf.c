@@ -296,3 +296,20 @@ vg_status vg_buf_read_file(struct vg_buf *b, const char *path)
         fclose(f);
     return rc;
 }
+
+vg_status vg_file_parse(const char *path, size_t max, vg_text_parse_fn parse, void *ud, char *err,
+                        size_t cap)
+{
+    struct vg_buf b;
+    vg_buf_init(&b, max);
+    vg_status rc = vg_buf_read_file(&b, path);
+    if (rc == VG_ELIMIT)
+        vg_errf(err, cap, "%s: over %zu MiB", path, max >> 20);
+    else if (rc)
+        vg_errf(err, cap, "cannot %s %s", rc == VG_ENOENT ? "open" : "read", path);
+    char why[256] = "";
+    if (!rc && (rc = parse(b.data ? b.data : "", b.len, ud, why, sizeof(why))))
+        vg_errf(err, cap, "%s: %s", path, why[0] ? why : vg_strerror(rc));
+    vg_buf_release(&b);
+    return rc;
+}

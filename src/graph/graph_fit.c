@@ -28,23 +28,19 @@ static void quiet(const char *s)
     VG_UNUSED(s);
 }
 
+static vg_status parse_weights(const char *text, size_t len, void *w, char *err, size_t cap)
+{
+    return vg__weights_parse(text, len, w, err, cap);
+}
+
 vg_status vg_network_weights_read(vg_network *net, const char *path, char *err, size_t cap)
 {
     if (err && cap)
         err[0] = 0;
     if (!net || !path)
         return VG_EINVAL;
-    struct vg_buf b;
-    vg_buf_init(&b, WEIGHTS_FILE_MAX);
-    vg_status rc = vg_buf_read_file(&b, path);
-    if (rc)
-        vg_errf(err, cap, "cannot %s %s: %s", rc == VG_ENOENT ? "open" : "read", path,
-                vg_strerror(rc));
     struct vg_score_weights w = net->weights;
-    char why[200] = "";
-    if (!rc && (rc = vg__weights_parse(b.data ? b.data : "", b.len, &w, why, sizeof(why))))
-        vg_errf(err, cap, "%s: %s", path, why);
-    vg_buf_release(&b);
+    vg_status rc = vg_file_parse(path, WEIGHTS_FILE_MAX, parse_weights, &w, err, cap);
     if (rc)
         return rc;
     snprintf(w.source, sizeof(w.source), "%s", path);

@@ -186,6 +186,11 @@ void vg__truth_release(struct vg_truth *t)
 
 /* ---- public handle ------------------------------------------------------------------------- */
 
+static vg_status parse_text(const char *text, size_t len, void *t, char *err, size_t cap)
+{
+    return vg__truth_parse(text, len, t, err, cap);
+}
+
 vg_status vg_truth_read(const char *path, vg_truth **out)
 {
     *out = NULL;
@@ -194,17 +199,10 @@ vg_status vg_truth_read(const char *path, vg_truth **out)
     struct vg_truth *t = vg_calloc(1, sizeof(*t));
     if (!t)
         return VG_ENOMEM;
-    struct vg_buf b;
-    vg_buf_init(&b, TRUTH_FILE_MAX);
-    vg_status rc = vg_buf_read_file(&b, path);
-    if (rc == VG_ELIMIT)
-        VG_LOG_ERR("truth: %s: over 256 MiB", path);
-    else if (rc)
-        VG_LOG_ERR("truth: cannot %s %s", rc == VG_ENOENT ? "open" : "read", path);
-    char err[200];
-    if (!rc && (rc = vg__truth_parse(b.data ? b.data : "", b.len, t, err, sizeof(err))))
-        VG_LOG_ERR("truth: %s: %s", path, err[0] ? err : vg_strerror(rc));
-    vg_buf_release(&b);
+    char err[512];
+    vg_status rc = vg_file_parse(path, TRUTH_FILE_MAX, parse_text, t, err, sizeof(err));
+    if (rc)
+        VG_LOG_ERR("truth: %s", err);
     if (rc) {
         vg_free(t);
         return rc;

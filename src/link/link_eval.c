@@ -104,34 +104,18 @@ fail:
     return rc;
 }
 
+static vg_status parse_text(const char *text, size_t len, void *t, char *err, size_t cap)
+{
+    return vg__link_truth_parse(text, len, t, err, cap);
+}
+
 static vg_status truth_read(const char *path, struct vg_link_truth *t)
 {
     memset(t, 0, sizeof(*t));
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        VG_LOG_ERR("truth: cannot open %s", path);
-        return VG_ENOENT;
-    }
-    struct vg_buf b;
-    vg_buf_init(&b, TRUTH_FILE_MAX);
-    char chunk[65536];
-    size_t got;
-    vg_status rc = VG_OK;
-    while (!rc && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        rc = vg_buf_append(&b, chunk, got);
-    if (!rc && ferror(f))
-        rc = VG_EIO;
-    fclose(f);
-    if (rc) {
-        VG_LOG_ERR("truth: cannot read %s: %s", path, vg_strerror(rc));
-        vg_buf_release(&b);
-        return rc;
-    }
-    char err[256];
-    rc = vg__link_truth_parse(b.data ? b.data : "", b.len, t, err, sizeof(err));
+    char err[512];
+    vg_status rc = vg_file_parse(path, TRUTH_FILE_MAX, parse_text, t, err, sizeof(err));
     if (rc)
-        VG_LOG_ERR("truth: %s: %s", path, rc == VG_ENOMEM ? "out of memory" : err);
-    vg_buf_release(&b);
+        VG_LOG_ERR("truth: %s", err);
     return rc;
 }
 

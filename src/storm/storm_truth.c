@@ -219,6 +219,11 @@ void vg__storm_truth_release(struct vg_storm_truth *t)
     memset(t, 0, sizeof(*t));
 }
 
+static vg_status parse_text(const char *text, size_t len, void *t, char *err, size_t cap)
+{
+    return vg__storm_truth_parse(text, len, t, err, cap);
+}
+
 vg_status vg_storm_truth_read(const char *path, vg_storm_truth **out)
 {
     *out = NULL;
@@ -227,17 +232,10 @@ vg_status vg_storm_truth_read(const char *path, vg_storm_truth **out)
     struct vg_storm_truth *t = vg_calloc(1, sizeof(*t));
     if (!t)
         return VG_ENOMEM;
-    struct vg_buf b;
-    vg_buf_init(&b, TRUTH_FILE_MAX + 1);
-    vg_status rc = vg_buf_read_file(&b, path);
-    if (rc == VG_ELIMIT)
-        VG_LOG_ERR("storm truth: %s: over 256 MiB", path);
-    else if (rc)
-        VG_LOG_ERR("storm truth: cannot %s %s", rc == VG_ENOENT ? "open" : "read", path);
-    char err[200];
-    if (!rc && (rc = vg__storm_truth_parse(b.data ? b.data : "", b.len, t, err, sizeof(err))))
-        VG_LOG_ERR("storm truth: %s: %s", path, err[0] ? err : vg_strerror(rc));
-    vg_buf_release(&b);
+    char err[512];
+    vg_status rc = vg_file_parse(path, TRUTH_FILE_MAX + 1, parse_text, t, err, sizeof(err));
+    if (rc)
+        VG_LOG_ERR("storm truth: %s", err);
     if (rc) {
         vg_free(t);
         return rc;
