@@ -1280,6 +1280,61 @@ VG_API VG_NODISCARD vg_status vg_storms_eval(vg_db *db, const vg_storm_truth *t,
 /** The evaluation as one JSON object (NaN as null). Ownership: the caller's (vg_free). */
 VG_API VG_NODISCARD vg_status vg_storm_eval_json(const struct vg_storm_eval *e, char **json);
 
+/* ---------------------------------------------------------------------------------------------
+ * PDQ image hashes (src/pdq/, docs/pdq.md): Meta's 256-bit perceptual hash, its quality score,
+ * and an index answering "every hash within Hamming distance d".
+ * ------------------------------------------------------------------------------------------ */
+
+#define VG_PDQ_BYTES    32
+#define VG_PDQ_HEX_LEN  64
+#define VG_PDQ_MATCH_D  31 /* Meta's recommended match threshold */
+#define VG_PDQ_MIN_QUAL 50 /* hashes of lower quality are not matched */
+
+/** A PDQ hash: bytes[0] holds the first two hex digits of the hash's 64-digit form. */
+struct vg_pdq {
+    uint8_t bytes[VG_PDQ_BYTES];
+};
+
+/** Parse 64 hex digits (either case, nothing else). Errors: VG_EPARSE. */
+VG_API VG_NODISCARD vg_status vg_pdq_from_hex(const char *hex, struct vg_pdq *out);
+/** The hash as 64 lower-case hex digits and a NUL. */
+VG_API void vg_pdq_to_hex(const struct vg_pdq *h, char out[VG_PDQ_HEX_LEN + 1]);
+/** Hamming distance, 0..256. */
+VG_API int vg_pdq_distance(const struct vg_pdq *a, const struct vg_pdq *b);
+
+/**
+ * An index of PDQ hashes, each with the caller's 64-bit id, updated in place (no rebuild). A
+ * query reports every indexed hash within the distance asked, exactly.
+ */
+typedef struct vg_pdq_index vg_pdq_index;
+
+/** Errors: VG_ENOMEM. Free with vg_pdq_index_free(). */
+VG_API VG_NODISCARD vg_status vg_pdq_index_new(vg_pdq_index **out);
+VG_API void vg_pdq_index_free(vg_pdq_index *ix);
+/** Hashes indexed. */
+VG_API size_t vg_pdq_index_size(const vg_pdq_index *ix);
+/** Add h under id; an id added before is replaced. Errors: VG_ENOMEM, VG_ELIMIT. */
+VG_API VG_NODISCARD vg_status vg_pdq_index_add(vg_pdq_index *ix, const struct vg_pdq *h,
+                                               uint64_t id);
+/** Remove id (nothing when it is not in). */
+VG_API void vg_pdq_index_remove(vg_pdq_index *ix, uint64_t id);
+/** Called once per match; return non-zero to stop the query. */
+typedef int (*vg_pdq_match_fn)(uint64_t id, int distance, void *ud);
+/**
+ * Report every indexed hash within max_distance (0..256) of h, in no particular order.
+ * Errors: VG_EINVAL (max_distance out of range), VG_ENOMEM, VG_ECANCEL (fn stopped it).
+ */
+VG_API VG_NODISCARD vg_status vg_pdq_index_query(const vg_pdq_index *ix, const struct vg_pdq *h,
+                                                 int max_distance, vg_pdq_match_fn fn, void *ud);
+
+/* @@known: near-duplicate text, hash banks, matching (issue 6) @@ */
+
+/* @@sites: URLs, domains, blocking lists, per-domain statistics (issue 6) @@ */
+
+/* @@server: users, roles, tokens, sessions, HTTP API (issue 7) @@ */
+
+/* @@cases: rules, queues, decisions, appeals, orders, evidence, audit, reports (issue 7) @@ */
+
 #ifdef __cplusplus
 }
 #endif

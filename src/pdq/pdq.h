@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* pdq.h: PDQ image hashes (docs/pdq.md): what the pdq stage shares inside the library. */
+#ifndef VG_PDQ_H
+#define VG_PDQ_H
+
+#include "core.h"
+
+#endif /* VG_PDQ_H */

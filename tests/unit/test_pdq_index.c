@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_pdq_index.c: PDQ hash text form and distance on known values; the index against a brute
+ * force scan over random hashes with planted near copies, through adds, replacements and
+ * removals; bad distances refused; a callback that stops the query.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pdq.h"
+
+static void hex_and_distance(void **state)
+{
+    (void)state;
+    struct vg_pdq a, b;
+    const char *hex = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+    assert_int_equal(vg_pdq_from_hex(hex, &a), VG_OK);
+    char back[VG_PDQ_HEX_LEN + 1];
+    vg_pdq_to_hex(&a, back);
+    assert_string_equal(back, hex);
+    assert_int_equal(a.bytes[0], 0xf8);
+    assert_int_equal(
+            vg_pdq_from_hex("F8F8F0CEE0F4A84F06370A22038F63F0B36E2ED596621E1D33E6B39C4E9C9B22", &b),
+            VG_OK);
+    assert_int_equal(vg_pdq_distance(&a, &b), 0);
+    b.bytes[0] ^= 0x81;
+    b.bytes[31] ^= 0xff;
+    assert_int_equal(vg_pdq_distance(&a, &b), 10);
+    assert_int_equal(vg_pdq_from_hex("f8", &b), VG_EPARSE);
+    assert_int_equal(
+            vg_pdq_from_hex("g8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22", &b),
+            VG_EPARSE);
+    assert_int_equal(vg_pdq_from_hex(NULL, &b), VG_EPARSE);
+}
+
+static uint64_t rng_state = 88172645463325252ull;
+
+static uint64_t next_random(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static void random_hash(struct vg_pdq *h)
+{
+    for (size_t i = 0; i < VG_PDQ_BYTES; i += 8) {
+        uint64_t r = next_random();
+        memcpy(h->bytes + i, &r, 8);
+    }
+}
+
+static void flip_bits(struct vg_pdq *h, int bits)
+{
+    for (int k = 0; k < bits; k++) { /* may flip a bit twice: distance at most `bits` */
+        uint64_t r = next_random() % 256;
+        h->bytes[r / 8] ^= (uint8_t)(1u << (r % 8));
+    }
+}
+
+#define N_HASHES 3000
+
+struct found {
+    uint64_t ids[N_HASHES];
+    int dist[N_HASHES];
+    size_t n;
+};
+
+static int collect(uint64_t id, int distance, void *ud)
+{
+    struct found *f = ud;
+    f->ids[f->n] = id;
+    f->dist[f->n++] = distance;
+    return 0;
+}
+
+/* Expected matches of q among the live hashes, by brute force. */
+static size_t brute_force(const struct vg_pdq *all, const int *live, const struct vg_pdq *q, int d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < N_HASHES; i++)
+        n += live[i] && vg_pdq_distance(&all[i], q) <= d;
+    return n;
+}
+
+static void index_matches_brute_force(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES];
+    static int live[N_HASHES];
+    static struct found f;
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    for (size_t i = 0; i < N_HASHES; i++) {
+        if (i % 3 == 2) { /* a near copy of the previous hash */
+            all[i] = all[i - 1];
+            flip_bits(&all[i], (int)(next_random() % 40));
+        } else {
+            random_hash(&all[i]);
+        }
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    for (size_t i = 0; i < N_HASHES; i += 7) { /* remove some, replace others */
+        vg_pdq_index_remove(ix, i);
+        live[i] = 0;
+    }
+    for (size_t i = 1; i < N_HASHES; i += 11) {
+        flip_bits(&all[i], 5);
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    vg_pdq_index_remove(ix, N_HASHES + 5); /* not in: nothing */
+    size_t n_live = 0;
+    for (size_t i = 0; i < N_HASHES; i++)
+        n_live += live[i];
+    assert_int_equal(vg_pdq_index_size(ix), n_live);
+
+    for (size_t i = 0; i < N_HASHES; i += 5) {
+        struct vg_pdq q = all[i];
+        flip_bits(&q, 3);
+        for (int d = 0; d <= 48; d += 16) {
+            f.n = 0;
+            assert_int_equal(vg_pdq_index_query(ix, &q, d, collect, &f), VG_OK);
+            assert_int_equal(f.n, brute_force(all, live, &q, d));
+            for (size_t k = 0; k < f.n; k++) {
+                assert_true(live[f.ids[k]]);
+                assert_int_equal(f.dist[k], vg_pdq_distance(&all[f.ids[k]], &q));
+                assert_true(f.dist[k] <= d);
+            }
+        }
+    }
+    vg_pdq_index_free(ix);
+}
+
+static int stop_at_first(uint64_t id, int distance, void *ud)
+{
+    (void)id, (void)distance;
+    ++*(int *)ud;
+    return 1;
+}
+
+static void bad_distance_and_stop(void **state)
+{
+    (void)state;
+    vg_pdq_index *ix;
+    struct vg_pdq h;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    random_hash(&h);
+    assert_int_equal(vg_pdq_index_add(ix, &h, 1), VG_OK);
+    assert_int_equal(vg_pdq_index_add(ix, &h, 2), VG_OK);
+    int calls = 0;
+    assert_int_equal(vg_pdq_index_query(ix, &h, -1, stop_at_first, &calls), VG_EINVAL);
+    assert_int_equal(vg_pdq_index_query(ix, &h, 257, stop_at_first, &calls), VG_EINVAL);
+    assert_int_equal(vg_pdq_index_query(ix, &h, 0, stop_at_first, &calls), VG_ECANCEL);
+    assert_int_equal(calls, 1);
+    vg_pdq_index_free(ix);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(hex_and_distance),
+        cmocka_unit_test(index_matches_brute_force),
+        cmocka_unit_test(bad_distance_and_stop),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
