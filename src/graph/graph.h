@@ -73,6 +73,41 @@ static inline uint64_t vg__csr_degree(const struct vg_csr *c, uint32_t v)
     return c->off[v + 1] - c->off[v];
 }
 
+/* ---- terms shared with known accounts (graph_terms.c) --------------------------------------- */
+
+enum vg_term_kind {
+    VG_TERM_TAG,     /* hashtags it posted */
+    VG_TERM_DOMAIN,  /* domains it linked to */
+    VG_TERM_PROFILE, /* words of its display name and bio */
+    VG_TERM_KINDS
+};
+
+/* Accounts and the terms of one kind they use: collected as pairs while loading, then CSR. */
+struct vg_terms {
+    struct vg_ids ids;        /* term strings */
+    struct vg_edges uses;     /* (account, term) pairs while loading */
+    struct vg_csr by_account; /* account -> its distinct terms */
+    uint32_t *users;          /* per term: accounts using it */
+    double *known;            /* per term: evidence summed over them */
+};
+
+vg_status vg__terms_init(struct vg_terms *t);
+void vg__terms_release(struct vg_terms *t);
+/* Account uses term[0..len) (a longer term than 64 bytes, or an empty one, is skipped). */
+vg_status vg__terms_add(struct vg_terms *t, uint32_t account, const char *term, size_t len);
+/* Account's profile text: its words of 3 to 64 bytes, not all digits, ASCII lower-cased. */
+vg_status vg__terms_add_words(struct vg_terms *t, uint32_t account, const char *text);
+/* After loading: the pairs become CSR rows over n_accounts, and each term's user count. */
+vg_status vg__terms_build(struct vg_terms *t, uint32_t n_accounts);
+/* Each term's known mass from per-account evidence. */
+void vg__terms_evidence(struct vg_terms *t, const double *evidence);
+/* v's feature (see graph_terms.c); *best (may be NULL) gets the term that gave it, or
+ * UINT32_MAX. */
+double vg__terms_best(const struct vg_terms *t, uint32_t v, double evidence_v, uint32_t *best);
+/* 1 if a handle or display name uses look-alike characters (a digit for a letter, Cyrillic
+ * among Latin letters). Either may be NULL. */
+uint8_t vg__name_lookalike(const char *handle, const char *name);
+
 /* ---- the network --------------------------------------------------------------------------- */
 
 /* Per account: what its posts say (post_scores) and how it posts. */
@@ -105,7 +140,12 @@ struct vg_content {
     X(POSTS, "posts", "log(1 + posts)")                                                            \
     X(FOLLOWS, "follows", "log(1 + accounts it follows)")                                          \
     X(FOLLOWERS, "followers", "log(1 + its followers)")                                            \
-    X(AGE, "age", "log(1 + days since first seen), at the cut-off")
+    X(AGE, "age", "log(1 + days since first seen), at the cut-off")                                \
+    X(TAGS, "tags", "best known share of the other accounts posting one of its hashtags")          \
+    X(DOMAINS, "domains", "best known share of the other accounts linking to one of its domains")  \
+    X(PROFILE, "profile_terms",                                                                    \
+      "best known share of the other accounts with one of its profile words")                      \
+    X(LOOKALIKE, "name_lookalike", "1 if its handle or name uses look-alike characters")
 
 enum vg_account_feature {
 #define VG_AF_ENUM(e, name, doc) VG_AF_##e,
@@ -164,7 +204,9 @@ struct vg_network {
     struct vg_content *content;
     int64_t *first_seen;   /* accounts.first_seen; VG_TIME_UNKNOWN when no profile */
     uint32_t *posts_total; /* posts before the cut-off */
-    int64_t t_last;        /* latest post or profile time loaded: the cut-off when none given */
+    uint8_t *lookalike;    /* vg__name_lookalike of its current profile */
+    struct vg_terms terms[VG_TERM_KINDS];
+    int64_t t_last; /* latest post or profile time loaded: the cut-off when none given */
     struct vg_score_weights weights;
     uint64_t n_follows, n_interactions, n_mentions_unresolved;
     /* Results. */

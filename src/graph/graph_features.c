@@ -37,18 +37,22 @@ const char *const vg__af_doc[VG_AF__COUNT] = { VG_ACCOUNT_FEATURES(VG_AF_DOC) };
 void vg__weights_default(struct vg_score_weights *w)
 {
     memset(w, 0, sizeof(*w));
-    w->bias = -2.332149;
-    w->w[VG_AF_CONTENT] = 1.443112;
-    w->w[VG_AF_FLAGGED_SHARE] = 0.463328;
-    w->w[VG_AF_FLAGGED_POSTS] = 0.643371;
-    w->w[VG_AF_CLOSENESS] = 4.159159;
-    w->w[VG_AF_KNOWN_OUT] = 2.588475;
-    w->w[VG_AF_KNOWN_IN] = 1.665780;
-    w->w[VG_AF_KNOWN_FOLLOWERS] = 4.597817;
-    w->w[VG_AF_POSTS] = 0.572574;
-    w->w[VG_AF_FOLLOWS] = 0.437696;
-    w->w[VG_AF_FOLLOWERS] = -2.630093;
-    w->w[VG_AF_AGE] = -3.212476;
+    w->bias = -2.340956;
+    w->w[VG_AF_CONTENT] = 1.141647;
+    w->w[VG_AF_FLAGGED_SHARE] = 0.309076;
+    w->w[VG_AF_FLAGGED_POSTS] = 0.583717;
+    w->w[VG_AF_CLOSENESS] = 3.515804;
+    w->w[VG_AF_KNOWN_OUT] = 2.101335;
+    w->w[VG_AF_KNOWN_IN] = 1.402467;
+    w->w[VG_AF_KNOWN_FOLLOWERS] = 4.170275;
+    w->w[VG_AF_POSTS] = 0.512587;
+    w->w[VG_AF_FOLLOWS] = 0.351426;
+    w->w[VG_AF_FOLLOWERS] = -2.431511;
+    w->w[VG_AF_AGE] = -3.140801;
+    w->w[VG_AF_TAGS] = 0.432526;
+    w->w[VG_AF_DOMAINS] = 2.219494;
+    w->w[VG_AF_PROFILE] = 2.162205;
+    w->w[VG_AF_LOOKALIKE] = 0.995228;
     snprintf(w->source, sizeof(w->source), "built-in (fitted on worlds 101 and 102)");
 }
 
@@ -115,6 +119,8 @@ vg_status vg__evidence_compute(struct vg_network *net)
         const struct vg_content *c = &net->content[v];
         net->evidence[v] = net->seed[v] ? 1.0 : (double)c->n_flagged / (c->n_scored + 1.0);
     }
+    for (int k = 0; k < VG_TERM_KINDS; k++)
+        vg__terms_evidence(&net->terms[k], net->evidence);
     return VG_OK;
 }
 
@@ -156,4 +162,8 @@ void vg__account_features(const struct vg_network *net, uint32_t v, double log_r
                           ? (double)(ref - net->first_seen[v]) / DAY
                           : 0.0;
     x[VG_AF_AGE] = log1p(days);
+    x[VG_AF_TAGS] = vg__terms_best(&net->terms[VG_TERM_TAG], v, net->evidence[v], NULL);
+    x[VG_AF_DOMAINS] = vg__terms_best(&net->terms[VG_TERM_DOMAIN], v, net->evidence[v], NULL);
+    x[VG_AF_PROFILE] = vg__terms_best(&net->terms[VG_TERM_PROFILE], v, net->evidence[v], NULL);
+    x[VG_AF_LOOKALIKE] = net->lookalike[v];
 }

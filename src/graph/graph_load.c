@@ -69,6 +69,7 @@ static vg_status grow_accounts(struct loader *ld, uint32_t need)
     GROW(net->content, net->cap, cap);
     GROW(net->first_seen, net->cap, cap);
     GROW(net->posts_total, net->cap, cap);
+    GROW(net->lookalike, net->cap, cap);
     GROW(ld->lang_best, net->cap, cap);
     for (uint32_t i = net->cap; i < cap; i++) {
         net->profile_followers[i] = -1;
@@ -149,10 +150,16 @@ static vg_status on_account(const struct vg_scan_row *r, void *ud)
     vg_status rc = row_account_index(ld, r->account, &a);
     if (rc)
         return rc;
-    ld->net->profile_followers[a] = r->count;
-    ld->net->first_seen[a] = r->at;
-    if (r->at != VG_TIME_UNKNOWN && r->at > ld->net->t_last)
-        ld->net->t_last = r->at;
+    struct vg_network *net = ld->net;
+    net->profile_followers[a] = r->count;
+    net->first_seen[a] = r->at;
+    if (r->at != VG_TIME_UNKNOWN && r->at > net->t_last)
+        net->t_last = r->at;
+    net->lookalike[a] = vg__name_lookalike(r->item, r->name);
+    struct vg_terms *profile = &net->terms[VG_TERM_PROFILE];
+    if ((rc = vg__terms_add_words(profile, a, r->name)) ||
+        (rc = vg__terms_add_words(profile, a, r->bio)))
+        return rc;
     return handle_register(ld, r->item, a, INT64_MAX);
 }
 
@@ -387,6 +394,25 @@ static vg_status lang_index(struct vg_network *net, const char *lang, uint16_t *
     return VG_OK;
 }
 
+static vg_status add_term(struct loader *ld, enum vg_term_kind kind, const struct vg_scan_row *r)
+{
+    uint32_t a;
+    vg_status rc = row_account_index(ld, r->account, &a);
+    if (rc || !r->item)
+        return rc;
+    return vg__terms_add(&ld->net->terms[kind], a, r->item, strlen(r->item));
+}
+
+static vg_status on_hashtag(const struct vg_scan_row *r, void *ud)
+{
+    return add_term(ud, VG_TERM_TAG, r);
+}
+
+static vg_status on_domain(const struct vg_scan_row *r, void *ud)
+{
+    return add_term(ud, VG_TERM_DOMAIN, r);
+}
+
 static vg_status on_language(const struct vg_scan_row *r, void *ud)
 {
     struct loader *ld = ud;
@@ -429,6 +455,9 @@ static vg_status build_adjacency(struct loader *ld)
         (rc = vg__csr_build(&net->inter_out, net->n, &ld->inter, 0, 1)) ||
         (rc = vg__csr_transpose(&net->inter_out, &net->inter_in)))
         return rc;
+    for (int k = 0; k < VG_TERM_KINDS; k++)
+        if ((rc = vg__terms_build(&net->terms[k], net->n)))
+            return rc;
     net->n_follows = net->follow_out.off[net->n];
     return vg__network_strength(net);
 }
@@ -467,6 +496,8 @@ static vg_status run_scans(vg_db *db, struct loader *ld)
         (rc = vg__db_scan(db, VG_SCAN_INTERACTIONS, VG_TIME_UNKNOWN, t, on_interaction, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_MENTIONS, VG_TIME_UNKNOWN, t, on_mention, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_POST_SCORES, VG_TIME_UNKNOWN, t, on_post_score, ld)) ||
+        (rc = vg__db_scan(db, VG_SCAN_HASHTAGS, VG_TIME_UNKNOWN, t, on_hashtag, ld)) ||
+        (rc = vg__db_scan(db, VG_SCAN_DOMAINS, VG_TIME_UNKNOWN, t, on_domain, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_ACTIVITY, VG_TIME_UNKNOWN, t, on_language, ld)) ||
         (rc = vg__db_scan(db, VG_SCAN_ACTIVITY, o->activity_from, t, on_activity, ld)))
         return rc;

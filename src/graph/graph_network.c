@@ -36,6 +36,8 @@ vg_status vg_network_load(vg_db *db, const struct vg_network_opts *opts, vg_netw
     net->t_last = INT64_MIN;
     vg__weights_default(&net->weights);
     vg_status rc = vg__ids_init(&net->ids);
+    for (int k = 0; k < VG_TERM_KINDS && !rc; k++)
+        rc = vg__terms_init(&net->terms[k]);
     if (!rc)
         rc = vg__network_load(db, net);
     if (rc) {
@@ -62,6 +64,8 @@ void vg_network_free(vg_network *net)
     vg__csr_release(&net->follow_in);
     vg__csr_release(&net->inter_out);
     vg__csr_release(&net->inter_in);
+    for (int k = 0; k < VG_TERM_KINDS; k++)
+        vg__terms_release(&net->terms[k]);
     void *arrays[] = { net->strength,
                        net->suspended,
                        net->seed,
@@ -76,6 +80,7 @@ void vg_network_free(vg_network *net)
                        net->evidence,
                        net->first_seen,
                        net->posts_total,
+                       net->lookalike,
                        net->rank,
                        net->community };
     for (size_t i = 0; i < VG_ARRAY_LEN(arrays); i++)

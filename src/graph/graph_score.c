@@ -175,6 +175,29 @@ static vg_status known_links(const struct vg_network *net, uint32_t v, struct li
     return VG_OK;
 }
 
+#define TERM_REASON_MIN 0.3 /* a shared term is a reason from this known share on */
+
+/* The terms (hashtag, domain, profile word) v shares most with known accounts. */
+static vg_status put_term_reasons(const struct vg_network *net, uint32_t v, size_t max, size_t *k,
+                                  struct vg_buf *b)
+{
+    static const char *const key[VG_TERM_KINDS] = { "hashtag", "domain", "profile_term" };
+    vg_status rc = VG_OK;
+    for (int kind = 0; kind < VG_TERM_KINDS && *k < max && !rc; kind++) {
+        const struct vg_terms *t = &net->terms[kind];
+        uint32_t best;
+        double share = vg__terms_best(t, v, net->evidence[v], &best);
+        if (share < TERM_REASON_MIN || best == UINT32_MAX)
+            continue;
+        rc = vg_buf_printf(b, "%s{\"%s\":", (*k)++ ? "," : "", key[kind]);
+        if (!rc)
+            rc = vg_buf_json_str(b, t->ids.str[best], strlen(t->ids.str[best]));
+        if (!rc)
+            rc = vg_buf_printf(b, ",\"known_share\":%.3f,\"accounts\":%u}", share, t->users[best]);
+    }
+    return rc;
+}
+
 static vg_status put_reasons(const struct vg_network *net, uint32_t v, size_t max, struct vg_buf *b)
 {
     const struct vg_content *c = &net->content[v];
@@ -205,6 +228,8 @@ static vg_status put_reasons(const struct vg_network *net, uint32_t v, size_t ma
                                net->seed[l[i].to] ? "seed" : "flagged");
     }
     vg_free(l);
+    if (!rc)
+        rc = put_term_reasons(net, v, max, &k, b);
     if (!rc)
         rc = vg_buf_putc(b, ']');
     return rc;

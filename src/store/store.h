@@ -66,6 +66,7 @@ struct vg_scan_row {
     double score;
     int flagged;
     /* Columns 8-11, filled by the scans that have them (NULL otherwise):
+     *   ACCOUNTS       current display name and bio (avatar and list NULL)
      *   IDENTITIES     account's identity (handle in item, first sighting in at, last in count):
      *                  name, bio, avatar URL
      *   POST_MENTIONS  post by account (id in other, text in item, at): mentions as a JSON

@@ -151,8 +151,8 @@ static const char *const migrations[] = {
                   " FROM json_each(" col ")), '')"
 #define SCAN_STATEMENTS(X)                                                                         \
     X(SCAN_ACCOUNTS,                                                                               \
-      "SELECT id, NULL, handle, first_seen, ifnull(followers, -1), NULL, NULL FROM accounts"       \
-      " WHERE" BEFORE("first_seen"))                                                               \
+      "SELECT id, NULL, handle, first_seen, ifnull(followers, -1), NULL, NULL, name, bio"          \
+      " FROM accounts WHERE" BEFORE("first_seen"))                                                               \
     X(SCAN_FOLLOWS, "SELECT src, dst, NULL, at, 0, NULL, NULL FROM edges WHERE +kind = 'follow'"   \
                     " AND (at IS NULL OR" BEFORE("at") ")")                                        \
     X(SCAN_UNFOLLOWS,                                                                              \

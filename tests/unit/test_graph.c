@@ -604,6 +604,96 @@ static void fitted_weights_carry_to_another_world(void **state)
     vg__truth_release(&t);
 }
 
+/* A post by author carrying one hashtag and one link. */
+static void post_with(vg_db *db, const char *id, const char *author, const char *tag,
+                      const char *url)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_POST;
+    ev.u.post.id = id;
+    ev.u.post.account = author;
+    ev.u.post.created_at = T0 + 60;
+    ev.u.post.text = "invented text for a test";
+    ev.u.post.lang = "en";
+    const char *tags[1] = { tag }, *urls[1] = { url };
+    ev.u.post.hashtags.v = tags;
+    ev.u.post.hashtags.n = tag != NULL;
+    ev.u.post.urls.v = urls;
+    ev.u.post.urls.n = url != NULL;
+    fixture_put(db, &ev);
+}
+
+static void profile(vg_db *db, const char *id, const char *handle, const char *name,
+                    const char *bio)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_ACCOUNT;
+    ev.u.account.id = id;
+    ev.u.account.handle = handle;
+    ev.u.account.name = name;
+    ev.u.account.bio = bio;
+    ev.u.account.created_at = VG_TIME_UNKNOWN;
+    ev.u.account.followers = ev.u.account.following = ev.u.account.posts = -1;
+    ev.u.account.observed_at = T0;
+    fixture_put(db, &ev);
+}
+
+/*
+ * Terms shared with known accounts: s1..s4 are suspended (the seeds, evidence 1); x shares a
+ * hashtag, a domain and a bio word with all four; y uses a hashtag only s1 used; z uses terms
+ * nobody known uses. Leave-one-out with prior 2: x's tag share is 4 / (5 - 1 + 2) = 2/3, y's
+ * is 1 / (2 - 1 + 2) = 1/3; a seed alone with its tag gets 0, not credit from itself.
+ */
+static void terms_shared_with_known_accounts(void **state)
+{
+    (void)state;
+    vg_db *db = fresh_db("terms");
+    const char *seeds[4] = { "s1", "s2", "s3", "s4" };
+    char id[16];
+    for (int i = 0; i < 4; i++) {
+        profile(db, seeds[i], seeds[i], "Invented Name", "Servant of the invented dawn");
+        snprintf(id, sizeof(id), "p%d", i);
+        post_with(db, id, seeds[i], "dawncall", "https://relay.example.net/a");
+        suspend(db, seeds[i], T0 + 3600);
+    }
+    post_with(db, "p9", "s1", "onlys1", NULL);
+    profile(db, "x", "x_k0ri", "Someone", "A servant of nobody");
+    post_with(db, "px", "x", "DawnCall", "https://relay.example.net/b");
+    profile(db, "y", "y", "Y", "Coffee and books");
+    post_with(db, "py", "y", "onlys1", NULL);
+    profile(db, "z", "z", "Z", "Football is life");
+    post_with(db, "pz", "z", "football", "https://sports.example.org/");
+    vg_network *net = load(db, VG_TIME_UNKNOWN);
+    assert_int_equal(vg_network_score(db, net), VG_OK);
+    double x[VG_AF__COUNT];
+    vg__account_features(net, idx(net, "x"), net->log_ref, x);
+    assert_true(fabs(x[VG_AF_TAGS] - 4.0 / 6) < 1e-9); /* "DawnCall" normalised to "dawncall" */
+    assert_true(fabs(x[VG_AF_DOMAINS] - 4.0 / 6) < 1e-9);
+    assert_true(fabs(x[VG_AF_PROFILE] - 4.0 / 6) < 1e-9); /* "servant" */
+    assert_int_equal(x[VG_AF_LOOKALIKE], 1);              /* k0ri */
+    vg__account_features(net, idx(net, "y"), net->log_ref, x);
+    assert_true(fabs(x[VG_AF_TAGS] - 1.0 / 3) < 1e-9);
+    assert_true(x[VG_AF_DOMAINS] == 0 && x[VG_AF_LOOKALIKE] == 0);
+    vg__account_features(net, idx(net, "z"), net->log_ref, x);
+    assert_true(x[VG_AF_TAGS] == 0 && x[VG_AF_DOMAINS] == 0 && x[VG_AF_PROFILE] == 0);
+    /* s1's own tag "onlys1" is shared with y only (no evidence): s1 gets its dawncall share
+     * from the three other seeds, 3 / (5 - 1 + 2). */
+    vg__account_features(net, idx(net, "s1"), net->log_ref, x);
+    assert_true(fabs(x[VG_AF_TAGS] - 3.0 / 6) < 1e-9);
+    /* The explanation names the shared terms. */
+    char *json;
+    assert_int_equal(vg_network_account_json(net, idx(net, "x"), 10, &json), VG_OK);
+    assert_non_null(
+            strstr(json, "{\"hashtag\":\"dawncall\",\"known_share\":0.667,\"accounts\":5}"));
+    assert_non_null(strstr(json, "{\"domain\":\"relay.example.net\""));
+    assert_non_null(strstr(json, "{\"profile_term\":\"servant\""));
+    vg_free(json);
+    vg_network_free(net);
+    close_db(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -617,6 +707,7 @@ int main(void)
         cmocka_unit_test(seeds_files_are_parsed_strictly),
         cmocka_unit_test(weights_files_round_trip_and_fail_clearly),
         cmocka_unit_test(fitted_weights_carry_to_another_world),
+        cmocka_unit_test(terms_shared_with_known_accounts),
         cmocka_unit_test(allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
