@@ -344,6 +344,10 @@ struct vg_ingest_opts {
     /* Score every new post with this classifier and store the score beside it (table
      * post_scores); NULL: no scoring. Not owned. */
     struct vg_classifier *classifier;
+    /* Called with each post stored as new (not a duplicate), after it and its score are stored,
+     * in input order: live detectors (storms) hang here. Its memory is valid during the call
+     * only. Returning an error stops the input with that error. NULL: nothing. */
+    vg_status (*on_new_post)(const struct vg_post *post, void *ud);
     void (*on_reject)(const struct vg_reject *r, void *ud);
     void (*on_progress)(const struct vg_progress *p, void *ud);
     void *ud;

@@ -125,6 +125,17 @@ static vg_status commit(struct db_sink *k)
     return rc;
 }
 
+/* Scored from the same derived text the store keeps, so a stored score is reproducible with
+ * `vigie classify` on the stored post. */
+static vg_status score_post(struct db_sink *k, const struct vg_post *post,
+                            const struct vg_post_derived *d)
+{
+    struct vg_post_score s;
+    vg_classifier *c = k->opts->classifier;
+    vg_status rc = vg__classifier_score_derived(c, post, d, &s, NULL);
+    return rc ? rc : vg__db_put_score(k->db, post->id, vg_classifier_model_id(c), &s);
+}
+
 static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
 {
     if (ev->type != VG_EV_POST)
@@ -141,15 +152,11 @@ static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg
     struct vg_post_derived d;
     if ((rc = vg__post_derive(&ev->u.post, &k->arena, &k->scratch, &d)))
         return rc;
-    if ((rc = vg__db_put_derived(k->db, ev, &d, res)) || *res != VG_PUT_NEW || !k->opts->classifier)
+    if ((rc = vg__db_put_derived(k->db, ev, &d, res)) || *res != VG_PUT_NEW)
         return rc;
-    /* Scored from the same derived text the store keeps, so a stored score is reproducible
-     * with `vigie classify` on the stored post. */
-    struct vg_post_score s;
-    vg_classifier *c = k->opts->classifier;
-    if ((rc = vg__classifier_score_derived(c, &ev->u.post, &d, &s, NULL)))
+    if (k->opts->classifier && (rc = score_post(k, &ev->u.post, &d)))
         return rc;
-    return vg__db_put_score(k->db, ev->u.post.id, vg_classifier_model_id(c), &s);
+    return k->opts->on_new_post ? k->opts->on_new_post(&ev->u.post, k->opts->ud) : VG_OK;
 }
 
 static vg_status store_reject(struct db_sink *k, const struct vg_record *rec)
