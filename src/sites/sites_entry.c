@@ -83,6 +83,14 @@ vg_status vg__domain_normalize(const char *s, size_t len, struct vg_buf *out, co
     vg_status rc = vg_url_domain_buf(url, len + 7, out);
     if (rc == VG_OK && out->len - start > VG_SITE_HOST_MAX)
         rc = VG_EPARSE;
+    /* vg_url_domain_buf drops one "www."; drop them all, so that normalising a normalised value
+     * changes nothing ("www.www.a.example" -> "a.example", which covers its subdomains anyway;
+     * found by fuzz_list_mastodon). */
+    while (rc == VG_OK && out->len - start > 4 && !memcmp(out->data + start, "www.", 4) &&
+           memchr(out->data + start + 4, '.', out->len - start - 4)) {
+        memmove(out->data + start, out->data + start + 4, out->len - start - 4 + 1);
+        out->len -= 4;
+    }
     if (rc) {
         out->len = start;
         if (out->data)
