@@ -18,7 +18,7 @@
  * literal matcher on D domains (hs_compile_lit_multi, the design the matcher does not use) over
  * 20,000 URLs, for docs/sites.md. A benchmark, not a test: it prints figures, judges none.
  *
- *   bench_sites [--entries N] [--urls M] [--runs K] [--full] [--hyperscan D]
+ *   bench_sites [--entries N] [--urls M] [--runs K] [--full] [--patterns P] [--hyperscan D]
  */
 #include <hs/hs.h>
 #include <stdarg.h>
@@ -102,7 +102,8 @@ static void make_urls(struct urls *u, size_t m, size_t n_domains, size_t n_prefi
         uint32_t p = rnd((uint32_t)(n_prefixes ? n_prefixes : 1));
         if (kind == 0) /* a listed domain or a subdomain of one */
             u->raw[i] = dupf("https://%sS%07u.%s/watch/%u?utm_source=x&id=%u",
-                             rnd(2) ? "WWW." : "cdn.", d, tlds[d % 3], rnd(100000), rnd(1000));
+                             (const char *[]){ "", "WWW.", "cdn." }[rnd(3)], d, tlds[d % 3],
+                             rnd(100000), rnd(1000));
         else if (kind == 1) /* a prefix host, under a listed prefix half the time */
             u->raw[i] = dupf("https://H%05u.example/share/%07u%s?fbclid=1", p % 50000,
                              rnd(2) ? p : p + 1, rnd(2) ? "/file.mp4" : "");
@@ -116,6 +117,8 @@ static void make_urls(struct urls *u, size_t m, size_t n_domains, size_t n_prefi
     }
     vg_buf_release(&b);
 }
+
+static int n_patterns = 20;
 
 static vg_site_matcher *build(size_t n, struct vg__strmap *hostset, double *secs)
 {
@@ -142,7 +145,7 @@ static vg_site_matcher *build(size_t n, struct vg__strmap *hostset, double *secs
         if (kind == VG_LIST_DOMAIN && vg__strmap_intern(hostset, v, strlen(v), &id, NULL))
             die("out of memory");
     }
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < n_patterns; i++) {
         snprintf(v, sizeof(v), "^https?://[^/]+/release-%d/[0-9]+\\.(mp4|pdf)$", i);
         if (vg_site_matcher_add(m, "global-b", "global", VG_LIST_PATTERN, v, 1420070400,
                                 VG_TIME_UNKNOWN))
@@ -283,11 +286,13 @@ int main(int argc, char **argv)
             m = strtoul(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
             runs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--patterns") && i + 1 < argc)
+            n_patterns = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--hyperscan") && i + 1 < argc)
             hyper = strtoul(argv[++i], NULL, 10);
         else
             die("usage: bench_sites [--entries N] [--urls M] [--runs K] [--full] "
-                "[--hyperscan D]");
+                "[--patterns P] [--hyperscan D]");
     }
     if (n < 2 || m < 1 || runs < 1 || runs > 50)
         die("bad sizes");
@@ -309,9 +314,9 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     double p = (double)m / median(t_parse, runs), h = (double)m / median(t_host, runs);
     double x = (double)m / median(t_match, runs), b = (double)m / median(t_both, runs);
-    printf("bench_sites: %zu list entries (%zu domains, %zu URL prefixes, 20 patterns), %zu URLs, "
+    printf("bench_sites: %zu list entries (%zu domains, %zu URL prefixes, %d patterns), %zu URLs, "
            "median of %d runs\n",
-           n, n - n / 2, n / 2, m, runs);
+           n, n - n / 2, n / 2, n_patterns, m, runs);
     printf("matcher built in %.2f s; peak RSS %.0f MB\n", build_s, (double)ru.ru_maxrss / 1024);
     printf("  %-34s %12.0f URLs/s\n", "parse (canonicalise only)", p);
     printf("  %-34s %12.0f URLs/s  (%zu hits)\n", "host hash (exact host, domains)", h, h_host);
