@@ -1335,6 +1335,326 @@ VG_API VG_NODISCARD vg_status vg_pdq_index_query(const vg_pdq_index *ix, const s
 
 /* @@sites: URLs, domains, blocking lists, per-domain statistics (issue 6) @@ */
 
+/*
+ * Sites (docs/sites.md). A URL's site is its registrable domain (eTLD+1 by the public suffix
+ * list built into libpsl, private section included: "a.blogspot.com" is a site of its own); an IP
+ * host is its own site. Well-known public services carry categories from a curated table
+ * (src/sites/sites_table.c, each entry with its source).
+ */
+#define VG_SITE_CATEGORY_MAP(X)                                                                    \
+    X(SHORTENER, 0, "shortener")                                                                   \
+    X(FILE_HOST, 1, "file_host")                                                                   \
+    X(PASTE, 2, "paste")                                                                           \
+    X(MESSAGING, 3, "messaging")                                                                   \
+    X(ARCHIVE, 4, "archive")
+
+enum vg_site_category {
+#define VG__SITE_CAT_ENUM(name, bit, text) VG_SITE_##name = 1u << (bit),
+    VG_SITE_CATEGORY_MAP(VG__SITE_CAT_ENUM)
+#undef VG__SITE_CAT_ENUM
+};
+
+/** "shortener", ... for one category bit; NULL for anything else. */
+VG_API const char *vg_site_category_name(unsigned category);
+
+/** Longest host or registrable domain vg_url_site() returns (a DNS name, or "[IPv6]"). */
+#define VG_SITE_HOST_MAX 253
+
+struct vg_url_site {
+    char host[VG_SITE_HOST_MAX + 3];        /* lower case, punycode, "www." removed */
+    char registrable[VG_SITE_HOST_MAX + 3]; /* eTLD+1, or the host for an IP or a public suffix */
+    unsigned categories;               /* VG_SITE_* bits of the host or a parent domain */
+};
+
+/**
+ * The site of a URL (any form vg_url_canonicalize accepts): its host, registrable domain and
+ * categories. Errors: VG_EPARSE (no http(s) host), VG_ELIMIT (URL over 8 KiB or host over
+ * VG_SITE_HOST_MAX), VG_EINVAL (NULL).
+ */
+VG_API VG_NODISCARD vg_status vg_url_site(const char *url, size_t len, struct vg_url_site *out);
+
+/**
+ * The registrable domain of a host (lower case ASCII/punycode, as in post_urls.domain), written
+ * into out (VG_SITE_HOST_MAX + 3 bytes). IPv4 and "[IPv6]" hosts, and hosts that are a public suffix
+ * themselves, are returned unchanged. Errors: VG_EINVAL (NULL or empty), VG_ELIMIT (too long).
+ */
+VG_API VG_NODISCARD vg_status vg_domain_registrable(const char *host, char *out);
+
+/** VG_SITE_* categories of a host: those of the host and of each parent domain in the table. */
+VG_API unsigned vg_domain_categories(const char *host);
+
+/*
+ * Lists of domains and URLs (blocking lists, a jurisdiction's administrative list, a
+ * Mastodon instance's domain blocks), kept in the store with their history. A list has a scope:
+ * "global", or a jurisdiction code ("FR"). An entry is a domain (matches the host and its
+ * subdomains), a URL prefix (matches canonical URLs starting with it) or a pattern (a regular
+ * expression over the canonical URL, at most VG_LIST_PATTERN_MAX bytes). An entry applies from
+ * `added` until `withdrawn` (exclusive); withdrawn entries stay, with their dates. Every change is
+ * appended to the store's list_changes log with its actor and the entry before and after.
+ */
+#define VG_LIST_KIND_MAP(X)                                                                        \
+    X(DOMAIN, "domain")                                                                            \
+    X(URL_PREFIX, "url-prefix")                                                                    \
+    X(PATTERN, "pattern")
+
+enum vg_list_kind {
+#define VG__LIST_KIND_ENUM(name, text) VG_LIST_##name,
+    VG_LIST_KIND_MAP(VG__LIST_KIND_ENUM)
+#undef VG__LIST_KIND_ENUM
+    VG_LIST__COUNT
+};
+
+#define VG_LIST_PATTERN_MAX 1024
+#define VG_LIST_VALUE_MAX   8192
+
+/** "domain", "url-prefix", "pattern"; NULL when out of range. */
+VG_API const char *vg_list_kind_name(enum vg_list_kind kind);
+
+/** One entry. Strings are borrowed; NULL when absent. */
+struct vg_list_entry {
+    const char *list;
+    enum vg_list_kind kind;
+    const char *value;     /* normalised (vg_list_entry_normalize) */
+    int64_t added;         /* VG_TIME_UNKNOWN: now, when adding */
+    int64_t withdrawn;     /* VG_TIME_UNKNOWN: in force */
+    const char *source;    /* where it came from: a file, "cli", a decree */
+    const char *note;      /* free text (Mastodon: public_comment) */
+    const char *severity;  /* Mastodon: "suspend", "silence", "noop"; NULL otherwise */
+    int reject_media;      /* Mastodon flags, 0/1 */
+    int reject_reports;
+    int obfuscate;
+};
+
+/**
+ * Normalise an entry's value as typed (a domain, a URL, or "re:" followed by a pattern), writing
+ * the kind and the stored value (caller frees with vg_free). Domains: lower case, IDN to
+ * punycode, a leading "*." or "www." and trailing dots dropped; URLs: canonical
+ * (vg_url_canonicalize); patterns: checked to compile, at most VG_LIST_PATTERN_MAX bytes.
+ * Errors: VG_EPARSE with *why (a static string) saying what is wrong, VG_ELIMIT, VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_list_entry_normalize(const char *text, size_t len,
+                                                      enum vg_list_kind *kind, char **value,
+                                                      const char **why);
+
+/** A list. Strings are borrowed. */
+struct vg_list_info {
+    const char *name, *scope, *description;
+    int64_t created_at;
+    int64_t n_active, n_withdrawn;
+};
+
+/**
+ * Create a list, or check an existing one: VG_OK with *created 0 when a list of that name and
+ * scope exists (its description is updated when description is not NULL). scope is "global" or
+ * a jurisdiction code of 2-8 letters/digits/'-'. actor names who did it in the log (NULL: the OS
+ * user). Errors: VG_EINVAL (bad name or scope), VG_EFIELD (exists with another scope), VG_EDB.
+ */
+VG_API VG_NODISCARD vg_status vg_list_create(vg_db *db, const char *name, const char *scope,
+                                             const char *description, const char *actor,
+                                             int *created);
+
+/** Call fn for each list (by name) with its counts; stops at fn's first non-zero return. */
+typedef int (*vg_list_info_fn)(const struct vg_list_info *info, void *ud);
+VG_API VG_NODISCARD vg_status vg_list_each(vg_db *db, vg_list_info_fn fn, void *ud);
+
+/**
+ * Add an entry (value already normalised) to an existing list. An entry in force with the same
+ * kind and value is updated when its source, note or Mastodon fields differ (VG_PUT_UPDATED), else
+ * left alone (VG_PUT_DUPLICATE); an entry with e->withdrawn set is stored as history
+ * (VG_PUT_DUPLICATE when the same withdrawn entry exists). Errors: VG_ENOENT (no such list),
+ * VG_EINVAL, VG_EDB.
+ */
+VG_API VG_NODISCARD vg_status vg_list_entry_put(vg_db *db, const struct vg_list_entry *e,
+                                                const char *actor, enum vg_put_result *result);
+
+/**
+ * Withdraw the entry in force of that kind and value at instant `at` (VG_TIME_UNKNOWN: now).
+ * *found is 0 when there is none. Errors: VG_ENOENT (no such list), VG_EDB.
+ */
+VG_API VG_NODISCARD vg_status vg_list_entry_withdraw(vg_db *db, const char *list,
+                                                     enum vg_list_kind kind, const char *value,
+                                                     int64_t at, const char *actor, int *found);
+
+/** Call fn for each entry of a list (all lists when list is NULL), in force only unless
+ * with_withdrawn; by list, kind, value, added. Stops at fn's first non-zero return. */
+typedef int (*vg_list_entry_fn)(const struct vg_list_entry *e, void *ud);
+VG_API VG_NODISCARD vg_status vg_list_entries(vg_db *db, const char *list, int with_withdrawn,
+                                              vg_list_entry_fn fn, void *ud);
+
+/** One logged change (the list_changes table). */
+struct vg_list_change {
+    int64_t at;
+    const char *actor, *list, *action; /* action: "create", "add", "update", "withdraw" */
+    const char *before, *after;        /* the entry as JSON, NULL when none */
+};
+typedef int (*vg_list_change_fn)(const struct vg_list_change *c, void *ud);
+/** Call fn for each logged change of a list (all when NULL), oldest first. */
+VG_API VG_NODISCARD vg_status vg_list_changes(vg_db *db, const char *list, vg_list_change_fn fn,
+                                              void *ud);
+
+/* List files. */
+#define VG_LIST_FORMAT_MAP(X)                                                                      \
+    X(PLAIN, "plain", "one domain, URL or re:pattern a line; '#' comments; key=value fields")     \
+    X(MASTODON, "mastodon", "Mastodon domain-block CSV (#domain,#severity,...)")
+
+enum vg_list_format {
+#define VG__LIST_FORMAT_ENUM(name, text, doc) VG_LIST_FORMAT_##name,
+    VG_LIST_FORMAT_MAP(VG__LIST_FORMAT_ENUM)
+#undef VG__LIST_FORMAT_ENUM
+    VG_LIST_FORMAT__COUNT
+};
+
+/** The format named `name`; VG_EINVAL if none. */
+VG_API VG_NODISCARD vg_status vg_list_format_parse(const char *name, enum vg_list_format *out);
+
+/** A line of a list file that was not taken. */
+struct vg_list_reject {
+    const char *file;
+    uint64_t line;
+    const char *field; /* "value", "added", "#severity", ... */
+    const char *reason;
+};
+
+/** What an import did: read = added + updated + unchanged + duplicates + rejected. */
+struct vg_list_import_summary {
+    uint64_t read;       /* entry lines (not comments or blank lines) */
+    uint64_t added, updated, unchanged;
+    uint64_t duplicates; /* the same entry twice in the file */
+    uint64_t rejected;
+    uint64_t deleted;    /* entries in force withdrawn by replace */
+};
+
+struct vg_list_import_opts {
+    enum vg_list_format format;
+    int replace;        /* withdraw entries in force the file no longer has */
+    const char *actor;  /* NULL: the OS user */
+    const char *source; /* recorded on new entries; NULL: the file name */
+    void (*on_reject)(const struct vg_list_reject *r, void *ud);
+    void *ud;
+};
+
+/**
+ * Parse a list file held in memory (name for messages) and call fn for each entry. Rejected
+ * lines go to on_reject; *sum gets read and rejected. Used by vg_list_import and the fuzzers.
+ * Errors: VG_ECANCEL when fn returns non-zero; VG_EFORMAT for a Mastodon file without its header.
+ */
+VG_API VG_NODISCARD vg_status vg_list_parse(const char *text, size_t len, const char *name,
+                                            enum vg_list_format format, vg_list_entry_fn fn,
+                                            void *fn_ud,
+                                            void (*on_reject)(const struct vg_list_reject *r,
+                                                              void *ud),
+                                            void *reject_ud, struct vg_list_import_summary *sum);
+
+/**
+ * Import list file `path` ("-": stdin) into existing list `list`, in one transaction. Re-importing
+ * the same file changes nothing (all unchanged). Errors: VG_ENOENT (no such list or file), VG_EIO,
+ * VG_EFORMAT, VG_EDB; rejected lines are not errors.
+ */
+VG_API VG_NODISCARD vg_status vg_list_import(vg_db *db, const char *list, const char *path,
+                                             const struct vg_list_import_opts *opts,
+                                             struct vg_list_import_summary *sum);
+
+/**
+ * Export a list as a file in format fmt (plain: entries in force, or all with their dates when
+ * with_withdrawn; Mastodon: domain entries in force). Ownership: *out is the caller's (vg_free).
+ * Errors: VG_ENOENT (no such list), VG_EDB, VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_list_export(vg_db *db, const char *list,
+                                             enum vg_list_format fmt, int with_withdrawn,
+                                             char **out, size_t *out_len);
+
+/*
+ * The matcher: entries of chosen lists, compiled once; a URL's hits at an instant and in a
+ * jurisdiction. Domains are found by walking the host's parent domains in a hash table, URL
+ * prefixes by hashing the URL's prefixes of the lengths the host's entries have, patterns with
+ * one Hyperscan database (docs/sites.md says why domains are not given to Hyperscan).
+ * A matcher holds Hyperscan scratch space: use one per thread (vg_site_matcher_clone).
+ */
+typedef struct vg_site_matcher vg_site_matcher;
+
+/** An empty matcher to add entries to. Errors: VG_ENOMEM. */
+VG_API VG_NODISCARD vg_status vg_site_matcher_new(vg_site_matcher **out);
+VG_API void vg_site_matcher_free(vg_site_matcher *m);
+/**
+ * Add an entry (value normalised as vg_list_entry_normalize makes it) of a list with a scope.
+ * Strings are copied. Errors: VG_EINVAL (after compile, or a bad kind), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_site_matcher_add(vg_site_matcher *m, const char *list,
+                                                  const char *scope, enum vg_list_kind kind,
+                                                  const char *value, int64_t added,
+                                                  int64_t withdrawn);
+/** Compile what was added. Errors: VG_EPARSE (a pattern Hyperscan rejects; logged with the
+ * pattern), VG_ENOMEM. */
+VG_API VG_NODISCARD vg_status vg_site_matcher_compile(vg_site_matcher *m);
+/**
+ * A compiled matcher with every entry (in force or withdrawn) of the named lists (all lists
+ * when n_lists is 0). Errors: VG_ENOENT (a list does not exist), those of compile, VG_EDB.
+ */
+VG_API VG_NODISCARD vg_status vg_site_matcher_load(vg_db *db, const char *const *lists,
+                                                   size_t n_lists, vg_site_matcher **out);
+/** A matcher sharing m's compiled tables with scratch space of its own, for another thread. The
+ * clone must be freed before m. */
+VG_API VG_NODISCARD vg_status vg_site_matcher_clone(const vg_site_matcher *m,
+                                                    vg_site_matcher **out);
+/** Entries the matcher holds. */
+VG_API size_t vg_site_matcher_size(const vg_site_matcher *m);
+
+struct vg_site_hit {
+    const char *list, *scope;
+    enum vg_list_kind kind;
+    const char *value;
+    int64_t added, withdrawn;
+};
+/** Called for each hit; return non-zero to stop. */
+typedef int (*vg_site_hit_fn)(const struct vg_site_hit *hit, void *ud);
+
+/**
+ * Report the entries a canonical URL (as vg_url_canonicalize returns it) hits, in force at
+ * instant `at` (VG_TIME_UNKNOWN: any time: every entry, withdrawn or not) and applying in
+ * jurisdiction `jur` (NULL: every list; "FR": global lists and lists scoped "FR"). *n_hits (may be
+ * NULL) gets the count. fn may be NULL (count only). Each entry is reported once.
+ * Errors: VG_EPARSE (not a canonical http(s) URL), VG_EINVAL (not compiled), VG_ECANCEL (fn
+ * stopped it).
+ */
+VG_API VG_NODISCARD vg_status vg_site_matcher_check(vg_site_matcher *m, const char *url,
+                                                   size_t len, int64_t at, const char *jur,
+                                                   vg_site_hit_fn fn, void *ud, size_t *n_hits);
+
+/*
+ * Per-domain statistics of the store (`vigie domains`): for each registrable domain linked from
+ * posts, the posts and accounts linking to it, how many of them are flagged (a post flagged by a
+ * classifier in post_scores; an account with any flagged post), first and last post, categories
+ * and the lists its URLs hit.
+ */
+struct vg_domain_stats_opts {
+    int flagged_only;           /* count flagged posts only */
+    const char *const *lists;   /* only URLs that hit these lists (NULL: no restriction) */
+    size_t n_lists;
+    const char *const *accounts; /* only posts by these accounts (NULL: every account) */
+    size_t n_accounts;
+    size_t limit;                /* most domains reported, by posts (0: all) */
+};
+
+struct vg_domain_stats {
+    const char *domain;
+    int64_t posts, flagged_posts, accounts, flagged_accounts;
+    int64_t first_seen, last_seen;
+    unsigned categories;
+    const char *const *lists; /* names of lists hit, n_lists of them */
+    size_t n_lists;
+};
+
+typedef int (*vg_domain_stats_fn)(const struct vg_domain_stats *s, void *ud);
+
+/**
+ * Compute the statistics and call fn per domain, most posts first (ties by domain), at most
+ * opts->limit; *n_domains (may be NULL) gets the count of distinct domains before the limit.
+ * Errors: VG_ENOENT (a list does not exist), VG_EDB, VG_ENOMEM, VG_ECANCEL.
+ */
+VG_API VG_NODISCARD vg_status vg_domain_stats(vg_db *db, const struct vg_domain_stats_opts *opts,
+                                              vg_domain_stats_fn fn, void *ud,
+                                              size_t *n_domains);
+
 /* @@server: users, roles, tokens, sessions, HTTP API (issue 7) @@ */
 
 /* @@cases: rules, queues, decisions, appeals, orders, evidence, audit, reports (issue 7) @@ */

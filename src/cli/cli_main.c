@@ -21,6 +21,8 @@ static const struct {
     { "network", cmd_network, "communities, reach and activity of account networks" },
     { "returns", cmd_returns, "link new accounts to the suspended accounts they replace" },
     { "storms", cmd_storms, "hashtag and link storms and coordinated posting" },
+    { "list", cmd_list, "lists of domains and URLs: blocking lists, Mastodon domain blocks" },
+    { "domains", cmd_domains, "per-site statistics: posts, accounts, flagged, lists hit" },
     { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };

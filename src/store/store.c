@@ -212,3 +212,17 @@ vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *
         return rc;
     return db->ops->put_return_links(db->state, links, n);
 }
+
+/* ---- lists of sites (src/sites/) ------------------------------------------------------------ */
+
+vg_status vg__db_sites(vg_db *db, const struct vg_store_ops **ops,
+                       const struct vg_store_sites_ops **sites, void **state)
+{
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    *ops = db->ops;
+    *sites = db->ops->sites;
+    *state = db->state;
+    return VG_OK;
+}

@@ -119,9 +119,59 @@ struct vg_store_ops {
     /* Returning accounts (src/link/): replace every stored link with these n, in one
      * transaction of its own (the caller has committed pending writes). */
     vg_status (*put_return_links)(void *state, const struct vg_store_return_link *links, size_t n);
+    /* Lists of sites and the per-domain reads (src/sites/): see struct vg_store_sites_ops. */
+    const struct vg_store_sites_ops *sites;
+};
+
+/*
+ * Lists of sites (src/sites/, tables site_lists, site_list_entries, site_list_changes) and the
+ * rows per-domain statistics read. The caller runs writes inside ops->begin/commit. Strings of a
+ * single row handed back (*info, *e) are copied into the caller's arena; strings of rows streamed
+ * to a callback are valid during the call.
+ */
+struct vg_store_url_row {
+    int64_t post;     /* the post's row id */
+    const char *account;
+    int64_t at;       /* the post's created_at */
+    const char *url;  /* canonical */
+    const char *host; /* post_urls.domain */
+    int flagged;      /* a classifier flagged the post */
+};
+typedef vg_status (*vg_store_url_row_fn)(const struct vg_store_url_row *row, void *ud);
+typedef vg_status (*vg_store_str_fn)(const char *s, void *ud);
+
+struct vg_store_sites_ops {
+    vg_status (*list_find)(void *state, const char *name, struct vg_arena *a, int64_t *id,
+                           struct vg_list_info *info, int *found);
+    vg_status (*list_insert)(void *state, const char *name, const char *scope,
+                             const char *description, int64_t now, int64_t *id);
+    vg_status (*list_set_description)(void *state, int64_t id, const char *description);
+    vg_status (*lists_each)(void *state, vg_list_info_fn fn, void *ud);
+    /* The entry in force of that kind and value (*found 0 if none). */
+    vg_status (*entry_in_force)(void *state, int64_t list, enum vg_list_kind kind,
+                                const char *value, struct vg_arena *a, int64_t *entry_id,
+                                struct vg_list_entry *e, int *found);
+    /* 1 in *found when a withdrawn entry with that kind, value and dates exists. */
+    vg_status (*entry_withdrawn_exists)(void *state, int64_t list, enum vg_list_kind kind,
+                                        const char *value, int64_t added, int64_t withdrawn,
+                                        int *found);
+    vg_status (*entry_insert)(void *state, int64_t list, const struct vg_list_entry *e);
+    /* Replace added, source, note and the Mastodon fields. */
+    vg_status (*entry_update)(void *state, int64_t entry_id, const struct vg_list_entry *e);
+    vg_status (*entry_withdraw)(void *state, int64_t entry_id, int64_t at);
+    /* list < 0: every list. e->list is the list's name. */
+    vg_status (*entries_each)(void *state, int64_t list, int with_withdrawn, vg_list_entry_fn fn,
+                              void *ud);
+    vg_status (*change_put)(void *state, const struct vg_list_change *c);
+    vg_status (*changes_each)(void *state, const char *list, vg_list_change_fn fn, void *ud);
+    /* Every (post, URL) with a host, with the post's author, time and whether it is flagged. */
+    vg_status (*url_rows)(void *state, vg_store_url_row_fn fn, void *ud);
+    /* Accounts with at least one flagged post. */
+    vg_status (*flagged_accounts)(void *state, vg_store_str_fn fn, void *ud);
 };
 
 extern const struct vg_store_ops vg__store_sqlite;
+extern const struct vg_store_sites_ops vg__store_sqlite_sites;
 
 /* Store an event with what the text stage derived (posts only; NULL for other types). */
 vg_status vg__db_put_derived(vg_db *db, const struct vg_event *ev, const struct vg_post_derived *d,
@@ -145,5 +195,10 @@ vg_status vg__db_scan(vg_db *db, enum vg_scan kind, int64_t from, int64_t before
 /* Replace the stored return links (struct vg_store_ops.put_return_links), after committing
  * pending writes. */
 vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *links, size_t n);
+
+/* The sites operations and state of db's back end, after committing pending writes. Writes
+ * go inside (*ops)->begin/commit, or rollback on failure. */
+vg_status vg__db_sites(vg_db *db, const struct vg_store_ops **ops,
+                       const struct vg_store_sites_ops **sites, void **state);
 
 #endif /* VG_STORE_H */

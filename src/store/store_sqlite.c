@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "store.h"
+#include "store_sqlite_int.h"
 
 /* ---- schema -------------------------------------------------------------------------------- */
 
@@ -134,6 +135,46 @@ static const char *const migrations[] = {
     "  stored_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX return_links_persona ON return_links(persona);",
+    /* 4 -> 5: lists of sites (src/sites/, docs/sites.md): lists with a scope ("global" or a
+     * jurisdiction code), their entries with the dates they apply (an entry withdrawn and added
+     * again is a new row: at most one row of a value is in force, hence the partial unique
+     * index), and an append-only log of every change (triggers refuse updates and deletes). */
+    "CREATE TABLE site_lists ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  scope TEXT NOT NULL,"
+    "  description TEXT,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE site_list_entries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  list INTEGER NOT NULL REFERENCES site_lists(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('domain','url-prefix','pattern')),"
+    "  value TEXT NOT NULL,"
+    "  added INTEGER NOT NULL,"
+    "  withdrawn INTEGER CHECK (withdrawn IS NULL OR withdrawn >= added),"
+    "  source TEXT, note TEXT,"
+    "  severity TEXT,"
+    "  reject_media INTEGER NOT NULL DEFAULT 0,"
+    "  reject_reports INTEGER NOT NULL DEFAULT 0,"
+    "  obfuscate INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE UNIQUE INDEX site_list_entries_in_force ON site_list_entries(list, kind, value)"
+    " WHERE withdrawn IS NULL;"
+    "CREATE INDEX site_list_entries_value ON site_list_entries(list, kind, value, added);"
+    "CREATE TABLE site_list_changes ("
+    "  id INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  list TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  before TEXT, after TEXT"
+    ");"
+    "CREATE INDEX site_list_changes_list ON site_list_changes(list, id);"
+    "CREATE TRIGGER site_list_changes_no_update BEFORE UPDATE ON site_list_changes"
+    " BEGIN SELECT RAISE(ABORT, 'site_list_changes is append-only'); END;"
+    "CREATE TRIGGER site_list_changes_no_delete BEFORE DELETE ON site_list_changes"
+    " BEGIN SELECT RAISE(ABORT, 'site_list_changes is append-only'); END;",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -289,6 +330,7 @@ struct sqlite_state {
     struct vg_buf json; /* scratch for list columns */
     int version;
     struct checkpointer ckpt;
+    struct vg__sqlite_sites *sites; /* statements of the sites tables (store_sqlite_sites.c) */
 };
 
 /* ---- errors -------------------------------------------------------------------------------- */
@@ -328,6 +370,19 @@ static vg_status fail(struct sqlite_state *st, int src, const char *what)
         snprintf(st->errmsg, st->errcap, "%s: %s", what, msg);
     VG_LOG_ERR("sqlite: %s", st->errmsg);
     return rc;
+}
+
+sqlite3 *vg__sqlite_handle(void *state, struct vg__sqlite_sites ***sites)
+{
+    struct sqlite_state *st = state;
+    if (sites)
+        *sites = &st->sites;
+    return st->db;
+}
+
+vg_status vg__sqlite_fail(void *state, int src, const char *what)
+{
+    return fail(state, src, what);
 }
 
 /* ---- binding helpers ----------------------------------------------------------------------- */
@@ -571,6 +626,7 @@ static void sqlite_close(void *state)
     if (!st)
         return;
     checkpointer_stop(&st->ckpt);
+    vg__sqlite_sites_close(st->sites);
     for (int i = 0; i < S__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
     if (st->db)
@@ -1271,6 +1327,7 @@ const struct vg_store_ops vg__store_sqlite = {
     .stats_json = sqlite_stats_json,
     .scan = sqlite_scan,
     .put_return_links = sqlite_put_return_links,
+    .sites = &vg__store_sqlite_sites,
 };
 
 /* ---- reads for the network stage (src/graph/) ----------------------------------------------- */

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * store_sqlite_int.h: what the SQLite back end's files share. store_sqlite.c owns the connection;
+ * store_sqlite_sites.c (the lists of sites) reaches it through these, and keeps its prepared
+ * statements in a slot of the connection's state, freed when the connection closes.
+ */
+#ifndef VG_STORE_SQLITE_INT_H
+#define VG_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct vg__sqlite_sites;
+
+/* The connection of a back-end state, and (when sites is not NULL) its sites slot. */
+sqlite3 *vg__sqlite_handle(void *state, struct vg__sqlite_sites ***sites);
+/* Record SQLite error src while doing `what` (for vg_db_errmsg) and map it to a status. */
+vg_status vg__sqlite_fail(void *state, int src, const char *what);
+/* Finalise the sites statements (NULL accepted). */
+void vg__sqlite_sites_close(struct vg__sqlite_sites *s);
+
+#endif /* VG_STORE_SQLITE_INT_H */
