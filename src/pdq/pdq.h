@@ -3,6 +3,8 @@
 #ifndef VG_PDQ_H
 #define VG_PDQ_H
 
+#include <stdlib.h>
+
 #include "core.h"
 
 #endif /* VG_PDQ_H */
