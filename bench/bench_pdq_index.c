@@ -199,8 +199,8 @@ int main(int argc, char **argv)
     printf("build: %.2f s for %zu adds (%.0f adds/s); %zu near copies planted in place "
            "(%.0f adds/s)\n",
            t_build, n, (double)n / t_build, planted, (double)planted / t_plant);
-    printf("peak RSS: %.0f MiB (%.0f MiB before building; %.1f bytes per hash)\n",
-           peak_rss_mib(), rss0, (peak_rss_mib() - rss0) * 1048576.0 / (double)(n + planted));
+    printf("peak RSS: %.0f MiB (%.0f MiB before building; %.1f bytes per hash)\n", peak_rss_mib(),
+           rss0, (peak_rss_mib() - rss0) * 1048576.0 / (double)(n + planted));
     measure(ix, qs, nq, ns, 31);
     measure(ix, qs, nq, ns, 16);
 

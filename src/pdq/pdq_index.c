@@ -22,7 +22,7 @@
  *
  * Storage: rows (hash, id) live in fixed chunks of 65,536 (no reallocation of the whole array as
  * it grows); the last row fills the hole a removal leaves. An open-addressing table maps ids to
- * rows. Bucket arrays grow by a quarter, keeping slack small at 10 million hashes.
+ * rows. Bucket arrays grow by an eighth, keeping slack small at 10 million hashes.
  */
 #include <string.h>
 #ifdef __SSE2__
@@ -156,7 +156,7 @@ static void slot_delete(vg_pdq_index *ix, size_t i)
 static vg_status bucket_push(struct bucket *b, uint32_t row, uint16_t other)
 {
     if (b->n == b->cap) {
-        uint32_t cap = b->cap + b->cap / 4 + 4;
+        uint32_t cap = b->cap + b->cap / 8 + 4; /* small slack: 10M hashes x 16 tables */
         uint32_t *rows = vg_malloc((size_t)cap * (sizeof(uint32_t) + sizeof(uint16_t)));
         if (!rows)
             return VG_ENOMEM;
@@ -330,22 +330,44 @@ static int first_table_is(const struct vg_pdq *q, const struct vg_pdq *x, int t,
     return 0;
 }
 
+/* Entries that passed the word filter, verified in batches so their rows can be fetched from
+ * memory in parallel. */
+#define BATCH 256
+
 struct probe {
     const vg_pdq_index *ix;
     const struct vg_pdq *q;
     int max_distance, P, H;
     vg_pdq_match_fn fn;
     void *ud;
+    uint32_t rows[BATCH];
+    uint8_t tables[BATCH];
+    int n;
 };
 
-/* An entry passed the word filter: measure it in full and report it from its first table. */
-static int check_row(const struct probe *p, uint32_t r, int t)
+/* Measure the batch in full; report each match from its first table. -1 when fn stopped. */
+static int flush(struct probe *p)
 {
-    const struct vg_pdq *x = row_hash(p->ix, r);
-    int d = vg_pdq_distance(p->q, x);
-    if (d > p->max_distance || !first_table_is(p->q, x, t, p->P, p->H))
-        return 0;
-    return p->fn(*row_id(p->ix, r), d, p->ud) ? -1 : 0;
+    for (int i = 0; i < p->n; i++)
+        __builtin_prefetch(row_hash(p->ix, p->rows[i]));
+    for (int i = 0; i < p->n; i++) {
+        const struct vg_pdq *x = row_hash(p->ix, p->rows[i]);
+        int d = vg_pdq_distance(p->q, x);
+        if (d <= p->max_distance && first_table_is(p->q, x, p->tables[i], p->P, p->H) &&
+            p->fn(*row_id(p->ix, p->rows[i]), d, p->ud)) {
+            p->n = 0;
+            return -1;
+        }
+    }
+    p->n = 0;
+    return 0;
+}
+
+static inline int candidate(struct probe *p, uint32_t row, int t)
+{
+    p->rows[p->n] = row;
+    p->tables[p->n++] = (uint8_t)t;
+    return p->n == BATCH ? flush(p) : 0;
 }
 
 /* 1 where popcount(x) <= k (k 0..3): clear the lowest set bit k times, then test for zero. */
@@ -357,7 +379,7 @@ static inline int few_bits(unsigned x, int k)
 }
 
 /* Scan one bucket for entries whose partner slot is within k bits of `other`. */
-static int scan_bucket(const struct probe *p, const struct bucket *b, unsigned other, int k, int t)
+static int scan_bucket(struct probe *p, const struct bucket *b, unsigned other, int k, int t)
 {
     const uint16_t *o = bucket_others(b);
     uint32_t n = b->n, i = 0;
@@ -372,13 +394,13 @@ static int scan_bucket(const struct probe *p, const struct bucket *b, unsigned o
         while (mask) {
             int lane = __builtin_ctz((unsigned)mask) / 2;
             mask &= ~(3 << (2 * lane));
-            if (check_row(p, b->rows[i + (uint32_t)lane], t))
+            if (candidate(p, b->rows[i + (uint32_t)lane], t))
                 return -1;
         }
     }
 #endif
     for (; i < n; i++)
-        if (few_bits(o[i] ^ other, k) && check_row(p, b->rows[i], t))
+        if (few_bits(o[i] ^ other, k) && candidate(p, b->rows[i], t))
             return -1;
     return 0;
 }
@@ -399,10 +421,14 @@ vg_status vg_pdq_index_query(const vg_pdq_index *ix, const struct vg_pdq *h, int
         return vg__pdq_index_scan(ix, h, max_distance, fn, ud);
     if (!ix->n)
         return VG_OK;
-    struct probe p = { ix, h, max_distance, max_distance / 8, max_distance / 16, fn, ud };
-    /* Up to 16 x 17 buckets, all known up front: touching every header and then every bucket's
-     * first line before scanning lets the memory system fetch them in parallel (a query is
-     * otherwise a chain of about 500 cache misses). */
+    struct probe p;
+    p.ix = ix, p.q = h, p.max_distance = max_distance, p.fn = fn, p.ud = ud, p.n = 0;
+    p.P = max_distance / 8, p.H = max_distance / 16;
+    /*
+     * Up to 16 x 17 buckets, all known up front. A query is otherwise a chain of cache misses
+     * (header, then each line of the bucket, then each candidate's row); asking for them all
+     * before using any lets the memory system fetch them in parallel.
+     */
     struct scan_job jobs[N_TABLES * 17];
     int n_jobs = 0;
     for (int t = 0; t < N_TABLES; t++) {
@@ -416,11 +442,23 @@ vg_status vg_pdq_index_query(const vg_pdq_index *ix, const struct vg_pdq *h, int
     }
     for (int j = 0; j < n_jobs; j++)
         __builtin_prefetch(jobs[j].b);
-    for (int j = 0; j < n_jobs; j++)
-        if (jobs[j].b->n)
-            __builtin_prefetch(bucket_others(jobs[j].b));
-    for (int j = 0; j < n_jobs; j++)
-        if (jobs[j].b->n && scan_bucket(&p, jobs[j].b, jobs[j].other, jobs[j].k, jobs[j].t))
+
+    /* The buckets' lines are asked for AHEAD jobs before their scan: enough to overlap the
+     * misses, few enough not to flood the core's outstanding-miss slots. */
+    enum {
+        AHEAD = 6
+    };
+
+    for (int j = 0; j < n_jobs + AHEAD; j++) {
+        if (j < n_jobs) {
+            const struct bucket *b = jobs[j].b;
+            const char *o = (const char *)bucket_others(b), *end = o + b->n * sizeof(uint16_t);
+            for (; o < end; o += 64)
+                __builtin_prefetch(o);
+        }
+        const struct scan_job *s = j >= AHEAD ? &jobs[j - AHEAD] : NULL;
+        if (s && s->b->n && scan_bucket(&p, s->b, s->other, s->k, s->t))
             return VG_ECANCEL;
-    return VG_OK;
+    }
+    return flush(&p) ? VG_ECANCEL : VG_OK;
 }
