@@ -1379,7 +1379,7 @@ VG_API VG_NODISCARD vg_status vg_pdq_hash_file(const char *path, const struct vg
 /**
  * The same from luminance values (rows x cols floats, row-major), without the 512 reduction.
  * luma is overwritten (blurred in place); scratch holds rows x cols floats (NULL allowed only
- * for 64 x 64, which is hashed as is). Errors: VG_EINVAL.
+ * for 64 x 64, which is hashed as is). Errors: VG_EINVAL, VG_ENOMEM.
  */
 VG_API VG_NODISCARD vg_status vg_pdq_hash_luma(float *luma, float *scratch, int rows, int cols,
                                                struct vg_pdq *out, int n_out, int *quality);

@@ -86,15 +86,62 @@ static int jarosz_window(int side)
     return (side + 2 * CELLS - 1) / (2 * CELLS);
 }
 
-/* Blur a (rows x cols) in place (tmp is scratch of the same size), then sample 64 x 64. */
-static void downsample(float *a, float *tmp, int rows, int cols, float out[CELLS][CELLS])
+/*
+ * The column pass of box_line on every column at once: row by row, each column's running sum
+ * takes exactly the operations box_line would do on it, in the same order (so the same bits),
+ * but memory is read along rows and the compiler can vectorise across columns. sum holds cols
+ * floats. Lines shorter than the window go through box_line.
+ */
+static void box_columns(const float *in, float *out, int rows, int cols, int window, float *sum)
+{
+    int half = (window + 2) / 2;
+    int lead = half - 1, head = window - half + 1, body = rows - window, tail = half - 1;
+    if (body < 0) {
+        for (int j = 0; j < cols; j++)
+            box_line(in + j, out + j, rows, cols, window);
+        return;
+    }
+    size_t w = (size_t)cols;
+    const float *ri = in, *li = in;
+    float *oi = out;
+    int count = 0;
+    for (int j = 0; j < cols; j++)
+        sum[j] = 0;
+    for (int k = 0; k < lead; k++, ri += w, count++)
+        for (int j = 0; j < cols; j++)
+            sum[j] += ri[j];
+    for (int k = 0; k < head; k++, ri += w, oi += w) {
+        count++;
+        for (int j = 0; j < cols; j++) {
+            sum[j] += ri[j];
+            oi[j] = sum[j] / (float)count;
+        }
+    }
+    for (int k = 0; k < body; k++, li += w, ri += w, oi += w)
+        for (int j = 0; j < cols; j++) {
+            sum[j] += ri[j];
+            sum[j] -= li[j];
+            oi[j] = sum[j] / (float)count;
+        }
+    for (int k = 0; k < tail; k++, li += w, oi += w) {
+        count--;
+        for (int j = 0; j < cols; j++) {
+            sum[j] -= li[j];
+            oi[j] = sum[j] / (float)count;
+        }
+    }
+}
+
+/* Blur a (rows x cols) in place (tmp is scratch of the same size, sum of cols floats), then
+ * sample 64 x 64 at the centres of the cells. */
+static void downsample(float *a, float *tmp, float *sum, int rows, int cols,
+                       float out[CELLS][CELLS])
 {
     int wr = jarosz_window(cols), wc = jarosz_window(rows);
     for (int rep = 0; rep < JAROSZ_REPS; rep++) {
         for (int i = 0; i < rows; i++)
             box_line(a + (size_t)i * cols, tmp + (size_t)i * cols, cols, 1, wr);
-        for (int j = 0; j < cols; j++)
-            box_line(tmp + j, a + j, rows, cols, wc);
+        box_columns(tmp, a, rows, cols, wc, sum);
     }
     for (int oi = 0; oi < CELLS; oi++) {
         int ii = (int)(((oi + 0.5) * rows) / CELLS);
@@ -227,9 +274,11 @@ vg_status vg_pdq_hash_luma(float *luma, float *scratch, int rows, int cols, stru
         /* Already 64 x 64: the reference takes it as is, without the blur. */
         memcpy(small, luma, sizeof small);
     } else {
-        if (!scratch)
-            return VG_EINVAL;
-        downsample(luma, scratch, rows, cols, small);
+        float *sum = scratch ? vg_malloc((size_t)cols * sizeof *sum) : NULL;
+        if (!sum)
+            return scratch ? VG_ENOMEM : VG_EINVAL;
+        downsample(luma, scratch, sum, rows, cols, small);
+        vg_free(sum);
     }
     *quality = quality_of(small);
     dct_16(small, dct);
