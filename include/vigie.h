@@ -1312,6 +1312,7 @@ struct vg_image {
     size_t stride;
     int channels;
 };
+
 /** Free the pixels of an image vg_image_decode filled (the struct is the caller's). NULL ok. */
 VG_API void vg_image_release(struct vg_image *img);
 
@@ -1324,6 +1325,7 @@ struct vg_image_opts {
      * (its decoder never reads EXIF), so this reproduces its hashes of rotated photos. */
     int ignore_orientation;
 };
+
 #define VG_IMAGE_MAX_BYTES  (64u << 20)
 #define VG_IMAGE_MAX_SIDE   30000u
 #define VG_IMAGE_MAX_PIXELS (64ull << 20)
@@ -1331,18 +1333,16 @@ struct vg_image_opts {
 /**
  * Decode a JPEG (libjpeg-turbo), PNG (libpng: palette, grey, alpha, 16-bit) or WebP (libwebp)
  * image, recognised by its first bytes, into out. A JPEG's EXIF orientation (1..8) is applied so
- * the pixels are upright, unless opts->ignore_orientation. opts may be NULL (defaults). On failure err (cap bytes, may be NULL)
- * says why in words and out is zeroed.
- * Errors: VG_EFORMAT (not one of the three formats), VG_EPARSE (corrupt or truncated data),
- * VG_ELIMIT (over a limit), VG_ENOMEM, VG_EINVAL.
- * Ownership: out->pixels is the caller's; free with vg_image_release().
+ * the pixels are upright, unless opts->ignore_orientation. opts may be NULL (defaults). On failure
+ * err (cap bytes, may be NULL) says why in words and out is zeroed. Errors: VG_EFORMAT (not one of
+ * the three formats), VG_EPARSE (corrupt or truncated data), VG_ELIMIT (over a limit), VG_ENOMEM,
+ * VG_EINVAL. Ownership: out->pixels is the caller's; free with vg_image_release().
  */
 VG_API VG_NODISCARD vg_status vg_image_decode(const void *data, size_t len,
                                               const struct vg_image_opts *opts,
                                               struct vg_image *out, char *err, size_t cap);
 /** vg_image_decode on a file's bytes. Errors: those of vg_image_decode, VG_ENOENT, VG_EIO. */
-VG_API VG_NODISCARD vg_status vg_image_read_file(const char *path,
-                                                 const struct vg_image_opts *opts,
+VG_API VG_NODISCARD vg_status vg_image_read_file(const char *path, const struct vg_image_opts *opts,
                                                  struct vg_image *out, char *err, size_t cap);
 
 /** The eight dihedral transforms, in the order the reference prints their hashes. */
@@ -1356,6 +1356,7 @@ enum vg_pdq_dihedral {
     VG_PDQ_FLIP_PLUS1, /* transposed */
     VG_PDQ_FLIP_MINUS1 /* transposed the other way */
 };
+
 #define VG_PDQ__DIHEDRAL 8
 /** Images wider or taller than this are first reduced to this square, as the reference does. */
 #define VG_PDQ_REDUCE_SIDE 512

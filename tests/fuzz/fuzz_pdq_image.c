@@ -33,9 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         return 0;
     }
-    if (!img.pixels || img.width == 0 || img.height == 0 || img.width > 256 ||
-        img.height > 256 || (uint64_t)img.width * img.height > 65536 ||
-        (img.channels != 1 && img.channels != 3) ||
+    if (!img.pixels || img.width == 0 || img.height == 0 || img.width > 256 || img.height > 256 ||
+        (uint64_t)img.width * img.height > 65536 || (img.channels != 1 && img.channels != 3) ||
         img.stride != (size_t)img.width * (size_t)img.channels)
         abort();
     struct vg_pdq h[VG_PDQ__DIHEDRAL], zero;
