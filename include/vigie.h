@@ -1307,6 +1307,89 @@ VG_API void vg_pdq_to_hex(const struct vg_pdq *h, char out[VG_PDQ_HEX_LEN + 1]);
 VG_API int vg_pdq_distance(const struct vg_pdq *a, const struct vg_pdq *b);
 
 /**
+ * A decoded image: 8-bit samples, rows top to bottom, `stride` bytes apart, each pixel 1 (grey)
+ * or 3 (R, G, B) bytes. Alpha is dropped at decoding (the reference ignores it too).
+ */
+struct vg_image {
+    uint8_t *pixels;
+    uint32_t width, height;
+    size_t stride;
+    int channels;
+};
+
+/** Free the pixels of an image vg_image_decode filled (the struct is the caller's). NULL ok. */
+VG_API void vg_image_release(struct vg_image *img);
+
+/** How vg_image_decode works; a zeroed struct (or NULL) takes the defaults below. */
+struct vg_image_opts {
+    size_t max_bytes;    /* encoded size; default VG_IMAGE_MAX_BYTES */
+    uint32_t max_side;   /* width and height; default VG_IMAGE_MAX_SIDE */
+    uint64_t max_pixels; /* width x height; default VG_IMAGE_MAX_PIXELS */
+    /* 1: leave the pixels as stored, ignoring EXIF orientation. Meta's reference tool does
+     * (its decoder never reads EXIF), so this reproduces its hashes of rotated photos. */
+    int ignore_orientation;
+};
+
+#define VG_IMAGE_MAX_BYTES  (64u << 20)
+#define VG_IMAGE_MAX_SIDE   30000u
+#define VG_IMAGE_MAX_PIXELS (64ull << 20)
+
+/**
+ * Decode a JPEG (libjpeg-turbo), PNG (libpng: palette, grey, alpha, 16-bit) or WebP (libwebp)
+ * image, recognised by its first bytes, into out. A JPEG's EXIF orientation (1..8) is applied so
+ * the pixels are upright, unless opts->ignore_orientation. opts may be NULL (defaults). On failure
+ * err (cap bytes, may be NULL) says why in words and out is zeroed. Errors: VG_EFORMAT (not one of
+ * the three formats), VG_EPARSE (corrupt or truncated data), VG_ELIMIT (over a limit), VG_ENOMEM,
+ * VG_EINVAL. Ownership: out->pixels is the caller's; free with vg_image_release().
+ */
+VG_API VG_NODISCARD vg_status vg_image_decode(const void *data, size_t len,
+                                              const struct vg_image_opts *opts,
+                                              struct vg_image *out, char *err, size_t cap);
+/** vg_image_decode on a file's bytes. Errors: those of vg_image_decode, VG_ENOENT, VG_EIO. */
+VG_API VG_NODISCARD vg_status vg_image_read_file(const char *path, const struct vg_image_opts *opts,
+                                                 struct vg_image *out, char *err, size_t cap);
+
+/** The eight dihedral transforms, in the order the reference prints their hashes. */
+enum vg_pdq_dihedral {
+    VG_PDQ_ORIGINAL,
+    VG_PDQ_ROTATE90,
+    VG_PDQ_ROTATE180,
+    VG_PDQ_ROTATE270,
+    VG_PDQ_FLIPX,      /* mirrored top to bottom */
+    VG_PDQ_FLIPY,      /* mirrored left to right */
+    VG_PDQ_FLIP_PLUS1, /* transposed */
+    VG_PDQ_FLIP_MINUS1 /* transposed the other way */
+};
+
+#define VG_PDQ__DIHEDRAL 8
+/** Images wider or taller than this are first reduced to this square, as the reference does. */
+#define VG_PDQ_REDUCE_SIDE 512
+
+/**
+ * The PDQ hash of an image, as Meta's reference C++ implementation computes it from the same
+ * pixels, and its quality (0..100; below VG_PDQ_MIN_QUAL the hash should not be matched).
+ * out[0..n_out) receive the hashes of the first n_out transforms of enum vg_pdq_dihedral
+ * (n_out 1: the image's own hash; 8: all). Images under 5 pixels on a side hash to zero with
+ * quality 0. Errors: VG_EINVAL (bad image or n_out), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_pdq_hash_image(const struct vg_image *img, struct vg_pdq *out,
+                                                int n_out, int *quality);
+/**
+ * Read, decode and hash an image file: vg_image_read_file then vg_pdq_hash_image. On failure err
+ * says why (without the path). Errors: those two functions'.
+ */
+VG_API VG_NODISCARD vg_status vg_pdq_hash_file(const char *path, const struct vg_image_opts *opts,
+                                               struct vg_pdq *out, int n_out, int *quality,
+                                               char *err, size_t cap);
+/**
+ * The same from luminance values (rows x cols floats, row-major), without the 512 reduction.
+ * luma is overwritten (blurred in place); scratch holds rows x cols floats (NULL allowed only
+ * for 64 x 64, which is hashed as is). Errors: VG_EINVAL, VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_pdq_hash_luma(float *luma, float *scratch, int rows, int cols,
+                                               struct vg_pdq *out, int n_out, int *quality);
+
+/**
  * An index of PDQ hashes, each with the caller's 64-bit id, updated in place (no rebuild). A
  * query reports every indexed hash within the distance asked, exactly.
  */

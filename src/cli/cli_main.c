@@ -23,6 +23,7 @@ static const struct {
     { "storms", cmd_storms, "hashtag and link storms and coordinated posting" },
     { "list", cmd_list, "lists of domains and URLs: blocking lists, Mastodon domain blocks" },
     { "domains", cmd_domains, "per-site statistics: posts, accounts, flagged, lists hit" },
+    { "pdq", cmd_pdq, "PDQ perceptual hashes of image files (JPEG, PNG, WebP)" },
     { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };

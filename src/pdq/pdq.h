@@ -3,6 +3,14 @@
 #ifndef VG_PDQ_H
 #define VG_PDQ_H
 
+#include <stdlib.h>
+
 #include "core.h"
+
+/* The index's linear scan over every row: the reference its multi-index query is checked against
+ * (tests, benchmark baseline), and what the query uses past VG_PDQ_MATCH_D. Same contract as
+ * vg_pdq_index_query. */
+vg_status vg__pdq_index_scan(const vg_pdq_index *ix, const struct vg_pdq *h, int max_distance,
+                             vg_pdq_match_fn fn, void *ud);
 
 #endif /* VG_PDQ_H */

@@ -12,6 +12,8 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
+
 #include "pdq.h"
 
 static void hex_and_distance(void **state)
@@ -122,21 +124,125 @@ static void index_matches_brute_force(void **state)
         n_live += live[i];
     assert_int_equal(vg_pdq_index_size(ix), n_live);
 
+    size_t total = 0;
     for (size_t i = 0; i < N_HASHES; i += 5) {
         struct vg_pdq q = all[i];
         flip_bits(&q, 3);
-        for (int d = 0; d <= 48; d += 16) {
+        f.n = 0;
+        assert_int_equal(vg_pdq_index_query(ix, &q, 31, collect, &f), VG_OK);
+        total += f.n;
+        static const int ds[] = { 0, 1, 7, 8, 15, 16, 17, 23, 24, 30, 31, 32, 48 };
+        for (size_t k = 0; k < sizeof ds / sizeof ds[0]; k++) {
+            int d = ds[k];
             f.n = 0;
             assert_int_equal(vg_pdq_index_query(ix, &q, d, collect, &f), VG_OK);
-            assert_int_equal(f.n, brute_force(all, live, &q, d));
-            for (size_t k = 0; k < f.n; k++) {
-                assert_true(live[f.ids[k]]);
-                assert_int_equal(f.dist[k], vg_pdq_distance(&all[f.ids[k]], &q));
-                assert_true(f.dist[k] <= d);
+            size_t want = brute_force(all, live, &q, d);
+            assert_int_equal(f.n, want);
+            for (size_t m = 0; m < f.n; m++) { /* each match once, live, at its distance */
+                assert_true(live[f.ids[m]]);
+                assert_int_equal(f.dist[m], vg_pdq_distance(&all[f.ids[m]], &q));
+                assert_true(f.dist[m] <= d);
+                for (size_t m2 = m + 1; m2 < f.n; m2++)
+                    assert_true(f.ids[m] != f.ids[m2]);
             }
+            f.n = 0; /* the linear scan agrees */
+            assert_int_equal(vg__pdq_index_scan(ix, &q, d, collect, &f), VG_OK);
+            assert_int_equal(f.n, want);
         }
     }
+    /* The near copies (up to 40 bits apart) make matches at every distance tested. */
+    assert_true(total > 500);
     vg_pdq_index_free(ix);
+}
+
+/* Every hash of haystack.txt indexed under its line number; each needle's matches at d <= 31
+ * must be exactly the lines a brute-force scan finds (ThreatExchange's MIH test data). */
+static void haystack_needles(void **state)
+{
+    (void)state;
+    const char *dir = VG_SHARED_DATA "/pdq-reference/data/reg-test-input";
+    char path[512], line[256];
+    static struct vg_pdq hay[4096];
+    size_t n_hay = 0, n_needles = 0, n_matches = 0;
+    snprintf(path, sizeof path, "%s/haystack.txt", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        skip();
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    while (fgets(line, sizeof line, f) && n_hay < 4096) {
+        line[strcspn(line, "\r\n")] = '\0';
+        assert_int_equal(vg_pdq_from_hex(line, &hay[n_hay]), VG_OK);
+        assert_int_equal(vg_pdq_index_add(ix, &hay[n_hay], n_hay), VG_OK);
+        n_hay++;
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "%s/needles.txt", dir);
+    assert_non_null(f = fopen(path, "r"));
+    static struct found got;
+    while (fgets(line, sizeof line, f)) {
+        struct vg_pdq q;
+        line[strcspn(line, "\r\n")] = '\0';
+        assert_int_equal(vg_pdq_from_hex(line, &q), VG_OK);
+        n_needles++;
+        for (int d = 0; d <= 32; d += 8) {
+            int dd = d == 32 ? 31 : d;
+            got.n = 0;
+            assert_int_equal(vg_pdq_index_query(ix, &q, dd, collect, &got), VG_OK);
+            size_t want = 0;
+            for (size_t i = 0; i < n_hay; i++)
+                want += vg_pdq_distance(&hay[i], &q) <= dd;
+            assert_int_equal(got.n, want);
+            for (size_t k = 0; k < got.n; k++)
+                assert_int_equal(got.dist[k], vg_pdq_distance(&hay[got.ids[k]], &q));
+            if (dd == 31)
+                n_matches += got.n;
+        }
+    }
+    fclose(f);
+    printf("  %zu haystack hashes, %zu needles, %zu matches within 31\n", n_hay, n_needles,
+           n_matches);
+    assert_int_equal(n_hay, 1350);
+    assert_int_equal(n_needles, 100);
+    assert_true(n_matches > 0);
+    vg_pdq_index_free(ix);
+}
+
+/* A failed allocation during an add (new bucket space, a new chunk, a bigger id map) leaves
+ * the index as it was: every hash added before is still found, the failed one is not. */
+static void add_survives_allocation_failure(void **state)
+{
+    (void)state;
+    static struct vg_pdq hs[400];
+    static struct found f;
+    for (uint64_t k = 1; k < 60; k += 3) {
+        vg_pdq_index *ix;
+        assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+        size_t added = 0;
+        int failed = 0;
+        for (size_t i = 0; i < 400; i++) {
+            random_hash(&hs[i]);
+            if (i == 200)
+                vg__alloc_fail_after(k);
+            vg_status rc = vg_pdq_index_add(ix, &hs[i], i);
+            if (rc) {
+                assert_int_equal(rc, VG_ENOMEM);
+                failed = 1;
+                vg__alloc_fail_after(0);
+                break;
+            }
+            added++;
+        }
+        vg__alloc_fail_after(0);
+        assert_true(failed);
+        assert_int_equal(vg_pdq_index_size(ix), added);
+        for (size_t i = 0; i < added + failed; i++) {
+            f.n = 0;
+            assert_int_equal(vg_pdq_index_query(ix, &hs[i], 0, collect, &f), VG_OK);
+            assert_int_equal(f.n, i < added ? 1 : 0);
+        }
+        vg_pdq_index_free(ix);
+    }
 }
 
 static int stop_at_first(uint64_t id, int distance, void *ud)
@@ -169,6 +275,8 @@ int main(void)
         cmocka_unit_test(hex_and_distance),
         cmocka_unit_test(index_matches_brute_force),
         cmocka_unit_test(bad_distance_and_stop),
+        cmocka_unit_test(haystack_needles),
+        cmocka_unit_test(add_survives_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
