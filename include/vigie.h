@@ -1329,6 +1329,78 @@ VG_API VG_NODISCARD vg_status vg_pdq_index_query(const vg_pdq_index *ix, const s
 
 /* @@known: near-duplicate text, hash banks, matching (issue 6) @@ */
 
+/* ---------------------------------------------------------------------------------------------
+ * Known items: near-duplicate text (docs/known.md). A text is compared through its matching form
+ * (URLs, mentions, emoji, punctuation and hashtag marks removed; case, accents and Arabic letter
+ * forms unified) cut into shingles of 4 characters; similarity is the Jaccard similarity of the
+ * two shingle sets, 0..1.
+ * ------------------------------------------------------------------------------------------ */
+
+/** The similarity at which a text counts as a copy of a known one (docs/known.md: measured). */
+#define VG_TEXT_MATCH_DEFAULT 0.5
+
+/**
+ * Similarity of two texts (see above) into *out.
+ * Errors: VG_EPARSE (a text has no words), VG_EUTF8, VG_ELIMIT (over VG_TEXT_MAX), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_text_similarity(const char *a, size_t a_len, const char *b,
+                                                 size_t b_len, double *out);
+
+/**
+ * An index of known texts, each under the caller's 64-bit id, updated in place (MinHash with LSH
+ * bands). A query finds the known texts that share a band with it (candidates: nearly all texts
+ * at similarity 0.4 or more, see docs/known.md for the measured figures), and reports those whose
+ * verified similarity reaches the threshold. Queries on a const index may run in parallel.
+ */
+typedef struct vg_text_index vg_text_index;
+
+/** Errors: VG_ENOMEM. Free with vg_text_index_free(). */
+VG_API VG_NODISCARD vg_status vg_text_index_new(vg_text_index **out);
+VG_API void vg_text_index_free(vg_text_index *ix);
+/** Texts indexed. */
+VG_API size_t vg_text_index_size(const vg_text_index *ix);
+/**
+ * Add a text under id (an id added before is replaced). The text is not kept, only its
+ * fingerprint. Errors: VG_EPARSE (no words: nothing to match), VG_EUTF8, VG_ELIMIT, VG_ENOMEM;
+ * on error the index is unchanged.
+ */
+VG_API VG_NODISCARD vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len,
+                                                uint64_t id);
+/** Remove id (nothing when it is not in). */
+VG_API void vg_text_index_remove(vg_text_index *ix, uint64_t id);
+/** Called once per match: estimate from the signatures, similarity verified exactly. Return
+ * non-zero to stop the query. */
+typedef int (*vg_text_match_fn)(uint64_t id, double estimate, double similarity, void *ud);
+/**
+ * Report the indexed texts whose similarity to text is at least min_similarity (0..1), in no
+ * particular order. Errors: VG_EINVAL (threshold out of range, fn NULL), VG_EPARSE (no words),
+ * VG_EUTF8, VG_ELIMIT, VG_ENOMEM, VG_ECANCEL (fn stopped it).
+ */
+VG_API VG_NODISCARD vg_status vg_text_index_query(const vg_text_index *ix, const char *text,
+                                                  size_t len, double min_similarity,
+                                                  vg_text_match_fn fn, void *ud);
+
+/** Settings of the near-duplicate evaluation (`vigie bank eval-text`, docs/known.md). */
+struct vg_known_eval_opts {
+    double threshold; /* similarity reported on (default VG_TEXT_MATCH_DEFAULT) */
+    double dedupe;    /* bank texts within this similarity of an earlier one are dropped (0.3) */
+    size_t min_chars; /* bank texts need this many characters in matching form (30) */
+    uint64_t seed;    /* mutations and the bank/held-out split */
+};
+
+VG_API void vg_known_eval_opts_init(struct vg_known_eval_opts *o);
+
+/**
+ * Measure the near-duplicate index on real texts under data_dir (../shared/data): mutations of
+ * pro-ISIS tweets against a bank of them, and negatives from other corpora (known_eval.c says
+ * how). *json_out (the caller's, vg_free) holds recall, precision and counts overall, per
+ * mutation kind, per language and for a sweep of thresholds.
+ * Errors: VG_ENOENT (a dataset missing), VG_EIO, VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_known_eval_text(const char *data_dir,
+                                                 const struct vg_known_eval_opts *o,
+                                                 char **json_out);
+
 /* @@sites: URLs, domains, blocking lists, per-domain statistics (issue 6) @@ */
 
 /* @@server: users, roles, tokens, sessions, HTTP API (issue 7) @@ */

@@ -21,6 +21,7 @@ static const struct {
     { "network", cmd_network, "communities, reach and activity of account networks" },
     { "returns", cmd_returns, "link new accounts to the suspended accounts they replace" },
     { "storms", cmd_storms, "hashtag and link storms and coordinated posting" },
+    { "bank", cmd_bank, "banks of known items: add, import, export, list, eval-text" },
     { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };
