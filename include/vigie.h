@@ -1401,6 +1401,153 @@ VG_API VG_NODISCARD vg_status vg_known_eval_text(const char *data_dir,
                                                  const struct vg_known_eval_opts *o,
                                                  char **json_out);
 
+/* ---------------------------------------------------------------------------------------------
+ * Known items: banks (docs/known.md). A bank is a named set of known items (PDQ image hashes,
+ * MD5 and SHA-256 file hashes, texts, URLs) with their label, source, ideology, TCO category and
+ * tags. Removing an item leaves a tombstone (its deletion time), so an exchange that deletes an
+ * item later is applied, exported and not re-added by an older copy.
+ * ------------------------------------------------------------------------------------------ */
+
+#define VG_ITEM_TYPE_MAP(X)                                                                        \
+    X(PDQ, "pdq")                                                                                  \
+    X(MD5, "md5")                                                                                  \
+    X(SHA256, "sha256")                                                                            \
+    X(TEXT, "text")                                                                                \
+    X(URL, "url")
+
+enum vg_item_type {
+#define VG__ITEM_ENUM(name, text) VG_ITEM_##name,
+    VG_ITEM_TYPE_MAP(VG__ITEM_ENUM)
+#undef VG__ITEM_ENUM
+    VG_ITEM__COUNT
+};
+
+/** "pdq", "md5", ... */
+VG_API const char *vg_item_type_name(enum vg_item_type t);
+/** Errors: VG_EINVAL (not a type name). */
+VG_API vg_status vg_item_type_parse(const char *name, enum vg_item_type *out);
+
+/** One item of a bank. Strings are the caller's on input, valid during a callback on output. */
+struct vg_bank_item {
+    int64_t id; /* the store's id of the item (output) */
+    const char *bank;
+    enum vg_item_type type;
+    const char *value; /* see vg_bank_item_normalize */
+    const char *label, *source, *ideology, *tco, *tags, *external_id; /* NULL: none */
+    int64_t added, updated; /* output: when stored, when last changed */
+    int64_t deleted;        /* output: the tombstone's time, VG_TIME_UNKNOWN while live */
+};
+
+/** What a write did. */
+enum vg_bank_change {
+    VG_BANK_UNCHANGED, /* all the same already (or a deletion of an item not there) */
+    VG_BANK_ADDED,
+    VG_BANK_UPDATED, /* a field changed, or a tombstoned item came back */
+    VG_BANK_DELETED  /* a live item became a tombstone */
+};
+
+/**
+ * The stored form of a value of type t: PDQ (64 hex digits), MD5 (32) and SHA-256 (64) as lower
+ * case hex; a URL in canonical form (vg_url_canonicalize); a text as given, if it has words to
+ * match. Ownership: *out is the caller's (vg_free). Errors: VG_EFIELD (not a value of that type;
+ * why in `why`, cap bytes), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_item_normalize(enum vg_item_type t, const char *value,
+                                                     char **out, char *why, size_t cap);
+
+/** Create a bank (names: 1-64 of A-Z a-z 0-9 _ -); *created (may be NULL) is 0 when it existed.
+ * Errors: VG_EINVAL (bad name), VG_EDB, VG_EBUSY, VG_EFULL. */
+VG_API VG_NODISCARD vg_status vg_bank_create(vg_db *db, const char *name, const char *description,
+                                             int *created);
+/** Called once per bank by vg_bank_list: live and tombstoned item counts. */
+typedef vg_status (*vg_bank_list_fn)(const char *name, const char *description, int64_t created,
+                                     int64_t live, int64_t deleted, void *ud);
+/** Every bank, by name. Errors: VG_EDB, or what fn returned. */
+VG_API VG_NODISCARD vg_status vg_bank_list(vg_db *db, vg_bank_list_fn fn, void *ud);
+
+/**
+ * Add or update an item (the bank is created if needed). it->value must be normalised
+ * (vg_bank_item_normalize). Fields left NULL keep what the item had. A tombstoned item comes
+ * back (VG_BANK_UPDATED). Errors: VG_EINVAL (bad bank name, NULL value), VG_EDB, VG_EBUSY,
+ * VG_EFULL.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_put(vg_db *db, const struct vg_bank_item *it,
+                                          enum vg_bank_change *change);
+/**
+ * Tombstone an item found by external id (when external_id is not NULL) or else by type and
+ * normalised value. Errors: VG_EDB, VG_EBUSY, VG_EFULL.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_delete(vg_db *db, const char *bank, enum vg_item_type type,
+                                             const char *value, const char *external_id,
+                                             enum vg_bank_change *change);
+typedef vg_status (*vg_bank_item_fn)(const struct vg_bank_item *it, void *ud);
+/** Items of a bank (NULL: every bank) in id order, tombstones too when with_deleted.
+ * Errors: VG_EDB, or what fn returned. */
+VG_API VG_NODISCARD vg_status vg_bank_scan(vg_db *db, const char *bank, int with_deleted,
+                                           vg_bank_item_fn fn, void *ud);
+
+#define VG_BANK_FORMAT_MAP(X)                                                                      \
+    X(TE_CSV, "te-csv", "ThreatExchange CSV: signal_type,signal_str,collab,category,tags")        \
+    X(HMA_JSON, "hma-json", "HMA bank content JSON: an array, or one object per line")            \
+    X(TAT_JSON, "tat-json", "Tech Against Terrorism hash-list page (count,checkpoint,results)")
+
+enum vg_bank_format {
+#define VG__BANK_FORMAT_ENUM(name, text, doc) VG_BANK_##name,
+    VG_BANK_FORMAT_MAP(VG__BANK_FORMAT_ENUM)
+#undef VG__BANK_FORMAT_ENUM
+    VG_BANK_FORMAT__COUNT
+};
+
+VG_API const char *vg_bank_format_name(enum vg_bank_format f);
+/** Errors: VG_EINVAL (not a format name). */
+VG_API vg_status vg_bank_format_parse(const char *name, enum vg_bank_format *out);
+
+/** A record an import could not use: where (line 0 in a JSON array: item is its index) and
+ * which field. Strings valid during the callback. */
+struct vg_bank_reject {
+    const char *file;
+    uint64_t line; /* 1-based, 0 when the input is not line-based */
+    int64_t item;  /* index in a JSON array or page, -1 if none */
+    const char *field;
+    const char *reason;
+};
+
+/** read = added + updated + deleted + unchanged + rejected, always. */
+struct vg_bank_import_summary {
+    uint64_t read, added, updated, deleted, unchanged, rejected;
+    int stale_page; /* a TAT page at or before the bank's checkpoint: nothing applied */
+};
+
+/**
+ * Import a file (`path`, at most 256 MiB) of format f into bank (created if needed). Every
+ * record lands, is unchanged, or is rejected through on_reject (may be NULL) and counted; valid
+ * records around a bad one still land. TE CSV and HMA JSON add and update; a TAT page also applies
+ * its deletions as tombstones and keeps its checkpoint: entries at or before the bank's stored
+ * checkpoint (an earlier page, or the same page again) are counted unchanged and not applied, so
+ * an old page cannot bring back an item a later one deleted. Adds to *sum.
+ * Errors: VG_ENOENT, VG_EIO, VG_ELIMIT (file too big), VG_EPARSE (the file as a whole is not of
+ * the format: not JSON, no CSV header; rejected records are not errors), VG_EINVAL (bank name),
+ * VG_EDB, VG_EBUSY, VG_EFULL.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_import(vg_db *db, const char *bank, enum vg_bank_format f,
+                                             const char *path,
+                                             void (*on_reject)(const struct vg_bank_reject *r,
+                                                               void *ud),
+                                             void *ud, struct vg_bank_import_summary *sum);
+
+/** Receives exported text in pieces; a negative status stops the export and is returned. */
+typedef vg_status (*vg_write_fn)(const char *s, size_t len, void *ud);
+/**
+ * Write the items of bank (NULL: all banks) in format f to write(). A TAT page carries PDQ and
+ * MD5 items only, tombstones included ("deleted": true, which is how that exchange tells a
+ * deletion); TE CSV and HMA JSON have no way to say "deleted" and carry live items only. Items a
+ * format cannot carry are left out and counted in *n_skipped; *n_written counts the others (both
+ * may be NULL). Errors: VG_EDB, VG_ENOMEM, or what write() returned.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_export(vg_db *db, const char *bank, enum vg_bank_format f,
+                                             vg_write_fn write, void *ud, uint64_t *n_written,
+                                             uint64_t *n_skipped);
+
 /* @@sites: URLs, domains, blocking lists, per-domain statistics (issue 6) @@ */
 
 /* @@server: users, roles, tokens, sessions, HTTP API (issue 7) @@ */

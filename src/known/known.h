@@ -42,3 +42,40 @@ double vg__known_fp_estimate(const struct vg_known_fp *a, const struct vg_known_
 double vg__known_fp_jaccard(const struct vg_known_fp *a, const struct vg_known_fp *b);
 
 #endif /* VG_KNOWN_H */
+
+/* ---- exchange formats (known_formats.c) ---------------------------------------------------- */
+
+#define VG_KNOWN_FIELD_MAX 4096 /* bytes of a field other than a text value */
+
+/* One record of an import file, before normalisation. Strings valid during the callback. */
+struct vg_known_record {
+    int deletion;           /* 1: remove the item (a TAT entry with "deleted": true) */
+    struct vg_bank_item it; /* bank unset; value as written */
+    uint64_t line;          /* 1-based, 0 in a JSON array */
+    int64_t item;           /* index in an array or page, -1 */
+    double updated_on;      /* TAT: the entry's time (seconds), else 0 */
+    int64_t tat_id;         /* TAT: the entry's id, else -1 */
+};
+
+/* Where a parser sends what it reads. A record callback's error stops the parse. */
+struct vg_known_sink {
+    vg_status (*record)(const struct vg_known_record *r, void *ud);
+    /* counts: 1 for a record given up (it counts as read and rejected), 0 for a note about the
+     * whole file (a missing header, a checkpoint that does not parse). */
+    void (*reject)(uint64_t line, int64_t item, const char *field, const char *reason, int counts,
+                   void *ud);
+    void *ud;
+    char checkpoint[128]; /* TAT: the page's checkpoint ("" when it has none) */
+};
+
+/*
+ * Parse a whole import file of format f, calling sink->record for each usable record and
+ * sink->reject for each unusable one (naming line or item, and field). Errors: VG_EPARSE when the
+ * file as a whole is not of the format (after one reject saying why), VG_ENOMEM, or what the
+ * record callback returned.
+ */
+vg_status vg__known_parse(enum vg_bank_format f, const char *text, size_t len,
+                          struct vg_known_sink *sink);
+
+/* A TAT checkpoint "<unix time>,<id>" into its parts. Errors: VG_EPARSE. */
+vg_status vg__known_checkpoint_parse(const char *s, double *t, int64_t *id);
