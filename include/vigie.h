@@ -1548,6 +1548,73 @@ VG_API VG_NODISCARD vg_status vg_bank_export(vg_db *db, const char *bank, enum v
                                              vg_write_fn write, void *ud, uint64_t *n_written,
                                              uint64_t *n_skipped);
 
+/* ---------------------------------------------------------------------------------------------
+ * Known items: matching (docs/known.md). A matcher holds the live items of the banks in memory:
+ * PDQ hashes in a vg_pdq_index, texts in a vg_text_index, MD5, SHA-256 and URLs in sorted tables.
+ * ------------------------------------------------------------------------------------------ */
+
+typedef struct vg_matcher vg_matcher;
+
+/** How far a match may be. */
+struct vg_match_opts {
+    int pdq_max_distance;  /* Hamming bits, 0..256 (default VG_PDQ_MATCH_D, 31) */
+    double text_min_similarity; /* 0..1 (default VG_TEXT_MATCH_DEFAULT) */
+};
+
+VG_API void vg_match_opts_init(struct vg_match_opts *o);
+
+/** One match: the bank item and how far it is. Strings valid during the callback. */
+struct vg_match {
+    const char *bank;
+    int64_t item; /* the item's id in the store */
+    enum vg_item_type type;
+    const char *value, *label, *source, *ideology, *tco, *tags;
+    double distance;   /* Hamming bits for pdq, 1 - similarity for text, 0 for exact kinds */
+    double similarity; /* text: verified similarity; 1 for exact kinds; pdq: 1 - distance/256 */
+};
+
+/** Return non-zero to stop. */
+typedef int (*vg_match_fn)(const struct vg_match *m, void *ud);
+
+/**
+ * Load the live items of bank (NULL: every bank) into a new matcher. Texts that no longer
+ * fingerprint (none should: vg_bank_put refuses them) are skipped and counted in *n_skipped
+ * (may be NULL). Errors: VG_EDB, VG_ENOMEM. Free with vg_matcher_free().
+ */
+VG_API VG_NODISCARD vg_status vg_matcher_open(vg_db *db, const char *bank, vg_matcher **out,
+                                              size_t *n_skipped);
+VG_API void vg_matcher_free(vg_matcher *m);
+/** Items loaded of type t. */
+VG_API size_t vg_matcher_size(const vg_matcher *m, enum vg_item_type t);
+
+/**
+ * Report every item of type t within reach of value (as given: it is normalised first, see
+ * vg_bank_item_normalize), in no particular order. Errors: VG_EFIELD (value is not of type t;
+ * why in `why`, cap bytes), VG_EINVAL (opts out of range), VG_ENOMEM, VG_ECANCEL (fn stopped).
+ */
+VG_API VG_NODISCARD vg_status vg_matcher_match(const vg_matcher *m, enum vg_item_type t,
+                                               const char *value, const struct vg_match_opts *o,
+                                               vg_match_fn fn, void *ud, char *why, size_t cap);
+
+struct vg_match_posts_summary {
+    uint64_t posts;         /* posts read */
+    uint64_t posts_matched; /* posts with at least one match */
+    uint64_t matches;       /* (post, item, kind) found in this run */
+    uint64_t new_matches;   /* of those, not stored before */
+};
+
+/**
+ * Match every stored post (its text against text items, its URLs against URL items; posts carry
+ * no media hashes yet) and store each match in table post_matches (post, bank, item, kind,
+ * distance, at): the signal later rules read. Idempotent: a second run finds the same matches
+ * and stores nothing new. fn (may be NULL) sees each match with the post's id in *post_id.
+ * Errors: VG_EDB, VG_EBUSY, VG_EFULL, VG_ENOMEM, VG_EINVAL (opts).
+ */
+typedef int (*vg_post_match_fn)(const char *post_id, const struct vg_match *m, void *ud);
+VG_API VG_NODISCARD vg_status vg_match_posts(vg_db *db, const vg_matcher *m,
+                                             const struct vg_match_opts *o, vg_post_match_fn fn,
+                                             void *ud, struct vg_match_posts_summary *sum);
+
 /* @@sites: URLs, domains, blocking lists, per-domain statistics (issue 6) @@ */
 
 /* @@server: users, roles, tokens, sessions, HTTP API (issue 7) @@ */

@@ -22,6 +22,7 @@ static const struct {
     { "returns", cmd_returns, "link new accounts to the suspended accounts they replace" },
     { "storms", cmd_storms, "hashtag and link storms and coordinated posting" },
     { "bank", cmd_bank, "banks of known items: add, import, export, list, eval-text" },
+    { "match", cmd_match, "match a text, a hash, a URL or stored posts against the banks" },
     { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };
