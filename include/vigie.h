@@ -1333,7 +1333,8 @@ VG_API VG_NODISCARD vg_status vg_pdq_index_query(const vg_pdq_index *ix, const s
  * Known items: near-duplicate text (docs/known.md). A text is compared through its matching form
  * (URLs, mentions, emoji, punctuation and hashtag marks removed; case, accents and Arabic letter
  * forms unified) cut into shingles of 4 characters; similarity is the Jaccard similarity of the
- * two shingle sets, 0..1.
+ * two shingle sets, 0..1. A text needs 8 distinct shingles to be matched at all: "hahaha" or a
+ * run of one letter would otherwise equal every other laugh.
  * ------------------------------------------------------------------------------------------ */
 
 /** The similarity at which a text counts as a copy of a known one (docs/known.md: measured). */
@@ -1341,7 +1342,8 @@ VG_API VG_NODISCARD vg_status vg_pdq_index_query(const vg_pdq_index *ix, const s
 
 /**
  * Similarity of two texts (see above) into *out.
- * Errors: VG_EPARSE (a text has no words), VG_EUTF8, VG_ELIMIT (over VG_TEXT_MAX), VG_ENOMEM.
+ * Errors: VG_EPARSE (a text has too little to match), VG_EUTF8, VG_ELIMIT (over VG_TEXT_MAX),
+ * VG_ENOMEM.
  */
 VG_API VG_NODISCARD vg_status vg_text_similarity(const char *a, size_t a_len, const char *b,
                                                  size_t b_len, double *out);
@@ -1361,7 +1363,7 @@ VG_API void vg_text_index_free(vg_text_index *ix);
 VG_API size_t vg_text_index_size(const vg_text_index *ix);
 /**
  * Add a text under id (an id added before is replaced). The text is not kept, only its
- * fingerprint. Errors: VG_EPARSE (no words: nothing to match), VG_EUTF8, VG_ELIMIT, VG_ENOMEM;
+ * fingerprint. Errors: VG_EPARSE (too little to match), VG_EUTF8, VG_ELIMIT, VG_ENOMEM;
  * on error the index is unchanged.
  */
 VG_API VG_NODISCARD vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len,
@@ -1373,7 +1375,7 @@ VG_API void vg_text_index_remove(vg_text_index *ix, uint64_t id);
 typedef int (*vg_text_match_fn)(uint64_t id, double estimate, double similarity, void *ud);
 /**
  * Report the indexed texts whose similarity to text is at least min_similarity (0..1), in no
- * particular order. Errors: VG_EINVAL (threshold out of range, fn NULL), VG_EPARSE (no words),
+ * particular order. Errors: VG_EINVAL (threshold out of range, fn NULL), VG_EPARSE (too little),
  * VG_EUTF8, VG_ELIMIT, VG_ENOMEM, VG_ECANCEL (fn stopped it).
  */
 VG_API VG_NODISCARD vg_status vg_text_index_query(const vg_text_index *ix, const char *text,
@@ -1448,8 +1450,8 @@ enum vg_bank_change {
 
 /**
  * The stored form of a value of type t: PDQ (64 hex digits), MD5 (32) and SHA-256 (64) as lower
- * case hex; a URL in canonical form (vg_url_canonicalize); a text as given, if it has words to
- * match. Ownership: *out is the caller's (vg_free). Errors: VG_EFIELD (not a value of that type;
+ * case hex; a URL in canonical form (vg_url_canonicalize); a text as given, if it has enough
+ * to match (see above). Ownership: *out is the caller's (vg_free). Errors: VG_EFIELD (not a value of that type;
  * why in `why`, cap bytes), VG_ENOMEM.
  */
 VG_API VG_NODISCARD vg_status vg_bank_item_normalize(enum vg_item_type t, const char *value,

@@ -12,10 +12,17 @@
 
 /* One-permutation MinHash: VG_KNOWN_BINS values, cut into VG_KNOWN_BANDS bands of
  * VG_KNOWN_ROWS values for LSH (docs/known.md says how these were chosen). */
-#define VG_KNOWN_BINS    32
-#define VG_KNOWN_ROWS    2
+#ifndef VG_KNOWN_BINS
+#define VG_KNOWN_BINS 128
+#endif
+#ifndef VG_KNOWN_ROWS
+#define VG_KNOWN_ROWS 4
+#endif
 #define VG_KNOWN_BANDS   (VG_KNOWN_BINS / VG_KNOWN_ROWS)
 #define VG_KNOWN_SHINGLE 4 /* code points per shingle */
+/* Texts with fewer distinct shingles carry too little to match: "hahahaha" or a run of one
+ * Arabic letter is one shingle and would equal every other laugh (docs/known.md). */
+#define VG_KNOWN_MIN_SHINGLES 8
 
 /* The fingerprint of one text: its shingle hashes (sorted, distinct) and MinHash signature. */
 struct vg_known_fp {
@@ -33,7 +40,8 @@ struct vg_known_fp {
 vg_status vg__known_text_words(const char *s, size_t len, struct vg_buf *out);
 
 /* Fingerprint a text (its matching form). fp->shingles is the caller's (vg__known_fp_release).
- * Errors: VG_EPARSE (no words), VG_EUTF8, VG_ELIMIT, VG_ENOMEM. */
+ * Errors: VG_EPARSE (no words, or fewer than VG_KNOWN_MIN_SHINGLES distinct shingles),
+ * VG_EUTF8, VG_ELIMIT, VG_ENOMEM. */
 vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp);
 void vg__known_fp_release(struct vg_known_fp *fp);
 /* Share of equal signature values (the MinHash estimate of the Jaccard similarity). */
@@ -42,6 +50,12 @@ double vg__known_fp_estimate(const struct vg_known_fp *a, const struct vg_known_
 double vg__known_fp_jaccard(const struct vg_known_fp *a, const struct vg_known_fp *b);
 
 #endif /* VG_KNOWN_H */
+
+/* vg_text_index_query that also tells how many candidates the bands gave (before verification):
+ * for the benchmark and the evaluation. */
+vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size_t len,
+                                 double min_similarity, vg_text_match_fn fn, void *ud,
+                                 size_t *n_candidates);
 
 /* ---- exchange formats (known_formats.c) ---------------------------------------------------- */
 

@@ -102,15 +102,16 @@ static vg_status text_value(const char *v, char **out, char *why, size_t cap)
         vg_errf(why, cap, "text: not valid UTF-8");
         return VG_EFIELD;
     }
-    struct vg_buf w;
-    vg_buf_init(&w, 4 * (size_t)VG_TEXT_MAX);
-    vg_status rc = vg__known_text_words(v, len, &w);
-    size_t words = w.len;
-    vg_buf_release(&w);
+    struct vg_known_fp fp;
+    vg_status rc = vg__known_fp_make(v, len, &fp);
+    vg__known_fp_release(&fp);
     if (rc == VG_ENOMEM)
         return rc;
-    if (rc || !words) {
-        vg_errf(why, cap, "text: no words to match (only links, mentions, emoji or signs)");
+    if (rc) {
+        vg_errf(why, cap,
+                "text: too little to match (its words, without links, mentions and "
+                "emoji, make fewer than %d distinct 4-character pieces)",
+                VG_KNOWN_MIN_SHINGLES);
         return VG_EFIELD;
     }
     return (*out = vg_strdup(v)) ? VG_OK : VG_ENOMEM;

@@ -77,8 +77,9 @@ struct eval {
     char **texts;            /* bank texts (with links), by id */
     enum lang_group *lang;
     size_t n_bank;
-    struct tally by_kind[MUT__COUNT], by_lang[LG__COUNT], all;
+    struct tally by_kind[MUT__COUNT], by_lang[LG__COUNT], by_source[4], all;
     uint64_t pool, short_texts, near_copies, held_out, unfingerprintable;
+    uint64_t candidates, n_queries; /* LSH candidates over all queries */
 };
 
 static uint64_t rnd(struct eval *e)
@@ -385,7 +386,10 @@ static void count_negative(struct tally *t, const struct query_result *q)
 /* Query text; VG_EPARSE (no words) leaves q empty. */
 static vg_status run_query(struct eval *e, const char *text, size_t len, struct query_result *q)
 {
-    vg_status rc = vg_text_index_query(e->ix, text, len, sweep[0], on_match, q);
+    size_t n_cand = 0;
+    vg_status rc = vg__text_index_query_n(e->ix, text, len, sweep[0], on_match, q, &n_cand);
+    e->candidates += n_cand;
+    e->n_queries++;
     return rc == VG_EPARSE ? VG_OK : rc;
 }
 
@@ -414,7 +418,7 @@ static vg_status query_positives(struct eval *e, const struct vg_corpus *c, cons
     return VG_OK;
 }
 
-static vg_status query_negative(struct eval *e, const char *text, const char *lang)
+static vg_status query_negative(struct eval *e, const char *text, const char *lang, int source)
 {
     int n_links;
     vg_status rc = with_links(e, text, &e->a, &n_links);
@@ -424,6 +428,7 @@ static vg_status query_negative(struct eval *e, const char *text, const char *la
     if ((rc = run_query(e, e->a.data ? e->a.data : "", e->a.len, &q)))
         return rc;
     count_negative(&e->by_lang[lang_group_of(lang)], &q);
+    count_negative(&e->by_source[source], &q);
     count_negative(&e->all, &q);
     return VG_OK;
 }
@@ -433,15 +438,6 @@ static vg_status query_negative(struct eval *e, const char *text, const char *la
 static int is_known_source(const struct vg_example *x)
 {
     return !strcmp(x->source, "isis-fanboy");
-}
-
-static int dedupe_hit(uint64_t id, double estimate, double similarity, void *ud)
-{
-    VG_UNUSED(id);
-    VG_UNUSED(estimate);
-    VG_UNUSED(similarity);
-    *(int *)ud = 1;
-    return 1;
 }
 
 /* Codepoints of the matching form of s (0 when it has no words). */
@@ -461,43 +457,69 @@ static size_t matching_chars(struct eval *e, const char *s)
  * kept text (by a seeded hash of its position) is held out. src[id] is the corpus example of bank
  * text id; held[] marks the held-out examples.
  */
+/* 1 when fp is within dedupe similarity of a kept text: every kept text is compared (the
+ * signature estimate first, the exact similarity when the estimate comes near), so the
+ * deduplication does not depend on the LSH bands being measured. */
+static int near_kept(const struct eval *e, const struct vg_known_fp *kept, size_t n,
+                     const struct vg_known_fp *fp)
+{
+    for (size_t i = 0; i < n; i++)
+        if (vg__known_fp_estimate(&kept[i], fp) >= e->o->dedupe - 0.15 &&
+            vg__known_fp_jaccard(&kept[i], fp) >= e->o->dedupe)
+            return 1;
+    return 0;
+}
+
+/*
+ * Choose the bank: isis-fanboy texts long enough, one per cluster of near copies; every other
+ * kept text (by a seeded hash of its position) is held out. src[id] is the corpus example of bank
+ * text id; held[] marks the held-out examples.
+ */
 static vg_status choose_bank(struct eval *e, const struct vg_corpus *c, size_t *src, int *held)
 {
-    vg_text_index *dd = NULL;
-    vg_status rc = vg_text_index_new(&dd);
-    if (rc)
-        return rc;
-    uint64_t kept = 0;
+    struct vg_known_fp *kept = vg_calloc(c->n ? c->n : 1, sizeof(*kept));
+    if (!kept)
+        return VG_ENOMEM;
+    vg_status rc = VG_OK;
+    size_t n_kept = 0;
     for (size_t i = 0; i < c->n && !rc; i++) {
         const struct vg_example *x = &c->ex[i];
         if (!is_known_source(x))
             continue;
         e->pool++;
-        if (matching_chars(e, x->text) < e->o->min_chars) {
+        /* Judged as the bank will hold it: the "url" placeholders as links (which do not count). */
+        int n_links;
+        if ((rc = with_links(e, x->text, &e->a, &n_links)))
+            break;
+        if (matching_chars(e, e->a.data ? e->a.data : "") < e->o->min_chars) {
             e->short_texts++;
             continue;
         }
-        int hit = 0;
-        rc = vg_text_index_query(dd, x->text, strlen(x->text), e->o->dedupe, dedupe_hit, &hit);
-        if (rc == VG_ECANCEL)
+        struct vg_known_fp fp;
+        if ((rc = vg__known_fp_make(e->a.data, e->a.len, &fp)) == VG_EPARSE) {
+            e->short_texts++; /* too few distinct shingles: nothing a bank could match */
             rc = VG_OK;
-        if (rc)
-            break;
-        if (hit) {
-            e->near_copies++;
             continue;
         }
-        if ((rc = vg_text_index_add(dd, x->text, strlen(x->text), kept)))
+        if (rc)
             break;
-        kept++;
-        if (vg_hash64(&kept, sizeof(kept), e->o->seed) & 1) {
+        if (near_kept(e, kept, n_kept, &fp)) {
+            e->near_copies++;
+            vg__known_fp_release(&fp);
+            continue;
+        }
+        kept[n_kept++] = fp;
+        uint64_t k = n_kept;
+        if (vg_hash64(&k, sizeof(k), e->o->seed) & 1) {
             held[i] = 1;
             e->held_out++;
         } else {
             src[e->n_bank++] = i;
         }
     }
-    vg_text_index_free(dd);
+    for (size_t i = 0; i < n_kept; i++)
+        vg__known_fp_release(&kept[i]);
+    vg_free(kept);
     return rc;
 }
 
@@ -562,17 +584,20 @@ static vg_status report(struct eval *e, uint64_t negatives_by_source[4], struct 
             out,
             "{\"threshold\":%.2f,\"shingle\":%d,\"bins\":%d,\"bands\":%d,\"rows\":%d,"
             "\"known\":{\"source\":\"isis-fanboy\",\"texts\":%llu,\"shorter_than_min_chars\":%llu,"
-            "\"min_chars\":%zu,\"near_copies_dropped\":%llu,\"dedupe_similarity\":%.2f,"
+            "\"min_chars\":%zu,\"min_shingles\":%d,\"near_copies_dropped\":%llu,\"dedupe_"
+            "similarity\":%.2f,"
             "\"held_out_as_negatives\":%llu,\"bank\":%zu},"
-            "\"negatives\":{\"isis-fanboy-held-out\":%llu,\"random-tweets\":%llu,\"about-isis-"
+            "\"candidates_per_query\":%.2f,\"negatives\":{\"isis-fanboy-held-out\":%llu,\"random-"
+            "tweets\":%llu,\"about-isis-"
             "2017\":"
             "%llu,\"hate-speech\":%llu},\"mutations_per_text\":%d,\"all\":",
             sweep[s], VG_KNOWN_SHINGLE, VG_KNOWN_BINS, VG_KNOWN_BANDS, VG_KNOWN_ROWS,
             (unsigned long long)e->pool, (unsigned long long)e->short_texts, e->o->min_chars,
-            (unsigned long long)e->near_copies, e->o->dedupe, (unsigned long long)e->held_out,
-            e->n_bank, (unsigned long long)negatives_by_source[0],
-            (unsigned long long)negatives_by_source[1], (unsigned long long)negatives_by_source[2],
-            (unsigned long long)negatives_by_source[3], MUT__COUNT);
+            VG_KNOWN_MIN_SHINGLES, (unsigned long long)e->near_copies, e->o->dedupe,
+            (unsigned long long)e->held_out, e->n_bank, ratio(e->candidates, e->n_queries),
+            (unsigned long long)negatives_by_source[0], (unsigned long long)negatives_by_source[1],
+            (unsigned long long)negatives_by_source[2], (unsigned long long)negatives_by_source[3],
+            MUT__COUNT);
     if (!rc)
         rc = tally_json(&e->all, s, out);
     if (!rc)
@@ -588,6 +613,15 @@ static vg_status report(struct eval *e, uint64_t negatives_by_source[4], struct 
         rc = vg_buf_printf(out, "%s\"%s\":", l ? "," : "", lang_name[l]);
         if (!rc)
             rc = tally_json(&e->by_lang[l], s, out);
+    }
+    static const char *const source_name[4] = { "isis-fanboy-held-out", "random-tweets",
+                                                "about-isis-2017", "hate-speech" };
+    if (!rc)
+        rc = vg_buf_puts(out, "},\"negatives_by_source\":{");
+    for (int k = 0; k < 4 && !rc; k++) {
+        rc = vg_buf_printf(out, "%s\"%s\":", k ? "," : "", source_name[k]);
+        if (!rc)
+            rc = tally_json(&e->by_source[k], s, out);
     }
     if (!rc)
         rc = vg_buf_puts(out, "},\"sweep\":[");
@@ -655,9 +689,10 @@ vg_status vg_known_eval_text(const char *data_dir, const struct vg_known_eval_op
         const struct vg_example *x = &c.ex[i];
         if (is_known_source(x) && !held[i])
             continue;
-        if ((rc = query_negative(&e, x->text, x->lang)))
+        int source = is_known_source(x) ? 0 : negative_source(x);
+        if ((rc = query_negative(&e, x->text, x->lang, source)))
             goto fail;
-        neg_by_source[is_known_source(x) ? 0 : negative_source(x)]++;
+        neg_by_source[source]++;
     }
     if ((rc = report(&e, neg_by_source, &out)))
         goto fail;

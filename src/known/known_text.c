@@ -137,13 +137,15 @@ static vg_status cp_offsets(const char *w, size_t len, size_t **out, size_t *n_o
     return VG_OK;
 }
 
-/* Mix a 64-bit hash into one bin's 32-bit value, so densified bins differ from their donors. */
+/* splitmix64's finaliser, to 32 bits: a well-spread hash of a small number. */
 static uint32_t mix32(uint64_t x)
 {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    return (uint32_t)x;
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return (uint32_t)(x >> 32);
 }
 
 static void make_signature(const uint64_t *h, size_t n, uint32_t sig[VG_KNOWN_BINS])
@@ -152,21 +154,25 @@ static void make_signature(const uint64_t *h, size_t n, uint32_t sig[VG_KNOWN_BI
     for (int i = 0; i < VG_KNOWN_BINS; i++)
         sig[i] = UINT32_MAX;
     for (size_t i = 0; i < n; i++) {
-        unsigned bin = (unsigned)(h[i] >> 59) & (VG_KNOWN_BINS - 1);
+        unsigned bin = (unsigned)(((h[i] >> 32) * VG_KNOWN_BINS) >> 32);
         uint32_t v = (uint32_t)h[i];
         if (v <= sig[bin])
             sig[bin] = v;
         filled[bin] = 1;
     }
-    /* Densification by rotation: an empty bin takes the next full bin's value, mixed with the
-     * distance, so two texts agree on it exactly when they agree on the donor. */
+    /* Optimal densification (Shrivastava 2017): an empty bin takes the value of a full bin
+     * chosen by a hash of (bin, attempt), the same sequence for every text, so two texts agree
+     * on it as often as they agree on a random full bin. Borrowing from the next full bin
+     * instead ("rotation") makes short texts' bins move together and LSH miss close pairs. */
     for (int i = 0; i < VG_KNOWN_BINS; i++) {
         if (filled[i])
             continue;
-        for (int d = 1; d < VG_KNOWN_BINS; d++) {
-            int j = (i + d) % VG_KNOWN_BINS;
+        for (uint64_t attempt = 1;; attempt++) {
+            unsigned j =
+                    (unsigned)((mix32(((uint64_t)i << 32) | attempt) * (uint64_t)VG_KNOWN_BINS) >>
+                               32);
             if (filled[j]) {
-                sig[i] = mix32(((uint64_t)sig[j] << 8) | (uint64_t)d);
+                sig[i] = sig[j];
                 break;
             }
         }
@@ -209,6 +215,10 @@ vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
         if (k == 0 || fp->shingles[i] != fp->shingles[k - 1])
             fp->shingles[k++] = fp->shingles[i];
     fp->n_shingles = k;
+    if (k < VG_KNOWN_MIN_SHINGLES) {
+        rc = VG_EPARSE;
+        goto fail;
+    }
     vg_free(h);
     vg_free(off);
     vg_buf_release(&w);
@@ -310,8 +320,7 @@ struct vg_text_index {
     struct item *items;
     uint32_t n_items, cap_items, free_head;
     size_t size;
-    uint32_t *next;        /* posting (slot * BANDS + band) -> next posting, NIL at the end */
-    uint64_t *posting_key; /* the band key of each posting (to unlink on remove) */
+    uint32_t *next; /* posting (slot * BANDS + band) -> next posting, NIL at the end */
     struct band_table bands;
     struct id_table ids;
 };
@@ -422,7 +431,6 @@ void vg_text_index_free(vg_text_index *ix)
         vg_free(ix->items[i].shingles);
     vg_free(ix->items);
     vg_free(ix->next);
-    vg_free(ix->posting_key);
     vg_free(ix->bands.keys);
     vg_free(ix->bands.head);
     vg_free(ix->ids.ids);
@@ -455,10 +463,6 @@ static vg_status take_slot(vg_text_index *ix, uint32_t *out)
         if (!next)
             return VG_ENOMEM;
         ix->next = next;
-        uint64_t *pk = vg_realloc(ix->posting_key, (size_t)cap * VG_KNOWN_BANDS * sizeof(*pk));
-        if (!pk)
-            return VG_ENOMEM;
-        ix->posting_key = pk;
         ix->cap_items = cap;
     }
     *out = ix->n_items++;
@@ -479,7 +483,8 @@ static void unlink_postings(vg_text_index *ix, uint32_t slot)
 {
     for (int b = 0; b < VG_KNOWN_BANDS; b++) {
         uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
-        size_t i = band_find(&ix->bands, ix->posting_key[p]);
+        /* The key is recomputed from the stored signature rather than kept per posting. */
+        size_t i = band_find(&ix->bands, band_key(ix->items[slot].sig, b));
         uint32_t *link = &ix->bands.head[i];
         while (*link != NIL && *link != p)
             link = &ix->next[*link];
@@ -498,10 +503,11 @@ vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len, uin
         goto fail;
     if ((ix->ids.used + 1) * 2 >= ix->ids.cap && (rc = id_grow(&ix->ids)))
         goto fail;
-    vg_text_index_remove(ix, id);
+    /* The new slot first: if it cannot be had, the id keeps its old text. */
     uint32_t slot;
     if ((rc = take_slot(ix, &slot)))
         goto fail;
+    vg_text_index_remove(ix, id);
     struct item *it = &ix->items[slot];
     it->id = id;
     it->shingles = fp.shingles;
@@ -516,7 +522,6 @@ vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len, uin
             ix->bands.head[i] = NIL;
             ix->bands.used++;
         }
-        ix->posting_key[p] = key;
         ix->next[p] = ix->bands.head[i];
         ix->bands.head[i] = p;
     }
@@ -584,6 +589,13 @@ static vg_status collect_candidates(const vg_text_index *ix, const struct vg_kno
 vg_status vg_text_index_query(const vg_text_index *ix, const char *text, size_t len,
                               double min_similarity, vg_text_match_fn fn, void *ud)
 {
+    return vg__text_index_query_n(ix, text, len, min_similarity, fn, ud, NULL);
+}
+
+vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size_t len,
+                                 double min_similarity, vg_text_match_fn fn, void *ud,
+                                 size_t *n_candidates)
+{
     if (!(min_similarity >= 0 && min_similarity <= 1) || !fn)
         return VG_EINVAL;
     struct vg_known_fp fp;
@@ -598,6 +610,8 @@ vg_status vg_text_index_query(const vg_text_index *ix, const char *text, size_t 
     }
     if ((rc = collect_candidates(ix, &fp, &cand, &n, &cap)))
         goto done;
+    if (n_candidates)
+        *n_candidates = n;
     for (size_t i = 0; i < n; i++) {
         const struct item *it = &ix->items[cand[i]];
         int same = 0;
