@@ -1416,6 +1416,294 @@ VG_API VG_NODISCARD vg_status vg_pdq_index_query(const vg_pdq_index *ix, const s
 
 /* @@known: near-duplicate text, hash banks, matching (issue 6) @@ */
 
+/* ---------------------------------------------------------------------------------------------
+ * Known items: near-duplicate text (docs/known.md). A text is compared through its matching form
+ * (URLs, mentions, emoji, punctuation and hashtag marks removed; case, accents and Arabic letter
+ * forms unified) cut into shingles of 4 characters; similarity is the Jaccard similarity of the
+ * two shingle sets, 0..1. A text needs 8 distinct shingles to be matched at all: "hahaha" or a
+ * run of one letter would otherwise equal every other laugh.
+ * ------------------------------------------------------------------------------------------ */
+
+/** The similarity at which a text counts as a copy of a known one (docs/known.md: measured). */
+#define VG_TEXT_MATCH_DEFAULT 0.5
+
+/**
+ * Similarity of two texts (see above) into *out.
+ * Errors: VG_EPARSE (a text has too little to match), VG_EUTF8, VG_ELIMIT (over VG_TEXT_MAX),
+ * VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_text_similarity(const char *a, size_t a_len, const char *b,
+                                                 size_t b_len, double *out);
+
+/**
+ * An index of known texts, each under the caller's 64-bit id, updated in place (MinHash with LSH
+ * bands). A query finds the known texts that share a band with it (candidates: nearly all texts
+ * at similarity 0.4 or more, see docs/known.md for the measured figures), and reports those whose
+ * verified similarity reaches the threshold. Queries on a const index may run in parallel.
+ */
+typedef struct vg_text_index vg_text_index;
+
+/** Errors: VG_ENOMEM. Free with vg_text_index_free(). */
+VG_API VG_NODISCARD vg_status vg_text_index_new(vg_text_index **out);
+VG_API void vg_text_index_free(vg_text_index *ix);
+/** Texts indexed. */
+VG_API size_t vg_text_index_size(const vg_text_index *ix);
+/**
+ * Add a text under id (an id added before is replaced). The text is not kept, only its
+ * fingerprint. Errors: VG_EPARSE (too little to match), VG_EUTF8, VG_ELIMIT, VG_ENOMEM;
+ * on error the index is unchanged.
+ */
+VG_API VG_NODISCARD vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len,
+                                                uint64_t id);
+/** Remove id (nothing when it is not in). */
+VG_API void vg_text_index_remove(vg_text_index *ix, uint64_t id);
+/** Called once per match: estimate from the signatures, similarity verified exactly. Return
+ * non-zero to stop the query. */
+typedef int (*vg_text_match_fn)(uint64_t id, double estimate, double similarity, void *ud);
+/**
+ * Report the indexed texts whose similarity to text is at least min_similarity (0..1), in no
+ * particular order. Errors: VG_EINVAL (threshold out of range, fn NULL), VG_EPARSE (too little),
+ * VG_EUTF8, VG_ELIMIT, VG_ENOMEM, VG_ECANCEL (fn stopped it).
+ */
+VG_API VG_NODISCARD vg_status vg_text_index_query(const vg_text_index *ix, const char *text,
+                                                  size_t len, double min_similarity,
+                                                  vg_text_match_fn fn, void *ud);
+
+/** Settings of the near-duplicate evaluation (`vigie bank eval-text`, docs/known.md). */
+struct vg_known_eval_opts {
+    double threshold; /* similarity reported on (default VG_TEXT_MATCH_DEFAULT) */
+    double dedupe;    /* bank texts within this similarity of an earlier one are dropped (0.3) */
+    size_t min_chars; /* bank texts need this many characters in matching form (30) */
+    uint64_t seed;    /* mutations and the bank/held-out split */
+};
+
+VG_API void vg_known_eval_opts_init(struct vg_known_eval_opts *o);
+
+/**
+ * Measure the near-duplicate index on real texts under data_dir (../shared/data): mutations of
+ * pro-ISIS tweets against a bank of them, and negatives from other corpora (known_eval.c says
+ * how). *json_out (the caller's, vg_free) holds recall, precision and counts overall, per
+ * mutation kind, per language and for a sweep of thresholds.
+ * Errors: VG_ENOENT (a dataset missing), VG_EIO, VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_known_eval_text(const char *data_dir,
+                                                 const struct vg_known_eval_opts *o,
+                                                 char **json_out);
+
+/* ---------------------------------------------------------------------------------------------
+ * Known items: banks (docs/known.md). A bank is a named set of known items (PDQ image hashes,
+ * MD5 and SHA-256 file hashes, texts, URLs) with their label, source, ideology, TCO category and
+ * tags. Removing an item leaves a tombstone (its deletion time), so an exchange that deletes an
+ * item later is applied, exported and not re-added by an older copy.
+ * ------------------------------------------------------------------------------------------ */
+
+#define VG_ITEM_TYPE_MAP(X)                                                                        \
+    X(PDQ, "pdq")                                                                                  \
+    X(MD5, "md5")                                                                                  \
+    X(SHA256, "sha256")                                                                            \
+    X(TEXT, "text")                                                                                \
+    X(URL, "url")
+
+enum vg_item_type {
+#define VG__ITEM_ENUM(name, text) VG_ITEM_##name,
+    VG_ITEM_TYPE_MAP(VG__ITEM_ENUM)
+#undef VG__ITEM_ENUM
+    VG_ITEM__COUNT
+};
+
+/** "pdq", "md5", ... */
+VG_API const char *vg_item_type_name(enum vg_item_type t);
+/** Errors: VG_EINVAL (not a type name). */
+VG_API vg_status vg_item_type_parse(const char *name, enum vg_item_type *out);
+
+/** One item of a bank. Strings are the caller's on input, valid during a callback on output. */
+struct vg_bank_item {
+    int64_t id; /* the store's id of the item (output) */
+    const char *bank;
+    enum vg_item_type type;
+    const char *value; /* see vg_bank_item_normalize */
+    const char *label, *source, *ideology, *tco, *tags, *external_id; /* NULL: none */
+    int64_t added, updated; /* output: when stored, when last changed */
+    int64_t deleted;        /* output: the tombstone's time, VG_TIME_UNKNOWN while live */
+};
+
+/** What a write did. */
+enum vg_bank_change {
+    VG_BANK_UNCHANGED, /* all the same already (or a deletion of an item not there) */
+    VG_BANK_ADDED,
+    VG_BANK_UPDATED, /* a field changed, or a tombstoned item came back */
+    VG_BANK_DELETED  /* a live item became a tombstone */
+};
+
+/**
+ * The stored form of a value of type t: PDQ (64 hex digits), MD5 (32) and SHA-256 (64) as lower
+ * case hex; a URL in canonical form (vg_url_canonicalize); a text as given, if it has enough
+ * to match (see above). Ownership: *out is the caller's (vg_free). Errors: VG_EFIELD (not a value of that type;
+ * why in `why`, cap bytes), VG_ENOMEM.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_item_normalize(enum vg_item_type t, const char *value,
+                                                     char **out, char *why, size_t cap);
+
+/** Create a bank (names: 1-64 of A-Z a-z 0-9 _ -); *created (may be NULL) is 0 when it existed.
+ * Errors: VG_EINVAL (bad name), VG_EDB, VG_EBUSY, VG_EFULL. */
+VG_API VG_NODISCARD vg_status vg_bank_create(vg_db *db, const char *name, const char *description,
+                                             int *created);
+/** Called once per bank by vg_bank_list: live and tombstoned item counts. */
+typedef vg_status (*vg_bank_list_fn)(const char *name, const char *description, int64_t created,
+                                     int64_t live, int64_t deleted, void *ud);
+/** Every bank, by name. Errors: VG_EDB, or what fn returned. */
+VG_API VG_NODISCARD vg_status vg_bank_list(vg_db *db, vg_bank_list_fn fn, void *ud);
+
+/**
+ * Add or update an item (the bank is created if needed). it->value must be normalised
+ * (vg_bank_item_normalize). Fields left NULL keep what the item had. A tombstoned item comes
+ * back (VG_BANK_UPDATED). Errors: VG_EINVAL (bad bank name, NULL value), VG_EDB, VG_EBUSY,
+ * VG_EFULL.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_put(vg_db *db, const struct vg_bank_item *it,
+                                          enum vg_bank_change *change);
+/**
+ * Tombstone an item found by external id (when external_id is not NULL) or else by type and
+ * normalised value. Errors: VG_EDB, VG_EBUSY, VG_EFULL.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_delete(vg_db *db, const char *bank, enum vg_item_type type,
+                                             const char *value, const char *external_id,
+                                             enum vg_bank_change *change);
+typedef vg_status (*vg_bank_item_fn)(const struct vg_bank_item *it, void *ud);
+/** Items of a bank (NULL: every bank) in id order, tombstones too when with_deleted.
+ * Errors: VG_EDB, or what fn returned. */
+VG_API VG_NODISCARD vg_status vg_bank_scan(vg_db *db, const char *bank, int with_deleted,
+                                           vg_bank_item_fn fn, void *ud);
+
+#define VG_BANK_FORMAT_MAP(X)                                                                      \
+    X(TE_CSV, "te-csv", "ThreatExchange CSV: signal_type,signal_str,collab,category,tags")        \
+    X(HMA_JSON, "hma-json", "HMA bank content JSON: an array, or one object per line")            \
+    X(TAT_JSON, "tat-json", "Tech Against Terrorism hash-list page (count,checkpoint,results)")
+
+enum vg_bank_format {
+#define VG__BANK_FORMAT_ENUM(name, text, doc) VG_BANK_##name,
+    VG_BANK_FORMAT_MAP(VG__BANK_FORMAT_ENUM)
+#undef VG__BANK_FORMAT_ENUM
+    VG_BANK_FORMAT__COUNT
+};
+
+VG_API const char *vg_bank_format_name(enum vg_bank_format f);
+/** Errors: VG_EINVAL (not a format name). */
+VG_API vg_status vg_bank_format_parse(const char *name, enum vg_bank_format *out);
+
+/** A record an import could not use: where (line 0 in a JSON array: item is its index) and
+ * which field. Strings valid during the callback. */
+struct vg_bank_reject {
+    const char *file;
+    uint64_t line; /* 1-based, 0 when the input is not line-based */
+    int64_t item;  /* index in a JSON array or page, -1 if none */
+    const char *field;
+    const char *reason;
+};
+
+/** read = added + updated + deleted + unchanged + rejected, always. */
+struct vg_bank_import_summary {
+    uint64_t read, added, updated, deleted, unchanged, rejected;
+    int stale_page; /* a TAT page at or before the bank's checkpoint: nothing applied */
+};
+
+/**
+ * Import a file (`path`, at most 256 MiB) of format f into bank (created if needed). Every
+ * record lands, is unchanged, or is rejected through on_reject (may be NULL) and counted; valid
+ * records around a bad one still land. TE CSV and HMA JSON add and update; a TAT page also applies
+ * its deletions as tombstones and keeps its checkpoint: entries at or before the bank's stored
+ * checkpoint (an earlier page, or the same page again) are counted unchanged and not applied, so
+ * an old page cannot bring back an item a later one deleted. Adds to *sum.
+ * Errors: VG_ENOENT, VG_EIO, VG_ELIMIT (file too big), VG_EPARSE (the file as a whole is not of
+ * the format: not JSON, no CSV header; rejected records are not errors), VG_EINVAL (bank name),
+ * VG_EDB, VG_EBUSY, VG_EFULL.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_import(vg_db *db, const char *bank, enum vg_bank_format f,
+                                             const char *path,
+                                             void (*on_reject)(const struct vg_bank_reject *r,
+                                                               void *ud),
+                                             void *ud, struct vg_bank_import_summary *sum);
+
+/** Receives exported text in pieces; a negative status stops the export and is returned. */
+typedef vg_status (*vg_write_fn)(const char *s, size_t len, void *ud);
+/**
+ * Write the items of bank (NULL: all banks) in format f to write(). A TAT page carries PDQ and
+ * MD5 items only, tombstones included ("deleted": true, which is how that exchange tells a
+ * deletion); TE CSV and HMA JSON have no way to say "deleted" and carry live items only. Items a
+ * format cannot carry are left out and counted in *n_skipped; *n_written counts the others (both
+ * may be NULL). Errors: VG_EDB, VG_ENOMEM, or what write() returned.
+ */
+VG_API VG_NODISCARD vg_status vg_bank_export(vg_db *db, const char *bank, enum vg_bank_format f,
+                                             vg_write_fn write, void *ud, uint64_t *n_written,
+                                             uint64_t *n_skipped);
+
+/* ---------------------------------------------------------------------------------------------
+ * Known items: matching (docs/known.md). A matcher holds the live items of the banks in memory:
+ * PDQ hashes in a vg_pdq_index, texts in a vg_text_index, MD5, SHA-256 and URLs in sorted tables.
+ * ------------------------------------------------------------------------------------------ */
+
+typedef struct vg_matcher vg_matcher;
+
+/** How far a match may be. */
+struct vg_match_opts {
+    int pdq_max_distance;  /* Hamming bits, 0..256 (default VG_PDQ_MATCH_D, 31) */
+    double text_min_similarity; /* 0..1 (default VG_TEXT_MATCH_DEFAULT) */
+};
+
+VG_API void vg_match_opts_init(struct vg_match_opts *o);
+
+/** One match: the bank item and how far it is. Strings valid during the callback. */
+struct vg_match {
+    const char *bank;
+    int64_t item; /* the item's id in the store */
+    enum vg_item_type type;
+    const char *value, *label, *source, *ideology, *tco, *tags;
+    double distance;   /* Hamming bits for pdq, 1 - similarity for text, 0 for exact kinds */
+    double similarity; /* text: verified similarity; 1 for exact kinds; pdq: 1 - distance/256 */
+};
+
+/** Return non-zero to stop. */
+typedef int (*vg_match_fn)(const struct vg_match *m, void *ud);
+
+/**
+ * Load the live items of bank (NULL: every bank) into a new matcher. Texts that no longer
+ * fingerprint (none should: vg_bank_put refuses them) are skipped and counted in *n_skipped
+ * (may be NULL). Errors: VG_EDB, VG_ENOMEM. Free with vg_matcher_free().
+ */
+VG_API VG_NODISCARD vg_status vg_matcher_open(vg_db *db, const char *bank, vg_matcher **out,
+                                              size_t *n_skipped);
+VG_API void vg_matcher_free(vg_matcher *m);
+/** Items loaded of type t. */
+VG_API size_t vg_matcher_size(const vg_matcher *m, enum vg_item_type t);
+
+/**
+ * Report every item of type t within reach of value (as given: it is normalised first, see
+ * vg_bank_item_normalize), in no particular order. Errors: VG_EFIELD (value is not of type t;
+ * why in `why`, cap bytes), VG_EINVAL (opts out of range), VG_ENOMEM, VG_ECANCEL (fn stopped).
+ */
+VG_API VG_NODISCARD vg_status vg_matcher_match(const vg_matcher *m, enum vg_item_type t,
+                                               const char *value, const struct vg_match_opts *o,
+                                               vg_match_fn fn, void *ud, char *why, size_t cap);
+
+struct vg_match_posts_summary {
+    uint64_t posts;         /* posts read */
+    uint64_t posts_matched; /* posts with at least one match */
+    uint64_t matches;       /* (post, item, kind) found in this run */
+    uint64_t new_matches;   /* of those, not stored before */
+};
+
+/**
+ * Match every stored post (its text against text items, its URLs against URL items; posts carry
+ * no media hashes yet) and store each match in table post_matches (post, bank, item, kind,
+ * distance, at): the signal later rules read. Idempotent: a second run finds the same matches
+ * and stores nothing new. fn (may be NULL) sees each match with the post's id in *post_id.
+ * Errors: VG_EDB, VG_EBUSY, VG_EFULL, VG_ENOMEM, VG_EINVAL (opts).
+ */
+typedef int (*vg_post_match_fn)(const char *post_id, const struct vg_match *m, void *ud);
+VG_API VG_NODISCARD vg_status vg_match_posts(vg_db *db, const vg_matcher *m,
+                                             const struct vg_match_opts *o, vg_post_match_fn fn,
+                                             void *ud, struct vg_match_posts_summary *sum);
+
 /* @@sites: URLs, domains, blocking lists, per-domain statistics (issue 6) @@ */
 
 /*

@@ -31,6 +31,8 @@ int cmd_storms(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_domains(int argc, char **argv);
 int cmd_pdq(int argc, char **argv);
+int cmd_bank(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 
 /* For the network commands (cli_network.c): parse an instant or a count option (0, or the
  * usage exit code after printing why), and open a store that must exist, load its network and

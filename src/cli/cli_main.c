@@ -24,6 +24,8 @@ static const struct {
     { "list", cmd_list, "lists of domains and URLs: blocking lists, Mastodon domain blocks" },
     { "domains", cmd_domains, "per-site statistics: posts, accounts, flagged, lists hit" },
     { "pdq", cmd_pdq, "PDQ perceptual hashes of image files (JPEG, PNG, WebP)" },
+    { "bank", cmd_bank, "banks of known items: add, import, export, list, eval-text" },
+    { "match", cmd_match, "match a text, a hash, a URL or stored posts against the banks" },
     { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };

@@ -226,3 +226,77 @@ vg_status vg__db_sites(vg_db *db, const struct vg_store_ops **ops,
     *state = db->state;
     return VG_OK;
 }
+
+/* ---- banks of known items (src/known/) ------------------------------------------------------ */
+
+static int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+vg_status vg__db_bank_create(vg_db *db, const char *name, const char *description, int *created)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    return after_write(db, db->ops->bank_create(db->state, name, description, now_s(), created));
+}
+
+vg_status vg__db_bank_list(vg_db *db, vg_bank_list_fn fn, void *ud)
+{
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    return db->ops->bank_list(db->state, fn, ud);
+}
+
+vg_status vg__db_bank_put(vg_db *db, const struct vg_bank_item *it, enum vg_bank_change *change,
+                          int64_t *id)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    return after_write(db, db->ops->bank_put(db->state, it, now_s(), change, id));
+}
+
+vg_status vg__db_bank_delete(vg_db *db, const char *bank, enum vg_item_type type, const char *value,
+                             const char *external_id, enum vg_bank_change *change)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    return after_write(
+            db, db->ops->bank_delete(db->state, bank, type, value, external_id, now_s(), change));
+}
+
+vg_status vg__db_bank_scan(vg_db *db, const char *bank, int with_deleted, vg_bank_item_fn fn,
+                           void *ud)
+{
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    return db->ops->bank_scan(db->state, bank, with_deleted, fn, ud);
+}
+
+vg_status vg__db_checkpoint_get(vg_db *db, const char *bank, const char *source, struct vg_buf *out,
+                                int *found)
+{
+    return db->ops->checkpoint_get(db->state, bank, source, out, found);
+}
+
+vg_status vg__db_checkpoint_put(vg_db *db, const char *bank, const char *source,
+                                const char *checkpoint)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    return after_write(db, db->ops->checkpoint_put(db->state, bank, source, checkpoint, now_s()));
+}
+
+vg_status vg__db_put_post_match(vg_db *db, const struct vg_store_post_match *m, int *inserted)
+{
+    vg_status rc = ensure_txn(db);
+    if (rc)
+        return rc;
+    return after_write(db, db->ops->put_post_match(db->state, m, now_s(), inserted));
+}

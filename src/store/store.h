@@ -87,6 +87,14 @@ struct vg_store_return_link {
     const char *evidence; /* JSON array */
 };
 
+/* A stored post matched a bank item (table post_matches). */
+struct vg_store_post_match {
+    const char *post, *bank;
+    int64_t item;
+    enum vg_item_type kind;
+    double distance; /* Hamming for pdq, 1 - similarity for text, 0 for the exact kinds */
+};
+
 struct vg_store_ops {
     const char *name;
     /* errmsg (cap bytes) receives the message of any failure, for vg_db_errmsg(). */
@@ -121,6 +129,26 @@ struct vg_store_ops {
     vg_status (*put_return_links)(void *state, const struct vg_store_return_link *links, size_t n);
     /* Lists of sites and the per-domain reads (src/sites/): see struct vg_store_sites_ops. */
     const struct vg_store_sites_ops *sites;
+    /* Banks of known items (src/known/): the vg_bank_* functions of vigie.h; `now` is the
+     * time written as added/updated/deleted. bank_put sets *id to the item's id. */
+    vg_status (*bank_create)(void *state, const char *name, const char *description, int64_t now,
+                             int *created);
+    vg_status (*bank_list)(void *state, vg_bank_list_fn fn, void *ud);
+    vg_status (*bank_put)(void *state, const struct vg_bank_item *it, int64_t now,
+                          enum vg_bank_change *change, int64_t *id);
+    vg_status (*bank_delete)(void *state, const char *bank, enum vg_item_type type,
+                             const char *value, const char *external_id, int64_t now,
+                             enum vg_bank_change *change);
+    vg_status (*bank_scan)(void *state, const char *bank, int with_deleted, vg_bank_item_fn fn,
+                           void *ud);
+    /* How far an exchange's feed was read into a bank (appended to out; *found 0 if never). */
+    vg_status (*checkpoint_get)(void *state, const char *bank, const char *source,
+                                struct vg_buf *out, int *found);
+    vg_status (*checkpoint_put)(void *state, const char *bank, const char *source,
+                                const char *checkpoint, int64_t now);
+    /* Keep a match; *inserted 0 when it was stored already (same post, item and kind). */
+    vg_status (*put_post_match)(void *state, const struct vg_store_post_match *m, int64_t now,
+                                int *inserted);
 };
 
 /*
@@ -200,5 +228,21 @@ vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *
  * go inside (*ops)->begin/commit, or rollback on failure. */
 vg_status vg__db_sites(vg_db *db, const struct vg_store_ops **ops,
                        const struct vg_store_sites_ops **sites, void **state);
+
+/* Banks of known items (src/known/): writes join the open batch like puts; reads commit
+ * pending writes first. */
+vg_status vg__db_bank_create(vg_db *db, const char *name, const char *description, int *created);
+vg_status vg__db_bank_list(vg_db *db, vg_bank_list_fn fn, void *ud);
+vg_status vg__db_bank_put(vg_db *db, const struct vg_bank_item *it, enum vg_bank_change *change,
+                          int64_t *id);
+vg_status vg__db_bank_delete(vg_db *db, const char *bank, enum vg_item_type type, const char *value,
+                             const char *external_id, enum vg_bank_change *change);
+vg_status vg__db_bank_scan(vg_db *db, const char *bank, int with_deleted, vg_bank_item_fn fn,
+                           void *ud);
+vg_status vg__db_checkpoint_get(vg_db *db, const char *bank, const char *source, struct vg_buf *out,
+                                int *found);
+vg_status vg__db_checkpoint_put(vg_db *db, const char *bank, const char *source,
+                                const char *checkpoint);
+vg_status vg__db_put_post_match(vg_db *db, const struct vg_store_post_match *m, int *inserted);
 
 #endif /* VG_STORE_H */

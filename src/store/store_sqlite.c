@@ -175,6 +175,38 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'site_list_changes is append-only'); END;"
     "CREATE TRIGGER site_list_changes_no_delete BEFORE DELETE ON site_list_changes"
     " BEGIN SELECT RAISE(ABORT, 'site_list_changes is append-only'); END;",
+    /* 5 -> 6: banks of known items (src/known/, docs/known.md). An item is unique by bank, type
+     * and normalised value; `deleted` is its tombstone's time (NULL while live). Exchanges with
+     * ids of their own (TAT) find items by external_id. Checkpoints remember how far an exchange
+     * was read. post_matches: a stored post matched a bank item (kind: the item's type; distance:
+     * Hamming for pdq, 1 - similarity for text, 0 for exact kinds). */
+    "CREATE TABLE banks ("
+    "  name TEXT PRIMARY KEY,"
+    "  description TEXT,"
+    "  created INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE bank_items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  bank TEXT NOT NULL REFERENCES banks(name),"
+    "  type TEXT NOT NULL CHECK (type IN ('pdq','md5','sha256','text','url')),"
+    "  value TEXT NOT NULL,"
+    "  label TEXT, source TEXT, ideology TEXT, tco TEXT, tags TEXT, external_id TEXT,"
+    "  added INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  deleted INTEGER,"
+    "  UNIQUE(bank, type, value)"
+    ");"
+    "CREATE INDEX bank_items_external ON bank_items(bank, external_id)"
+    " WHERE external_id IS NOT NULL;"
+    "CREATE TABLE bank_checkpoints ("
+    "  bank TEXT NOT NULL, source TEXT NOT NULL, checkpoint TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  PRIMARY KEY (bank, source)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE post_matches ("
+    "  post TEXT NOT NULL, bank TEXT NOT NULL, item INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  distance REAL NOT NULL, at INTEGER NOT NULL,"
+    "  PRIMARY KEY (post, item, kind)"
+    ") WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -243,6 +275,11 @@ static const char *const migrations[] = {
       " WHERE handle IS NOT NULL AND" BEFORE("first_seen"))
 /* clang-format on */
 
+/* Columns of a bank item, in the order read_item() reads them. */
+#define ITEM_COLS                                                                                  \
+    "id, bank, type, value, label, source, ideology, tco, tags, external_id, added, updated,"      \
+    " deleted"
+
 #define STATEMENTS(X)                                                                              \
     X(BEGIN, "BEGIN IMMEDIATE")                                                                    \
     X(COMMIT, "COMMIT")                                                                            \
@@ -296,6 +333,30 @@ static const char *const migrations[] = {
     X(INS_RETURN_LINK,                                                                             \
       "INSERT OR REPLACE INTO return_links (account, replaces, persona, score, linked_at,"         \
       " evidence, stored_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")                                       \
+    X(INS_BANK, "INSERT OR IGNORE INTO banks (name, description, created) VALUES (?1,?2,?3)")      \
+    X(LIST_BANKS,                                                                                  \
+      "SELECT b.name, b.description, b.created,"                                                   \
+      " (SELECT count(*) FROM bank_items i WHERE i.bank = b.name AND i.deleted IS NULL),"          \
+      " (SELECT count(*) FROM bank_items i WHERE i.bank = b.name AND i.deleted IS NOT NULL)"       \
+      " FROM banks b ORDER BY b.name")                                                             \
+    X(GET_ITEM,                                                                                    \
+      "SELECT " ITEM_COLS " FROM bank_items WHERE bank = ?1 AND type = ?2 AND value = ?3")         \
+    X(GET_ITEM_EXT, "SELECT " ITEM_COLS " FROM bank_items WHERE bank = ?1 AND external_id = ?2"    \
+                    " ORDER BY deleted IS NOT NULL, id LIMIT 1")                                   \
+    X(INS_ITEM, "INSERT INTO bank_items (bank, type, value, label, source, ideology, tco, tags,"   \
+                " external_id, added, updated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?10)")       \
+    X(UPD_ITEM,                                                                                    \
+      "UPDATE bank_items SET label = coalesce(?2, label), source = coalesce(?3, source),"          \
+      " ideology = coalesce(?4, ideology), tco = coalesce(?5, tco), tags = coalesce(?6, tags),"    \
+      " external_id = coalesce(?7, external_id), updated = ?8, deleted = NULL WHERE id = ?1")      \
+    X(DEL_ITEM, "UPDATE bank_items SET deleted = ?2, updated = ?2 WHERE id = ?1")                  \
+    X(SCAN_ITEMS, "SELECT " ITEM_COLS " FROM bank_items WHERE (?1 IS NULL OR bank = ?1)"           \
+                  " AND (?2 OR deleted IS NULL) ORDER BY id")                                      \
+    X(GET_CHECKPOINT, "SELECT checkpoint FROM bank_checkpoints WHERE bank = ?1 AND source = ?2")   \
+    X(PUT_CHECKPOINT, "INSERT OR REPLACE INTO bank_checkpoints (bank, source, checkpoint, at)"     \
+                      " VALUES (?1,?2,?3,?4)")                                                     \
+    X(INS_POST_MATCH, "INSERT OR IGNORE INTO post_matches (post, bank, item, kind, distance, at)"  \
+                      " VALUES (?1,?2,?3,?4,?5,?6)")                                               \
     X(INS_REJECT, "INSERT INTO dead_letters (at, file, line, offset, item, format, reason, raw,"   \
                   " raw_truncated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")                           \
     SCAN_STATEMENTS(X)
@@ -1306,6 +1367,22 @@ static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64
                              vg_scan_fn fn, void *ud);
 static vg_status sqlite_put_return_links(void *state, const struct vg_store_return_link *links,
                                          size_t n);
+static vg_status sqlite_bank_create(void *state, const char *name, const char *description,
+                                    int64_t now, int *created);
+static vg_status sqlite_bank_list(void *state, vg_bank_list_fn fn, void *ud);
+static vg_status sqlite_bank_put(void *state, const struct vg_bank_item *it, int64_t now,
+                                 enum vg_bank_change *change, int64_t *id);
+static vg_status sqlite_bank_delete(void *state, const char *bank, enum vg_item_type type,
+                                    const char *value, const char *external_id, int64_t now,
+                                    enum vg_bank_change *change);
+static vg_status sqlite_bank_scan(void *state, const char *bank, int with_deleted,
+                                  vg_bank_item_fn fn, void *ud);
+static vg_status sqlite_checkpoint_get(void *state, const char *bank, const char *source,
+                                       struct vg_buf *out, int *found);
+static vg_status sqlite_checkpoint_put(void *state, const char *bank, const char *source,
+                                       const char *checkpoint, int64_t now);
+static vg_status sqlite_put_post_match(void *state, const struct vg_store_post_match *m,
+                                       int64_t now, int *inserted);
 
 const struct vg_store_ops vg__store_sqlite = {
     .name = "sqlite",
@@ -1328,6 +1405,14 @@ const struct vg_store_ops vg__store_sqlite = {
     .scan = sqlite_scan,
     .put_return_links = sqlite_put_return_links,
     .sites = &vg__store_sqlite_sites,
+    .bank_create = sqlite_bank_create,
+    .bank_list = sqlite_bank_list,
+    .bank_put = sqlite_bank_put,
+    .bank_delete = sqlite_bank_delete,
+    .bank_scan = sqlite_bank_scan,
+    .checkpoint_get = sqlite_checkpoint_get,
+    .checkpoint_put = sqlite_checkpoint_put,
+    .put_post_match = sqlite_put_post_match,
 };
 
 /* ---- reads for the network stage (src/graph/) ----------------------------------------------- */
@@ -1427,5 +1512,235 @@ static vg_status sqlite_put_return_links(void *state, const struct vg_store_retu
         rc = sqlite_commit(st);
     if (rc)
         sqlite_rollback(st);
+    return rc;
+}
+
+/* ---- banks of known items (src/known/) ------------------------------------------------------ */
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+/* The row of an ITEM_COLS statement; strings valid until the statement moves. */
+static void read_item(sqlite3_stmt *s, struct vg_bank_item *it)
+{
+    memset(it, 0, sizeof(*it));
+    it->id = sqlite3_column_int64(s, 0);
+    it->bank = col_text(s, 1);
+    if (vg_item_type_parse(col_text(s, 2), &it->type) != VG_OK)
+        it->type = VG_ITEM__COUNT; /* the CHECK constraint makes this unreachable */
+    it->value = col_text(s, 3);
+    it->label = col_text(s, 4);
+    it->source = col_text(s, 5);
+    it->ideology = col_text(s, 6);
+    it->tco = col_text(s, 7);
+    it->tags = col_text(s, 8);
+    it->external_id = col_text(s, 9);
+    it->added = sqlite3_column_int64(s, 10);
+    it->updated = sqlite3_column_int64(s, 11);
+    it->deleted = sqlite3_column_type(s, 12) == SQLITE_NULL ? VG_TIME_UNKNOWN
+                                                            : sqlite3_column_int64(s, 12);
+}
+
+static vg_status sqlite_bank_create(void *state, const char *name, const char *description,
+                                    int64_t now, int *created)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_INS_BANK];
+    bind_text(s, 1, name);
+    bind_text(s, 2, description);
+    sqlite3_bind_int64(s, 3, now);
+    vg_status rc = exec_stmt(st, S_INS_BANK, "creating a bank");
+    if (!rc && created)
+        *created = sqlite3_changes(st->db) > 0;
+    return rc;
+}
+
+static vg_status sqlite_bank_list(void *state, vg_bank_list_fn fn, void *ud)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_LIST_BANKS];
+    vg_status rc = VG_OK;
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW)
+        if ((rc = fn(col_text(s, 0), col_text(s, 1), sqlite3_column_int64(s, 2),
+                     sqlite3_column_int64(s, 3), sqlite3_column_int64(s, 4), ud)))
+            break;
+    if (!rc && src != SQLITE_DONE)
+        rc = fail(st, src, "listing banks");
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* 1 when a new value (NULL: keep the old) would change the old one. */
+static int field_changes(const char *new_v, const char *old_v)
+{
+    return new_v && (!old_v || strcmp(new_v, old_v));
+}
+
+static vg_status sqlite_bank_put(void *state, const struct vg_bank_item *it, int64_t now,
+                                 enum vg_bank_change *change, int64_t *id)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_GET_ITEM];
+    bind_text(s, 1, it->bank);
+    bind_text(s, 2, vg_item_type_name(it->type));
+    bind_text(s, 3, it->value);
+    int src = sqlite3_step(s);
+    int found = src == SQLITE_ROW, changed = 0;
+    if (found) {
+        struct vg_bank_item old;
+        read_item(s, &old);
+        *id = old.id;
+        changed = old.deleted != VG_TIME_UNKNOWN || field_changes(it->label, old.label) ||
+                  field_changes(it->source, old.source) ||
+                  field_changes(it->ideology, old.ideology) || field_changes(it->tco, old.tco) ||
+                  field_changes(it->tags, old.tags) ||
+                  field_changes(it->external_id, old.external_id);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (!found && src != SQLITE_DONE)
+        return fail(st, src, "reading a bank item");
+    if (found && !changed) {
+        *change = VG_BANK_UNCHANGED;
+        return VG_OK;
+    }
+    enum stmt_id sid = found ? S_UPD_ITEM : S_INS_ITEM;
+    s = st->stmt[sid];
+    if (found) {
+        sqlite3_bind_int64(s, 1, *id);
+        bind_text(s, 2, it->label);
+        bind_text(s, 3, it->source);
+        bind_text(s, 4, it->ideology);
+        bind_text(s, 5, it->tco);
+        bind_text(s, 6, it->tags);
+        bind_text(s, 7, it->external_id);
+        sqlite3_bind_int64(s, 8, now);
+    } else {
+        bind_text(s, 1, it->bank);
+        bind_text(s, 2, vg_item_type_name(it->type));
+        bind_text(s, 3, it->value);
+        bind_text(s, 4, it->label);
+        bind_text(s, 5, it->source);
+        bind_text(s, 6, it->ideology);
+        bind_text(s, 7, it->tco);
+        bind_text(s, 8, it->tags);
+        bind_text(s, 9, it->external_id);
+        sqlite3_bind_int64(s, 10, now);
+    }
+    vg_status rc = exec_stmt(st, sid, "storing a bank item");
+    if (rc)
+        return rc;
+    if (!found)
+        *id = sqlite3_last_insert_rowid(st->db);
+    *change = found ? VG_BANK_UPDATED : VG_BANK_ADDED;
+    return VG_OK;
+}
+
+static vg_status sqlite_bank_delete(void *state, const char *bank, enum vg_item_type type,
+                                    const char *value, const char *external_id, int64_t now,
+                                    enum vg_bank_change *change)
+{
+    struct sqlite_state *st = state;
+    enum stmt_id sid = external_id ? S_GET_ITEM_EXT : S_GET_ITEM;
+    sqlite3_stmt *s = st->stmt[sid];
+    bind_text(s, 1, bank);
+    if (external_id) {
+        bind_text(s, 2, external_id);
+    } else {
+        bind_text(s, 2, vg_item_type_name(type));
+        bind_text(s, 3, value);
+    }
+    int src = sqlite3_step(s);
+    int64_t id = 0, live = 0;
+    if (src == SQLITE_ROW) {
+        id = sqlite3_column_int64(s, 0);
+        live = sqlite3_column_type(s, 12) == SQLITE_NULL;
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        return fail(st, src, "reading a bank item");
+    *change = VG_BANK_UNCHANGED;
+    if (!live)
+        return VG_OK;
+    s = st->stmt[S_DEL_ITEM];
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    vg_status rc = exec_stmt(st, S_DEL_ITEM, "tombstoning a bank item");
+    if (!rc)
+        *change = VG_BANK_DELETED;
+    return rc;
+}
+
+static vg_status sqlite_bank_scan(void *state, const char *bank, int with_deleted,
+                                  vg_bank_item_fn fn, void *ud)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_SCAN_ITEMS];
+    bind_text(s, 1, bank);
+    sqlite3_bind_int(s, 2, with_deleted != 0);
+    vg_status rc = VG_OK;
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct vg_bank_item it;
+        read_item(s, &it);
+        if ((rc = fn(&it, ud)))
+            break;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = fail(st, src, "reading bank items");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+static vg_status sqlite_checkpoint_get(void *state, const char *bank, const char *source,
+                                       struct vg_buf *out, int *found)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_GET_CHECKPOINT];
+    bind_text(s, 1, bank);
+    bind_text(s, 2, source);
+    int src = sqlite3_step(s);
+    vg_status rc = VG_OK;
+    *found = src == SQLITE_ROW;
+    if (*found)
+        rc = vg_buf_puts(out, col_text(s, 0));
+    else if (src != SQLITE_DONE)
+        rc = fail(st, src, "reading a checkpoint");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+static vg_status sqlite_checkpoint_put(void *state, const char *bank, const char *source,
+                                       const char *checkpoint, int64_t now)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_PUT_CHECKPOINT];
+    bind_text(s, 1, bank);
+    bind_text(s, 2, source);
+    bind_text(s, 3, checkpoint);
+    sqlite3_bind_int64(s, 4, now);
+    return exec_stmt(st, S_PUT_CHECKPOINT, "storing a checkpoint");
+}
+
+static vg_status sqlite_put_post_match(void *state, const struct vg_store_post_match *m,
+                                       int64_t now, int *inserted)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_INS_POST_MATCH];
+    bind_text(s, 1, m->post);
+    bind_text(s, 2, m->bank);
+    sqlite3_bind_int64(s, 3, m->item);
+    bind_text(s, 4, vg_item_type_name(m->kind));
+    sqlite3_bind_double(s, 5, m->distance);
+    sqlite3_bind_int64(s, 6, now);
+    vg_status rc = exec_stmt(st, S_INS_POST_MATCH, "storing a post match");
+    if (!rc)
+        *inserted = sqlite3_changes(st->db) > 0;
     return rc;
 }

@@ -1,0 +1,631 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * known_text.c: near-duplicate text. A text is reduced to its matching form (words only: no
+ * URLs, mentions, emoji, punctuation or hashtag marks; case, accents and Arabic letter forms
+ * unified), cut into shingles of VG_KNOWN_SHINGLE code points, and summarised by a
+ * one-permutation MinHash signature (each shingle hash falls in one of VG_KNOWN_BINS bins, which
+ * keeps its minimum; empty bins borrow from the next full one, "densification"). The index
+ * files each known text under the hash of each band of VG_KNOWN_ROWS signature values (LSH):
+ * texts that share a band are candidates, their similarity is estimated from the signatures and
+ * then verified exactly as the Jaccard similarity of the two shingle sets.
+ *
+ * Why characters and not words: a one-letter edit changes one word shingle of three words in a
+ * ten-word tweet (a third of its word trigrams) but only VG_KNOWN_SHINGLE character shingles of
+ * a hundred. Why one permutation: it hashes each shingle once instead of once per bin, which
+ * is what makes fingerprinting cheap enough for the match rate asked (docs/known.md).
+ *
+ * The index is updated in place: an add files the text's bands in a hash table of band keys to
+ * posting lists, a remove unlinks them. Slots of removed texts are reused.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "known.h"
+#include "text.h"
+
+/* ---- matching form ------------------------------------------------------------------------- */
+
+struct span_blank {
+    char *copy;
+    const char *orig;
+};
+
+/* Blank URLs and mentions (with their '@') in the copy; hashtags stay, their '#' goes later
+ * with the other non-word characters. */
+static vg_status blank_entity(enum vg_entity_kind kind, const char *s, size_t len, void *ud)
+{
+    struct span_blank *b = ud;
+    if (kind == VG_ENTITY_HASHTAG)
+        return VG_OK;
+    size_t at = (size_t)(s - b->orig);
+    if (kind == VG_ENTITY_MENTION) {
+        at--;
+        len++;
+    }
+    memset(b->copy + at, ' ', len);
+    return VG_OK;
+}
+
+/* Append the words of normalised text n to out, one space between them. */
+static vg_status append_words(const char *n, size_t len, struct vg_buf *out)
+{
+    size_t i = 0;
+    int in_word = 0;
+    size_t start = out->len;
+    while (i < len) {
+        int32_t cp;
+        int k = vg_utf8_decode((const unsigned char *)n + i, len - i, &cp);
+        if (k < 0) {
+            k = 1;
+            cp = ' ';
+        }
+        int w = cp < 0x80 ? ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9') ||
+                             (cp >= 'A' && cp <= 'Z'))
+                          : vg_text_cp_is_word(cp);
+        vg_status rc = VG_OK;
+        if (w) {
+            if (!in_word && out->len > start)
+                rc = vg_buf_putc(out, ' ');
+            if (!rc)
+                rc = vg_buf_append(out, n + i, (size_t)k);
+            in_word = 1;
+        } else {
+            in_word = 0;
+        }
+        if (rc)
+            return rc;
+        i += (size_t)k;
+    }
+    /* A retweet's "RT @user:" leaves "rt" in front: not part of the text. */
+    if (out->len - start >= 2 && !memcmp(out->data + start, "rt", 2) &&
+        (out->len - start == 2 || out->data[start + 2] == ' ')) {
+        size_t cut = out->len - start == 2 ? 2 : 3;
+        memmove(out->data + start, out->data + start + cut, out->len - start - cut);
+        out->len -= cut;
+        out->data[out->len] = '\0';
+    }
+    return VG_OK;
+}
+
+vg_status vg__known_text_words(const char *s, size_t len, struct vg_buf *out)
+{
+    if (len > VG_TEXT_MAX)
+        return VG_ELIMIT;
+    char *copy = vg_malloc(len + 1);
+    struct vg_buf norm;
+    vg_buf_init(&norm, 4 * (size_t)VG_TEXT_MAX);
+    if (!copy)
+        return VG_ENOMEM;
+    memcpy(copy, s, len);
+    copy[len] = '\0';
+    struct span_blank b = { copy, s };
+    vg_status rc = VG_OK;
+    long found = vg_text_extract(s, len, blank_entity, &b);
+    if (found < 0)
+        rc = (vg_status)found;
+    if (!rc)
+        rc = vg_text_normalize_buf(copy, len, &norm);
+    if (!rc)
+        rc = append_words(norm.data ? norm.data : "", norm.len, out);
+    vg_buf_release(&norm);
+    vg_free(copy);
+    return rc;
+}
+
+/* ---- fingerprints -------------------------------------------------------------------------- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Byte offsets of the code points of w (and len at the end): shingles are code-point windows,
+ * so an Arabic letter counts as one character like a Latin one. */
+static vg_status cp_offsets(const char *w, size_t len, size_t **out, size_t *n_out)
+{
+    size_t *off = vg_malloc((len + 1) * sizeof(*off));
+    if (!off)
+        return VG_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)w[i] & 0xc0) != 0x80)
+            off[n++] = i;
+    off[n] = len;
+    *out = off;
+    *n_out = n;
+    return VG_OK;
+}
+
+/* splitmix64's finaliser, to 32 bits: a well-spread hash of a small number. */
+static uint32_t mix32(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return (uint32_t)(x >> 32);
+}
+
+static void make_signature(const uint64_t *h, size_t n, uint32_t sig[VG_KNOWN_BINS])
+{
+    int filled[VG_KNOWN_BINS] = { 0 };
+    for (int i = 0; i < VG_KNOWN_BINS; i++)
+        sig[i] = UINT32_MAX;
+    for (size_t i = 0; i < n; i++) {
+        unsigned bin = (unsigned)(((h[i] >> 32) * VG_KNOWN_BINS) >> 32);
+        uint32_t v = (uint32_t)h[i];
+        if (v <= sig[bin])
+            sig[bin] = v;
+        filled[bin] = 1;
+    }
+    /* Optimal densification (Shrivastava 2017): an empty bin takes the value of a full bin
+     * chosen by a hash of (bin, attempt), the same sequence for every text, so two texts agree
+     * on it as often as they agree on a random full bin. Borrowing from the next full bin
+     * instead ("rotation") makes short texts' bins move together and LSH miss close pairs. */
+    for (int i = 0; i < VG_KNOWN_BINS; i++) {
+        if (filled[i])
+            continue;
+        for (uint64_t attempt = 1;; attempt++) {
+            unsigned j =
+                    (unsigned)((mix32(((uint64_t)i << 32) | attempt) * (uint64_t)VG_KNOWN_BINS) >>
+                               32);
+            if (filled[j]) {
+                sig[i] = sig[j];
+                break;
+            }
+        }
+    }
+}
+
+vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
+{
+    memset(fp, 0, sizeof(*fp));
+    struct vg_buf w;
+    vg_buf_init(&w, 4 * (size_t)VG_TEXT_MAX);
+    size_t *off = NULL, n_cp = 0;
+    uint64_t *h = NULL;
+    vg_status rc = vg__known_text_words(s, len, &w);
+    if (rc)
+        goto fail;
+    if (w.len == 0) {
+        rc = VG_EPARSE;
+        goto fail;
+    }
+    if ((rc = cp_offsets(w.data, w.len, &off, &n_cp)))
+        goto fail;
+    /* A text shorter than a shingle is one shingle. */
+    size_t n_sh = n_cp >= VG_KNOWN_SHINGLE ? n_cp - VG_KNOWN_SHINGLE + 1 : 1;
+    h = vg_malloc(n_sh * sizeof(*h));
+    fp->shingles = vg_malloc(n_sh * sizeof(*fp->shingles));
+    if (!h || !fp->shingles) {
+        rc = VG_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < n_sh; i++) {
+        size_t end = i + VG_KNOWN_SHINGLE < n_cp ? off[i + VG_KNOWN_SHINGLE] : w.len;
+        h[i] = vg_hash64(w.data + off[i], end - off[i], 0x6b6e6f776eull);
+        fp->shingles[i] = (uint32_t)(h[i] >> 16);
+    }
+    make_signature(h, n_sh, fp->sig);
+    qsort(fp->shingles, n_sh, sizeof(*fp->shingles), cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < n_sh; i++)
+        if (k == 0 || fp->shingles[i] != fp->shingles[k - 1])
+            fp->shingles[k++] = fp->shingles[i];
+    fp->n_shingles = k;
+    if (k < VG_KNOWN_MIN_SHINGLES) {
+        rc = VG_EPARSE;
+        goto fail;
+    }
+    vg_free(h);
+    vg_free(off);
+    vg_buf_release(&w);
+    return VG_OK;
+fail:
+    vg_free(h);
+    vg_free(off);
+    vg_buf_release(&w);
+    vg__known_fp_release(fp);
+    return rc;
+}
+
+void vg__known_fp_release(struct vg_known_fp *fp)
+{
+    vg_free(fp->shingles);
+    fp->shingles = NULL;
+    fp->n_shingles = 0;
+}
+
+double vg__known_fp_estimate(const struct vg_known_fp *a, const struct vg_known_fp *b)
+{
+    int same = 0;
+    for (int i = 0; i < VG_KNOWN_BINS; i++)
+        same += a->sig[i] == b->sig[i];
+    return (double)same / VG_KNOWN_BINS;
+}
+
+static double jaccard_sorted(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    if (!na && !nb)
+        return 1;
+    size_t i = 0, j = 0, common = 0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            common++;
+            i++;
+            j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return (double)common / (double)(na + nb - common);
+}
+
+double vg__known_fp_jaccard(const struct vg_known_fp *a, const struct vg_known_fp *b)
+{
+    return jaccard_sorted(a->shingles, a->n_shingles, b->shingles, b->n_shingles);
+}
+
+vg_status vg_text_similarity(const char *a, size_t a_len, const char *b, size_t b_len, double *out)
+{
+    *out = 0;
+    struct vg_known_fp fa, fb;
+    vg_status rc = vg__known_fp_make(a, a_len, &fa);
+    if (rc)
+        return rc;
+    rc = vg__known_fp_make(b, b_len, &fb);
+    if (rc) {
+        vg__known_fp_release(&fa);
+        return rc;
+    }
+    *out = vg__known_fp_jaccard(&fa, &fb);
+    vg__known_fp_release(&fa);
+    vg__known_fp_release(&fb);
+    return VG_OK;
+}
+
+/* ---- the index ----------------------------------------------------------------------------- */
+
+#define NIL UINT32_MAX
+
+/* One known text. */
+struct item {
+    uint64_t id;
+    uint32_t *shingles; /* NULL: a free slot */
+    uint32_t n_shingles;
+    uint32_t next_free;
+    uint32_t sig[VG_KNOWN_BINS];
+};
+
+/* Open-addressing table of band keys to the head of their posting list. Keys are never removed
+ * (an emptied list keeps its key with head NIL); growth rebuilds without them. */
+struct band_table {
+    uint64_t *keys; /* 0: empty slot (a key of 0 is stored as 1) */
+    uint32_t *head;
+    size_t cap, used;
+};
+
+/* Open-addressing table of caller ids to slots, with tombstones for removals. */
+struct id_table {
+    uint64_t *ids;
+    uint32_t *slot; /* NIL: empty, NIL - 1: removed */
+    size_t cap, used;
+};
+
+struct vg_text_index {
+    struct item *items;
+    uint32_t n_items, cap_items, free_head;
+    size_t size;
+    uint32_t *next; /* posting (slot * BANDS + band) -> next posting, NIL at the end */
+    struct band_table bands;
+    struct id_table ids;
+};
+
+#define ID_EMPTY   NIL
+#define ID_REMOVED (NIL - 1)
+
+static uint64_t band_key(const uint32_t *sig, int band)
+{
+    uint64_t k = vg_hash64(sig + band * VG_KNOWN_ROWS, VG_KNOWN_ROWS * sizeof(uint32_t),
+                           (uint64_t)band + 1);
+    return k ? k : 1;
+}
+
+static size_t band_find(const struct band_table *t, uint64_t key)
+{
+    size_t m = t->cap - 1, i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & m;
+    while (t->keys[i] && t->keys[i] != key)
+        i = (i + 1) & m;
+    return i;
+}
+
+static vg_status band_grow(struct band_table *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    struct band_table n = { vg_calloc(cap, sizeof(uint64_t)), vg_malloc(cap * sizeof(uint32_t)),
+                            cap, 0 };
+    if (!n.keys || !n.head) {
+        vg_free(n.keys);
+        vg_free(n.head);
+        return VG_ENOMEM;
+    }
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->keys[i] || t->head[i] == NIL)
+            continue;
+        size_t j = band_find(&n, t->keys[i]);
+        n.keys[j] = t->keys[i];
+        n.head[j] = t->head[i];
+        n.used++;
+    }
+    vg_free(t->keys);
+    vg_free(t->head);
+    *t = n;
+    return VG_OK;
+}
+
+static size_t id_find(const struct id_table *t, uint64_t id, int for_insert)
+{
+    size_t m = t->cap - 1, i = (size_t)((id + 1) * 0x9e3779b97f4a7c15ull >> 17) & m;
+    size_t first_removed = SIZE_MAX;
+    while (t->slot[i] != ID_EMPTY) {
+        if (t->slot[i] == ID_REMOVED) {
+            if (first_removed == SIZE_MAX)
+                first_removed = i;
+        } else if (t->ids[i] == id) {
+            return i;
+        }
+        i = (i + 1) & m;
+    }
+    return for_insert && first_removed != SIZE_MAX ? first_removed : i;
+}
+
+static vg_status id_grow(struct id_table *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    struct id_table n = { vg_malloc(cap * sizeof(uint64_t)), vg_malloc(cap * sizeof(uint32_t)), cap,
+                          0 };
+    if (!n.ids || !n.slot) {
+        vg_free(n.ids);
+        vg_free(n.slot);
+        return VG_ENOMEM;
+    }
+    memset(n.slot, 0xff, cap * sizeof(uint32_t));
+    for (size_t i = 0; i < t->cap; i++) {
+        if (t->slot[i] >= ID_REMOVED)
+            continue;
+        size_t j = id_find(&n, t->ids[i], 1);
+        n.ids[j] = t->ids[i];
+        n.slot[j] = t->slot[i];
+        n.used++;
+    }
+    vg_free(t->ids);
+    vg_free(t->slot);
+    *t = n;
+    return VG_OK;
+}
+
+vg_status vg_text_index_new(vg_text_index **out)
+{
+    *out = NULL;
+    vg_text_index *ix = vg_calloc(1, sizeof(*ix));
+    if (!ix)
+        return VG_ENOMEM;
+    ix->free_head = NIL;
+    if (band_grow(&ix->bands) || id_grow(&ix->ids)) {
+        vg_text_index_free(ix);
+        return VG_ENOMEM;
+    }
+    *out = ix;
+    return VG_OK;
+}
+
+void vg_text_index_free(vg_text_index *ix)
+{
+    if (!ix)
+        return;
+    for (uint32_t i = 0; i < ix->n_items; i++)
+        vg_free(ix->items[i].shingles);
+    vg_free(ix->items);
+    vg_free(ix->next);
+    vg_free(ix->bands.keys);
+    vg_free(ix->bands.head);
+    vg_free(ix->ids.ids);
+    vg_free(ix->ids.slot);
+    vg_free(ix);
+}
+
+size_t vg_text_index_size(const vg_text_index *ix)
+{
+    return ix->size;
+}
+
+/* A slot for a new item: a freed one, or a new one at the end. */
+static vg_status take_slot(vg_text_index *ix, uint32_t *out)
+{
+    if (ix->free_head != NIL) {
+        *out = ix->free_head;
+        ix->free_head = ix->items[*out].next_free;
+        return VG_OK;
+    }
+    if (ix->n_items == ix->cap_items) {
+        if (ix->cap_items >= (NIL - 2) / 2 / VG_KNOWN_BANDS)
+            return VG_ELIMIT;
+        uint32_t cap = ix->cap_items ? ix->cap_items * 2 : 256;
+        struct item *items = vg_realloc(ix->items, cap * sizeof(*items));
+        if (!items)
+            return VG_ENOMEM;
+        ix->items = items;
+        uint32_t *next = vg_realloc(ix->next, (size_t)cap * VG_KNOWN_BANDS * sizeof(*next));
+        if (!next)
+            return VG_ENOMEM;
+        ix->next = next;
+        ix->cap_items = cap;
+    }
+    *out = ix->n_items++;
+    ix->items[*out].shingles = NULL;
+    return VG_OK;
+}
+
+static void release_slot(vg_text_index *ix, uint32_t slot)
+{
+    struct item *it = &ix->items[slot];
+    vg_free(it->shingles);
+    it->shingles = NULL;
+    it->next_free = ix->free_head;
+    ix->free_head = slot;
+}
+
+static void unlink_postings(vg_text_index *ix, uint32_t slot)
+{
+    for (int b = 0; b < VG_KNOWN_BANDS; b++) {
+        uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
+        /* The key is recomputed from the stored signature rather than kept per posting. */
+        size_t i = band_find(&ix->bands, band_key(ix->items[slot].sig, b));
+        uint32_t *link = &ix->bands.head[i];
+        while (*link != NIL && *link != p)
+            link = &ix->next[*link];
+        if (*link == p)
+            *link = ix->next[p];
+    }
+}
+
+vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len, uint64_t id)
+{
+    struct vg_known_fp fp;
+    vg_status rc = vg__known_fp_make(text, len, &fp);
+    if (rc)
+        return rc;
+    if ((ix->bands.used + VG_KNOWN_BANDS) * 2 >= ix->bands.cap && (rc = band_grow(&ix->bands)))
+        goto fail;
+    if ((ix->ids.used + 1) * 2 >= ix->ids.cap && (rc = id_grow(&ix->ids)))
+        goto fail;
+    /* The new slot first: if it cannot be had, the id keeps its old text. */
+    uint32_t slot;
+    if ((rc = take_slot(ix, &slot)))
+        goto fail;
+    vg_text_index_remove(ix, id);
+    struct item *it = &ix->items[slot];
+    it->id = id;
+    it->shingles = fp.shingles;
+    it->n_shingles = (uint32_t)fp.n_shingles;
+    memcpy(it->sig, fp.sig, sizeof(it->sig));
+    for (int b = 0; b < VG_KNOWN_BANDS; b++) {
+        uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
+        uint64_t key = band_key(fp.sig, b);
+        size_t i = band_find(&ix->bands, key);
+        if (!ix->bands.keys[i]) {
+            ix->bands.keys[i] = key;
+            ix->bands.head[i] = NIL;
+            ix->bands.used++;
+        }
+        ix->next[p] = ix->bands.head[i];
+        ix->bands.head[i] = p;
+    }
+    size_t j = id_find(&ix->ids, id, 1);
+    if (ix->ids.slot[j] == ID_EMPTY)
+        ix->ids.used++;
+    ix->ids.ids[j] = id;
+    ix->ids.slot[j] = slot;
+    ix->size++;
+    return VG_OK;
+fail:
+    vg__known_fp_release(&fp);
+    return rc;
+}
+
+void vg_text_index_remove(vg_text_index *ix, uint64_t id)
+{
+    size_t j = id_find(&ix->ids, id, 0);
+    uint32_t slot = ix->ids.slot[j];
+    if (slot >= ID_REMOVED)
+        return;
+    unlink_postings(ix, slot);
+    release_slot(ix, slot);
+    ix->ids.slot[j] = ID_REMOVED;
+    ix->size--;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+    return cmp_u32(a, b);
+}
+
+/* The distinct slots that share a band with fp, into *cand (grown as needed). */
+static vg_status collect_candidates(const vg_text_index *ix, const struct vg_known_fp *fp,
+                                    uint32_t **cand, size_t *n, size_t *cap)
+{
+    *n = 0;
+    for (int b = 0; b < VG_KNOWN_BANDS; b++) {
+        size_t i = band_find(&ix->bands, band_key(fp->sig, b));
+        if (!ix->bands.keys[i])
+            continue;
+        for (uint32_t p = ix->bands.head[i]; p != NIL; p = ix->next[p]) {
+            if (*n == *cap) {
+                size_t nc = *cap * 2;
+                uint32_t *g = vg_realloc(*cand, nc * sizeof(**cand));
+                if (!g)
+                    return VG_ENOMEM;
+                *cand = g;
+                *cap = nc;
+            }
+            (*cand)[(*n)++] = p / VG_KNOWN_BANDS;
+        }
+    }
+    if (*n > 1) {
+        qsort(*cand, *n, sizeof(**cand), cmp_slot);
+        size_t k = 1;
+        for (size_t i = 1; i < *n; i++)
+            if ((*cand)[i] != (*cand)[k - 1])
+                (*cand)[k++] = (*cand)[i];
+        *n = k;
+    }
+    return VG_OK;
+}
+
+vg_status vg_text_index_query(const vg_text_index *ix, const char *text, size_t len,
+                              double min_similarity, vg_text_match_fn fn, void *ud)
+{
+    return vg__text_index_query_n(ix, text, len, min_similarity, fn, ud, NULL);
+}
+
+vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size_t len,
+                                 double min_similarity, vg_text_match_fn fn, void *ud,
+                                 size_t *n_candidates)
+{
+    if (!(min_similarity >= 0 && min_similarity <= 1) || !fn)
+        return VG_EINVAL;
+    struct vg_known_fp fp;
+    vg_status rc = vg__known_fp_make(text, len, &fp);
+    if (rc)
+        return rc;
+    size_t cap = 64, n = 0;
+    uint32_t *cand = vg_malloc(cap * sizeof(*cand));
+    if (!cand) {
+        rc = VG_ENOMEM;
+        goto done;
+    }
+    if ((rc = collect_candidates(ix, &fp, &cand, &n, &cap)))
+        goto done;
+    if (n_candidates)
+        *n_candidates = n;
+    for (size_t i = 0; i < n; i++) {
+        const struct item *it = &ix->items[cand[i]];
+        int same = 0;
+        for (int k = 0; k < VG_KNOWN_BINS; k++)
+            same += it->sig[k] == fp.sig[k];
+        double est = (double)same / VG_KNOWN_BINS;
+        double sim = jaccard_sorted(it->shingles, it->n_shingles, fp.shingles, fp.n_shingles);
+        if (sim >= min_similarity && fn(it->id, est, sim, ud)) {
+            rc = VG_ECANCEL;
+            break;
+        }
+    }
+done:
+    vg_free(cand);
+    vg__known_fp_release(&fp);
+    return rc;
+}
