@@ -28,6 +28,9 @@ int cmd_accounts(int argc, char **argv);
 int cmd_network(int argc, char **argv);
 int cmd_returns(int argc, char **argv);
 int cmd_storms(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* For the network commands (cli_network.c): parse an instant or a count option (0, or the
  * usage exit code after printing why), and open a store that must exist, load its network and

@@ -86,6 +86,8 @@ struct vg_store_return_link {
     const char *evidence; /* JSON array */
 };
 
+struct vg_store_cases_ops;
+
 struct vg_store_ops {
     const char *name;
     /* errmsg (cap bytes) receives the message of any failure, for vg_db_errmsg(). */
@@ -118,6 +120,8 @@ struct vg_store_ops {
     /* Returning accounts (src/link/): replace every stored link with these n, in one
      * transaction of its own (the caller has committed pending writes). */
     vg_status (*put_return_links)(void *state, const struct vg_store_return_link *links, size_t n);
+    /* Casework tables (users, tokens, sessions, audit, reports): store_cases.h. */
+    const struct vg_store_cases_ops *cases;
 };
 
 extern const struct vg_store_ops vg__store_sqlite;
