@@ -28,6 +28,7 @@ int cmd_accounts(int argc, char **argv);
 int cmd_network(int argc, char **argv);
 int cmd_returns(int argc, char **argv);
 int cmd_storms(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

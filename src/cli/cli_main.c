@@ -21,6 +21,7 @@ static const struct {
     { "network", cmd_network, "communities, reach and activity of account networks" },
     { "returns", cmd_returns, "link new accounts to the suspended accounts they replace" },
     { "storms", cmd_storms, "hashtag and link storms and coordinated posting" },
+    { "serve", cmd_serve, "the HTTP API and web console (docs/server.md)" },
     { "user", cmd_user, "casework accounts: add, list, update" },
     { "token", cmd_token, "API tokens for machines: add, list, revoke" },
     { "audit", cmd_audit, "the audit log: verify the hash chain, list" },
