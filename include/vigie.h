@@ -1362,6 +1362,17 @@ VG_API const char *vg_server_address(const vg_server *s);
 /** Stop accepting, finish the requests in flight, close the store. Accepts NULL. */
 VG_API void vg_server_stop(vg_server *s);
 
+/** One row of the server's route table (what `vigie serve --routes` prints, docs/api.md). */
+struct vg_route_info {
+    const char *method, *pattern; /* {id}: a positive integer */
+    unsigned roles;               /* bit r set: role r may call it */
+    int is_public;                /* no authentication (login, healthz) */
+    const char *summary;
+};
+typedef vg_status (*vg_route_fn)(const struct vg_route_info *r, void *ud);
+/** Every route of the API, in table order. Stops at (and returns) fn's first non-OK status. */
+VG_API VG_NODISCARD vg_status vg_server_routes(vg_route_fn fn, void *ud);
+
 /* @@cases: rules, queues, decisions, appeals, orders, evidence, audit, reports (issue 7) @@ */
 
 /* ---------------------------------------------------------------------------------------------

@@ -16,7 +16,8 @@
 static void serve_help(void)
 {
     printf("usage: vigie serve [--db FILE] [--listen ADDR:PORT] [--web DIR] [--threads N]\n"
-           "                   [--max-body BYTES]\n\n"
+           "                   [--max-body BYTES]\n"
+           "       vigie serve --routes\n\n"
            "Serve the JSON API under /api/v1 (docs/api.md), the web console from --web, /healthz\n"
            "and /metrics. Prints one JSON line with the address once listening; stops on SIGINT\n"
            "or SIGTERM. Accounts: vigie user add. Security model: docs/server.md.\n\n"
@@ -27,19 +28,32 @@ static void serve_help(void)
            "                     web/ folder of the source tree)\n"
            "  --threads N        worker threads (default 4)\n"
            "  --max-body BYTES   request body limit (default 65536)\n"
+           "  --routes           print the route table (JSON lines) and exit\n"
            "  --help, -h         this help\n");
+}
+
+/* One JSON line per route of the API: method, path, public, roles allowed. */
+static vg_status print_route(const struct vg_route_info *r, void *ud)
+{
+    (void)ud;
+    printf("{\"method\":\"%s\",\"path\":\"%s\",\"public\":%s,\"roles\":[", r->method, r->pattern,
+           r->is_public ? "true" : "false");
+    for (int i = 0, n = 0; i < VG_ROLE__COUNT; i++)
+        if (r->roles & (1u << i))
+            printf("%s\"%s\"", n++ ? "," : "", vg_role_name((enum vg_role)i));
+    printf("],\"summary\":");
+    cli_print_json_str(r->summary);
+    printf("}\n");
+    return VG_OK;
 }
 
 int cmd_serve(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "listen", required_argument, NULL, 'l' },
-        { "web", required_argument, NULL, 'w' },
-        { "threads", required_argument, NULL, 't' },
-        { "max-body", required_argument, NULL, 'b' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },       { "listen", required_argument, NULL, 'l' },
+        { "web", required_argument, NULL, 'w' },      { "threads", required_argument, NULL, 't' },
+        { "max-body", required_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
+        { "routes", no_argument, NULL, 'r' },         { NULL, 0, NULL, 0 },
     };
     const char *cmd = "serve";
     struct vg_server_opts o;
@@ -76,6 +90,8 @@ int cmd_serve(int argc, char **argv)
             case 'h':
                 serve_help();
                 return 0;
+            case 'r':
+                return vg_server_routes(print_route, NULL) == VG_OK ? 0 : EXIT_DATA;
             default:
                 return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
                                    argv[optind - 1]);

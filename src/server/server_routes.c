@@ -514,3 +514,19 @@ const struct vg_route vg__routes[] = {
 const size_t vg__n_routes = VG_ARRAY_LEN(vg__routes);
 
 _Static_assert(VG_ARRAY_LEN(vg__routes) <= VG_SERVER_MAX_ROUTES, "raise VG_SERVER_MAX_ROUTES");
+
+vg_status vg_server_routes(vg_route_fn fn, void *ud)
+{
+    for (size_t i = 0; i < vg__n_routes; i++) {
+        const struct vg_route *rt = &vg__routes[i];
+        struct vg_route_info info = { .method = rt->method,
+                                      .pattern = rt->pattern,
+                                      .roles = rt->flags & ROUTE_PUBLIC ? 0 : rt->roles,
+                                      .is_public = !!(rt->flags & ROUTE_PUBLIC),
+                                      .summary = rt->summary };
+        vg_status rc = fn(&info, ud);
+        if (rc)
+            return rc;
+    }
+    return VG_OK;
+}
