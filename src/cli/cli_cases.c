@@ -366,6 +366,11 @@ static int cases_main(const char *group, const char *const *subs, int argc, char
     int ex = parse_args(cmd, argc - 1, argv + 1, &a);
     if (ex)
         return ex < 0 ? 0 : ex;
+    /* Only adding creates a store; reading or changing one that is not there is an error. */
+    if (strcmp(sub, "add") && access(a.db_path, F_OK) != 0) {
+        fprintf(stderr, "vigie %s: no store at %s\n", cmd, a.db_path);
+        return EXIT_DATA;
+    }
     vg_db *db;
     if ((ex = open_db(cmd, a.db_path, &db)))
         return ex;
