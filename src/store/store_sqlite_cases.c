@@ -266,7 +266,13 @@ static vg_status session_insert(void *st, const char *hash, int64_t user_id, con
     bind_str(s, 3, csrf_hash);
     sqlite3_bind_int64(s, 4, at);
     sqlite3_bind_int64(s, 5, expires_at);
-    return run(st, s, "storing a session");
+    if ((rc = run(st, s, "storing a session")))
+        return rc;
+    /* Sessions past their expiry are never accepted; each login clears them away. */
+    if ((rc = prep(st, "DELETE FROM sessions WHERE expires_at <= ?1", &s)))
+        return rc;
+    sqlite3_bind_int64(s, 1, at);
+    return run(st, s, "removing expired sessions");
 }
 
 static vg_status session_find(void *st, const char *hash, int64_t now, vg_store_session_fn fn,

@@ -187,8 +187,11 @@ static void passwords_sessions_and_csrf(void **state)
     assert_int_equal(vg_session_check(db, session, &again), VG_OK);
     sleep(2);
     assert_int_equal(vg_session_check(db, session, &again), VG_ENOENT);
+    assert_int_equal(count(db, "sessions"), 1); /* the expired one, until the next login */
     assert_int_equal(vg_login(db, "alice", PW, 60, session, csrf, &who), VG_OK);
+    assert_int_equal(count(db, "sessions"), 1);
     assert_int_equal(vg_logout(db, &who, session, &found), VG_OK);
+    assert_int_equal(count(db, "sessions"), 0);
     assert_int_equal(found, 1);
     assert_int_equal(vg_session_check(db, session, &again), VG_ENOENT);
     fixture_close(db);
