@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# bench_server.sh: requests/s and p99 latency of `vigie serve` for authenticated GET endpoints,
-# beside GET /healthz (no authentication, no store query) as the baseline measured in the same
+# bench_server.sh: requests/s and p99 latency of `vigie serve` for authenticated GET endpoints
+# and for filing a report (POST: a write with its audit entry), beside GET /healthz (no authentication, no store query) as the baseline measured in the same
 # run, with wrk on the same machine. Prints one JSON line per endpoint and a summary line.
 #   bench/bench_server.sh [VIGIE] [--full]
 # VIGIE defaults to build/release/vigie, else build/dev/vigie. Short by default (3 s per
@@ -44,13 +44,17 @@ done
 
 # wrk's latency distribution prints "99%" in us, ms or s: convert to ms.
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.3f", v}'; }
-run() { # name path [header]
+cat >"$tmp/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"target_type":"post","target":"p-bench","reason":"bench"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+run() { # name path [header] [wrk script]
   local out
-  if [[ -n "${3:-}" ]]; then
-    out=$(wrk -t2 -c"$conns" -d"${dur}s" --latency -H "$3" "$base$2")
-  else
-    out=$(wrk -t2 -c"$conns" -d"${dur}s" --latency "$base$2")
-  fi
+  local -a extra=()
+  [[ -n "${3:-}" ]] && extra+=(-H "$3")
+  [[ -n "${4:-}" ]] && extra+=(-s "$4")
+  out=$(wrk -t2 -c"$conns" -d"${dur}s" --latency "${extra[@]}" "$base$2")
   local rps p99 non2xx
   rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}' | to_ms)
@@ -61,10 +65,15 @@ results=()
 results+=("$(run healthz /healthz)")
 results+=("$(run me /api/v1/me "Authorization: Bearer $token")")
 results+=("$(run reports '/api/v1/reports?limit=20' "Authorization: Bearer $token")")
+# Writes: each POST stores a report and its audit entry in one transaction (fsync per commit
+# in WAL mode with synchronous=NORMAL happens at checkpoints, not per commit).
+results+=("$(run reports_post /api/v1/reports "Authorization: Bearer $token" "$tmp/post.lua")")
 base_rps=$(echo "${results[0]}" | awk '{print $2}')
 for r in "${results[@]}"; do
   read -r name rps p99 bad <<<"$r"
   ratio=$(awk -v a="$rps" -v b="$base_rps" 'BEGIN {printf "%.3f", a / b}')
   echo "{\"endpoint\":\"$name\",\"requests_per_s\":$rps,\"p99_ms\":$p99,\"non_2xx\":$bad,\"vs_healthz\":$ratio}"
 done
-echo "{\"summary\":\"bench_server\",\"seconds_each\":$dur,\"connections\":$conns,\"server_threads\":2,\"nproc\":$(nproc)}"
+reports=$(sqlite3 "$db" "SELECT count(*) FROM intake_reports" 2>/dev/null || echo null)
+verify=$("$vigie" audit verify --db "$db" | grep -o '"ok":[a-z]*' | cut -d: -f2)
+echo "{\"summary\":\"bench_server\",\"reports_stored\":$reports,\"audit_chain_ok\":$verify,\"seconds_each\":$dur,\"connections\":$conns,\"server_threads\":2,\"nproc\":$(nproc)}"
