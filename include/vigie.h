@@ -1339,12 +1339,12 @@ VG_API VG_NODISCARD vg_status vg_pdq_index_query(const vg_pdq_index *ix, const s
  * ------------------------------------------------------------------------------------------ */
 
 struct vg_server_opts {
-    const char *db_path;  /* the store (required) */
-    const char *listen;   /* "ADDR:PORT" (IPv4 or [IPv6]); port 0 picks a free one */
-    const char *web_root; /* folder of static files; NULL: none served */
-    unsigned threads;     /* worker threads (0: 4) */
-    size_t max_body;      /* request body limit in bytes (0: 64 KiB) */
-    int64_t session_ttl;  /* seconds (0: 8 hours) */
+    const char *db_path;         /* the store (required) */
+    const char *listen;          /* "ADDR:PORT" (IPv4 or [IPv6]); port 0 picks a free one */
+    const char *web_root;        /* folder of static files; NULL: none served */
+    unsigned threads;            /* worker threads (0: 4) */
+    size_t max_body;             /* request body limit in bytes (0: 64 KiB) */
+    int64_t session_ttl;         /* seconds (0: 8 hours) */
     unsigned login_max_failures; /* per name and per 15 minutes (0: 5); per address: 4 times it */
 };
 
@@ -1369,6 +1369,7 @@ struct vg_route_info {
     int is_public;                /* no authentication (login, healthz) */
     const char *summary;
 };
+
 typedef vg_status (*vg_route_fn)(const struct vg_route_info *r, void *ud);
 /** Every route of the API, in table order. Stops at (and returns) fn's first non-OK status. */
 VG_API VG_NODISCARD vg_status vg_server_routes(vg_route_fn fn, void *ud);
@@ -1399,7 +1400,7 @@ enum vg_role {
 #define VG_ROLE_ENUM(e, name, doc) VG_ROLE_##e,
     VG_ROLE_MAP(VG_ROLE_ENUM)
 #undef VG_ROLE_ENUM
-        VG_ROLE__COUNT
+    VG_ROLE__COUNT
 };
 
 /** A role's name ("admin", ..., "trusted_flagger"); "?" out of range. */
@@ -1420,12 +1421,12 @@ VG_API VG_NODISCARD vg_status vg_role_parse(const char *s, enum vg_role *out);
  */
 struct vg_actor {
     enum vg_role role;
-    int64_t user_id;                   /* 0 unless a user */
-    int64_t token_id;                  /* 0 unless a token */
-    char actor_id[32];                 /* "user:ID", "token:ID" or "cli" */
-    char pseudonym[VG_PSEUDONYM_MAX];  /* a user's pseudonym; a token's or "cli": its name */
-    char name[VG_NAME_MAX + 1];        /* the real account or token name: for admins only */
-    char csrf_hash[65];                /* a session's CSRF token hash; "" for tokens */
+    int64_t user_id;                  /* 0 unless a user */
+    int64_t token_id;                 /* 0 unless a token */
+    char actor_id[32];                /* "user:ID", "token:ID" or "cli" */
+    char pseudonym[VG_PSEUDONYM_MAX]; /* a user's pseudonym; a token's or "cli": its name */
+    char name[VG_NAME_MAX + 1];       /* the real account or token name: for admins only */
+    char csrf_hash[65];               /* a session's CSRF token hash; "" for tokens */
 };
 
 /** The command line as an actor (admin rights; audit actor "cli"). */
@@ -1454,8 +1455,8 @@ VG_API VG_NODISCARD vg_status vg_password_generate(char out[VG_PASSWORD_GEN + 1]
  * password under VG_PASSWORD_MIN or over VG_PASSWORD_MAX bytes), VG_ENOMEM, store errors.
  */
 VG_API VG_NODISCARD vg_status vg_user_add(vg_db *db, const struct vg_actor *by, const char *name,
-                                          enum vg_role role, const char *password,
-                                          int64_t *id_out, enum vg_put_result *res);
+                                          enum vg_role role, const char *password, int64_t *id_out,
+                                          enum vg_put_result *res);
 /** Every account, in id order. Stops at (and returns) fn's first non-OK status. */
 VG_API VG_NODISCARD vg_status vg_user_list(vg_db *db, vg_user_fn fn, void *ud);
 /** One account by id; *found 0 when none (fn not called). */
@@ -1476,6 +1477,7 @@ VG_API VG_NODISCARD vg_status vg_user_update(vg_db *db, const struct vg_actor *b
 VG_API VG_NODISCARD vg_status vg_token_add(vg_db *db, const struct vg_actor *by, const char *name,
                                            enum vg_role role, char token_out[VG_SECRET_LEN + 1],
                                            int64_t *id_out);
+
 /** A token as listed (never its secret). */
 struct vg_token {
     int64_t id;
@@ -1484,6 +1486,7 @@ struct vg_token {
     int revoked;
     int64_t created_at;
 };
+
 typedef vg_status (*vg_token_fn)(const struct vg_token *t, void *ud);
 VG_API VG_NODISCARD vg_status vg_token_list(vg_db *db, vg_token_fn fn, void *ud);
 /** Revoke a token; *found 0 when no live token has that id. */
@@ -1521,6 +1524,7 @@ struct vg_audit_entry {
     int64_t seq, at;
     const char *actor_id, *actor, *action, *object, *detail, *prev_hash, *hash;
 };
+
 typedef vg_status (*vg_audit_fn)(const struct vg_audit_entry *e, void *ud);
 
 /**
@@ -1532,8 +1536,8 @@ VG_API VG_NODISCARD vg_status vg_audit_append(vg_db *db, const struct vg_actor *
                                               const char *action, const char *object,
                                               const char *detail);
 /** Entries with seq > after, oldest first, at most limit (< 0: all). */
-VG_API VG_NODISCARD vg_status vg_audit_list(vg_db *db, int64_t after, int64_t limit,
-                                            vg_audit_fn fn, void *ud);
+VG_API VG_NODISCARD vg_status vg_audit_list(vg_db *db, int64_t after, int64_t limit, vg_audit_fn fn,
+                                            void *ud);
 
 /** What vg_audit_verify found. */
 struct vg_audit_verdict {
@@ -1542,6 +1546,7 @@ struct vg_audit_verdict {
     int64_t bad_seq; /* the first bad entry (0 when ok); for a removed tail, the head's seq */
     char problem[256];
 };
+
 /**
  * Recompute the chain: finds an altered entry (its hash does not match its content), a removed
  * or reordered one (a gap in seq, or a prev_hash that is not the previous entry's hash) and a
@@ -1564,6 +1569,7 @@ struct vg_intake {
     const char *filer_role;
     int64_t created_at;
 };
+
 typedef vg_status (*vg_intake_fn)(const struct vg_intake *r, void *ud);
 
 /**

@@ -215,7 +215,8 @@ vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *
     return db->ops->put_return_links(db->state, links, n);
 }
 
-/* ---- casework (src/cases/, store_cases.h) ----------------------------------------------------- */
+/* ---- casework (src/cases/, store_cases.h) -----------------------------------------------------
+ */
 
 const struct vg_store_cases_ops *vg__db_cases(vg_db *db, void **state)
 {
