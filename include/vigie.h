@@ -2028,7 +2028,262 @@ VG_API VG_NODISCARD vg_status vg_domain_stats(vg_db *db, const struct vg_domain_
 
 /* @@server: users, roles, tokens, sessions, HTTP API (issue 7) @@ */
 
+/* ---------------------------------------------------------------------------------------------
+ * The HTTP server (src/server/, docs/server.md, docs/api.md): the JSON API under /api/v1, the
+ * web console's static files, /healthz and /metrics, on libmicrohttpd with a thread pool.
+ * ------------------------------------------------------------------------------------------ */
+
+struct vg_server_opts {
+    const char *db_path;         /* the store (required) */
+    const char *listen;          /* "ADDR:PORT" (IPv4 or [IPv6]); port 0 picks a free one */
+    const char *web_root;        /* folder of static files; NULL: none served */
+    unsigned threads;            /* worker threads (0: 4) */
+    size_t max_body;             /* request body limit in bytes (0: 64 KiB) */
+    int64_t session_ttl;         /* seconds (0: 8 hours) */
+    unsigned login_max_failures; /* per name and per 15 minutes (0: 5); per address: 4 times it */
+};
+
+typedef struct vg_server vg_server;
+
+VG_API void vg_server_opts_init(struct vg_server_opts *o);
+/**
+ * Open the store, bind and start serving in background threads. Returns at once.
+ * Errors: VG_EINVAL (bad listen address), VG_EIO (cannot bind: the log says why), store
+ * errors, VG_ENOMEM. Free with vg_server_stop().
+ */
+VG_API VG_NODISCARD vg_status vg_server_start(const struct vg_server_opts *o, vg_server **out);
+/** The address it listens on, "ADDR:PORT" with the port actually bound. */
+VG_API const char *vg_server_address(const vg_server *s);
+/** Stop accepting, finish the requests in flight, close the store. Accepts NULL. */
+VG_API void vg_server_stop(vg_server *s);
+
+/** One row of the server's route table (what `vigie serve --routes` prints, docs/api.md). */
+struct vg_route_info {
+    const char *method, *pattern; /* {id}: a positive integer */
+    unsigned roles;               /* bit r set: role r may call it */
+    int is_public;                /* no authentication (login, healthz) */
+    const char *summary;
+};
+
+typedef vg_status (*vg_route_fn)(const struct vg_route_info *r, void *ud);
+/** Every route of the API, in table order. Stops at (and returns) fn's first non-OK status. */
+VG_API VG_NODISCARD vg_status vg_server_routes(vg_route_fn fn, void *ud);
+
 /* @@cases: rules, queues, decisions, appeals, orders, evidence, audit, reports (issue 7) @@ */
+
+/* ---------------------------------------------------------------------------------------------
+ * Casework foundation (src/cases/, docs/server.md): accounts and roles, API tokens, sessions,
+ * the hash-chained audit log and reports filed by staff and trusted flaggers. Everything is
+ * kept in the store (vg_db); every change writes an audit entry in the same transaction, so a
+ * refused or failed call stores nothing.
+ *
+ * Staff have been threatened: users and partners see reviewers only under pseudonyms. A
+ * pseudonym is generated when an account is made and never changes; real names are shown to
+ * admins only (docs/server.md says where each field goes).
+ * ------------------------------------------------------------------------------------------ */
+
+/** Roles: X(enum suffix, name in the API and CLI, what it may do). */
+#define VG_ROLE_MAP(X)                                                                             \
+    X(ADMIN, "admin", "manages accounts and tokens; sees everything")                              \
+    X(LEAD, "lead", "leads the reviewers: queues, decisions, appeals")                             \
+    X(REVIEWER, "reviewer", "reviews cases, files reports")                                        \
+    X(ANALYST, "analyst", "investigates networks, files reports")                                  \
+    X(FLAGGER, "trusted_flagger", "external partner: files and follows its own notices only")      \
+    X(AUDITOR, "auditor", "read-only: records and the audit log")
+
+enum vg_role {
+#define VG_ROLE_ENUM(e, name, doc) VG_ROLE_##e,
+    VG_ROLE_MAP(VG_ROLE_ENUM)
+#undef VG_ROLE_ENUM
+    VG_ROLE__COUNT
+};
+
+/** A role's name ("admin", ..., "trusted_flagger"); "?" out of range. */
+VG_API const char *vg_role_name(enum vg_role role);
+/** The role named s. Errors: VG_EINVAL (no such role). */
+VG_API VG_NODISCARD vg_status vg_role_parse(const char *s, enum vg_role *out);
+
+#define VG_NAME_MAX      64   /* bytes of an account or token name */
+#define VG_PASSWORD_MIN  12   /* bytes */
+#define VG_PASSWORD_MAX  1024 /* bytes */
+#define VG_PASSWORD_GEN  20   /* characters of a generated password */
+#define VG_SECRET_LEN    47   /* characters of a token or session secret ("vgt_"/"vgs_" + 43) */
+#define VG_PSEUDONYM_MAX 48
+
+/**
+ * Who makes a change or a request: a signed-in user, an API token, or the command line
+ * ("cli", which acts as admin). The audit log records actor_id and pseudonym, never a name.
+ */
+struct vg_actor {
+    enum vg_role role;
+    int64_t user_id;                  /* 0 unless a user */
+    int64_t token_id;                 /* 0 unless a token */
+    char actor_id[32];                /* "user:ID", "token:ID" or "cli" */
+    char pseudonym[VG_PSEUDONYM_MAX]; /* a user's pseudonym; a token's or "cli": its name */
+    char name[VG_NAME_MAX + 1];       /* the real account or token name: for admins only */
+    char csrf_hash[65];               /* a session's CSRF token hash; "" for tokens */
+};
+
+/** The command line as an actor (admin rights; audit actor "cli"). */
+VG_API void vg_actor_cli(struct vg_actor *out);
+
+/** A user as listed. Strings are valid during the callback only. */
+struct vg_user {
+    int64_t id;
+    const char *name;      /* real name or partner organisation: admins only */
+    const char *pseudonym; /* what everyone else sees */
+    enum vg_role role;
+    int disabled;
+    int64_t created_at;
+};
+
+typedef vg_status (*vg_user_fn)(const struct vg_user *u, void *ud);
+
+/** A random password of VG_PASSWORD_GEN characters (letters and digits) into out. */
+VG_API VG_NODISCARD vg_status vg_password_generate(char out[VG_PASSWORD_GEN + 1]);
+
+/**
+ * Add an account with an argon2id hash of `password` (libsodium crypto_pwhash_str, interactive
+ * limits: 64 MiB, 2 passes) and a new random pseudonym. *res is VG_PUT_DUPLICATE, with nothing
+ * stored, when the name is taken. `by` is recorded in the audit log.
+ * Errors: VG_EINVAL (empty name, name over VG_NAME_MAX bytes or with control characters,
+ * password under VG_PASSWORD_MIN or over VG_PASSWORD_MAX bytes), VG_ENOMEM, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_user_add(vg_db *db, const struct vg_actor *by, const char *name,
+                                          enum vg_role role, const char *password, int64_t *id_out,
+                                          enum vg_put_result *res);
+/** Every account, in id order. Stops at (and returns) fn's first non-OK status. */
+VG_API VG_NODISCARD vg_status vg_user_list(vg_db *db, vg_user_fn fn, void *ud);
+/** One account by id; *found 0 when none (fn not called). */
+VG_API VG_NODISCARD vg_status vg_user_get(vg_db *db, int64_t id, vg_user_fn fn, void *ud,
+                                          int *found);
+/**
+ * Change an account's role (role NULL: keep) and/or disable or enable it (disabled < 0: keep).
+ * Ends its sessions. *found 0 when no such account (nothing changed).
+ */
+VG_API VG_NODISCARD vg_status vg_user_update(vg_db *db, const struct vg_actor *by, int64_t id,
+                                             const enum vg_role *role, int disabled, int *found);
+
+/**
+ * Make an API token for a machine: a random secret ("vgt_" + 43 base64url characters, 256 bits)
+ * written into token_out once; only its BLAKE2b hash is stored.
+ * Errors: VG_EINVAL (bad name), store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_token_add(vg_db *db, const struct vg_actor *by, const char *name,
+                                           enum vg_role role, char token_out[VG_SECRET_LEN + 1],
+                                           int64_t *id_out);
+
+/** A token as listed (never its secret). */
+struct vg_token {
+    int64_t id;
+    const char *name;
+    enum vg_role role;
+    int revoked;
+    int64_t created_at;
+};
+
+typedef vg_status (*vg_token_fn)(const struct vg_token *t, void *ud);
+VG_API VG_NODISCARD vg_status vg_token_list(vg_db *db, vg_token_fn fn, void *ud);
+/** Revoke a token; *found 0 when no live token has that id. */
+VG_API VG_NODISCARD vg_status vg_token_revoke(vg_db *db, const struct vg_actor *by, int64_t id,
+                                              int *found);
+
+/**
+ * Sign in: on a right name and password of an enabled account, a new session (secret into
+ * session_out, valid ttl seconds) and its CSRF token (csrf_out); both stored hashed. The audit
+ * log records the login. *who describes the user.
+ * Errors: VG_ENOENT (no such account, wrong password or disabled: not told apart), VG_EINVAL.
+ */
+VG_API VG_NODISCARD vg_status vg_login(vg_db *db, const char *name, const char *password,
+                                       int64_t ttl, char session_out[VG_SECRET_LEN + 1],
+                                       char csrf_out[VG_SECRET_LEN + 1], struct vg_actor *who);
+/** The user of a live session. Errors: VG_ENOENT (unknown, expired, or user disabled). */
+VG_API VG_NODISCARD vg_status vg_session_check(vg_db *db, const char *session,
+                                               struct vg_actor *who);
+/** 1 when csrf is the CSRF token of who's session (constant-time compare), else 0. */
+VG_API int vg_csrf_ok(const struct vg_actor *who, const char *csrf);
+/** End a session (logout). *found 0 when it did not exist. */
+VG_API VG_NODISCARD vg_status vg_logout(vg_db *db, const struct vg_actor *by, const char *session,
+                                        int *found);
+/** The token with this secret. Errors: VG_ENOENT (unknown or revoked). */
+VG_API VG_NODISCARD vg_status vg_token_check(vg_db *db, const char *token, struct vg_actor *who);
+
+/**
+ * The audit log: append-only; entry k's hash is BLAKE2b-256 over entry k-1's hash (32 zero
+ * bytes for the first) followed by entry k's canonical JSON:
+ *   {"seq":N,"at":T,"actor_id":"...","actor":"...","action":"...","object":"...","detail":{...}}
+ * with keys in that order and strings escaped as vg_buf_json_str does; detail is stored as
+ * the caller wrote it (a JSON object).
+ */
+struct vg_audit_entry {
+    int64_t seq, at;
+    const char *actor_id, *actor, *action, *object, *detail, *prev_hash, *hash;
+};
+
+typedef vg_status (*vg_audit_fn)(const struct vg_audit_entry *e, void *ud);
+
+/**
+ * Append one entry in a transaction of its own (changes made through this API append their own
+ * entries; this is for actions without one). detail: a JSON object or NULL ("{}").
+ * Errors: VG_EINVAL (empty action, detail not a JSON object), store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_audit_append(vg_db *db, const struct vg_actor *by,
+                                              const char *action, const char *object,
+                                              const char *detail);
+/** Entries with seq > after, oldest first, at most limit (< 0: all). */
+VG_API VG_NODISCARD vg_status vg_audit_list(vg_db *db, int64_t after, int64_t limit, vg_audit_fn fn,
+                                            void *ud);
+
+/** What vg_audit_verify found. */
+struct vg_audit_verdict {
+    int ok;          /* 1: the chain is whole */
+    int64_t entries; /* entries checked */
+    int64_t bad_seq; /* the first bad entry (0 when ok); for a removed tail, the head's seq */
+    char problem[256];
+};
+
+/**
+ * Recompute the chain: finds an altered entry (its hash does not match its content), a removed
+ * or reordered one (a gap in seq, or a prev_hash that is not the previous entry's hash) and a
+ * removed tail (the head record names a later entry than the last one). The verdict is in
+ * *out; the status says only whether the log could be read.
+ */
+VG_API VG_NODISCARD vg_status vg_audit_verify(vg_db *db, struct vg_audit_verdict *out);
+
+/** A report (a post or account reported by staff) or notice (filed by a trusted flagger). */
+struct vg_intake {
+    int64_t id;
+    const char *kind;        /* "report" | "notice" (set from the filer's role) */
+    const char *target_type; /* "post" | "account" */
+    const char *target;      /* the platform's post or account id */
+    const char *platform;    /* NULL when not given */
+    const char *category;    /* e.g. "incitement"; NULL when not given */
+    const char *reason;      /* free text */
+    const char *filer;       /* "user:ID" / "token:ID" (admins only) */
+    const char *filer_pseudonym;
+    const char *filer_role;
+    int64_t created_at;
+};
+
+typedef vg_status (*vg_intake_fn)(const struct vg_intake *r, void *ud);
+
+/**
+ * File a report (reviewer, analyst, lead, admin) or a notice (trusted flagger): target_type,
+ * target and reason are required. kind, filer and created_at of r are ignored (set here).
+ * Errors: VG_EFIELD (a field missing or invalid: err names it), VG_EINVAL (a role that may not
+ * file), store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_intake_file(vg_db *db, const struct vg_actor *by,
+                                             const struct vg_intake *r, int64_t *id_out, char *err,
+                                             size_t cap);
+/**
+ * Reports newest first, at most limit (< 0: all); only report `id` when id > 0. A trusted
+ * flagger sees only what it filed itself, whatever it asks.
+ */
+VG_API VG_NODISCARD vg_status vg_intake_list(vg_db *db, const struct vg_actor *viewer, int64_t id,
+                                             int64_t limit, vg_intake_fn fn, void *ud);
+/** Rows in a casework table (users, api_tokens, sessions, audit_log, intake_reports). */
+VG_API VG_NODISCARD vg_status vg_cases_count(vg_db *db, const char *table, int64_t *n);
 
 #ifdef __cplusplus
 }

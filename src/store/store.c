@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "store.h"
+#include "store_cases.h"
 
 struct vg_db {
     const struct vg_store_ops *ops;
@@ -16,6 +17,7 @@ struct vg_db {
     int in_txn;
     int manual_flush; /* the caller commits (vg_db_flush); no automatic batches */
     size_t pending;   /* events written in the open transaction */
+    int cases_txn;    /* a casework transaction is open (vg__db_txn_begin) */
     char errmsg[512];
 };
 
@@ -299,4 +301,48 @@ vg_status vg__db_put_post_match(vg_db *db, const struct vg_store_post_match *m, 
     if (rc)
         return rc;
     return after_write(db, db->ops->put_post_match(db->state, m, now_s(), inserted));
+}
+
+/* ---- casework (src/cases/, store_cases.h) -----------------------------------------------------
+ */
+
+const struct vg_store_cases_ops *vg__db_cases(vg_db *db, void **state)
+{
+    /* Ingest batches stay out of casework transactions: commit any pending batch first. */
+    if (!db->cases_txn && db->in_txn && vg_db_flush(db) != VG_OK)
+        VG_LOG_WARN("store: committing pending writes failed: %s", db->errmsg);
+    *state = db->state;
+    return db->ops->cases;
+}
+
+vg_status vg__db_txn_begin(vg_db *db)
+{
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    if (db->cases_txn)
+        return VG_EINVAL; /* no nesting */
+    if ((rc = db->ops->begin(db->state)))
+        return rc;
+    db->cases_txn = 1;
+    return VG_OK;
+}
+
+vg_status vg__db_txn_commit(vg_db *db)
+{
+    if (!db->cases_txn)
+        return VG_EINVAL;
+    db->cases_txn = 0;
+    vg_status rc = db->ops->commit(db->state);
+    if (rc)
+        db->ops->rollback(db->state);
+    return rc;
+}
+
+void vg__db_txn_rollback(vg_db *db)
+{
+    if (!db->cases_txn)
+        return;
+    db->cases_txn = 0;
+    db->ops->rollback(db->state);
 }

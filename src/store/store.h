@@ -95,6 +95,8 @@ struct vg_store_post_match {
     double distance; /* Hamming for pdq, 1 - similarity for text, 0 for the exact kinds */
 };
 
+struct vg_store_cases_ops;
+
 struct vg_store_ops {
     const char *name;
     /* errmsg (cap bytes) receives the message of any failure, for vg_db_errmsg(). */
@@ -129,6 +131,8 @@ struct vg_store_ops {
     vg_status (*put_return_links)(void *state, const struct vg_store_return_link *links, size_t n);
     /* Lists of sites and the per-domain reads (src/sites/): see struct vg_store_sites_ops. */
     const struct vg_store_sites_ops *sites;
+    /* Casework tables (users, tokens, sessions, audit, reports): store_cases.h. */
+    const struct vg_store_cases_ops *cases;
     /* Banks of known items (src/known/): the vg_bank_* functions of vigie.h; `now` is the
      * time written as added/updated/deleted. bank_put sets *id to the item's id. */
     vg_status (*bank_create)(void *state, const char *name, const char *description, int64_t now,

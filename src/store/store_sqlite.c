@@ -207,6 +207,69 @@ static const char *const migrations[] = {
     "  distance REAL NOT NULL, at INTEGER NOT NULL,"
     "  PRIMARY KEY (post, item, kind)"
     ") WITHOUT ROWID;",
+    /* 6 -> 7: casework foundation (src/cases/, docs/server.md): staff and partner accounts with
+     * argon2id password hashes and stable pseudonyms, API tokens and sessions (both stored as
+     * BLAKE2b hashes, never in clear), the hash-chained audit log (append-only: triggers refuse
+     * UPDATE and DELETE; audit_head keeps the last entry so a removed tail is detected), and
+     * reports and trusted-flagger notices filed through the API. */
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  role TEXT NOT NULL,"
+    "  pseudonym TEXT NOT NULL UNIQUE,"
+    "  pwhash TEXT NOT NULL,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE api_tokens ("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  hash TEXT NOT NULL UNIQUE,"
+    "  created_at INTEGER NOT NULL,"
+    "  revoked INTEGER NOT NULL DEFAULT 0"
+    ");"
+    "CREATE TABLE sessions ("
+    "  hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL,"
+    "  csrf_hash TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE audit_log ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  at INTEGER NOT NULL,"
+    "  actor_id TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  object TEXT NOT NULL,"
+    "  detail TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");"
+    "CREATE TABLE audit_head ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+    "  seq INTEGER NOT NULL,"
+    "  hash TEXT NOT NULL"
+    ");"
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+    " BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;"
+    "CREATE TABLE intake_reports ("
+    "  id INTEGER PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('report','notice')),"
+    "  target_type TEXT NOT NULL CHECK (target_type IN ('post','account')),"
+    "  target TEXT NOT NULL,"
+    "  platform TEXT,"
+    "  category TEXT,"
+    "  reason TEXT NOT NULL,"
+    "  filer TEXT NOT NULL,"
+    "  filer_pseudonym TEXT NOT NULL,"
+    "  filer_role TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");"
+    "CREATE INDEX intake_reports_filer ON intake_reports(filer, id);",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -1405,6 +1468,7 @@ const struct vg_store_ops vg__store_sqlite = {
     .scan = sqlite_scan,
     .put_return_links = sqlite_put_return_links,
     .sites = &vg__store_sqlite_sites,
+    .cases = &vg__store_sqlite_cases,
     .bank_create = sqlite_bank_create,
     .bank_list = sqlite_bank_list,
     .bank_put = sqlite_bank_put,

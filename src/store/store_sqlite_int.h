@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_sqlite_int.h: what the SQLite back end's files share. store_sqlite.c owns the connection;
- * store_sqlite_sites.c (the lists of sites) reaches it through these, and keeps its prepared
- * statements in a slot of the connection's state, freed when the connection closes.
+ * store_sqlite_sites.c (the lists of sites) and store_sqlite_cases.c (the casework tables) reach
+ * it and the error path through these, so their SQL lives in files of their own. The sites file
+ * keeps its prepared statements in a slot of the connection's state, freed when it closes.
  */
 #ifndef VG_STORE_SQLITE_INT_H
 #define VG_STORE_SQLITE_INT_H
@@ -10,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_cases.h"
 
 struct vg__sqlite_sites;
 
@@ -19,5 +21,7 @@ sqlite3 *vg__sqlite_handle(void *state, struct vg__sqlite_sites ***sites);
 vg_status vg__sqlite_fail(void *state, int src, const char *what);
 /* Finalise the sites statements (NULL accepted). */
 void vg__sqlite_sites_close(struct vg__sqlite_sites *s);
+
+extern const struct vg_store_cases_ops vg__store_sqlite_cases;
 
 #endif /* VG_STORE_SQLITE_INT_H */
