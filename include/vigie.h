@@ -1538,8 +1538,8 @@ enum vg_bank_change {
 /**
  * The stored form of a value of type t: PDQ (64 hex digits), MD5 (32) and SHA-256 (64) as lower
  * case hex; a URL in canonical form (vg_url_canonicalize); a text as given, if it has enough
- * to match (see above). Ownership: *out is the caller's (vg_free). Errors: VG_EFIELD (not a value of that type;
- * why in `why`, cap bytes), VG_ENOMEM.
+ * to match (see above). Ownership: *out is the caller's (vg_free). Errors: VG_EFIELD (not a value
+ * of that type; why in `why`, cap bytes), VG_ENOMEM.
  */
 VG_API VG_NODISCARD vg_status vg_bank_item_normalize(enum vg_item_type t, const char *value,
                                                      char **out, char *why, size_t cap);
@@ -1576,8 +1576,8 @@ VG_API VG_NODISCARD vg_status vg_bank_scan(vg_db *db, const char *bank, int with
                                            vg_bank_item_fn fn, void *ud);
 
 #define VG_BANK_FORMAT_MAP(X)                                                                      \
-    X(TE_CSV, "te-csv", "ThreatExchange CSV: signal_type,signal_str,collab,category,tags")        \
-    X(HMA_JSON, "hma-json", "HMA bank content JSON: an array, or one object per line")            \
+    X(TE_CSV, "te-csv", "ThreatExchange CSV: signal_type,signal_str,collab,category,tags")         \
+    X(HMA_JSON, "hma-json", "HMA bank content JSON: an array, or one object per line")             \
     X(TAT_JSON, "tat-json", "Tech Against Terrorism hash-list page (count,checkpoint,results)")
 
 enum vg_bank_format {
@@ -1646,7 +1646,7 @@ typedef struct vg_matcher vg_matcher;
 
 /** How far a match may be. */
 struct vg_match_opts {
-    int pdq_max_distance;  /* Hamming bits, 0..256 (default VG_PDQ_MATCH_D, 31) */
+    int pdq_max_distance;       /* Hamming bits, 0..256 (default VG_PDQ_MATCH_D, 31) */
     double text_min_similarity; /* 0..1 (default VG_TEXT_MATCH_DEFAULT) */
 };
 
@@ -1734,7 +1734,7 @@ VG_API const char *vg_site_category_name(unsigned category);
 struct vg_url_site {
     char host[VG_SITE_HOST_MAX + 3];        /* lower case, punycode, "www." removed */
     char registrable[VG_SITE_HOST_MAX + 3]; /* eTLD+1, or the host for an IP or a public suffix */
-    unsigned categories;               /* VG_SITE_* bits of the host or a parent domain */
+    unsigned categories;                    /* VG_SITE_* bits of the host or a parent domain */
 };
 
 /**
@@ -1746,8 +1746,9 @@ VG_API VG_NODISCARD vg_status vg_url_site(const char *url, size_t len, struct vg
 
 /**
  * The registrable domain of a host (lower case ASCII/punycode, as in post_urls.domain), written
- * into out (VG_SITE_HOST_MAX + 3 bytes). IPv4 and "[IPv6]" hosts, and hosts that are a public suffix
- * themselves, are returned unchanged. Errors: VG_EINVAL (NULL or empty), VG_ELIMIT (too long).
+ * into out (VG_SITE_HOST_MAX + 3 bytes). IPv4 and "[IPv6]" hosts, and hosts that are a public
+ * suffix themselves, are returned unchanged. Errors: VG_EINVAL (NULL or empty), VG_ELIMIT (too
+ * long).
  */
 VG_API VG_NODISCARD vg_status vg_domain_registrable(const char *host, char *out);
 
@@ -1785,13 +1786,13 @@ VG_API const char *vg_list_kind_name(enum vg_list_kind kind);
 struct vg_list_entry {
     const char *list;
     enum vg_list_kind kind;
-    const char *value;     /* normalised (vg_list_entry_normalize) */
-    int64_t added;         /* VG_TIME_UNKNOWN: now, when adding */
-    int64_t withdrawn;     /* VG_TIME_UNKNOWN: in force */
-    const char *source;    /* where it came from: a file, "cli", a decree */
-    const char *note;      /* free text (Mastodon: public_comment) */
-    const char *severity;  /* Mastodon: "suspend", "silence", "noop"; NULL otherwise */
-    int reject_media;      /* Mastodon flags, 0/1 */
+    const char *value;    /* normalised (vg_list_entry_normalize) */
+    int64_t added;        /* VG_TIME_UNKNOWN: now, when adding */
+    int64_t withdrawn;    /* VG_TIME_UNKNOWN: in force */
+    const char *source;   /* where it came from: a file, "cli", a decree */
+    const char *note;     /* free text (Mastodon: public_comment) */
+    const char *severity; /* Mastodon: "suspend", "silence", "noop"; NULL otherwise */
+    int reject_media;     /* Mastodon flags, 0/1 */
     int reject_reports;
     int obfuscate;
 };
@@ -1858,6 +1859,7 @@ struct vg_list_change {
     const char *actor, *list, *action; /* action: "create", "add", "update", "withdraw" */
     const char *before, *after;        /* the entry as JSON, NULL when none */
 };
+
 typedef int (*vg_list_change_fn)(const struct vg_list_change *c, void *ud);
 /** Call fn for each logged change of a list (all when NULL), oldest first. */
 VG_API VG_NODISCARD vg_status vg_list_changes(vg_db *db, const char *list, vg_list_change_fn fn,
@@ -1865,7 +1867,7 @@ VG_API VG_NODISCARD vg_status vg_list_changes(vg_db *db, const char *list, vg_li
 
 /* List files. */
 #define VG_LIST_FORMAT_MAP(X)                                                                      \
-    X(PLAIN, "plain", "one domain, URL or re:pattern a line; '#' comments; key=value fields")     \
+    X(PLAIN, "plain", "one domain, URL or re:pattern a line; '#' comments; key=value fields")      \
     X(MASTODON, "mastodon", "Mastodon domain-block CSV (#domain,#severity,...)")
 
 enum vg_list_format {
@@ -1888,11 +1890,11 @@ struct vg_list_reject {
 
 /** What an import did: read = added + updated + unchanged + duplicates + rejected. */
 struct vg_list_import_summary {
-    uint64_t read;       /* entry lines (not comments or blank lines) */
+    uint64_t read; /* entry lines (not comments or blank lines) */
     uint64_t added, updated, unchanged;
     uint64_t duplicates; /* the same entry twice in the file */
     uint64_t rejected;
-    uint64_t deleted;    /* entries in force withdrawn by replace */
+    uint64_t deleted; /* entries in force withdrawn by replace */
 };
 
 struct vg_list_import_opts {
@@ -1930,9 +1932,8 @@ VG_API VG_NODISCARD vg_status vg_list_import(vg_db *db, const char *list, const 
  * with_withdrawn; Mastodon: domain entries in force). Ownership: *out is the caller's (vg_free).
  * Errors: VG_ENOENT (no such list), VG_EDB, VG_ENOMEM.
  */
-VG_API VG_NODISCARD vg_status vg_list_export(vg_db *db, const char *list,
-                                             enum vg_list_format fmt, int with_withdrawn,
-                                             char **out, size_t *out_len);
+VG_API VG_NODISCARD vg_status vg_list_export(vg_db *db, const char *list, enum vg_list_format fmt,
+                                             int with_withdrawn, char **out, size_t *out_len);
 
 /*
  * The matcher: entries of chosen lists, compiled once; a URL's hits at an instant and in a
@@ -1976,6 +1977,7 @@ struct vg_site_hit {
     const char *value;
     int64_t added, withdrawn;
 };
+
 /** Called for each hit; return non-zero to stop. */
 typedef int (*vg_site_hit_fn)(const struct vg_site_hit *hit, void *ud);
 
@@ -1987,9 +1989,9 @@ typedef int (*vg_site_hit_fn)(const struct vg_site_hit *hit, void *ud);
  * Errors: VG_EPARSE (not a canonical http(s) URL), VG_EINVAL (not compiled), VG_ECANCEL (fn
  * stopped it).
  */
-VG_API VG_NODISCARD vg_status vg_site_matcher_check(vg_site_matcher *m, const char *url,
-                                                   size_t len, int64_t at, const char *jur,
-                                                   vg_site_hit_fn fn, void *ud, size_t *n_hits);
+VG_API VG_NODISCARD vg_status vg_site_matcher_check(vg_site_matcher *m, const char *url, size_t len,
+                                                    int64_t at, const char *jur, vg_site_hit_fn fn,
+                                                    void *ud, size_t *n_hits);
 
 /*
  * Per-domain statistics of the store (`vigie domains`): for each registrable domain linked from
@@ -1998,12 +2000,12 @@ VG_API VG_NODISCARD vg_status vg_site_matcher_check(vg_site_matcher *m, const ch
  * and the lists its URLs hit.
  */
 struct vg_domain_stats_opts {
-    int flagged_only;           /* count flagged posts only */
-    const char *const *lists;   /* only URLs that hit these lists (NULL: no restriction) */
+    int flagged_only;         /* count flagged posts only */
+    const char *const *lists; /* only URLs that hit these lists (NULL: no restriction) */
     size_t n_lists;
     const char *const *accounts; /* only posts by these accounts (NULL: every account) */
     size_t n_accounts;
-    size_t limit;                /* most domains reported, by posts (0: all) */
+    size_t limit; /* most domains reported, by posts (0: all) */
 };
 
 struct vg_domain_stats {
@@ -2023,8 +2025,7 @@ typedef int (*vg_domain_stats_fn)(const struct vg_domain_stats *s, void *ud);
  * Errors: VG_ENOENT (a list does not exist), VG_EDB, VG_ENOMEM, VG_ECANCEL.
  */
 VG_API VG_NODISCARD vg_status vg_domain_stats(vg_db *db, const struct vg_domain_stats_opts *opts,
-                                              vg_domain_stats_fn fn, void *ud,
-                                              size_t *n_domains);
+                                              vg_domain_stats_fn fn, void *ud, size_t *n_domains);
 
 /* @@server: users, roles, tokens, sessions, HTTP API (issue 7) @@ */
 

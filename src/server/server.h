@@ -59,7 +59,8 @@ enum vg_route_match {
  * VG_ROUTE_PATH_ONLY: a route has this path but not this method (405); VG_ROUTE_NONE: 404.
  */
 enum vg_route_match vg__route_find(const struct vg_route *routes, size_t n, const char *method,
-                             const char *path, size_t *route, int64_t ids[VG_SERVER_MAX_PARAMS]);
+                                   const char *path, size_t *route,
+                                   int64_t ids[VG_SERVER_MAX_PARAMS]);
 /* 1 when path matches pattern (ids filled), else 0. */
 int vg__route_match(const char *pattern, const char *path, int64_t ids[VG_SERVER_MAX_PARAMS]);
 

@@ -146,7 +146,8 @@ static const char *mhd_query(void *conn, const char *key)
 static void dispatch_api(struct vg_req *r, struct MHD_Connection *c, size_t *metric_route)
 {
     size_t i = 0;
-    enum vg_route_match m = vg__route_find(vg__routes, vg__n_routes, r->method, r->path, &i, r->ids);
+    enum vg_route_match m =
+            vg__route_find(vg__routes, vg__n_routes, r->method, r->path, &i, r->ids);
     if (m == VG_ROUTE_NONE) {
         res_error(r, 404, "no such endpoint: %.100s", r->path);
         return;

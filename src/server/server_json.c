@@ -53,7 +53,8 @@ int vg__route_match(const char *pattern, const char *path, int64_t ids[VG_SERVER
 }
 
 enum vg_route_match vg__route_find(const struct vg_route *routes, size_t n, const char *method,
-                             const char *path, size_t *route, int64_t ids[VG_SERVER_MAX_PARAMS])
+                                   const char *path, size_t *route,
+                                   int64_t ids[VG_SERVER_MAX_PARAMS])
 {
     enum vg_route_match m = VG_ROUTE_NONE;
     for (size_t i = 0; i < n; i++) {

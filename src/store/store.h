@@ -162,13 +162,14 @@ struct vg_store_ops {
  * to a callback are valid during the call.
  */
 struct vg_store_url_row {
-    int64_t post;     /* the post's row id */
+    int64_t post; /* the post's row id */
     const char *account;
     int64_t at;       /* the post's created_at */
     const char *url;  /* canonical */
     const char *host; /* post_urls.domain */
     int flagged;      /* a classifier flagged the post */
 };
+
 typedef vg_status (*vg_store_url_row_fn)(const struct vg_store_url_row *row, void *ud);
 typedef vg_status (*vg_store_str_fn)(const char *s, void *ud);
 

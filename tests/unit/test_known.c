@@ -231,8 +231,8 @@ static void recall_on_real_tweets(void **state)
         snprintf(q, sizeof(q), "\xf0\x9f\x94\xa5 %.*s #share https://t.co/zz", (int)len,
                  r.texts[i]);
         struct hits h = { .n = 0 };
-        vg_status rc = vg_text_index_query(r.ix, q, strlen(q), VG_TEXT_MATCH_DEFAULT, collect_hit,
-                                           &h);
+        vg_status rc =
+                vg_text_index_query(r.ix, q, strlen(q), VG_TEXT_MATCH_DEFAULT, collect_hit, &h);
         assert_true(rc == VG_OK || rc == VG_EPARSE); /* a tweet of links and one word */
         for (size_t k = 0; k < h.n; k++)
             if (h.ids[k] == i) {
