@@ -62,6 +62,8 @@ vg_classifier *cli_open_model(const char *cmd, const char *path);
 
 /* Print "vigie: <msg>" to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);
+/* Open a store that must exist (commands that read one): 0, or EXIT_DATA after saying why. */
+int cli_open_store(const char *cmd, const char *path, vg_db **db);
 
 /* Install the log sink that prints library errors to stderr. */
 void cli_log_init(int verbose);

@@ -8,7 +8,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -57,20 +56,12 @@ int cli_network_open(const char *cmd, const char *db_path, const struct vg_netwo
 {
     *db_out = NULL;
     *net_out = NULL;
-    cli_log_init(0);
-    if (access(db_path, F_OK) != 0) {
-        fprintf(stderr, "vigie %s: no store at %s (vigie ingest --db %s creates it)\n", cmd,
-                db_path, db_path);
-        return EXIT_DATA;
-    }
     vg_db *db;
-    vg_status rc = vg_db_open(db_path, &db);
-    if (rc) {
-        fprintf(stderr, "vigie %s: cannot open %s: %s\n", cmd, db_path, vg_strerror(rc));
+    if (cli_open_store(cmd, db_path, &db))
         return EXIT_DATA;
-    }
     vg_network *net = NULL;
-    if ((rc = vg_network_load(db, opts, &net))) {
+    vg_status rc = vg_network_load(db, opts, &net);
+    if (rc) {
         fprintf(stderr, "vigie %s: cannot load the network: %s: %s\n", cmd, vg_strerror(rc),
                 vg_db_errmsg(db));
         vg_db_close(db);
@@ -585,15 +576,7 @@ static int cmd_network_report(int argc, char **argv)
     if (need_net) {
         ex = cli_network_open(cmd, db_path, &o, so.seeds, so.weights, &db, &net);
     } else {
-        cli_log_init(0);
-        if (access(db_path, F_OK) != 0) {
-            fprintf(stderr, "vigie %s: no store at %s (vigie ingest --db %s creates it)\n", cmd,
-                    db_path, db_path);
-            ex = EXIT_DATA;
-        } else if (vg_db_open(db_path, &db)) {
-            fprintf(stderr, "vigie %s: cannot open %s\n", cmd, db_path);
-            ex = EXIT_DATA;
-        }
+        ex = cli_open_store(cmd, db_path, &db);
     }
     vg_status rc = VG_OK;
     if (!ex && src == SET_CANDIDATES && (rc = vg_network_score(db, net))) {

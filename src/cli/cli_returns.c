@@ -9,7 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -145,19 +144,11 @@ static int parse_args(const char *cmd, int eval, int argc, char **argv, struct r
 /* Open the store (it must exist) and run the batch; 0 or EXIT_DATA after saying why. */
 static int run_batch(const char *cmd, const struct returns_args *a, vg_db **db, vg_returns **r)
 {
-    *db = NULL;
     *r = NULL;
-    cli_log_init(0);
-    if (access(a->db_path, F_OK) != 0) {
-        fprintf(stderr, "vigie %s: no store at %s (vigie ingest --db %s creates it)\n", cmd,
-                a->db_path, a->db_path);
-        return EXIT_DATA;
-    }
-    vg_status rc = vg_db_open(a->db_path, db);
-    if (rc) {
-        fprintf(stderr, "vigie %s: cannot open %s: %s\n", cmd, a->db_path, vg_strerror(rc));
-        return EXIT_DATA;
-    }
+    int ex = cli_open_store(cmd, a->db_path, db);
+    if (ex)
+        return ex;
+    vg_status rc;
     if ((rc = vg_returns_run(*db, &a->opts, r))) {
         fprintf(stderr, "vigie %s: replaying %s failed: %s\n", cmd, a->db_path, vg_strerror(rc));
         vg_db_close(*db);

@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -44,22 +43,11 @@ int cmd_stats(int argc, char **argv)
     }
     if (optind < argc)
         return usage_error("stats", "unexpected argument '%s'", argv[optind]);
-    cli_log_init(0);
-    /* Opening creates a missing file; for a command that only reads, a typo in the path should
-     * say so rather than report an empty store. */
-    if (access(db_path, F_OK) != 0) {
-        fprintf(stderr, "vigie stats: no store at %s (vigie ingest --db %s creates it)\n", db_path,
-                db_path);
-        return EXIT_DATA;
-    }
     vg_db *db;
-    vg_status rc = vg_db_open(db_path, &db);
-    if (rc) {
-        fprintf(stderr, "vigie stats: cannot open %s: %s\n", db_path, vg_strerror(rc));
+    if (cli_open_store("stats", db_path, &db))
         return EXIT_DATA;
-    }
     char *json = NULL;
-    rc = vg_db_stats_json(db, (size_t)top, &json);
+    vg_status rc = vg_db_stats_json(db, (size_t)top, &json);
     if (rc == VG_OK)
         printf("%s\n", json);
     else

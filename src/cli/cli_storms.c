@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -115,23 +114,6 @@ static int parse_args(const char *cmd, int eval, int argc, char **argv, struct s
     return 0;
 }
 
-static int open_store(const char *cmd, const char *path, vg_db **db)
-{
-    *db = NULL;
-    cli_log_init(0);
-    if (access(path, F_OK) != 0) {
-        fprintf(stderr, "vigie %s: no store at %s (vigie ingest --db %s creates it)\n", cmd, path,
-                path);
-        return EXIT_DATA;
-    }
-    vg_status rc = vg_db_open(path, db);
-    if (rc) {
-        fprintf(stderr, "vigie %s: cannot open %s: %s\n", cmd, path, vg_strerror(rc));
-        return EXIT_DATA;
-    }
-    return 0;
-}
-
 struct printer {
     vg_status rc;
 };
@@ -164,7 +146,7 @@ static int storms_run(int argc, char **argv)
     if (ex)
         return ex < 0 ? 0 : ex;
     vg_db *db;
-    if ((ex = open_store(cmd, a.db_path, &db)))
+    if ((ex = cli_open_store(cmd, a.db_path, &db)))
         return ex;
     struct printer pr = { VG_OK };
     a.o.on_alert = print_alert;
@@ -269,7 +251,7 @@ static int storms_eval(int argc, char **argv)
     if (ex)
         return ex < 0 ? 0 : ex;
     vg_db *db;
-    if ((ex = open_store(cmd, a.db_path, &db)))
+    if ((ex = cli_open_store(cmd, a.db_path, &db)))
         return ex;
     vg_storm_truth *t = NULL;
     FILE *md = NULL;

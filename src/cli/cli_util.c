@@ -154,3 +154,22 @@ void cli_print_json_str(const char *s)
     }
     putchar('"');
 }
+
+int cli_open_store(const char *cmd, const char *path, vg_db **db)
+{
+    *db = NULL;
+    cli_log_init(0);
+    /* Opening creates a missing file; for a command that reads a store, a typo in the path
+     * should say so rather than report an empty store. */
+    if (access(path, F_OK) != 0) {
+        fprintf(stderr, "vigie %s: no store at %s (vigie ingest --db %s creates it)\n", cmd, path,
+                path);
+        return EXIT_DATA;
+    }
+    vg_status rc = vg_db_open(path, db);
+    if (rc) {
+        fprintf(stderr, "vigie %s: cannot open %s: %s\n", cmd, path, vg_strerror(rc));
+        return EXIT_DATA;
+    }
+    return 0;
+}
