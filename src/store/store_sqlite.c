@@ -511,22 +511,6 @@ vg_status vg__sqlite_fail(void *state, int src, const char *what)
 
 /* ---- binding helpers ----------------------------------------------------------------------- */
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-static void bind_time(sqlite3_stmt *s, int i, int64_t t)
-{
-    if (t == VG_TIME_UNKNOWN)
-        sqlite3_bind_null(s, i);
-    else
-        sqlite3_bind_int64(s, i, t);
-}
-
 static void bind_count(sqlite3_stmt *s, int i, int64_t n)
 {
     if (n < 0)
@@ -1580,11 +1564,6 @@ static vg_status sqlite_put_return_links(void *state, const struct vg_store_retu
 }
 
 /* ---- banks of known items (src/known/) ------------------------------------------------------ */
-
-static const char *col_text(sqlite3_stmt *s, int i)
-{
-    return (const char *)sqlite3_column_text(s, i);
-}
 
 /* The row of an ITEM_COLS statement; strings valid until the statement moves. */
 static void read_item(sqlite3_stmt *s, struct vg_bank_item *it)

@@ -22,14 +22,6 @@ static vg_status prep(void *st, const char *sql, sqlite3_stmt **s)
     return VG_OK;
 }
 
-static void bind_str(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
-
 /* Step a statement that returns no rows and finalize it. */
 static vg_status run(void *st, sqlite3_stmt *s, const char *what)
 {
@@ -40,11 +32,6 @@ static vg_status run(void *st, sqlite3_stmt *s, const char *what)
     return VG_OK;
 }
 
-static const char *col(sqlite3_stmt *s, int i)
-{
-    return (const char *)sqlite3_column_text(s, i);
-}
-
 /* ---- users --------------------------------------------------------------------------------- */
 
 #define USER_COLS "id, name, role, pseudonym, pwhash, disabled, created_at"
@@ -52,10 +39,10 @@ static const char *col(sqlite3_stmt *s, int i)
 static void read_user(sqlite3_stmt *s, int c, struct vg_store_user *u)
 {
     u->id = sqlite3_column_int64(s, c);
-    u->name = col(s, c + 1);
-    u->role = col(s, c + 2);
-    u->pseudonym = col(s, c + 3);
-    u->pwhash = col(s, c + 4);
+    u->name = col_text(s, c + 1);
+    u->role = col_text(s, c + 2);
+    u->pseudonym = col_text(s, c + 3);
+    u->pwhash = col_text(s, c + 4);
     u->disabled = sqlite3_column_int(s, c + 5);
     u->created_at = sqlite3_column_int64(s, c + 6);
 }
@@ -71,10 +58,10 @@ static vg_status user_insert(void *st, const struct vg_store_user *u, int64_t *i
                         &s);
     if (rc)
         return rc;
-    bind_str(s, 1, u->name);
-    bind_str(s, 2, u->role);
-    bind_str(s, 3, u->pseudonym);
-    bind_str(s, 4, u->pwhash);
+    bind_text(s, 1, u->name);
+    bind_text(s, 2, u->role);
+    bind_text(s, 3, u->pseudonym);
+    bind_text(s, 4, u->pwhash);
     sqlite3_bind_int(s, 5, u->disabled);
     sqlite3_bind_int64(s, 6, u->created_at);
     if ((rc = run(st, s, "storing a user")))
@@ -119,7 +106,7 @@ static vg_status user_get(void *st, int64_t id, const char *name, vg_store_user_
     if (rc)
         return rc;
     if (name)
-        bind_str(s, 1, name);
+        bind_text(s, 1, name);
     else
         sqlite3_bind_int64(s, 1, id);
     return each_user(st, s, fn, ud, found);
@@ -143,7 +130,7 @@ static vg_status user_update(void *st, int64_t id, const char *role, int disable
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    bind_str(s, 2, role);
+    bind_text(s, 2, role);
     sqlite3_bind_int(s, 3, disabled);
     if ((rc = run(st, s, "updating a user")))
         return rc;
@@ -158,7 +145,7 @@ static vg_status pseudonym_taken(void *st, const char *pseudonym, int *taken)
     vg_status rc = prep(st, "SELECT 1 FROM users WHERE pseudonym = ?1", &s);
     if (rc)
         return rc;
-    bind_str(s, 1, pseudonym);
+    bind_text(s, 1, pseudonym);
     int src = sqlite3_step(s);
     *taken = src == SQLITE_ROW;
     sqlite3_finalize(s);
@@ -182,9 +169,9 @@ static vg_status token_insert(void *st, const struct vg_store_token *t, const ch
                         &s);
     if (rc)
         return rc;
-    bind_str(s, 1, t->name);
-    bind_str(s, 2, t->role);
-    bind_str(s, 3, hash);
+    bind_text(s, 1, t->name);
+    bind_text(s, 2, t->role);
+    bind_text(s, 3, hash);
     sqlite3_bind_int64(s, 4, t->created_at);
     if ((rc = run(st, s, "storing a token")))
         return rc;
@@ -199,8 +186,8 @@ static vg_status each_token(void *st, sqlite3_stmt *s, vg_store_token_fn fn, voi
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         struct vg_store_token t = {
             .id = sqlite3_column_int64(s, 0),
-            .name = col(s, 1),
-            .role = col(s, 2),
+            .name = col_text(s, 1),
+            .role = col_text(s, 2),
             .revoked = sqlite3_column_int(s, 3),
             .created_at = sqlite3_column_int64(s, 4),
         };
@@ -224,7 +211,7 @@ static vg_status token_find(void *st, const char *hash, vg_store_token_fn fn, vo
             prep(st, "SELECT " TOKEN_COLS " FROM api_tokens WHERE hash = ?1 AND revoked = 0", &s);
     if (rc)
         return rc;
-    bind_str(s, 1, hash);
+    bind_text(s, 1, hash);
     return each_token(st, s, fn, ud, found);
 }
 
@@ -261,9 +248,9 @@ static vg_status session_insert(void *st, const char *hash, int64_t user_id, con
                         &s);
     if (rc)
         return rc;
-    bind_str(s, 1, hash);
+    bind_text(s, 1, hash);
     sqlite3_bind_int64(s, 2, user_id);
-    bind_str(s, 3, csrf_hash);
+    bind_text(s, 3, csrf_hash);
     sqlite3_bind_int64(s, 4, at);
     sqlite3_bind_int64(s, 5, expires_at);
     if ((rc = run(st, s, "storing a session")))
@@ -288,11 +275,11 @@ static vg_status session_find(void *st, const char *hash, int64_t now, vg_store_
                         &s);
     if (rc)
         return rc;
-    bind_str(s, 1, hash);
+    bind_text(s, 1, hash);
     sqlite3_bind_int64(s, 2, now);
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
-        struct vg_store_session ss = { .csrf_hash = col(s, 0),
+        struct vg_store_session ss = { .csrf_hash = col_text(s, 0),
                                        .expires_at = sqlite3_column_int64(s, 1) };
         read_user(s, 2, &ss.user);
         *found = 1;
@@ -311,7 +298,7 @@ static vg_status session_delete(void *st, const char *hash, int *found)
     vg_status rc = prep(st, "DELETE FROM sessions WHERE hash = ?1", &s);
     if (rc)
         return rc;
-    bind_str(s, 1, hash);
+    bind_text(s, 1, hash);
     if ((rc = run(st, s, "ending a session")))
         return rc;
     *found = sqlite3_changes(vg__sqlite_handle(st, NULL)) > 0;
@@ -346,7 +333,7 @@ static vg_status audit_last(void *st, int64_t *seq, char hash[VG_HASH_HEX])
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
         *seq = sqlite3_column_int64(s, 0);
-        copy_hash(hash, col(s, 1));
+        copy_hash(hash, col_text(s, 1));
     } else if (src != SQLITE_DONE) {
         rc = vg__sqlite_fail(st, src, "reading the audit log");
     }
@@ -366,7 +353,7 @@ static vg_status audit_head(void *st, int64_t *seq, char hash[VG_HASH_HEX], int 
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
         *seq = sqlite3_column_int64(s, 0);
-        copy_hash(hash, col(s, 1));
+        copy_hash(hash, col_text(s, 1));
         *found = 1;
     } else if (src != SQLITE_DONE) {
         rc = vg__sqlite_fail(st, src, "reading the audit head");
@@ -386,13 +373,13 @@ static vg_status audit_insert(void *st, const struct vg_store_audit *a)
         return rc;
     sqlite3_bind_int64(s, 1, a->seq);
     sqlite3_bind_int64(s, 2, a->at);
-    bind_str(s, 3, a->actor_id);
-    bind_str(s, 4, a->actor);
-    bind_str(s, 5, a->action);
-    bind_str(s, 6, a->object);
-    bind_str(s, 7, a->detail);
-    bind_str(s, 8, a->prev_hash);
-    bind_str(s, 9, a->hash);
+    bind_text(s, 3, a->actor_id);
+    bind_text(s, 4, a->actor);
+    bind_text(s, 5, a->action);
+    bind_text(s, 6, a->object);
+    bind_text(s, 7, a->detail);
+    bind_text(s, 8, a->prev_hash);
+    bind_text(s, 9, a->hash);
     if ((rc = run(st, s, "appending to the audit log")))
         return rc;
     if ((rc = prep(st,
@@ -401,7 +388,7 @@ static vg_status audit_insert(void *st, const struct vg_store_audit *a)
                    &s)))
         return rc;
     sqlite3_bind_int64(s, 1, a->seq);
-    bind_str(s, 2, a->hash);
+    bind_text(s, 2, a->hash);
     return run(st, s, "moving the audit head");
 }
 
@@ -421,13 +408,13 @@ static vg_status audit_scan(void *st, int64_t after, int64_t limit, vg_store_aud
         struct vg_store_audit a = {
             .seq = sqlite3_column_int64(s, 0),
             .at = sqlite3_column_int64(s, 1),
-            .actor_id = col(s, 2),
-            .actor = col(s, 3),
-            .action = col(s, 4),
-            .object = col(s, 5),
-            .detail = col(s, 6),
-            .prev_hash = col(s, 7),
-            .hash = col(s, 8),
+            .actor_id = col_text(s, 2),
+            .actor = col_text(s, 3),
+            .action = col_text(s, 4),
+            .object = col_text(s, 5),
+            .detail = col_text(s, 6),
+            .prev_hash = col_text(s, 7),
+            .hash = col_text(s, 8),
         };
         if ((rc = fn(&a, ud)))
             break;
@@ -451,16 +438,16 @@ static vg_status intake_insert(void *st, const struct vg_store_intake *r, int64_
                         &s);
     if (rc)
         return rc;
-    bind_str(s, 1, r->kind);
-    bind_str(s, 2, r->target_type);
-    bind_str(s, 3, r->target);
-    bind_str(s, 4, r->platform);
-    bind_str(s, 5, r->category);
-    bind_str(s, 6, r->reason);
-    bind_str(s, 7, r->filer);
-    bind_str(s, 8, r->filer_role);
+    bind_text(s, 1, r->kind);
+    bind_text(s, 2, r->target_type);
+    bind_text(s, 3, r->target);
+    bind_text(s, 4, r->platform);
+    bind_text(s, 5, r->category);
+    bind_text(s, 6, r->reason);
+    bind_text(s, 7, r->filer);
+    bind_text(s, 8, r->filer_role);
     sqlite3_bind_int64(s, 9, r->created_at);
-    bind_str(s, 10, r->filer_pseudonym);
+    bind_text(s, 10, r->filer_pseudonym);
     if ((rc = run(st, s, "storing a report")))
         return rc;
     *id = sqlite3_last_insert_rowid(vg__sqlite_handle(st, NULL));
@@ -479,23 +466,23 @@ static vg_status intake_scan(void *st, const char *filer, int64_t id, int64_t li
                         &s);
     if (rc)
         return rc;
-    bind_str(s, 1, filer);
+    bind_text(s, 1, filer);
     sqlite3_bind_int64(s, 2, id);
     sqlite3_bind_int64(s, 3, limit);
     int src;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         struct vg_store_intake r = {
             .id = sqlite3_column_int64(s, 0),
-            .kind = col(s, 1),
-            .target_type = col(s, 2),
-            .target = col(s, 3),
-            .platform = col(s, 4),
-            .category = col(s, 5),
-            .reason = col(s, 6),
-            .filer = col(s, 7),
-            .filer_role = col(s, 8),
+            .kind = col_text(s, 1),
+            .target_type = col_text(s, 2),
+            .target = col_text(s, 3),
+            .platform = col_text(s, 4),
+            .category = col_text(s, 5),
+            .reason = col_text(s, 6),
+            .filer = col_text(s, 7),
+            .filer_role = col_text(s, 8),
             .created_at = sqlite3_column_int64(s, 9),
-            .filer_pseudonym = col(s, 10),
+            .filer_pseudonym = col_text(s, 10),
         };
         if ((rc = fn(&r, ud)))
             break;

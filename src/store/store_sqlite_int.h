@@ -24,4 +24,32 @@ void vg__sqlite_sites_close(struct vg__sqlite_sites *s);
 
 extern const struct vg_store_cases_ops vg__store_sqlite_cases;
 
+/* Binding and reading helpers all three files use: NULL binds as SQL NULL, VG_TIME_UNKNOWN too;
+ * a NULL column reads as NULL or VG_TIME_UNKNOWN. */
+static inline void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static inline void bind_time(sqlite3_stmt *s, int i, int64_t t)
+{
+    if (t == VG_TIME_UNKNOWN)
+        sqlite3_bind_null(s, i);
+    else
+        sqlite3_bind_int64(s, i, t);
+}
+
+static inline const char *col_text(sqlite3_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+static inline int64_t col_time(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL ? VG_TIME_UNKNOWN : sqlite3_column_int64(s, i);
+}
+
 #endif /* VG_STORE_SQLITE_INT_H */

@@ -96,32 +96,6 @@ static void done(sqlite3_stmt *s)
     sqlite3_clear_bindings(s);
 }
 
-static void bind_str(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
-
-static void bind_when(sqlite3_stmt *s, int i, int64_t t)
-{
-    if (t == VG_TIME_UNKNOWN)
-        sqlite3_bind_null(s, i);
-    else
-        sqlite3_bind_int64(s, i, t);
-}
-
-static const char *col_str(sqlite3_stmt *s, int i)
-{
-    return (const char *)sqlite3_column_text(s, i);
-}
-
-static int64_t col_when(sqlite3_stmt *s, int i)
-{
-    return sqlite3_column_type(s, i) == SQLITE_NULL ? VG_TIME_UNKNOWN : sqlite3_column_int64(s, i);
-}
-
 /* Run a statement that returns no rows. */
 static vg_status run(void *state, sqlite3_stmt *s, const char *what)
 {
@@ -143,9 +117,9 @@ static enum vg_list_kind kind_of(const char *name)
 static void read_list(sqlite3_stmt *s, int64_t *id, struct vg_list_info *info)
 {
     *id = sqlite3_column_int64(s, 0);
-    info->name = col_str(s, 1);
-    info->scope = col_str(s, 2);
-    info->description = col_str(s, 3);
+    info->name = col_text(s, 1);
+    info->scope = col_text(s, 2);
+    info->description = col_text(s, 3);
     info->created_at = sqlite3_column_int64(s, 4);
     info->n_active = sqlite3_column_int64(s, 5);
     info->n_withdrawn = sqlite3_column_int64(s, 6);
@@ -190,9 +164,9 @@ static vg_status list_insert(void *state, const char *name, const char *scope,
     vg_status rc = stmt(state, Q_LIST_INSERT, &s);
     if (rc)
         return rc;
-    bind_str(s, 1, name);
-    bind_str(s, 2, scope);
-    bind_str(s, 3, description);
+    bind_text(s, 1, name);
+    bind_text(s, 2, scope);
+    bind_text(s, 3, description);
     sqlite3_bind_int64(s, 4, now);
     if ((rc = run(state, s, "creating a list")))
         return rc;
@@ -207,7 +181,7 @@ static vg_status list_set_description(void *state, int64_t id, const char *descr
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    bind_str(s, 2, description);
+    bind_text(s, 2, description);
     return run(state, s, "describing a list");
 }
 
@@ -237,14 +211,14 @@ static vg_status lists_each(void *state, vg_list_info_fn fn, void *ud)
 static void read_entry(sqlite3_stmt *s, int64_t *id, struct vg_list_entry *e)
 {
     *id = sqlite3_column_int64(s, 0);
-    e->list = col_str(s, 1);
-    e->kind = kind_of(col_str(s, 2));
-    e->value = col_str(s, 3);
-    e->added = col_when(s, 4);
-    e->withdrawn = col_when(s, 5);
-    e->source = col_str(s, 6);
-    e->note = col_str(s, 7);
-    e->severity = col_str(s, 8);
+    e->list = col_text(s, 1);
+    e->kind = kind_of(col_text(s, 2));
+    e->value = col_text(s, 3);
+    e->added = col_time(s, 4);
+    e->withdrawn = col_time(s, 5);
+    e->source = col_text(s, 6);
+    e->note = col_text(s, 7);
+    e->severity = col_text(s, 8);
     e->reject_media = sqlite3_column_int(s, 9);
     e->reject_reports = sqlite3_column_int(s, 10);
     e->obfuscate = sqlite3_column_int(s, 11);
@@ -260,7 +234,7 @@ static vg_status entry_in_force(void *state, int64_t list, enum vg_list_kind kin
         return rc;
     done(s);
     sqlite3_bind_int64(s, 1, list);
-    bind_str(s, 2, vg_list_kind_name(kind));
+    bind_text(s, 2, vg_list_kind_name(kind));
     sqlite3_bind_text(s, 3, value, -1, SQLITE_TRANSIENT);
     int src = sqlite3_step(s);
     *found = src == SQLITE_ROW;
@@ -284,8 +258,8 @@ static vg_status entry_withdrawn_exists(void *state, int64_t list, enum vg_list_
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, list);
-    bind_str(s, 2, vg_list_kind_name(kind));
-    bind_str(s, 3, value);
+    bind_text(s, 2, vg_list_kind_name(kind));
+    bind_text(s, 3, value);
     sqlite3_bind_int64(s, 4, added);
     sqlite3_bind_int64(s, 5, withdrawn);
     int src = sqlite3_step(s);
@@ -298,9 +272,9 @@ static vg_status entry_withdrawn_exists(void *state, int64_t list, enum vg_list_
 
 static void bind_entry_fields(sqlite3_stmt *s, int from, const struct vg_list_entry *e)
 {
-    bind_str(s, from, e->source);
-    bind_str(s, from + 1, e->note);
-    bind_str(s, from + 2, e->severity);
+    bind_text(s, from, e->source);
+    bind_text(s, from + 1, e->note);
+    bind_text(s, from + 2, e->severity);
     sqlite3_bind_int(s, from + 3, e->reject_media);
     sqlite3_bind_int(s, from + 4, e->reject_reports);
     sqlite3_bind_int(s, from + 5, e->obfuscate);
@@ -313,10 +287,10 @@ static vg_status entry_insert(void *state, int64_t list, const struct vg_list_en
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, list);
-    bind_str(s, 2, vg_list_kind_name(e->kind));
-    bind_str(s, 3, e->value);
+    bind_text(s, 2, vg_list_kind_name(e->kind));
+    bind_text(s, 3, e->value);
     sqlite3_bind_int64(s, 4, e->added);
-    bind_when(s, 5, e->withdrawn);
+    bind_time(s, 5, e->withdrawn);
     bind_entry_fields(s, 6, e);
     return run(state, s, "adding an entry");
 }
@@ -377,11 +351,11 @@ static vg_status change_put(void *state, const struct vg_list_change *c)
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, c->at);
-    bind_str(s, 2, c->actor);
-    bind_str(s, 3, c->list);
-    bind_str(s, 4, c->action);
-    bind_str(s, 5, c->before);
-    bind_str(s, 6, c->after);
+    bind_text(s, 2, c->actor);
+    bind_text(s, 3, c->list);
+    bind_text(s, 4, c->action);
+    bind_text(s, 5, c->before);
+    bind_text(s, 6, c->after);
     return run(state, s, "logging a list change");
 }
 
@@ -392,16 +366,16 @@ static vg_status changes_each(void *state, const char *list, vg_list_change_fn f
     if (rc)
         return rc;
     done(s);
-    bind_str(s, 1, list);
+    bind_text(s, 1, list);
     int src;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         struct vg_list_change c = {
             .at = sqlite3_column_int64(s, 0),
-            .actor = col_str(s, 1),
-            .list = col_str(s, 2),
-            .action = col_str(s, 3),
-            .before = col_str(s, 4),
-            .after = col_str(s, 5),
+            .actor = col_text(s, 1),
+            .list = col_text(s, 2),
+            .action = col_text(s, 3),
+            .before = col_text(s, 4),
+            .after = col_text(s, 5),
         };
         if (fn(&c, ud)) {
             done(s);
@@ -425,10 +399,10 @@ static vg_status url_rows(void *state, vg_store_url_row_fn fn, void *ud)
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         struct vg_store_url_row r = {
             .post = sqlite3_column_int64(s, 0),
-            .account = col_str(s, 1),
+            .account = col_text(s, 1),
             .at = sqlite3_column_int64(s, 2),
-            .url = col_str(s, 3),
-            .host = col_str(s, 4),
+            .url = col_text(s, 3),
+            .host = col_text(s, 4),
             .flagged = sqlite3_column_int(s, 5),
         };
         if (!r.account || !r.url || !r.host)
@@ -451,7 +425,7 @@ static vg_status flagged_accounts(void *state, vg_store_str_fn fn, void *ud)
     done(s);
     int src;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *a = col_str(s, 0);
+        const char *a = col_text(s, 0);
         if (a && (rc = fn(a, ud))) {
             done(s);
             return rc;
