@@ -344,10 +344,12 @@ struct vg_ingest_opts {
     /* Score every new post with this classifier and store the score beside it (table
      * post_scores); NULL: no scoring. Not owned. */
     struct vg_classifier *classifier;
-    /* Called with each post stored as new (not a duplicate), after it and its score are stored,
-     * in input order: live detectors (storms) hang here. Its memory is valid during the call
-     * only. Returning an error stops the input with that error. NULL: nothing. */
-    vg_status (*on_new_post)(const struct vg_post *post, void *ud);
+    /* Called with each event that changed the store (a new post, follow, suspension...; an
+     * account whose profile is new or changed), after it (and a post's score) is stored, in
+     * input order: live detectors (storms, returning accounts) hang here. Duplicates are not
+     * passed. Its memory is valid during the call only. Returning an error stops the input with
+     * that error. NULL: nothing. */
+    vg_status (*on_new_event)(const struct vg_event *ev, void *ud);
     void (*on_reject)(const struct vg_reject *r, void *ud);
     void (*on_progress)(const struct vg_progress *p, void *ud);
     void *ud;
@@ -1112,6 +1114,30 @@ VG_API VG_NODISCARD vg_status vg_returns_summary_json(const vg_returns *r, char 
  */
 VG_API VG_NODISCARD vg_status vg_returns_store(vg_db *db, const vg_returns *r);
 
+/**
+ * Live linking: replay the store as vg_returns_run() does, then go on with each event handed to
+ * vg_returns_feed() (an ingest's on_new_event hook), in time order. A link made by an event is
+ * appended to the links (vg_returns_n_links() grows) and stamped with the event's time; store
+ * it with vg_returns_store_link(). Accounts, posts naming someone and follow lists stay in
+ * memory as in the batch. Errors: as vg_returns_run(). Free with vg_returns_free().
+ */
+VG_API VG_NODISCARD vg_status vg_returns_start(vg_db *db, const struct vg_returns_opts *opts,
+                                               vg_returns **out);
+/**
+ * Apply one event (profiles, follows, posts, suspensions and reinstatements; other kinds are
+ * ignored). An event earlier than one already fed is applied at its own time and counted late:
+ * the batch, which sorts, may then differ. Errors: VG_EINVAL (r not started live), VG_ENOMEM,
+ * VG_ELIMIT.
+ */
+VG_API VG_NODISCARD vg_status vg_returns_feed(vg_returns *r, const struct vg_event *ev);
+/** Events fed live, and how many of them came earlier than one fed before. */
+VG_API void vg_returns_live_counts(const vg_returns *r, uint64_t *events, uint64_t *late);
+/**
+ * Store link i (replacing a stored link of the same account) within the store's pending batch
+ * of writes: an ingest commits it with the events that made it. Errors: VG_EINVAL, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_returns_store_link(vg_db *db, const vg_returns *r, size_t i);
+
 /** Quality of a batch against the planted truth of a generated world (docs/returns.md). */
 struct vg_returns_eval {
     uint64_t new_accounts;         /* first seen after the start of the data */
@@ -1234,6 +1260,13 @@ VG_API VG_NODISCARD vg_status vg_storm_alert_json(const struct vg_storm_alert *a
  */
 VG_API VG_NODISCARD vg_status vg_storms_replay(vg_db *db, int64_t since, int64_t before,
                                                vg_storms *s, uint64_t *n_posts);
+/**
+ * Store an alert (tables storm_alerts and storm_accounts, docs/storms.md) within the store's
+ * pending batch of writes, keyed by its hashtag and onset: the final version of an alert, or the
+ * same alert from a later run, updates the row and adds its accounts. Call it from the on_alert
+ * callback. Errors: VG_ENOMEM, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_storm_alert_store(vg_db *db, const struct vg_storm_alert *a);
 
 /**
  * The storms and organic bursts planted in a generated world (the "storms" and "bursts" of

@@ -80,6 +80,31 @@ void cli_progress_init(struct cli_progress *p, int quiet, int n_inputs);
 void cli_progress_update(const struct vg_progress *pr, void *ud);
 void cli_progress_done(struct cli_progress *p);
 
+/* The live detectors of `vigie ingest` (cli_ingest_live.c). */
+struct cli_live {
+    vg_db *db;
+    FILE *out;
+    vg_storms *storms;
+    int storms_done;
+    vg_status storm_rc; /* the first alert that could not be stored */
+    int64_t storm_last;
+    uint64_t storm_posts, storm_late, storm_alerts;
+    vg_returns *returns;
+    size_t returns_links_before; /* links of the replay of what was stored before the ingest */
+};
+
+/* Start the detectors asked for (returns replays the store): 0, or EXIT_DATA after saying why. */
+int cli_live_open(struct cli_live *l, vg_db *db, FILE *out, int storms, int returns);
+/* 1 when a detector runs. */
+int cli_live_on(const struct cli_live *l);
+/* One event stored as new or changed (the ingest's on_new_event). */
+vg_status cli_live_feed(const struct vg_event *ev, struct cli_live *l);
+/* End of the inputs: open storm alerts are reported final. 0, or EXIT_DATA after saying why. */
+int cli_live_finish(struct cli_live *l);
+/* The detectors' counts as JSON members (",\"storms\":{...}"), for the summary. */
+void cli_live_summary(FILE *f, const struct cli_live *l);
+void cli_live_close(struct cli_live *l);
+
 /* Write a rejected record as one JSON line to f. */
 void cli_write_reject(FILE *f, const struct vg_reject *r);
 

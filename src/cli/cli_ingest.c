@@ -3,8 +3,8 @@
  * cli_ingest.c: `vigie ingest` and `vigie convert`. Both read inputs in any supported format;
  * ingest stores the events, convert prints them as native JSON lines. Per input a JSON line
  * reports what happened; the last line is the summary (read = accepted + duplicates + rejected).
- * `ingest --storms` feeds each new post to the storm detector as it is stored and prints its
- * alerts as they are raised (docs/storms.md, "Live during ingest").
+ * `ingest --storms` and `--returns` run live detectors on the events as they are stored
+ * (cli_ingest_live.c).
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ struct ingest_args {
     struct vg_ingest_opts opts;
     int quiet;
     int verbose;
-    int storms;
+    int storms, returns;
     char **inputs;
     int n_inputs;
 };
@@ -44,8 +44,8 @@ static void ingest_help(FILE *f, int convert)
     else
         fprintf(f,
                 "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
-                "                    [--model MODEL] [--storms] [--rejects FILE] [--quiet]\n"
-                "                    [--verbose] INPUT...\n\n"
+                "                    [--model MODEL] [--storms] [--returns] [--rejects FILE]\n"
+                "                    [--quiet] [--verbose] INPUT...\n\n"
                 "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
                 "events. Prints a JSON line per input, then the summary:\n"
                 "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
@@ -62,6 +62,9 @@ static void ingest_help(FILE *f, int convert)
             "                  $VIGIE_MODEL when set, else no scoring)\n"
             "  --storms        (ingest) run the storm detector on the new posts as they are\n"
             "                  stored and print its alerts as JSON lines (docs/storms.md)\n"
+            "  --returns       (ingest) link new accounts to the suspended accounts they\n"
+            "                  replace as their events are stored; print and store each link\n"
+            "                  (the store is replayed first; docs/returns.md)\n"
             "  --out FILE      (convert) write events to FILE\n"
             "  --quiet, -q     no progress and no per-input lines; only the summary\n"
             "  --verbose, -v   log more\n"
@@ -74,12 +77,19 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
 {
     const char *cmd = convert ? "convert" : "ingest";
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },      { "format", required_argument, NULL, 'f' },
-        { "owner", required_argument, NULL, 'o' },   { "friends", no_argument, NULL, 'F' },
-        { "rejects", required_argument, NULL, 'r' }, { "out", required_argument, NULL, 'O' },
-        { "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
-        { "model", required_argument, NULL, 'm' },   { "storms", no_argument, NULL, 'S' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },
+        { "format", required_argument, NULL, 'f' },
+        { "owner", required_argument, NULL, 'o' },
+        { "friends", no_argument, NULL, 'F' },
+        { "rejects", required_argument, NULL, 'r' },
+        { "out", required_argument, NULL, 'O' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "model", required_argument, NULL, 'm' },
+        { "storms", no_argument, NULL, 'S' },
+        { "returns", no_argument, NULL, 'R' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
@@ -119,6 +129,9 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
             case 'S':
                 a->storms = 1;
                 break;
+            case 'R':
+                a->returns = 1;
+                break;
             case 'q':
                 a->quiet = 1;
                 break;
@@ -135,8 +148,8 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
     }
     a->inputs = argv + optind;
     a->n_inputs = argc - optind;
-    if (convert && a->storms)
-        return usage_error(cmd, "--storms needs a store: use vigie ingest");
+    if (convert && (a->storms || a->returns))
+        return usage_error(cmd, "--storms and --returns need a store: use vigie ingest");
     if (a->n_inputs == 0)
         return usage_error(cmd, "no INPUT given ('-' reads stdin; see --help)");
     return 0;
@@ -153,23 +166,11 @@ static void on_reject(const struct vg_reject *r, void *ud)
         cli_write_reject(k->f, r);
 }
 
-/*
- * The live storm detector: new posts in the order they are stored. The detector needs time
- * order; a post earlier than one already fed (inputs are not always sorted) is left out of it
- * and counted, and `vigie storms` over the store, which replays in time order, sees it.
- */
-struct live_storms {
-    vg_storms *det;
-    FILE *out;
-    int64_t last;
-    uint64_t fed, late, alerts;
-};
-
 /* Per-input callbacks share one userdata: progress state, the rejects file, live detectors. */
 struct run_ctx {
     struct cli_progress progress;
     struct reject_sink rejects;
-    struct live_storms storms;
+    struct cli_live live;
 };
 
 static void run_reject(const struct vg_reject *r, void *ud)
@@ -182,50 +183,9 @@ static void run_progress(const struct vg_progress *p, void *ud)
     cli_progress_update(p, &((struct run_ctx *)ud)->progress);
 }
 
-static void print_live_alert(const struct vg_storm_alert *alert, void *ud)
+static vg_status run_new_event(const struct vg_event *ev, void *ud)
 {
-    struct live_storms *l = ud;
-    char *json = NULL;
-    if (vg_storm_alert_json(alert, &json) == VG_OK) {
-        fprintf(l->out, "%s\n", json);
-        fflush(l->out);
-    }
-    vg_free(json);
-    l->alerts += !alert->final;
-}
-
-static vg_status live_storms_feed(const struct vg_post *post, void *ud)
-{
-    struct live_storms *l = &((struct run_ctx *)ud)->storms;
-    if (l->fed && post->created_at < l->last) {
-        l->late++;
-        return VG_OK;
-    }
-    l->last = post->created_at;
-    l->fed++;
-    return vg_storms_feed(l->det, post);
-}
-
-static int live_storms_open(struct live_storms *l, FILE *out)
-{
-    struct vg_storm_opts o;
-    vg_storm_opts_init(&o);
-    o.on_alert = print_live_alert;
-    o.ud = l;
-    l->out = out;
-    vg_status rc = vg_storms_new(&o, &l->det);
-    if (rc)
-        fprintf(stderr, "vigie ingest: cannot start the storm detector: %s\n", vg_strerror(rc));
-    return rc ? EXIT_DATA : 0;
-}
-
-/* End of input: open alerts are reported final; the counts join the summary. */
-static void live_storms_close(struct live_storms *l)
-{
-    if (vg_storms_finish(l->det) != VG_OK)
-        fprintf(stderr, "vigie ingest: the storm detector ran out of memory at the end\n");
-    vg_storms_free(l->det);
-    l->det = NULL;
+    return cli_live_feed(ev, &((struct run_ctx *)ud)->live);
 }
 
 static void print_input_line(FILE *f, const char *path, const struct vg_ingest_summary *before,
@@ -250,19 +210,19 @@ static void print_input_line(FILE *f, const char *path, const struct vg_ingest_s
     fprintf(f, "}\n");
 }
 
-/* The library's summary object; with live storms, their counts added before its closing brace. */
-static void print_summary(FILE *f, const struct vg_ingest_summary *sum,
-                          const struct live_storms *storms, int with_storms)
+/* The library's summary object; with live detectors, their counts before its closing brace. */
+static void print_summary(FILE *f, const struct vg_ingest_summary *sum, const struct cli_live *live)
 {
     char *json = NULL;
     if (vg_ingest_summary_json(sum, &json) == VG_OK) {
         size_t len = strlen(json);
-        if (with_storms && len && json[len - 1] == '}')
-            fprintf(f, "%.*s,\"storms\":{\"posts\":%llu,\"late_posts\":%llu,\"alerts\":%llu}}\n",
-                    (int)(len - 1), json, (unsigned long long)storms->fed,
-                    (unsigned long long)storms->late, (unsigned long long)storms->alerts);
-        else
+        if (len && json[len - 1] == '}') {
+            fprintf(f, "%.*s", (int)(len - 1), json);
+            cli_live_summary(f, live);
+            fprintf(f, "}\n");
+        } else {
             fprintf(f, "%s\n", json);
+        }
     }
     vg_free(json);
     fflush(f);
@@ -317,11 +277,11 @@ static int run(struct ingest_args *a, int convert)
     a->opts.on_reject = run_reject;
     a->opts.on_progress = run_progress;
     a->opts.ud = &ctx;
-    if (a->storms) {
-        if ((exit_code = live_storms_open(&ctx.storms, stdout)))
-            goto done;
-        a->opts.on_new_post = live_storms_feed;
-    }
+    if ((a->storms || a->returns) &&
+        (exit_code = cli_live_open(&ctx.live, db, stdout, a->storms, a->returns)))
+        goto done;
+    if (cli_live_on(&ctx.live))
+        a->opts.on_new_event = run_new_event;
     cli_progress_init(&ctx.progress, a->quiet, a->n_inputs);
     struct vg_ingest_summary sum = { 0 };
     FILE *info = convert && !a->out_path ? stderr : stdout;
@@ -349,12 +309,12 @@ static int run(struct ingest_args *a, int convert)
     if (out != stdout)
         fclose(out);
     out = stdout;
-    if (ctx.storms.det)
-        live_storms_close(&ctx.storms);
+    if (cli_live_finish(&ctx.live))
+        exit_code = EXIT_DATA;
     fflush(stdout);
-    print_summary(info, &sum, &ctx.storms, a->storms);
+    print_summary(info, &sum, &ctx.live);
 done:
-    vg_storms_free(ctx.storms.det);
+    cli_live_close(&ctx.live);
     if (ctx.rejects.f)
         fclose(ctx.rejects.f);
     if (out != stdout)

@@ -24,7 +24,8 @@ static void storms_help(void)
            "near-identical texts from many accounts is a storm. One JSON line when a storm is\n"
            "raised ({\"alert\":\"storm\",...}) and one when it ends "
            "({\"alert\":\"storm_end\",...},\n"
-           "with all its accounts), then a summary line. Fields: docs/storms.md.\n\n"
+           "with all its accounts), then a summary line. Alerts are stored (storm_alerts,\n"
+           "by hashtag and onset: a re-run updates them). Fields: docs/storms.md.\n\n"
            "options:\n"
            "  --db FILE          the store (default " DEFAULT_DB ")\n"
            "  --since T          alerts from instant T on; the day before T warms the baselines\n"
@@ -114,7 +115,9 @@ static int parse_args(const char *cmd, int eval, int argc, char **argv, struct s
     return 0;
 }
 
+/* Each alert is printed and stored (storm_alerts) as it comes; the first failure is kept. */
 struct printer {
+    vg_db *db;
     vg_status rc;
 };
 
@@ -123,12 +126,13 @@ static void print_alert(const struct vg_storm_alert *a, void *ud)
     struct printer *p = ud;
     char *json;
     vg_status rc = vg_storm_alert_json(a, &json);
-    if (rc) {
-        p->rc = rc;
-        return;
+    if (!rc) {
+        printf("%s\n", json);
+        vg_free(json);
+        rc = vg_storm_alert_store(p->db, a);
     }
-    printf("%s\n", json);
-    vg_free(json);
+    if (rc && !p->rc)
+        p->rc = rc;
 }
 
 static double now_s(void)
@@ -148,7 +152,7 @@ static int storms_run(int argc, char **argv)
     vg_db *db;
     if ((ex = cli_open_store(cmd, a.db_path, &db)))
         return ex;
-    struct printer pr = { VG_OK };
+    struct printer pr = { db, VG_OK };
     a.o.on_alert = print_alert;
     a.o.ud = &pr;
     /* The day before --since warms the baselines; alerts start at --since. */
@@ -165,6 +169,8 @@ static int storms_run(int argc, char **argv)
         rc = vg_storms_replay(db, from, a.before, s, &n);
     if (!rc)
         rc = pr.rc;
+    if (!rc)
+        rc = vg_db_flush(db);
     double secs = now_s() - t0;
     struct vg_storms_stats st;
     vg_storms_stats(s, &st);

@@ -136,10 +136,8 @@ static vg_status score_post(struct db_sink *k, const struct vg_post *post,
     return rc ? rc : vg__db_put_score(k->db, post->id, vg_classifier_model_id(c), &s);
 }
 
-static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
+static vg_status put_post(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
 {
-    if (ev->type != VG_EV_POST)
-        return vg__db_put_derived(k->db, ev, NULL, res);
     /* Deriving costs more than a lookup, and reposted originals recur: look first. */
     int found;
     vg_status rc = vg__db_has_post(k->db, ev->u.post.id, &found);
@@ -154,9 +152,16 @@ static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg
         return rc;
     if ((rc = vg__db_put_derived(k->db, ev, &d, res)) || *res != VG_PUT_NEW)
         return rc;
-    if (k->opts->classifier && (rc = score_post(k, &ev->u.post, &d)))
+    return k->opts->classifier ? score_post(k, &ev->u.post, &d) : VG_OK;
+}
+
+static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
+{
+    vg_status rc = ev->type == VG_EV_POST ? put_post(k, ev, res)
+                                          : vg__db_put_derived(k->db, ev, NULL, res);
+    if (rc || *res == VG_PUT_DUPLICATE || !k->opts->on_new_event)
         return rc;
-    return k->opts->on_new_post ? k->opts->on_new_post(&ev->u.post, k->opts->ud) : VG_OK;
+    return k->opts->on_new_event(ev, k->opts->ud);
 }
 
 static vg_status store_reject(struct db_sink *k, const struct vg_record *rec)

@@ -129,6 +129,9 @@ struct vg_returns {
     struct link *links;
     uint32_t n_links, cap_links;
     int64_t t_start;
+    int live;        /* events are applied as they come (vg_returns_feed), not queued */
+    int64_t last_at; /* the latest instant applied live */
+    uint64_t live_events, late_events;
     uint64_t suspensions, reinstatements, evaluations, follows, posts_seen, personas;
     struct vg_buf scratch;
 };
@@ -266,8 +269,15 @@ static uint32_t handle_owner(const struct vg_returns *r, const char *handle)
     return s->h ? s->idx : NONE;
 }
 
+static vg_status apply(struct vg_returns *r, const struct ev *e);
+
+/* The batch queues events to sort them; live, they come in time order and apply at once. */
 static vg_status push_ev(struct vg_returns *r, int64_t at, enum ev_kind k, uint32_t a, uint32_t b)
 {
+    if (r->live) {
+        const struct ev e = { at, a, b, 0, (uint8_t)k };
+        return apply(r, &e);
+    }
     GROW(r->ev, r->n_ev, r->cap_ev, 4096);
     r->ev[r->n_ev] = (struct ev){ at, a, b, (uint32_t)r->n_ev, (uint8_t)k };
     r->n_ev++;
@@ -365,6 +375,24 @@ static vg_status read_mentions(struct vg_returns *r, const char *json, struct po
     return rc;
 }
 
+/* A post of account a: kept when it names someone (its mentions already in p), then queued. */
+static vg_status keep_post(struct vg_returns *r, uint32_t a, int64_t at, struct post *p,
+                           const char *id, const char *text)
+{
+    uint32_t pi = NONE;
+    r->posts_seen++;
+    if (p->n_mentions) {
+        p->cues = text ? vg__link_shout_cues(text, strlen(text)) : 0;
+        if (!(p->id = vg_arena_strdup(&r->arena, id ? id : "")))
+            return VG_ENOMEM;
+        pi = r->n_posts++;
+    }
+    /* A post that names nobody matters only as an action of a new account. */
+    if (pi == NONE && r->acc[a].first_seen <= r->t_start)
+        return VG_OK;
+    return push_ev(r, at, EV_POST, a, pi);
+}
+
 static vg_status on_post(const struct vg_scan_row *row, void *ud)
 {
     struct vg_returns *r = ud;
@@ -372,25 +400,12 @@ static vg_status on_post(const struct vg_scan_row *row, void *ud)
     vg_status rc = account_of(r, row->account, &a);
     if (rc)
         return rc;
-    r->posts_seen++;
-    uint32_t pi = NONE;
-    if (row->list && row->item) {
-        GROW(r->posts, r->n_posts, r->cap_posts, 1024);
-        struct post *p = &r->posts[r->n_posts];
-        memset(p, 0, sizeof(*p));
-        if ((rc = read_mentions(r, row->list, p)))
-            return rc;
-        if (p->n_mentions) {
-            p->cues = vg__link_shout_cues(row->item, strlen(row->item));
-            if (!(p->id = vg_arena_strdup(&r->arena, row->other ? row->other : "")))
-                return VG_ENOMEM;
-            pi = r->n_posts++;
-        }
-    }
-    /* A post that names nobody matters only as an action of a new account. */
-    if (pi == NONE && r->acc[a].first_seen <= r->t_start)
-        return VG_OK;
-    return push_ev(r, row->at, EV_POST, a, pi);
+    GROW(r->posts, r->n_posts, r->cap_posts, 1024);
+    struct post *p = &r->posts[r->n_posts];
+    memset(p, 0, sizeof(*p));
+    if (row->list && row->item && (rc = read_mentions(r, row->list, p)))
+        return rc;
+    return keep_post(r, a, row->at, p, row->other, row->item);
 }
 
 static int cmp_ev(const void *x, const void *y)
@@ -639,32 +654,36 @@ static vg_status on_suspend_ev(struct vg_returns *r, const struct ev *e)
     return vg__link_index_add(r->ix, &p, e->at);
 }
 
+static void on_reinstate_ev(struct vg_returns *r, const struct ev *e)
+{
+    r->reinstatements++;
+    r->acc[e->a].suspended = 0;
+    vg__link_index_remove(r->ix, r->acc[e->a].id);
+}
+
+static vg_status apply(struct vg_returns *r, const struct ev *e)
+{
+    switch (e->kind) {
+        case EV_IDENT:
+            return on_ident_ev(r, e);
+        case EV_FOLLOW:
+            return on_follow_ev(r, e);
+        case EV_POST:
+            return on_post_ev(r, e);
+        case EV_SUSPEND:
+            return on_suspend_ev(r, e);
+        default:
+            on_reinstate_ev(r, e);
+            return VG_OK;
+    }
+}
+
 static vg_status replay(struct vg_returns *r)
 {
     qsort(r->ev, r->n_ev, sizeof(*r->ev), cmp_ev);
     vg_status rc = VG_OK;
-    for (size_t i = 0; i < r->n_ev && !rc; i++) {
-        const struct ev *e = &r->ev[i];
-        switch (e->kind) {
-            case EV_IDENT:
-                rc = on_ident_ev(r, e);
-                break;
-            case EV_FOLLOW:
-                rc = on_follow_ev(r, e);
-                break;
-            case EV_POST:
-                rc = on_post_ev(r, e);
-                break;
-            case EV_SUSPEND:
-                rc = on_suspend_ev(r, e);
-                break;
-            default:
-                r->reinstatements++;
-                r->acc[e->a].suspended = 0;
-                vg__link_index_remove(r->ix, r->acc[e->a].id);
-                break;
-        }
-    }
+    for (size_t i = 0; i < r->n_ev && !rc; i++)
+        rc = apply(r, &r->ev[i]);
     return rc;
 }
 
@@ -713,6 +732,124 @@ vg_status vg_returns_run(vg_db *db, const struct vg_returns_opts *opts, vg_retur
     }
     *out = r;
     return VG_OK;
+}
+
+/* ---- live: events as ingest stores them (vg_returns_feed) ----------------------------------- */
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && !strcmp(a, b));
+}
+
+/* A profile: an identity event when its handle, name, bio or avatar differ from the current
+ * one (the batch reads only identities; a profile whose counts alone changed is not one). A
+ * field the event leaves out keeps its current value, as the store does. */
+static vg_status feed_account(struct vg_returns *r, const struct vg_account *m)
+{
+    uint32_t a;
+    vg_status rc = account_of(r, m->id, &a);
+    if (rc)
+        return rc;
+    const struct ident *cur = r->acc[a].ident != NONE ? &r->idents[r->acc[a].ident] : NULL;
+    struct vg_scan_row row = { .account = m->id, .at = m->observed_at };
+    row.item = m->handle || !cur ? m->handle : cur->handle;
+    row.name = m->name || !cur ? m->name : cur->name;
+    row.bio = m->bio || !cur ? m->bio : cur->bio;
+    row.avatar = m->avatar_url || !cur ? m->avatar_url : cur->avatar;
+    if (cur && same_str(row.item, cur->handle) && same_str(row.name, cur->name) &&
+        same_str(row.bio, cur->bio) && same_str(row.avatar, cur->avatar))
+        return VG_OK;
+    return on_identity(&row, r);
+}
+
+static vg_status feed_post(struct vg_returns *r, const struct vg_post *post)
+{
+    uint32_t a;
+    vg_status rc = account_of(r, post->account, &a);
+    if (rc)
+        return rc;
+    GROW(r->posts, r->n_posts, r->cap_posts, 1024);
+    struct post *p = &r->posts[r->n_posts];
+    memset(p, 0, sizeof(*p));
+    size_t n = post->mentions.n < MENTIONS_MAX ? post->mentions.n : MENTIONS_MAX;
+    if (n && !(p->mentions = vg_arena_alloc(&r->arena, n * sizeof(char *))))
+        return VG_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const char *h = post->mentions.v[i];
+        if (!h || !*h)
+            continue;
+        if (!(p->mentions[p->n_mentions] = vg_arena_strdup(&r->arena, h[0] == '@' ? h + 1 : h)))
+            return VG_ENOMEM;
+        p->n_mentions++;
+    }
+    return keep_post(r, a, post->created_at, p, post->id, post->text);
+}
+
+static int64_t event_time(const struct vg_event *ev)
+{
+    switch (ev->type) {
+        case VG_EV_ACCOUNT:
+            return ev->u.account.observed_at;
+        case VG_EV_FOLLOW:
+            return ev->u.edge.at;
+        case VG_EV_POST:
+            return ev->u.post.created_at;
+        case VG_EV_SUSPENSION:
+        case VG_EV_REINSTATEMENT:
+            return ev->u.moderation.at;
+        default:
+            return VG_TIME_UNKNOWN;
+    }
+}
+
+vg_status vg_returns_start(vg_db *db, const struct vg_returns_opts *opts, vg_returns **out)
+{
+    vg_status rc = vg_returns_run(db, opts, out);
+    if (rc)
+        return rc;
+    (*out)->live = 1;
+    (*out)->last_at = VG_TIME_UNKNOWN;
+    return VG_OK;
+}
+
+vg_status vg_returns_feed(vg_returns *r, const struct vg_event *ev)
+{
+    if (!r->live || !ev)
+        return VG_EINVAL;
+    int64_t at = event_time(ev);
+    if (ev->type != VG_EV_ACCOUNT && ev->type != VG_EV_FOLLOW && ev->type != VG_EV_POST &&
+        ev->type != VG_EV_SUSPENSION && ev->type != VG_EV_REINSTATEMENT)
+        return VG_OK;
+    r->live_events++;
+    if (at != VG_TIME_UNKNOWN) {
+        if (r->last_at != VG_TIME_UNKNOWN && at < r->last_at)
+            r->late_events++;
+        else
+            r->last_at = at;
+    }
+    struct vg_scan_row row = { 0 };
+    switch (ev->type) {
+        case VG_EV_ACCOUNT:
+            return feed_account(r, &ev->u.account);
+        case VG_EV_FOLLOW:
+            row.account = ev->u.edge.src;
+            row.other = ev->u.edge.dst;
+            row.at = at;
+            return on_follow(&row, r);
+        case VG_EV_POST:
+            return feed_post(r, &ev->u.post);
+        default:
+            row.account = ev->u.moderation.account;
+            row.item = ev->type == VG_EV_SUSPENSION ? "suspension" : "reinstatement";
+            row.at = at;
+            return on_moderation(&row, r);
+    }
+}
+
+void vg_returns_live_counts(const vg_returns *r, uint64_t *events, uint64_t *late)
+{
+    *events = r->live_events;
+    *late = r->late_events;
 }
 
 void vg_returns_free(vg_returns *r)
@@ -838,6 +975,20 @@ vg_status vg_returns_store(vg_db *db, const vg_returns *r)
     vg_status rc = vg__db_put_return_links(db, l, r->n_links);
     vg_free(l);
     return rc;
+}
+
+vg_status vg_returns_store_link(vg_db *db, const vg_returns *r, size_t i)
+{
+    if (i >= r->n_links)
+        return VG_EINVAL;
+    const struct link *k = &r->links[i];
+    const struct vg_store_return_link l = { r->acc[r->nw[k->track].acct].id,
+                                            vg__link_index_id(r->ix, k->entry),
+                                            k->persona,
+                                            k->score,
+                                            k->at,
+                                            k->evidence };
+    return vg__db_add_return_link(db, &l);
 }
 
 /* ---- for link_eval.c ----------------------------------------------------------------------- */

@@ -215,6 +215,18 @@ vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *
     return db->ops->put_return_links(db->state, links, n);
 }
 
+vg_status vg__db_add_return_link(vg_db *db, const struct vg_store_return_link *link)
+{
+    vg_status rc = ensure_txn(db);
+    return rc ? rc : after_write(db, db->ops->add_return_link(db->state, link));
+}
+
+vg_status vg__db_put_storm_alert(vg_db *db, const struct vg_store_storm_alert *a)
+{
+    vg_status rc = ensure_txn(db);
+    return rc ? rc : after_write(db, db->ops->put_storm_alert(db->state, a));
+}
+
 /* ---- lists of sites (src/sites/) ------------------------------------------------------------ */
 
 vg_status vg__db_sites(vg_db *db, const struct vg_store_ops **ops,

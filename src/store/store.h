@@ -87,6 +87,18 @@ struct vg_store_return_link {
     const char *evidence; /* JSON array */
 };
 
+/* A storm alert (table storm_alerts, its accounts in storm_accounts), keyed by hashtag and
+ * onset: storing it again (its final version, a re-run) updates the row and adds accounts. */
+struct vg_store_storm_alert {
+    const char *hashtag, *link; /* link NULL for a copy storm */
+    int64_t onset, detected_at, last_at;
+    int ended;
+    uint64_t posts;
+    const char *const *accounts;
+    size_t n_accounts;
+    const char *json; /* the alert as vigie storms prints it */
+};
+
 /* A stored post matched a bank item (table post_matches). */
 struct vg_store_post_match {
     const char *post, *bank;
@@ -129,6 +141,10 @@ struct vg_store_ops {
     /* Returning accounts (src/link/): replace every stored link with these n, in one
      * transaction of its own (the caller has committed pending writes). */
     vg_status (*put_return_links)(void *state, const struct vg_store_return_link *links, size_t n);
+    /* One link made live (insert, or replace that account's link), in the open transaction. */
+    vg_status (*add_return_link)(void *state, const struct vg_store_return_link *link);
+    /* Storm alerts (src/storm/): insert or update one, in the open transaction. */
+    vg_status (*put_storm_alert)(void *state, const struct vg_store_storm_alert *a);
     /* Lists of sites and the per-domain reads (src/sites/): see struct vg_store_sites_ops. */
     const struct vg_store_sites_ops *sites;
     /* Casework tables (users, tokens, sessions, audit, reports): store_cases.h. */
@@ -228,6 +244,11 @@ vg_status vg__db_scan(vg_db *db, enum vg_scan kind, int64_t from, int64_t before
 /* Replace the stored return links (struct vg_store_ops.put_return_links), after committing
  * pending writes. */
 vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *links, size_t n);
+/* Add one link made live (struct vg_store_ops.add_return_link) to the pending batch of writes:
+ * an ingest commits it with the events that made it. */
+vg_status vg__db_add_return_link(vg_db *db, const struct vg_store_return_link *link);
+/* Add a storm alert (struct vg_store_ops.put_storm_alert) to the pending batch of writes. */
+vg_status vg__db_put_storm_alert(vg_db *db, const struct vg_store_storm_alert *a);
 
 /* The sites operations and state of db's back end, after committing pending writes. Writes
  * go inside (*ops)->begin/commit, or rollback on failure. */

@@ -270,6 +270,30 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL"
     ");"
     "CREATE INDEX intake_reports_filer ON intake_reports(filer, id);",
+    /* 7 -> 8: storm alerts (src/storm/, docs/storms.md), one row per storm keyed by its hashtag
+     * and onset (a re-run or the final version of an alert updates the row), with the alert as
+     * printed, and its accounts for "is this account in a storm" (case rules, the console). */
+    "CREATE TABLE storm_alerts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  hashtag TEXT NOT NULL,"
+    "  onset INTEGER NOT NULL,"
+    "  detected_at INTEGER NOT NULL,"
+    "  last_at INTEGER NOT NULL,"
+    "  ended INTEGER NOT NULL,"
+    "  link TEXT,"
+    "  posts INTEGER NOT NULL,"
+    "  n_accounts INTEGER NOT NULL,"
+    "  alert TEXT NOT NULL,"
+    "  stored_at INTEGER NOT NULL,"
+    "  UNIQUE (hashtag, onset)"
+    ");"
+    "CREATE INDEX storm_alerts_detected ON storm_alerts(detected_at);"
+    "CREATE TABLE storm_accounts ("
+    "  alert INTEGER NOT NULL,"
+    "  account TEXT NOT NULL,"
+    "  PRIMARY KEY (alert, account)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX storm_accounts_account ON storm_accounts(account);",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -396,6 +420,14 @@ static const char *const migrations[] = {
     X(INS_RETURN_LINK,                                                                             \
       "INSERT OR REPLACE INTO return_links (account, replaces, persona, score, linked_at,"         \
       " evidence, stored_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")                                       \
+    X(UPSERT_STORM_ALERT,                                                                          \
+      "INSERT INTO storm_alerts (hashtag, onset, detected_at, last_at, ended, link, posts,"        \
+      " n_accounts, alert, stored_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"                     \
+      " ON CONFLICT (hashtag, onset) DO UPDATE SET detected_at = excluded.detected_at,"            \
+      " last_at = excluded.last_at, ended = excluded.ended, link = excluded.link,"                 \
+      " posts = excluded.posts, n_accounts = excluded.n_accounts, alert = excluded.alert,"         \
+      " stored_at = excluded.stored_at RETURNING id")                                              \
+    X(INS_STORM_ACCOUNT, "INSERT OR IGNORE INTO storm_accounts (alert, account) VALUES (?1,?2)")   \
     X(INS_BANK, "INSERT OR IGNORE INTO banks (name, description, created) VALUES (?1,?2,?3)")      \
     X(LIST_BANKS,                                                                                  \
       "SELECT b.name, b.description, b.created,"                                                   \
@@ -1414,6 +1446,8 @@ static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64
                              vg_scan_fn fn, void *ud);
 static vg_status sqlite_put_return_links(void *state, const struct vg_store_return_link *links,
                                          size_t n);
+static vg_status sqlite_add_return_link(void *state, const struct vg_store_return_link *link);
+static vg_status sqlite_put_storm_alert(void *state, const struct vg_store_storm_alert *a);
 static vg_status sqlite_bank_create(void *state, const char *name, const char *description,
                                     int64_t now, int *created);
 static vg_status sqlite_bank_list(void *state, vg_bank_list_fn fn, void *ud);
@@ -1451,6 +1485,8 @@ const struct vg_store_ops vg__store_sqlite = {
     .stats_json = sqlite_stats_json,
     .scan = sqlite_scan,
     .put_return_links = sqlite_put_return_links,
+    .add_return_link = sqlite_add_return_link,
+    .put_storm_alert = sqlite_put_storm_alert,
     .sites = &vg__store_sqlite_sites,
     .cases = &vg__store_sqlite_cases,
     .bank_create = sqlite_bank_create,
@@ -1560,6 +1596,53 @@ static vg_status sqlite_put_return_links(void *state, const struct vg_store_retu
         rc = sqlite_commit(st);
     if (rc)
         sqlite_rollback(st);
+    return rc;
+}
+
+static vg_status sqlite_add_return_link(void *state, const struct vg_store_return_link *link)
+{
+    return put_return_link(state, link, (int64_t)time(NULL));
+}
+
+/* ---- storm alerts (src/storm/) -------------------------------------------------------------- */
+
+static vg_status upsert_storm_alert(struct sqlite_state *st, const struct vg_store_storm_alert *a,
+                                    int64_t *id)
+{
+    sqlite3_stmt *s = st->stmt[S_UPSERT_STORM_ALERT];
+    bind_text(s, 1, a->hashtag);
+    sqlite3_bind_int64(s, 2, a->onset);
+    sqlite3_bind_int64(s, 3, a->detected_at);
+    sqlite3_bind_int64(s, 4, a->last_at);
+    sqlite3_bind_int(s, 5, a->ended);
+    bind_text(s, 6, a->link);
+    sqlite3_bind_int64(s, 7, (sqlite3_int64)a->posts);
+    sqlite3_bind_int64(s, 8, (sqlite3_int64)a->n_accounts);
+    bind_text(s, 9, a->json);
+    sqlite3_bind_int64(s, 10, (int64_t)time(NULL));
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    /* RETURNING: the row comes first, the statement is done at the next step. */
+    if (src == SQLITE_ROW)
+        src = sqlite3_step(s);
+    vg_status rc = src == SQLITE_DONE ? VG_OK : fail(st, src, "storing a storm alert");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+static vg_status sqlite_put_storm_alert(void *state, const struct vg_store_storm_alert *a)
+{
+    struct sqlite_state *st = state;
+    int64_t id = 0;
+    vg_status rc = upsert_storm_alert(st, a, &id);
+    sqlite3_stmt *s = st->stmt[S_INS_STORM_ACCOUNT];
+    for (size_t i = 0; i < a->n_accounts && !rc; i++) {
+        sqlite3_bind_int64(s, 1, id);
+        bind_text(s, 2, a->accounts[i]);
+        rc = exec_stmt(st, S_INS_STORM_ACCOUNT, "storing a storm's account");
+    }
     return rc;
 }
 

@@ -95,3 +95,24 @@ vg_status vg__storms_replay_with(vg_db *db, int64_t since, int64_t before, vg_st
         *n_posts = rp.n;
     return rc;
 }
+
+vg_status vg_storm_alert_store(vg_db *db, const struct vg_storm_alert *a)
+{
+    char *json = NULL;
+    vg_status rc = vg_storm_alert_json(a, &json);
+    if (rc)
+        return rc;
+    const struct vg_store_storm_alert row = { .hashtag = a->hashtag,
+                                              .link = a->link,
+                                              .onset = a->onset,
+                                              .detected_at = a->detected_at,
+                                              .last_at = a->last_at,
+                                              .ended = a->final,
+                                              .posts = a->posts,
+                                              .accounts = a->accounts,
+                                              .n_accounts = a->n_accounts,
+                                              .json = json };
+    rc = vg__db_put_storm_alert(db, &row);
+    vg_free(json);
+    return rc;
+}

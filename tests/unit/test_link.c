@@ -294,10 +294,18 @@ static void remove_db_files(void)
     }
 }
 
+/* When set, every event that changes the store is also fed to it, as ingest's hook does. */
+static vg_returns *g_live;
+static uint64_t g_fed;
+
 static void put(vg_db *db, const struct vg_event *ev)
 {
     enum vg_put_result res;
     assert_int_equal(vg_db_put(db, ev, &res), VG_OK);
+    if (g_live && res != VG_PUT_DUPLICATE) {
+        assert_int_equal(vg_returns_feed(g_live, ev), VG_OK);
+        g_fed++;
+    }
 }
 
 static void account(vg_db *db, const char *id, const char *handle, const char *name,
@@ -362,12 +370,17 @@ static void post(vg_db *db, const char *id, const char *author, int64_t at, cons
  * follows what p2 followed (linked at that post); n1 is an ordinary newcomer; c1 is suspended
  * in turn and c3 replaces it (persona p1 across two returns).
  */
-static vg_db *small_world(void)
+static vg_db *small_world_fed(vg_returns **live)
 {
     snprintf(path, sizeof(path), "/tmp/vigie-link-%d.db", (int)getpid());
     remove_db_files();
     vg_db *db;
     assert_int_equal(vg_db_open(path, &db), VG_OK);
+    if (live) {
+        assert_int_equal(vg_returns_start(db, NULL, live), VG_OK);
+        g_live = *live;
+        g_fed = 0;
+    }
     account(db, "p1", "qaridun_malisa", "Qaridun Malisa", "https://img.example/a/1.jpg", T0);
     account(db, "p2", "zorvik_nelamo", "Zorvik Nelamo", "https://img.example/a/2.jpg", T0);
     const char *fans[] = { "f1", "f2", "f3", "f4", "f5", "f6" };
@@ -393,7 +406,13 @@ static vg_db *small_world(void)
     account(db, "c3", "qaridun_malisa9", "Qaridun Malisa", "https://img.example/a/1.jpg",
             T0 + 30000);
     assert_int_equal(vg_db_flush(db), VG_OK);
+    g_live = NULL;
     return db;
+}
+
+static vg_db *small_world(void)
+{
+    return small_world_fed(NULL);
 }
 
 static const char *link_field(char *json, const char *key, char *out, size_t cap)
@@ -461,6 +480,74 @@ static void batch_links_on_time_with_personas(void **state)
     assert_int_equal(sqlite3_column_int(st, 0), 3);
     assert_int_equal(sqlite3_column_int(st, 1), 2);
     assert_int_equal(sqlite3_column_int64(st, 2), T0 + 7200);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    remove_db_files();
+}
+
+/* Fed live as the events are stored, the stage makes the batch's links, at the same instants,
+ * with the same evidence; the stored table gets them one by one. */
+static void live_feed_links_as_the_batch(void **state)
+{
+    (void)state;
+    vg_returns *live, *batch;
+    vg_db *db = small_world_fed(&live);
+    assert_int_equal(vg_returns_run(db, NULL, &batch), VG_OK);
+    assert_int_equal(vg_returns_n_links(live), 3);
+    assert_int_equal(vg_returns_n_links(batch), 3);
+    for (size_t i = 0; i < 3; i++) {
+        char *a, *b;
+        assert_int_equal(vg_returns_link_json(live, i, &a), VG_OK);
+        assert_int_equal(vg_returns_link_json(batch, i, &b), VG_OK);
+        assert_string_equal(a, b);
+        vg_free(a);
+        vg_free(b);
+        assert_int_equal(vg_returns_store_link(db, live, i), VG_OK);
+    }
+    uint64_t events, late;
+    vg_returns_live_counts(live, &events, &late);
+    assert_int_equal(events, g_fed);
+    assert_int_equal(late, 0);
+    /* A profile whose counts alone changed is not a new identity: nothing re-evaluated. */
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_ACCOUNT;
+    ev.u.account = (struct vg_account){ .id = "n1",
+                                        .followers = 12,
+                                        .following = -1,
+                                        .posts = -1,
+                                        .created_at = VG_TIME_UNKNOWN,
+                                        .observed_at = T0 + 40000 };
+    char *before, *after;
+    assert_int_equal(vg_returns_summary_json(live, &before), VG_OK);
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    assert_int_equal(vg_returns_summary_json(live, &after), VG_OK);
+    assert_string_equal(before, after);
+    vg_free(before);
+    vg_free(after);
+    /* An event earlier than the last one fed is applied and counted late. */
+    ev.type = VG_EV_FOLLOW;
+    ev.u.edge = (struct vg_edge){ "f2", "c3", T0 + 100 };
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    vg_returns_live_counts(live, &events, &late);
+    assert_int_equal(late, 1);
+    /* A batch result is not live; kinds the stage does not read are ignored. */
+    assert_int_equal(vg_returns_feed(batch, &ev), VG_EINVAL);
+    ev.type = VG_EV_REPORT;
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    assert_int_equal(vg_returns_store_link(db, live, 3), VG_EINVAL);
+    vg_returns_free(live);
+    vg_returns_free(batch);
+    vg_db_close(db);
+    sqlite3 *s;
+    assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s, "SELECT count(*), min(linked_at) FROM return_links", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 3);
+    assert_int_equal(sqlite3_column_int64(st, 1), T0 + 7200);
     sqlite3_finalize(st);
     sqlite3_close(s);
     remove_db_files();
@@ -598,6 +685,7 @@ int main(void)
         cmocka_unit_test(shout_cues_in_three_languages),
         cmocka_unit_test(index_ranks_and_forgets),
         cmocka_unit_test(batch_links_on_time_with_personas),
+        cmocka_unit_test(live_feed_links_as_the_batch),
         cmocka_unit_test(batch_respects_before_and_ablation),
         cmocka_unit_test(eval_against_truth),
         cmocka_unit_test(allocation_failures_are_reported),
