@@ -133,6 +133,8 @@ int main(int argc, char **argv)
     printf("with storms:                 %.3f s  ratio %.2f; detector alone %.3f s = %.0f "
            "posts/s\n",
            st, st / base, st_own, st_own > 0 ? (double)r.posts / st_own : 0.0);
+    printf("storms, its feed timed per call (last run): %.3f s = %.0f posts/s\n", r.post_s,
+           r.post_s > 0 ? (double)r.posts / r.post_s : 0.0);
     double rt = median_run(path, RETURNS, runs, &r);
     double rt_own = rt - base;
     printf("with returns:                %.3f s  ratio %.2f; stage alone %.3f s = %.0f events/s, "
