@@ -531,6 +531,9 @@ struct vg_sim_config {
 
     double suspension_rate, wave_prob, wave_fraction, return_prob, wave_return_prob;
     double return_delay_hours, regain, regain_decay;
+    /* returns that break with the predecessor's look (0 by default): a new avatar URL; names of
+     * their own (no mutation of the old ones, no "#k" in the bio) */
+    double return_new_avatar, return_new_names;
 
     double storms_per_week;
     uint64_t storm_accounts;

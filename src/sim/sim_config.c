@@ -119,6 +119,11 @@ static const struct cfg_entry table[] = {
     { "regain_decay", CFG_DOUBLE, OFF(regain_decay), 0, 1, "0.7",
       "factor on the regained share at each further return (Berger & Perez: repeat returners "
       "lose most followers)" },
+    { "return_new_avatar", CFG_DOUBLE, OFF(return_new_avatar), 0, 1, "0",
+      "share of returning accounts with a new avatar URL (assumed; 0 keeps the old one)" },
+    { "return_new_names", CFG_DOUBLE, OFF(return_new_names), 0, 1, "0",
+      "share of returning accounts with names of their own, not mutations of the old ones, and "
+      "no '#k' in the bio (assumed; real evaders may change both)" },
 
     { "storms_per_week", CFG_DOUBLE, OFF(storms_per_week), 0, 700, "1",
       "hashtag storms a week (assumed)" },

@@ -175,6 +175,18 @@ static uint64_t profile_key(const struct sim_acct *a, uint32_t v)
     return a->persona >= 0 ? ((uint64_t)a->persona | (1ull << 40)) : v;
 }
 
+/* Whether returning account v breaks with its predecessor's look in one respect (salt), with
+ * chance `share`: a function of the seed and the account alone, so every snapshot of it agrees
+ * and a share of 0 leaves the output as it was. */
+static int breaks_look(const struct sim_world *w, const struct sim_acct *a, uint32_t v,
+                       uint64_t salt, double share)
+{
+    if (a->incarnation == 0 || share <= 0)
+        return 0;
+    uint64_t h = vg_hash64(&v, sizeof(v), w->seed ^ salt);
+    return (double)(h >> 11) * 0x1.0p-53 < share;
+}
+
 int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, int64_t t)
 {
     struct sim_acct *a = &w->acct[v];
@@ -184,9 +196,16 @@ int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, in
         return 0;
     a->snap_hash = snap;
     char handle[SIM_HANDLE_MAX], name[SIM_NAME_MAX];
-    vg__sim_names(w->seed, v, a->persona, a->incarnation, a->lang, handle, name);
+    int new_names = breaks_look(w, a, v, 0x6e616d6573ull, w->cfg->return_new_names);
+    int new_avatar = breaks_look(w, a, v, 0x617661746172ull, w->cfg->return_new_avatar);
+    if (new_names)
+        vg__sim_names(w->seed, v, -1, 0, a->lang, handle, name); /* names of its own */
+    else
+        vg__sim_names(w->seed, v, a->persona, a->incarnation, a->lang, handle, name);
     uint64_t key = profile_key(a, v);
     uint64_t h = vg_hash64(&key, sizeof(key), w->seed);
+    uint64_t own = v;
+    uint64_t h_avatar = new_avatar ? vg_hash64(&own, sizeof(own), w->seed ^ 0x617661746172ull) : h;
     PUT_LIT(o, "{\"type\":\"account\",\"platform\":\"sim\",\"id\":");
     put_acct(o, v);
     PUT_LIT(o, ",\"handle\":\"");
@@ -195,7 +214,7 @@ int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, in
     put_str(o, name);
     PUT_LIT(o, "\",\"bio\":\"");
     put_str(o, bios[a->role][a->lang][h % 4]);
-    if (a->incarnation) {
+    if (a->incarnation && !new_names) {
         PUT_LIT(o, " #");
         put_u64(o, (uint64_t)a->incarnation + 1);
     }
@@ -207,12 +226,13 @@ int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, in
     put_u64(o, a->following);
     PUT_LIT(o, ",\"posts\":");
     put_u64(o, a->posts);
-    /* A returning persona keeps its avatar: the URL is keyed by the persona. */
+    /* A returning persona keeps its avatar (the URL is keyed by the persona) unless it is one of
+     * the return_new_avatar share. */
     if (a->role != VG_SIM_BACKGROUND || (h >> 8) % 10) {
         char hex[17];
         static const char digits[] = "0123456789abcdef";
         for (int i = 0; i < 16; i++)
-            hex[i] = digits[(h >> (60 - 4 * i)) & 15];
+            hex[i] = digits[(h_avatar >> (60 - 4 * i)) & 15];
         hex[16] = '\0';
         PUT_LIT(o, ",\"avatar_url\":\"https://img.example/avatars/");
         put_str(o, hex);

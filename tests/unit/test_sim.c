@@ -236,6 +236,90 @@ static const char *str_of(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The first profile of each account in events.jsonl: handle, avatar and bio (copies). */
+struct first_profile {
+    char handle[64], avatar[128], bio[256];
+};
+
+static void read_first_profiles(const char *dir, struct first_profile *fp, size_t n)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
+        static const char account[] = "{\"type\":\"account\"";
+        if (strncmp(line, account, sizeof(account) - 1))
+            continue;
+        cJSON *e = cJSON_Parse(line);
+        assert_non_null(e);
+        long v = num_of(str_of(e, "id"), 'u');
+        assert_true(v >= 0 && (size_t)v < n);
+        if (!fp[v].handle[0]) {
+            const char *av = str_of(e, "avatar_url");
+            const char *handle = str_of(e, "handle"), *bio = str_of(e, "bio");
+            assert_non_null(handle);
+            assert_non_null(bio);
+            snprintf(fp[v].handle, sizeof(fp[v].handle), "%s", handle);
+            snprintf(fp[v].avatar, sizeof(fp[v].avatar), "%s", av ? av : "");
+            snprintf(fp[v].bio, sizeof(fp[v].bio), "%s", bio);
+        }
+        cJSON_Delete(e);
+    }
+    free(line);
+    fclose(f);
+}
+
+/* return_new_avatar and return_new_names: at 1 every returning account has an avatar URL and a
+ * handle of its own and no "#k" in its bio; at 0 (the default) it keeps the avatar and marks
+ * its bio. */
+static void returns_can_break_with_the_old_look(void **state)
+{
+    (void)state;
+    for (int fresh = 0; fresh <= 1; fresh++) {
+        char dir[64], path[128], err[256];
+        make_tmpdir(dir, sizeof(dir));
+        struct vg_sim_config c;
+        struct vg_sim_summary sum;
+        small_config(&c, 1);
+        assert_int_equal(
+                vg_sim_config_set(&c, "return_new_avatar", fresh ? "1" : "0", err, sizeof(err)), 0);
+        assert_int_equal(
+                vg_sim_config_set(&c, "return_new_names", fresh ? "1" : "0", err, sizeof(err)), 0);
+        run_world(&c, NULL, dir, &sum);
+        size_t n = sum.accounts_total + 1;
+        struct first_profile *fp = calloc(n, sizeof(*fp));
+        read_first_profiles(dir, fp, n);
+        snprintf(path, sizeof(path), "%s/truth.json", dir);
+        char *text = slurp(path, NULL);
+        cJSON *truth = cJSON_Parse(text);
+        const cJSON *acc;
+        int children = 0, same_avatar = 0, same_handle = 0, marked_bio = 0;
+        cJSON_ArrayForEach(acc, cJSON_GetObjectItem(truth, "accounts"))
+        {
+            const char *rep = str_of(acc, "replaces");
+            if (!rep)
+                continue;
+            const struct first_profile *child = &fp[num_of(str_of(acc, "id"), 'u')];
+            const struct first_profile *parent = &fp[num_of(rep, 'u')];
+            children++;
+            same_avatar += !strcmp(child->avatar, parent->avatar);
+            same_handle += !strcmp(child->handle, parent->handle);
+            marked_bio += strstr(child->bio, " #") != NULL;
+        }
+        assert_true(children >= 5);
+        assert_int_equal(same_handle, 0);
+        assert_int_equal(same_avatar, fresh ? 0 : children);
+        assert_int_equal(marked_bio, fresh ? 0 : children);
+        cJSON_Delete(truth);
+        free(text);
+        free(fp);
+        rm_dir(dir);
+    }
+}
+
 static void truth_agrees_with_events(void **state)
 {
     (void)state;
@@ -717,6 +801,7 @@ int main(void)
         cmocka_unit_test(returns_mutate_the_handle),
         cmocka_unit_test(same_seed_same_bytes),
         cmocka_unit_test(truth_agrees_with_events),
+        cmocka_unit_test(returns_can_break_with_the_old_look),
         cmocka_unit_test(storm_patterns_and_bursts),
         cmocka_unit_test(audience_followback_adds_supporter_follows),
         cmocka_unit_test(run_errors),
