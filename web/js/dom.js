@@ -51,9 +51,9 @@ export function when(seconds) {
 
 // A table from rows and column definitions [{title, cell: (row) => node|string}].
 export function table(columns, rows, props = {}) {
-  return h('table', props,
+  return h('div', { class: 'table-wrap' }, h('table', props,
     h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col' }, c.title)))),
-    h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', null, c.cell(row)))))));
+    h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', null, c.cell(row))))))));
 }
 
 // A message box; kind is "error", "ok" or "info". role=alert for errors so screen readers say it.

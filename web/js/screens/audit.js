@@ -30,7 +30,7 @@ export default {
         { title: 'actor', cell: (e) => e.actor },
         { title: 'action', cell: (e) => e.action },
         { title: 'object', cell: (e) => e.object },
-        { title: 'detail', cell: (e) => h('span', { class: 'clip' }, detail(e.detail)) },
+        { title: 'detail', cell: (e) => h('span', { class: 'clip', title: detail(e.detail) }, detail(e.detail)) },
         { title: 'hash', cell: (e) => h('code', { class: 'hash', title: e.hash }, (e.hash || '').slice(0, 12)) },
       ], entries, { 'data-testid': 'audit' }) : h('p', { class: 'muted' }, 'No entries after this point.'));
       pager.replaceChildren(

@@ -33,7 +33,7 @@ export const reportList = {
         { title: 'target', cell: (r) => `${r.target_type} ${r.target}` },
         { title: 'platform', cell: (r) => r.platform || '' },
         { title: 'category', cell: (r) => r.category || '' },
-        { title: 'reason', cell: (r) => h('span', { class: 'clip' }, r.reason) },
+        { title: 'reason', cell: (r) => h('span', { class: 'clip', title: r.reason }, r.reason) },
         { title: 'filed by', cell: filer },
         { title: 'filed', cell: (r) => when(r.created_at) },
       ], reports, { 'data-testid': 'reports' }),
