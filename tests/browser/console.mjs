@@ -7,7 +7,7 @@
 // report whose reason is hostile markup (shown as text); the flagger files a notice and sees
 // only it; the reviewer sees both, filers by pseudonym only, and the dashboard counts them;
 // the auditor finds the notice's audit entry and the chain verifies; sign-out returns to the
-// sign-in form. Any page error, console error or CSP violation fails the test.
+// sign-in form; media are blurred until clicked. Any page error, console error or CSP violation fails the test.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -184,6 +184,23 @@ try {
   say('the auditor sees the notice\'s audit entry (report.file report:2) and the chain verifies');
   await open(page, '/users');
   assert.match(await page.locator('#screen [role=alert]').textContent(), /may not open/);
+  // Media (for the case screens): blurred until clicked, blurred again on a second click.
+  const blur = await page.evaluate(async () => {
+    const { blurredMedia } = await import('/js/media.js');
+    const png = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==';
+    const box = blurredMedia(png, 'a test pixel');
+    document.getElementById('screen').append(box);
+    const seen = [getComputedStyle(box.querySelector('img')).filter];
+    box.click();
+    seen.push(getComputedStyle(box.querySelector('img')).filter);
+    box.click();
+    seen.push(getComputedStyle(box.querySelector('img')).filter);
+    return seen;
+  });
+  assert.match(blur[0], /blur\(24px\)/);
+  assert.equal(blur[1], 'none');
+  assert.match(blur[2], /blur\(24px\)/);
+  say('media are blurred by default, revealed by a click, blurred again by another');
   await signOut(page);
   assert.equal(await page.locator('[data-testid=who]').count(), 0);
   say('sign-out returns to the sign-in form');
