@@ -43,17 +43,17 @@ export function link(segments, text, props = {}) {
   return h('a', { href: `#/${path}`, ...props }, text);
 }
 
-// Unix seconds as "2026-11-23 12:08 UTC".
+// Unix seconds as "2026-11-23 12:08" (UTC: the column titles say so).
 export function when(seconds) {
   if (typeof seconds !== 'number') return '';
-  return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return new Date(seconds * 1000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-// A table from rows and column definitions [{title, cell: (row) => node|string}].
+// A table from rows and column definitions [{title, cell: (row) => node|string, class}].
 export function table(columns, rows, props = {}) {
   return h('div', { class: 'table-wrap' }, h('table', props,
     h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col' }, c.title)))),
-    h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', null, c.cell(row))))))));
+    h('tbody', null, rows.map((row) => h('tr', null, columns.map((c) => h('td', { class: c.class }, c.cell(row))))))));
 }
 
 // A message box; kind is "error", "ok" or "info". role=alert for errors so screen readers say it.

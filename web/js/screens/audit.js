@@ -26,7 +26,7 @@ export default {
       const { entries, next_after: next } = await api.get(`/api/v1/audit${query({ after, limit: PAGE })}`);
       list.replaceChildren(entries.length ? table([
         { title: 'seq', cell: (e) => String(e.seq) },
-        { title: 'at', cell: (e) => when(e.at) },
+        { title: 'at (UTC)', cell: (e) => when(e.at), class: 'nowrap' },
         { title: 'actor', cell: (e) => e.actor },
         { title: 'action', cell: (e) => e.action },
         { title: 'object', cell: (e) => e.object },

@@ -32,6 +32,8 @@ function chart(uPlot, c, width) {
   const opts = {
     width,
     height: 260,
+    // The axis in UTC, as every time in the console.
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: {
       x: { time: true, range: () => [c.x[0] - step / 2, c.x[c.x.length - 1] + step * 1.5] },
       y: { range: (u, lo, hi) => [0, Math.max(1, Math.ceil(hi * 1.1))] },

@@ -35,7 +35,7 @@ export const reportList = {
         { title: 'category', cell: (r) => r.category || '' },
         { title: 'reason', cell: (r) => h('span', { class: 'clip', title: r.reason }, r.reason) },
         { title: 'filed by', cell: filer },
-        { title: 'filed', cell: (r) => when(r.created_at) },
+        { title: 'filed (UTC)', cell: (r) => when(r.created_at), class: 'nowrap' },
       ], reports, { 'data-testid': 'reports' }),
       reports.length === LIMIT ? h('p', { class: 'muted' }, `The newest ${LIMIT} are shown.`) : null);
   },
@@ -52,7 +52,7 @@ export const reportDetail = {
     const facts = [
       ['Kind', r.kind], ['Target', `${r.target_type} ${r.target}`], ['Platform', r.platform || '—'],
       ['Category', r.category || '—'], ['Filed by', filer(r)], ['Filer account (admins only)', r.filer && r.filer.id],
-      ['Filed', when(r.created_at)],
+      ['Filed (UTC)', when(r.created_at)],
     ].filter(([, v]) => v);
     return h('section', { 'data-testid': 'report' }, h('h1', null, `${r.kind === 'notice' ? 'Notice' : 'Report'} #${r.id}`),
       h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', null, k), h('dd', null, v)])),

@@ -19,7 +19,7 @@ export default {
         { title: 'name', cell: (t) => t.name },
         { title: 'role', cell: (t) => t.role },
         { title: 'status', cell: (t) => (t.revoked ? 'revoked' : 'active') },
-        { title: 'made', cell: (t) => when(t.created_at) },
+        { title: 'made (UTC)', cell: (t) => when(t.created_at), class: 'nowrap' },
         { title: '', cell: (t) => (t.revoked ? '' : h('button', { type: 'button', class: 'small danger',
           onclick: async () => {
             if (!window.confirm(`Revoke token ${t.id} (${t.name})? Machines using it stop working.`)) return;

@@ -76,7 +76,7 @@ export default {
         { title: 'pseudonym', cell: (u) => u.pseudonym },
         { title: 'role', cell: (u) => u.role },
         { title: 'status', cell: (u) => (u.disabled ? 'disabled' : 'active') },
-        { title: 'added', cell: (u) => when(u.created_at) },
+        { title: 'added (UTC)', cell: (u) => when(u.created_at), class: 'nowrap' },
         { title: '', cell: (u) => actions(api, u, refresh, shown) },
       ], users, { 'data-testid': 'users' }));
     };
