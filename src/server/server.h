@@ -162,6 +162,11 @@ vg_status vg__metrics_text(const struct vg_server_metrics *m, const struct vg_ro
  * starts with '.', no "//", at most 200 bytes. Anything else is refused before touching disk. */
 int vg__static_path_ok(const char *path);
 
+/* Decode the %HH escapes of a URL path or argument in place and return its new length, except
+ * %00, which stays as written: a decoded NUL would end the C string early, so
+ * "/app.js%00.png" would name /app.js. Malformed escapes ("%zz", "%4") stay as written. */
+size_t vg__url_unescape(char *s);
+
 /* ---- the server ---------------------------------------------------------------------------- */
 
 struct vg_server {

@@ -62,13 +62,21 @@ static vg_db *thread_db(struct vg_server *s)
 
 /* ---- answers ------------------------------------------------------------------------------- */
 
+/* The console (static files) may load scripts, styles, images and API answers from this server
+ * only: no inline script or style, no eval, no plugins, no <base>, forms post only here, never
+ * framed. An API answer is data, never a page: it may load nothing. */
+#define CSP_CONSOLE                                                                                \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "        \
+    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "                   \
+    "frame-ancestors 'none'"
+#define CSP_API "default-src 'none'; frame-ancestors 'none'"
+
 static void add_common_headers(struct MHD_Response *resp, int api)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    MHD_add_response_header(resp, "Content-Security-Policy",
-                            "default-src 'self'; frame-ancestors 'none'");
+    MHD_add_response_header(resp, "Content-Security-Policy", api ? CSP_API : CSP_CONSOLE);
     if (api)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
 }
@@ -357,6 +365,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
+static size_t mhd_unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    VG_UNUSED(cls);
+    VG_UNUSED(c);
+    return vg__url_unescape(s);
+}
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     VG_UNUSED(cls);
@@ -466,12 +481,12 @@ vg_status vg_server_start(const struct vg_server_opts *o, vg_server **out)
     }
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
                      (v6 ? MHD_USE_IPv6 : 0);
-    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-                                 (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
-                                 (unsigned)s->o.threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-                                 s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-                                 MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000,
-                                 MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+            MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads, MHD_OPTION_NOTIFY_COMPLETED,
+            on_completed, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+            MHD_OPTION_UNESCAPE_CALLBACK, mhd_unescape, NULL, MHD_OPTION_END);
     if (!s->daemon) {
         VG_LOG_ERR("server: cannot listen on %s (address in use or not available)", o->listen);
         pthread_key_delete(s->db_key);

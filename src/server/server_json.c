@@ -160,6 +160,34 @@ int vg__static_path_ok(const char *path)
     return 1;
 }
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+size_t vg__url_unescape(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        int hi = p[0] == '%' ? hex_value(p[1]) : -1;
+        int lo = hi >= 0 ? hex_value(p[2]) : -1;
+        if (lo >= 0 && (hi | lo)) {
+            *w++ = (char)(hi * 16 + lo);
+            p += 2;
+        } else {
+            *w++ = *p; /* not an escape, or %00: kept as written */
+        }
+    }
+    *w = 0;
+    return (size_t)(w - s);
+}
+
 /* ---- answers ------------------------------------------------------------------------------- */
 
 void res_json(struct vg_req *r, int status)

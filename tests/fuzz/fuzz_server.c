@@ -6,7 +6,8 @@
  * the rest is the body. Invariants: a matched route has that method and its pattern matches the
  * path with positive ids; an accepted static path has no segment starting with '.',
  * no "//"; a parsed body is a JSON object; a refused one has a message, and a byte offset in
- * it lies within the body; field readers answer 400 or give a string of at most their limit.
+ * it lies within the body; field readers answer 400 or give a string of at most their limit;
+ * URL unescaping never lengthens a path nor puts a NUL inside it (its length is the string's).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,6 +37,17 @@ static void check_static(const char *path)
         return;
     if (strstr(path, "/.") || strstr(path, "//") || path[0] != '/')
         abort();
+}
+
+static void check_unescape(const char *path)
+{
+    char copy[301];
+    size_t n = strlen(path);
+    memcpy(copy, path, n + 1);
+    size_t got = vg__url_unescape(copy);
+    if (got > n || got != strlen(copy))
+        abort();
+    check_static(copy);
 }
 
 static void check_body(const char *body, size_t len)
@@ -86,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_route(method, path);
     check_static(path);
+    check_unescape(path);
     const char *body = nl ? nl + 1 : "";
     size_t blen = nl ? size - (size_t)(nl - (const char *)data) - 1 : 0;
     check_body(body, blen);

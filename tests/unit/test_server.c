@@ -208,6 +208,23 @@ static void static_paths(void **state)
     assert_int_equal(vg__static_path_ok(long_path), 0);
 }
 
+static void url_unescape(void **state)
+{
+    (void)state;
+    char a[] = "/js/app%2Ejs%20x", b[] = "/js/app.js%00.png", c[] = "%zz%4%", d[] = "%2e%2E/%41",
+         e[] = "";
+    assert_int_equal(vg__url_unescape(a), 12);
+    assert_string_equal(a, "/js/app.js x");
+    assert_int_equal(vg__url_unescape(b), 17);
+    assert_string_equal(b, "/js/app.js%00.png");
+    assert_int_equal(vg__static_path_ok(b), 0);
+    assert_int_equal(vg__url_unescape(c), 6);
+    assert_string_equal(c, "%zz%4%");
+    assert_int_equal(vg__url_unescape(d), 4);
+    assert_string_equal(d, "../A");
+    assert_int_equal(vg__url_unescape(e), 0);
+}
+
 /* Send a raw request to 127.0.0.1:port; return the status of the answer (0 on failure). */
 static int http_status(int port, const char *request)
 {
@@ -273,13 +290,10 @@ static void server_starts_answers_and_stops(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(routes_match_ids),
-        cmocka_unit_test(route_table_is_consistent),
-        cmocka_unit_test(json_bodies),
-        cmocka_unit_test(login_rate_limiter),
-        cmocka_unit_test(metrics_text),
-        cmocka_unit_test(static_paths),
-        cmocka_unit_test(server_starts_answers_and_stops),
+        cmocka_unit_test(routes_match_ids), cmocka_unit_test(route_table_is_consistent),
+        cmocka_unit_test(json_bodies),      cmocka_unit_test(login_rate_limiter),
+        cmocka_unit_test(metrics_text),     cmocka_unit_test(static_paths),
+        cmocka_unit_test(url_unescape),     cmocka_unit_test(server_starts_answers_and_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

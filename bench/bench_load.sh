@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# bench_load.sh: the console's list endpoint under a fixed request rate while `vigie ingest`
+# writes a generated world into the same store, beside the same load without ingest (the
+# baseline, measured first in the same run). Loopback only, bounded in time and count.
+#   bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N]
+#                       [--threads N] [--full]
+# Defaults: GET /api/v1/reports (100 rows per answer) as the stand-in for the queue endpoint,
+# 1,000 requests/s for 10 s over 16 keep-alive connections (bench/load_paced.mjs: open loop,
+# latency counted from when each request was due), 3,000 reports filed first, and a world of
+# 20,000 accounts over 3 days ingested with the shipped model. --full: 30 s and 5,000 reports.
+# The server runs with 4 worker threads (--threads); client, server and ingest share the cores.
+# Prints one JSON line per phase and a summary line.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+vigie=""; endpoint="/api/v1/reports"; rate=1000; seconds=10; reports=3000; conns=16; threads=4
+while (($#)); do
+  case "$1" in
+    --endpoint) endpoint=$2; shift ;;
+    --rate) rate=$2; shift ;;
+    --seconds) seconds=$2; shift ;;
+    --reports) reports=$2; shift ;;
+    --threads) threads=$2; shift ;;
+    --full) seconds=30; reports=5000 ;;
+    -*) echo "usage: bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N] [--threads N] [--full]" >&2; exit 2 ;;
+    *) vigie=$1 ;;
+  esac
+  shift
+done
+if [[ -z "$vigie" ]]; then
+  for c in "$here/build/release/vigie" "$here/build/dev/vigie"; do
+    [[ -x "$c" ]] && { vigie=$c; break; }
+  done
+fi
+[[ -x "$vigie" ]] || { echo "bench_load: no vigie binary (build first)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "bench_load: wrk is not installed (tools/install-deps)" >&2; exit 2; }
+command -v node >/dev/null || { echo "bench_load: node is not installed (tools/install-deps)" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+pid=""; ingest=""
+cleanup() {
+  [[ -n "$ingest" ]] && kill "$ingest" 2>/dev/null && wait "$ingest" 2>/dev/null
+  [[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+db=$tmp/load.db
+token=$("$vigie" token add --db "$db" --name load --role reviewer | grep -o 'vgt_[A-Za-z0-9_-]*')
+"$vigie" serve --db "$db" --listen 127.0.0.1:0 --threads "$threads" >"$tmp/serve.out" 2>"$tmp/serve.err" &
+pid=$!
+for _ in $(seq 100); do grep -q listening "$tmp/serve.out" && break; sleep 0.1; done
+base=http://$(grep -o '"listening":"[^"]*"' "$tmp/serve.out" | cut -d'"' -f4)
+
+# The reports, filed through the API by wrk one second at a time until there are enough.
+cat >"$tmp/file.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{"target_type":"account","target":"acct-' .. n .. '","reason":"load test: an account that posts propaganda"}')
+end
+LUA
+count() { sqlite3 "$db" "SELECT count(*) FROM intake_reports"; }
+for _ in $(seq 60); do
+  (( $(count) >= reports )) && break
+  wrk -t2 -c4 -d1s -s "$tmp/file.lua" "$base/api/v1/reports" >/dev/null
+done
+stored=$(count)
+
+# The world to ingest, generated before anything is measured.
+"$vigie" sim --seed 7 --accounts 20000 --days 3 --set supporter_share=0.005 --quiet --out "$tmp/world" \
+  >"$tmp/sim.out"
+events=$(grep -o '"events":[0-9]*' "$tmp/sim.out" | cut -d: -f2)
+model=()
+[[ -f "$here/models/vigie-propaganda.vgm" ]] && model=(--model "$here/models/vigie-propaganda.vgm")
+
+load() { node "$here/bench/load_paced.mjs" "$base$endpoint" "$token" "$rate" "$seconds" "$conns"; }
+phase() { # name json
+  echo "{\"phase\":\"$1\",${2#\{}"
+}
+phase baseline "$(load)"
+start=$(date +%s.%N)
+"$vigie" ingest --db "$db" --quiet "${model[@]}" "$tmp/world/events.jsonl" >"$tmp/ingest.out" 2>"$tmp/ingest.err" &
+ingest=$!
+sleep 0.5
+during=$(load)
+running=false; kill -0 "$ingest" 2>/dev/null && running=true
+phase during_ingest "$during"
+wait "$ingest"; irc=$?; ingest=""
+end=$(date +%s.%N)
+accepted=$(grep -o '"accepted":[0-9]*' "$tmp/ingest.out" | tail -1 | cut -d: -f2)
+verify=$("$vigie" audit verify --db "$db" | grep -o '"ok":[a-z]*' | cut -d: -f2)
+echo "{\"summary\":\"bench_load\",\"endpoint\":\"$endpoint\",\"reports_stored\":$stored,\"world_events\":${events:-null},\"ingest_accepted\":${accepted:-null},\"ingest_exit\":$irc,\"ingest_seconds\":$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'),\"ingest_still_running_when_load_ended\":$running,\"audit_chain_ok\":$verify,\"server_threads\":$threads,\"nproc\":$(nproc),\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
