@@ -301,6 +301,13 @@ static int order_cmd(const char *cmd, vg_db *db, const char *sub, const struct r
         rc = vg_order_stats_json(db, a->from, a->to, &text);
         return print_view(cmd, rc, text, 1, "", 0);
     }
+    static const char *const subs[] = { "show", "act", "cannot-comply", "clarified", "scrutiny",
+                                        "annex" };
+    size_t k = 0;
+    while (k < (sizeof(subs) / sizeof(subs[0])) && strcmp(sub, subs[k]))
+        k++;
+    if (k == (sizeof(subs) / sizeof(subs[0])))
+        return usage_error(cmd, "unknown subcommand '%s' (see --help)", sub);
     if (!a->id)
         return usage_error(cmd, "--id N is required");
     if (!strcmp(sub, "show"))
@@ -358,6 +365,8 @@ static int evidence_cmd(const char *cmd, vg_db *db, const char *sub, const struc
                (long long)kept);
         return 0;
     }
+    if (strcmp(sub, "access") && strcmp(sub, "extend"))
+        return usage_error(cmd, "unknown subcommand '%s' (see --help)", sub);
     if (!a->id)
         return usage_error(cmd, "--id N is required");
     if (!strcmp(sub, "access")) {
