@@ -2286,7 +2286,7 @@ VG_API VG_NODISCARD vg_status vg_intake_list(vg_db *db, const struct vg_actor *v
 /** Rows in a casework table (users, api_tokens, sessions, audit_log, intake_reports). */
 VG_API VG_NODISCARD vg_status vg_cases_count(vg_db *db, const char *table, int64_t *n);
 
-/* @@records: removal orders (TCO), evidence vault, TCO transparency report, dashboard (issue 7) @@ */
+/* @@records: removal orders (TCO), evidence vault, TCO report, dashboard (issue 7) @@ */
 
 /* ---------------------------------------------------------------------------------------------
  * Records (src/cases/records_*.c, docs/records.md): removal orders under Regulation (EU)
@@ -2297,10 +2297,10 @@ VG_API VG_NODISCARD vg_status vg_cases_count(vg_db *db, const char *table, int64
  * are listed in docs/records.md. Functions taking err/cap write why a call was refused there.
  * ------------------------------------------------------------------------------------------ */
 
-#define VG_ORDER_HOUR         3600            /* Art 3(3): seconds from receipt to act */
-#define VG_ORDER_JSON_MAX     (64 * 1024)     /* bytes of an Annex I object */
-#define VG_EVIDENCE_KEEP      (183 * 86400)   /* Art 6(2): six months, in seconds */
-#define VG_EVIDENCE_KEEP_MAX  (3 * 365 * 86400) /* furthest an extension may reach from now */
+#define VG_ORDER_HOUR        3600              /* Art 3(3): seconds from receipt to act */
+#define VG_ORDER_JSON_MAX    (64 * 1024)       /* bytes of an Annex I object */
+#define VG_EVIDENCE_KEEP     (183 * 86400)     /* Art 6(2): six months, in seconds */
+#define VG_EVIDENCE_KEEP_MAX (3 * 365 * 86400) /* furthest an extension may reach from now */
 
 /** The measure taken on an order (Annex II section B). */
 enum vg_order_action {
@@ -2321,14 +2321,13 @@ enum vg_order_action {
  */
 VG_API VG_NODISCARD vg_status vg_order_receive(vg_db *db, const struct vg_actor *by,
                                                const char *json, size_t len, int64_t received_at,
-                                               int64_t *id_out, enum vg_put_result *res,
-                                               char *err, size_t cap);
+                                               int64_t *id_out, enum vg_put_result *res, char *err,
+                                               size_t cap);
 /** One order as JSON with its clock at `now` (deadline, seconds_left, overdue). *found 0: none. */
 VG_API VG_NODISCARD vg_status vg_order_get_json(vg_db *db, int64_t id, int64_t now, char **out,
                                                 int *found);
 /** {"orders":[...]}: the newest `limit` orders (< 0: all), each as vg_order_get_json. */
-VG_API VG_NODISCARD vg_status vg_order_list_json(vg_db *db, int64_t now, int64_t limit,
-                                                 char **out);
+VG_API VG_NODISCARD vg_status vg_order_list_json(vg_db *db, int64_t now, int64_t limit, char **out);
 /**
  * Record the measure taken on an order at instant `at` (the decisions code calls this when a
  * decision acts on an order's content). posts (n_posts, may be 0): stored post ids the measure
@@ -2393,8 +2392,7 @@ VG_API VG_NODISCARD vg_status vg_notice_not_before(vg_db *db, const char *post_i
  */
 VG_API VG_NODISCARD vg_status vg_evidence_preserve(vg_db *db, const struct vg_actor *by,
                                                    const char *post_id, int64_t order_id,
-                                                   const char *basis, int64_t at,
-                                                   int64_t *id_out);
+                                                   const char *basis, int64_t at, int64_t *id_out);
 /** {"evidence":[...]}: metadata only (never the content), newest first, at most limit. */
 VG_API VG_NODISCARD vg_status vg_evidence_list_json(vg_db *db, int64_t now, int64_t limit,
                                                     char **out);
@@ -2410,8 +2408,8 @@ VG_API VG_NODISCARD vg_status vg_evidence_extend(vg_db *db, const struct vg_acto
  * back. Errors: VG_ENOENT, VG_EFIELD, store errors.
  */
 VG_API VG_NODISCARD vg_status vg_evidence_access(vg_db *db, const struct vg_actor *by, int64_t id,
-                                                 const char *purpose, const char *note,
-                                                 char **out, char *err, size_t cap);
+                                                 const char *purpose, const char *note, char **out,
+                                                 char *err, size_t cap);
 /** Delete the items whose expiry is at or before now (SQLite secure_delete: the bytes are
  * overwritten); each deletion audited. *n_deleted, *n_kept: items deleted and left. */
 VG_API VG_NODISCARD vg_status vg_evidence_expire(vg_db *db, const struct vg_actor *by, int64_t now,

@@ -66,8 +66,7 @@ vg_status vg__evidence_preserve_txn(vg_db *db, const struct vg_actor *by, const 
         vg_buf_json_str(&d, post_id, strlen(post_id));
         vg_buf_printf(&d, ",\"order\":%lld,\"hash\":\"%s\",\"expires_at\":%lld}",
                       (long long)order_id, hash, (long long)e.expires_at);
-        rc = d.data ? vg__audit_append_txn(db, by, "evidence.preserve", object, d.data)
-                    : VG_ENOMEM;
+        rc = d.data ? vg__audit_append_txn(db, by, "evidence.preserve", object, d.data) : VG_ENOMEM;
         vg_buf_release(&d);
     }
     *id_out = id;
@@ -114,10 +113,12 @@ static vg_status write_meta(struct vg_buf *b, const struct vg_store_evidence *e,
     rc = rc ? rc : vg__records_time(b, e->preserved_at);
     rc = rc ? rc : vg_buf_puts(b, ",\"expires_at\":");
     rc = rc ? rc : vg__records_time(b, e->expires_at);
-    rc = rc ? rc : vg_buf_printf(b, ",\"expired\":%s,\"content_hash\":\"%s\",\"extensions\":%lld,"
-                                    "\"last_extension\":",
-                                 e->expires_at <= now ? "true" : "false", e->content_hash,
-                                 (long long)e->n_extensions);
+    rc = rc ? rc
+            : vg_buf_printf(b,
+                            ",\"expired\":%s,\"content_hash\":\"%s\",\"extensions\":%lld,"
+                            "\"last_extension\":",
+                            e->expires_at <= now ? "true" : "false", e->content_hash,
+                            (long long)e->n_extensions);
     rc = rc ? rc : vg__records_str(b, e->last_extension);
     rc = rc ? rc : vg_buf_putc(b, '}');
     return rc;
@@ -277,10 +278,11 @@ vg_status vg_evidence_access(vg_db *db, const struct vg_actor *by, int64_t id, c
         goto fail;
     rc = vg_buf_printf(&b, "{\"id\":%lld,\"post_id\":", (long long)id);
     rc = rc ? rc : vg__records_str(&b, c.post);
-    rc = rc ? rc : vg_buf_printf(&b,
-                                 ",\"purpose\":\"%s\",\"content_hash\":\"%s\",\"intact\":%s,"
-                                 "\"content\":%s}",
-                                 purposes[k], c.hash, intact ? "true" : "false", content.data);
+    rc = rc ? rc
+            : vg_buf_printf(&b,
+                            ",\"purpose\":\"%s\",\"content_hash\":\"%s\",\"intact\":%s,"
+                            "\"content\":%s}",
+                            purposes[k], c.hash, intact ? "true" : "false", content.data);
     goto done;
 fail:
     vg__db_txn_rollback(db);
@@ -311,8 +313,8 @@ static vg_status collect_expired(const struct vg_store_evidence *e, void *ud)
     return VG_OK;
 }
 
-vg_status vg_evidence_expire(vg_db *db, const struct vg_actor *by, int64_t now,
-                             int64_t *n_deleted, int64_t *n_kept)
+vg_status vg_evidence_expire(vg_db *db, const struct vg_actor *by, int64_t now, int64_t *n_deleted,
+                             int64_t *n_kept)
 {
     *n_deleted = *n_kept = 0;
     if (!by)

@@ -189,13 +189,13 @@ static int reason_ok(const char *s)
 static int annex1_parse(const cJSON *j, int64_t received_at, struct annex1 *a, char *err,
                         size_t cap)
 {
-    static const char *const known[] = { "reference",       "issuing_state",     "authority",
-                                         "authority_type",  "authority_details", "addressee",
-                                         "contact_point",   "provider_state",    "issued_at",
-                                         "urls",            "additional_info",   "reasons",
-                                         "reasons_detail",  "gag",               "gag_until",
-                                         "cross_border_copy", "follow_up_contact", "redress",
-                                         "posts",           NULL };
+    static const char *const known[] = {
+        "reference",         "issuing_state", "authority",       "authority_type",
+        "authority_details", "addressee",     "contact_point",   "provider_state",
+        "issued_at",         "urls",          "additional_info", "reasons",
+        "reasons_detail",    "gag",           "gag_until",       "cross_border_copy",
+        "follow_up_contact", "redress",       "posts",           NULL
+    };
     memset(a, 0, sizeof(*a));
     if (!cJSON_IsObject(j)) {
         vg_errf(err, cap, "an order must be a JSON object");
@@ -250,8 +250,7 @@ static int annex1_parse(const cJSON *j, int64_t received_at, struct annex1 *a, c
         vg_errf(err, cap, "field 'issued_at' is after the receipt");
         return 0;
     }
-    if (!str_array(j, "urls", 1, URLS_MAX, URL_MAX, url_ok, "http(s) URLs", &a->n_urls, err,
-                   cap) ||
+    if (!str_array(j, "urls", 1, URLS_MAX, URL_MAX, url_ok, "http(s) URLs", &a->n_urls, err, cap) ||
         !str_array(j, "reasons", 1, 5, 1, reason_ok, "letters a to e (Art 2(7))", &n, err, cap) ||
         !str_array(j, "posts", 0, POSTS_MAX, 256, NULL, "post ids", &n, err, cap))
         return 0;
@@ -306,18 +305,11 @@ static char *annex1_normalise(cJSON *j, const struct annex1 *a)
     return cJSON_PrintUnformatted(j);
 }
 
-vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *json, size_t len,
-                           int64_t received_at, int64_t *id_out, enum vg_put_result *res,
-                           char *err, size_t cap)
+vg_status vg__order_check(const char *json, size_t len, int64_t received_at,
+                          struct vg__order_fields *out, char *err, size_t cap)
 {
-    *id_out = 0;
-    *res = VG_PUT_NEW;
+    memset(out, 0, sizeof(*out));
     vg_errf(err, cap, "%s", "");
-    if (!vg__records_may_manage(by)) {
-        vg_errf(err, cap, "role '%s' may not receive removal orders",
-                by ? vg_role_name(by->role) : "none");
-        return VG_EINVAL;
-    }
     if (!json || len == 0 || len > VG_ORDER_JSON_MAX || memchr(json, 0, len) ||
         !vg_utf8_valid(json, len)) {
         vg_errf(err, cap, "an order must be 1 to %d bytes of UTF-8 JSON", VG_ORDER_JSON_MAX);
@@ -328,14 +320,64 @@ vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *jso
         vg_errf(err, cap, "malformed JSON");
         return VG_EFIELD;
     }
-    vg_status rc = VG_EFIELD;
-    char *annex1 = NULL;
     struct annex1 a;
-    if (!annex1_parse(j, received_at, &a, err, cap))
-        goto done;
-    rc = VG_ENOMEM;
-    if (!(annex1 = annex1_normalise(j, &a)))
-        goto done;
+    if (!annex1_parse(j, received_at, &a, err, cap)) {
+        cJSON_Delete(j);
+        return VG_EFIELD;
+    }
+    char *annex1 = annex1_normalise(j, &a);
+    if (!annex1) {
+        cJSON_Delete(j);
+        return VG_ENOMEM;
+    }
+    /* The strings of a point into the tree: copy them out before it goes. */
+    *out = (struct vg__order_fields){ .issued_at = a.issued_at,
+                                      .gag_until = a.gag_until,
+                                      .n_urls = a.n_urls,
+                                      .annex1 = vg_strdup(annex1),
+                                      .reference = vg_strdup(a.reference),
+                                      .issuing_state = vg_strdup(a.issuing_state),
+                                      .authority = vg_strdup(a.authority),
+                                      .provider_state = a.provider_state
+                                                                ? vg_strdup(a.provider_state)
+                                                                : NULL };
+    memcpy(out->reasons, a.reasons, sizeof(out->reasons));
+    cJSON_free(annex1);
+    cJSON_Delete(j);
+    if (!out->annex1 || !out->reference || !out->issuing_state || !out->authority ||
+        (a.provider_state && !out->provider_state)) {
+        vg__order_fields_release(out);
+        return VG_ENOMEM;
+    }
+    return VG_OK;
+}
+
+void vg__order_fields_release(struct vg__order_fields *f)
+{
+    vg_free(f->annex1);
+    vg_free(f->reference);
+    vg_free(f->issuing_state);
+    vg_free(f->authority);
+    vg_free(f->provider_state);
+    memset(f, 0, sizeof(*f));
+}
+
+vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *json, size_t len,
+                           int64_t received_at, int64_t *id_out, enum vg_put_result *res, char *err,
+                           size_t cap)
+{
+    *id_out = 0;
+    *res = VG_PUT_NEW;
+    vg_errf(err, cap, "%s", "");
+    if (!vg__records_may_manage(by)) {
+        vg_errf(err, cap, "role '%s' may not receive removal orders",
+                by ? vg_role_name(by->role) : "none");
+        return VG_EINVAL;
+    }
+    struct vg__order_fields a;
+    vg_status rc = vg__order_check(json, len, received_at, &a, err, cap);
+    if (rc)
+        return rc;
     struct vg_store_order row = {
         .reference = a.reference,
         .issuing_state = a.issuing_state,
@@ -344,13 +386,15 @@ vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *jso
         .issued_at = a.issued_at,
         .received_at = received_at,
         .received_by = by->actor_id,
-        .annex1 = annex1,
+        .annex1 = a.annex1,
         .reasons = a.reasons,
         .n_urls = a.n_urls,
         .gag_until = a.gag_until,
     };
     void *st;
     const struct vg_store_records_ops *ops = vg__db_records(db, &st);
+    struct vg_buf d;
+    vg_buf_init(&d, 1024);
     if ((rc = vg__db_txn_begin(db)))
         goto done;
     int64_t id;
@@ -363,17 +407,13 @@ vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *jso
         *res = VG_PUT_DUPLICATE;
         goto done;
     }
-    char object[32], detail[400];
+    char object[32];
     snprintf(object, sizeof(object), "order:%lld", (long long)id);
-    struct vg_buf d;
-    vg_buf_init(&d, sizeof(detail));
     vg_buf_puts(&d, "{\"reference\":");
     vg_buf_json_str(&d, a.reference, strlen(a.reference));
-    vg_buf_printf(&d, ",\"issuing_state\":\"%s\",\"received_at\":%lld,\"urls\":%lld}",
-                  a.issuing_state, (long long)received_at, (long long)a.n_urls);
-    snprintf(detail, sizeof(detail), "%s", d.data ? d.data : "{}");
-    vg_buf_release(&d);
-    if ((rc = vg__audit_append_txn(db, by, "order.receive", object, detail)) ||
+    rc = vg_buf_printf(&d, ",\"issuing_state\":\"%s\",\"received_at\":%lld,\"urls\":%lld}",
+                       a.issuing_state, (long long)received_at, (long long)a.n_urls);
+    if (rc || (rc = vg__audit_append_txn(db, by, "order.receive", object, d.data)) ||
         (rc = vg__db_txn_commit(db)))
         goto rollback;
     *id_out = id;
@@ -381,8 +421,8 @@ vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *jso
 rollback:
     vg__db_txn_rollback(db);
 done:
-    cJSON_free(annex1);
-    cJSON_Delete(j);
+    vg_buf_release(&d);
+    vg__order_fields_release(&a);
     return rc;
 }
 
@@ -416,13 +456,15 @@ static vg_status write_order(struct vg_buf *b, const struct vg_store_order *o, i
     rc = rc ? rc : vg__records_str(b, o->authority);
     rc = rc ? rc : vg_buf_puts(b, ",\"provider_state\":");
     rc = rc ? rc : vg__records_str(b, o->provider_state);
-    rc = rc ? rc : vg_buf_printf(b, ",\"cross_border\":%s,\"issued_at\":",
-                                 cross_border(o) ? "true" : "false");
+    rc = rc ? rc
+            : vg_buf_printf(
+                      b, ",\"cross_border\":%s,\"issued_at\":", cross_border(o) ? "true" : "false");
     rc = rc ? rc : vg__records_time(b, o->issued_at);
     rc = rc ? rc : vg_buf_puts(b, ",\"received_at\":");
     rc = rc ? rc : vg__records_time(b, o->received_at);
-    rc = rc ? rc : vg_buf_printf(b, ",\"received_at_epoch\":%lld,\"state\":\"%s\"",
-                                 (long long)o->received_at, o->state);
+    rc = rc ? rc
+            : vg_buf_printf(b, ",\"received_at_epoch\":%lld,\"state\":\"%s\"",
+                            (long long)o->received_at, o->state);
     /* The clock: a deadline while it runs or once acted on; none while paused. */
     rc = rc ? rc : vg_buf_puts(b, ",\"clock\":{\"started_at\":");
     rc = rc ? rc : vg__records_time(b, o->clock_start);
@@ -448,8 +490,9 @@ static vg_status write_order(struct vg_buf *b, const struct vg_store_order *o, i
                            (long long)(o->acted_at - o->received_at),
                            (long long)(o->acted_at - o->clock_start),
                            o->acted_at <= deadline ? "true" : "false");
-    rc = rc ? rc : vg_buf_printf(b, ",\"gag\":%s,\"notice_not_before\":",
-                                 o->gag_until != VG_TIME_UNKNOWN ? "true" : "false");
+    rc = rc ? rc
+            : vg_buf_printf(b, ",\"gag\":%s,\"notice_not_before\":",
+                            o->gag_until != VG_TIME_UNKNOWN ? "true" : "false");
     rc = rc ? rc : vg__records_time(b, o->gag_until);
     rc = rc ? rc : vg_buf_puts(b, ",\"scrutiny\":");
     rc = rc ? rc : vg__records_str(b, o->scrutiny);
@@ -457,8 +500,9 @@ static vg_status write_order(struct vg_buf *b, const struct vg_store_order *o, i
     rc = rc ? rc : vg__records_time(b, o->scrutiny_at);
     rc = rc ? rc : vg_buf_puts(b, ",\"reinstated_at\":");
     rc = rc ? rc : vg__records_time(b, o->reinstated_at);
-    rc = rc ? rc : vg_buf_printf(b, ",\"annex3_replies\":%lld,\"annex1\":%s}",
-                                 (long long)o->n_annex3, o->annex1);
+    rc = rc ? rc
+            : vg_buf_printf(b, ",\"annex3_replies\":%lld,\"annex1\":%s}", (long long)o->n_annex3,
+                            o->annex1);
     return rc;
 }
 
@@ -516,9 +560,10 @@ static vg_status copy_order(const struct vg_store_order *o, void *ud)
 {
     struct order_copy *c = ud;
     c->o = *o;
-    const char **fields[] = { &c->o.reference, &c->o.issuing_state, &c->o.authority,
-                              &c->o.provider_state, &c->o.received_by, &c->o.annex1,
-                              &c->o.state, &c->o.scrutiny, &c->o.reasons, &c->o.acted_by };
+    const char **fields[] = { &c->o.reference,      &c->o.issuing_state, &c->o.authority,
+                              &c->o.provider_state, &c->o.received_by,   &c->o.annex1,
+                              &c->o.state,          &c->o.scrutiny,      &c->o.reasons,
+                              &c->o.acted_by };
     for (size_t i = 0; i < VG_ARRAY_LEN(fields); i++) {
         c->strs[i] = *fields[i] ? vg_strdup(*fields[i]) : NULL;
         if (*fields[i] && !c->strs[i])
@@ -883,8 +928,7 @@ static vg_status write_annex(struct vg_buf *b, const struct vg_store_order *o, i
     rc = rc ? rc : vg_buf_puts(b, "},\"section_b\":");
     if (!rc && annex == 2) {
         int removed = !strcmp(o->state, "removed");
-        rc = vg_buf_printf(b, "{\"measure\":\"%s\",\"measure_text\":\"%s\",\"at\":",
-                           o->state,
+        rc = vg_buf_printf(b, "{\"measure\":\"%s\",\"measure_text\":\"%s\",\"at\":", o->state,
                            removed ? "the terrorist content has been removed"
                                    : "access to the terrorist content has been disabled in all "
                                      "Member States");
@@ -998,8 +1042,10 @@ vg_status vg__order_times(vg_db *db, int64_t from, int64_t to, struct vg_buf *b)
     struct times t = { .now = (int64_t)time(NULL) };
     vg_status rc = ops->orders_scan(st, from, to, -1, collect_time, &t);
     if (!rc) {
-        qsort(t.receipt, t.n, sizeof(int64_t), cmp_i64);
-        qsort(t.clock, t.n, sizeof(int64_t), cmp_i64);
+        if (t.n) {
+            qsort(t.receipt, t.n, sizeof(int64_t), cmp_i64);
+            qsort(t.clock, t.n, sizeof(int64_t), cmp_i64);
+        }
         rc = vg_buf_printf(b,
                            "\"orders_received\":%lld,\"orders_acted_on\":%lld,"
                            "\"acted_within_one_hour\":%lld,\"paused\":%lld,\"pending\":%lld,"

@@ -129,39 +129,46 @@ static vg_status tco_json(const struct tco *t, struct vg_buf *b)
             "\"year\":%d,\"period\":{\"from\":\"%s\",\"to\":\"%s\"},",
             t->year, vg_time_format(t->from, tb), vg_time_format(t->to, tb2));
     rc = rc ? rc : vg_buf_printf(b, "\"a_measures\":\"%s\",", measures_text);
-    rc = rc ? rc : vg_buf_printf(b,
-                                 "\"b_reappearance\":{\"text\":\"%s\",\"bank_items\":%lld,"
-                                 "\"bank_matches\":%lld},",
-                                 reappearance_text, (long long)t->bank_items,
-                                 (long long)t->bank_matches);
-    rc = rc ? rc : vg_buf_printf(b,
-                                 "\"c_removal_orders\":{\"received\":%lld,\"acted_on\":%lld,"
-                                 "\"removed\":%lld,\"disabled\":%lld,\"items\":%lld,"
-                                 "\"within_one_hour\":%lld,\"not_executed\":%lld,"
-                                 "\"not_executed_by_reason\":{",
-                                 (long long)t->received, (long long)t->acted,
-                                 (long long)t->removed, (long long)t->disabled,
-                                 (long long)t->items, (long long)t->within,
-                                 (long long)t->annex3_orders);
+    rc = rc ? rc
+            : vg_buf_printf(b,
+                            "\"b_reappearance\":{\"text\":\"%s\",\"bank_items\":%lld,"
+                            "\"bank_matches\":%lld},",
+                            reappearance_text, (long long)t->bank_items,
+                            (long long)t->bank_matches);
+    rc = rc ? rc
+            : vg_buf_printf(b,
+                            "\"c_removal_orders\":{\"received\":%lld,\"acted_on\":%lld,"
+                            "\"removed\":%lld,\"disabled\":%lld,\"items\":%lld,"
+                            "\"within_one_hour\":%lld,\"not_executed\":%lld,"
+                            "\"not_executed_by_reason\":{",
+                            (long long)t->received, (long long)t->acted, (long long)t->removed,
+                            (long long)t->disabled, (long long)t->items, (long long)t->within,
+                            (long long)t->annex3_orders);
     for (int k = 0; k < 4 && !rc; k++)
         rc = vg_buf_printf(b, "%s\"%s\":%lld", k ? "," : "", reason_names[k],
                            (long long)t->by_reason[k]);
     rc = rc ? rc : vg_buf_printf(b, "},%s},", t->times.data ? t->times.data : "");
-    rc = rc ? rc : vg_buf_printf(b,
-                                 "\"c_specific_measures\":{\"items_preserved\":%lld,"
-                                 "\"source\":\"audit log: evidence preserved without an order\"},",
-                                 (long long)t->specific_items);
-    rc = rc ? rc : vg_buf_printf(b, "\"d_complaints\":{\"available\":false,\"why\":\"%s\"},",
-                                 complaints_why);
-    rc = rc ? rc : vg_buf_printf(b,
-                                 "\"e_review\":{\"cross_border_scrutiny\":{\"requested\":%lld,"
-                                 "\"confirmed\":%lld,\"revoked\":%lld}},",
-                                 (long long)t->scrutiny_requested,
-                                 (long long)t->scrutiny_confirmed, (long long)t->scrutiny_revoked);
-    rc = rc ? rc : vg_buf_printf(b, "\"f_reinstated_after_review\":%lld,", (long long)t->reinstated);
-    rc = rc ? rc : vg_buf_printf(b, "\"g_reinstated_after_complaint\":{\"available\":false,"
-                                    "\"why\":\"%s\"}}",
-                                 complaints_why);
+    rc = rc ? rc
+            : vg_buf_printf(b,
+                            "\"c_specific_measures\":{\"items_preserved\":%lld,"
+                            "\"source\":\"audit log: evidence preserved without an order\"},",
+                            (long long)t->specific_items);
+    rc = rc ? rc
+            : vg_buf_printf(b, "\"d_complaints\":{\"available\":false,\"why\":\"%s\"},",
+                            complaints_why);
+    rc = rc ? rc
+            : vg_buf_printf(b,
+                            "\"e_review\":{\"cross_border_scrutiny\":{\"requested\":%lld,"
+                            "\"confirmed\":%lld,\"revoked\":%lld}},",
+                            (long long)t->scrutiny_requested, (long long)t->scrutiny_confirmed,
+                            (long long)t->scrutiny_revoked);
+    rc = rc ? rc
+            : vg_buf_printf(b, "\"f_reinstated_after_review\":%lld,", (long long)t->reinstated);
+    rc = rc ? rc
+            : vg_buf_printf(b,
+                            "\"g_reinstated_after_complaint\":{\"available\":false,"
+                            "\"why\":\"%s\"}}",
+                            complaints_why);
     return rc;
 }
 
@@ -220,20 +227,20 @@ static vg_status tco_markdown(const struct tco *t, struct vg_buf *b)
     double worst = times_num(j, "seconds_receipt_to_action", "worst");
     cJSON_Delete(j);
     if (!rc && med >= 0)
-        rc = vg_buf_printf(b,
-                           "\nTime from receipt to action: median %.0f s, worst %.0f s.\n", med,
+        rc = vg_buf_printf(b, "\nTime from receipt to action: median %.0f s, worst %.0f s.\n", med,
                            worst);
-    rc = rc ? rc : vg_buf_printf(b,
-                                 "\n## (d) Complaints\n\nNot available: %s.\n\n"
-                                 "## (e) Review proceedings\n\n"
-                                 "Cross-border scrutiny (Art 4): requested %lld, order confirmed "
-                                 "%lld, order revoked %lld.\n\n"
-                                 "## (f) Content reinstated after review\n\n%lld\n\n"
-                                 "## (g) Content reinstated after a complaint\n\nNot available: "
-                                 "%s.\n",
-                                 complaints_why, (long long)t->scrutiny_requested,
-                                 (long long)t->scrutiny_confirmed, (long long)t->scrutiny_revoked,
-                                 (long long)t->reinstated, complaints_why);
+    rc = rc ? rc
+            : vg_buf_printf(b,
+                            "\n## (d) Complaints\n\nNot available: %s.\n\n"
+                            "## (e) Review proceedings\n\n"
+                            "Cross-border scrutiny (Art 4): requested %lld, order confirmed "
+                            "%lld, order revoked %lld.\n\n"
+                            "## (f) Content reinstated after review\n\n%lld\n\n"
+                            "## (g) Content reinstated after a complaint\n\nNot available: "
+                            "%s.\n",
+                            complaints_why, (long long)t->scrutiny_requested,
+                            (long long)t->scrutiny_confirmed, (long long)t->scrutiny_revoked,
+                            (long long)t->reinstated, complaints_why);
     return rc;
 }
 
@@ -273,27 +280,29 @@ static vg_status write_point(const struct vg_store_point *p, void *ud)
             rc = rc ? rc : vg_buf_printf(b, ",\"posts\":%lld}", (long long)p->v1);
             break;
         case VG_DASH_FLAGGED_ACCOUNTS:
-            rc = rc ? rc : vg_buf_printf(b, "{\"day\":\"%s\",\"accounts\":%lld}", day,
-                                         (long long)p->v1);
+            rc = rc ? rc
+                    : vg_buf_printf(b, "{\"day\":\"%s\",\"accounts\":%lld}", day, (long long)p->v1);
             break;
         case VG_DASH_NETWORK:
             s->total_accounts += p->v1;
             s->total_reach += p->v2;
-            rc = rc ? rc : vg_buf_printf(b,
-                                         "{\"day\":\"%s\",\"new_accounts\":%lld,\"accounts\":%lld,"
-                                         "\"reach\":%lld}",
-                                         day, (long long)p->v1, (long long)s->total_accounts,
-                                         (long long)s->total_reach);
+            rc = rc ? rc
+                    : vg_buf_printf(b,
+                                    "{\"day\":\"%s\",\"new_accounts\":%lld,\"accounts\":%lld,"
+                                    "\"reach\":%lld}",
+                                    day, (long long)p->v1, (long long)s->total_accounts,
+                                    (long long)s->total_reach);
             break;
         case VG_DASH_DOMAINS:
             rc = rc ? rc : vg_buf_puts(b, "{\"domain\":");
             rc = rc ? rc : vg__records_str(b, p->key);
-            rc = rc ? rc : vg_buf_printf(b, ",\"posts\":%lld,\"accounts\":%lld}",
-                                         (long long)p->v1, (long long)p->v2);
+            rc = rc ? rc
+                    : vg_buf_printf(b, ",\"posts\":%lld,\"accounts\":%lld}", (long long)p->v1,
+                                    (long long)p->v2);
             break;
         case VG_DASH_RETURNS:
-            rc = rc ? rc : vg_buf_printf(b, "{\"day\":\"%s\",\"accounts\":%lld}", day,
-                                         (long long)p->v1);
+            rc = rc ? rc
+                    : vg_buf_printf(b, "{\"day\":\"%s\",\"accounts\":%lld}", day, (long long)p->v1);
             break;
         default:
             rc = VG_EINVAL;
@@ -327,11 +336,11 @@ vg_status vg_dashboard_json(vg_db *db, int64_t from, int64_t to, int top_n, char
         rc = rc ? rc : ops->dash_series(st, s.which, from, to, top_n, write_point, &s);
         rc = rc ? rc : vg_buf_putc(&b, ']');
     }
-    rc = rc ? rc : vg_buf_puts(&b,
-                               ",\"storms_per_day\":null,\"gaps\":[{\"series\":\"storms_per_day\","
-                               "\"why\":\"storm alerts are computed by vigie storms on demand "
-                               "and not stored\"}],\"reach_is\":\"sum of the follower counts "
-                               "last observed of the flagged accounts (followers shared by "
-                               "several accounts count once per account)\"}");
+    rc = rc ? rc
+            : vg_buf_puts(&b, ",\"storms_per_day\":null,\"gaps\":[{\"series\":\"storms_per_day\","
+                              "\"why\":\"storm alerts are computed by vigie storms on demand "
+                              "and not stored\"}],\"reach_is\":\"sum of the follower counts "
+                              "last observed of the flagged accounts (followers shared by "
+                              "several accounts count once per account)\"}");
     return vg__records_take(&b, rc, out);
 }

@@ -91,13 +91,27 @@ static int parse_args(const char *cmd, int argc, char **argv, struct rec_args *a
     int c, bad = 0;
     while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
-            case 'd': a->db_path = optarg; break;
-            case 'i': bad = cli_parse_count(cmd, "--id", optarg, 1L << 62, &a->id); break;
-            case 'l': bad = cli_parse_count(cmd, "--limit", optarg, 1L << 30, &a->limit); break;
-            case 'x': bad = cli_parse_count(cmd, "--annex", optarg, 3, &a->annex); break;
-            case 'y': bad = cli_parse_count(cmd, "--year", optarg, 9998, &a->year); break;
-            case 'T': bad = cli_parse_count(cmd, "--top", optarg, 1000, &a->top); break;
-            case 'A': a->action = optarg; break;
+            case 'd':
+                a->db_path = optarg;
+                break;
+            case 'i':
+                bad = cli_parse_count(cmd, "--id", optarg, 1L << 62, &a->id);
+                break;
+            case 'l':
+                bad = cli_parse_count(cmd, "--limit", optarg, 1L << 30, &a->limit);
+                break;
+            case 'x':
+                bad = cli_parse_count(cmd, "--annex", optarg, 3, &a->annex);
+                break;
+            case 'y':
+                bad = cli_parse_count(cmd, "--year", optarg, 9998, &a->year);
+                break;
+            case 'T':
+                bad = cli_parse_count(cmd, "--top", optarg, 1000, &a->top);
+                break;
+            case 'A':
+                a->action = optarg;
+                break;
             case 'p':
                 if (a->n_posts == MAX_LIST)
                     bad = usage_error(cmd, "at most %d --post", MAX_LIST);
@@ -111,18 +125,42 @@ static int parse_args(const char *cmd, int argc, char **argv, struct rec_args *a
                 else
                     a->reasons[a->n_reasons++] = optarg;
                 break;
-            case 'e': a->explanation = optarg; break;
-            case 'c': a->clarification = optarg; break;
-            case 'n': a->note = optarg; break;
-            case 's': a->state = optarg; break;
-            case 'P': a->purpose = optarg; break;
-            case 'F': a->format = optarg; break;
-            case 'a': bad = cli_parse_time(cmd, "--at", optarg, &a->at); break;
-            case 'R': bad = cli_parse_time(cmd, "--received-at", optarg, &a->received_at); break;
-            case 'f': bad = cli_parse_time(cmd, "--from", optarg, &a->from); break;
-            case 't': bad = cli_parse_time(cmd, "--to", optarg, &a->to); break;
-            case 'u': bad = cli_parse_time(cmd, "--until", optarg, &a->until); break;
-            case 'h': records_help(stdout); return -1;
+            case 'e':
+                a->explanation = optarg;
+                break;
+            case 'c':
+                a->clarification = optarg;
+                break;
+            case 'n':
+                a->note = optarg;
+                break;
+            case 's':
+                a->state = optarg;
+                break;
+            case 'P':
+                a->purpose = optarg;
+                break;
+            case 'F':
+                a->format = optarg;
+                break;
+            case 'a':
+                bad = cli_parse_time(cmd, "--at", optarg, &a->at);
+                break;
+            case 'R':
+                bad = cli_parse_time(cmd, "--received-at", optarg, &a->received_at);
+                break;
+            case 'f':
+                bad = cli_parse_time(cmd, "--from", optarg, &a->from);
+                break;
+            case 't':
+                bad = cli_parse_time(cmd, "--to", optarg, &a->to);
+                break;
+            case 'u':
+                bad = cli_parse_time(cmd, "--until", optarg, &a->until);
+                break;
+            case 'h':
+                records_help(stdout);
+                return -1;
             default:
                 return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
                                    argv[optind - 1]);
@@ -301,8 +339,8 @@ static int order_cmd(const char *cmd, vg_db *db, const char *sub, const struct r
         rc = vg_order_stats_json(db, a->from, a->to, &text);
         return print_view(cmd, rc, text, 1, "", 0);
     }
-    static const char *const subs[] = { "show", "act", "cannot-comply", "clarified", "scrutiny",
-                                        "annex" };
+    static const char *const subs[] = { "show",      "act",      "cannot-comply",
+                                        "clarified", "scrutiny", "annex" };
     size_t k = 0;
     while (k < (sizeof(subs) / sizeof(subs[0])) && strcmp(sub, subs[k]))
         k++;
@@ -315,10 +353,9 @@ static int order_cmd(const char *cmd, vg_db *db, const char *sub, const struct r
     if (!strcmp(sub, "act")) {
         if (!a->action || (strcmp(a->action, "removed") && strcmp(a->action, "disabled")))
             return usage_error(cmd, "--action removed or --action disabled is required");
-        rc = vg_order_record_action(db, a->id,
-                                    !strcmp(a->action, "removed") ? VG_ORDER_REMOVED
-                                                                  : VG_ORDER_DISABLED,
-                                    at, &cli, a->posts, a->n_posts, err, sizeof(err));
+        rc = vg_order_record_action(
+                db, a->id, !strcmp(a->action, "removed") ? VG_ORDER_REMOVED : VG_ORDER_DISABLED, at,
+                &cli, a->posts, a->n_posts, err, sizeof(err));
     } else if (!strcmp(sub, "cannot-comply")) {
         if (!a->n_reasons || !a->explanation)
             return usage_error(cmd, "--reason R and --explanation TEXT are required");
@@ -334,8 +371,8 @@ static int order_cmd(const char *cmd, vg_db *db, const char *sub, const struct r
         if (a->annex != 2 && a->annex != 3)
             return usage_error(cmd, "--annex 2 or --annex 3 is required");
         rc = vg_order_annex_json(db, a->id, (int)a->annex, &text, &found);
-        return print_view(cmd, rc, text, found, a->annex == 2 ? "Annex II reply for order"
-                                                              : "Annex III reply for order",
+        return print_view(cmd, rc, text, found,
+                          a->annex == 2 ? "Annex II reply for order" : "Annex III reply for order",
                           a->id);
     } else {
         return usage_error(cmd, "unknown subcommand '%s' (see --help)", sub);

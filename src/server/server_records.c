@@ -194,8 +194,8 @@ static void answer_with_annex(struct vg_req *r, int annex)
 
 void vg__h_order_action(struct vg_req *r)
 {
-    static const char *const fields[] = { "action",      "at",          "posts", "reasons",
-                                          "explanation", "clarification", NULL };
+    static const char *const fields[] = { "action",        "at", "posts", "reasons", "explanation",
+                                          "clarification", NULL };
     const char *action, *explanation, *clarification;
     int64_t at;
     const char *list[POSTS_MAX];
@@ -224,13 +224,12 @@ void vg__h_order_action(struct vg_req *r)
     char err[300];
     vg_status rc;
     if (cannot)
-        rc = vg_order_cannot_comply(r->db, &r->who, r->ids[0], list, n, explanation,
-                                    clarification, at, err, sizeof(err));
+        rc = vg_order_cannot_comply(r->db, &r->who, r->ids[0], list, n, explanation, clarification,
+                                    at, err, sizeof(err));
     else
-        rc = vg_order_record_action(r->db, r->ids[0],
-                                    !strcmp(action, "removed") ? VG_ORDER_REMOVED
-                                                               : VG_ORDER_DISABLED,
-                                    at, &r->who, list, n, err, sizeof(err));
+        rc = vg_order_record_action(
+                r->db, r->ids[0], !strcmp(action, "removed") ? VG_ORDER_REMOVED : VG_ORDER_DISABLED,
+                at, &r->who, list, n, err, sizeof(err));
     if (refused(r, rc, err))
         return;
     answer_with_annex(r, cannot ? 3 : 2);

@@ -106,8 +106,8 @@ struct vg_store_records_ops {
                               void *ud, int *found);
     /* Newest first, at most limit (< 0: all); expired_at > UNKNOWN: only items expiring at or
      * before it. Never the content. */
-    vg_status (*evidence_scan)(void *st, int64_t expired_at, int64_t limit,
-                               vg_store_evidence_fn fn, void *ud);
+    vg_status (*evidence_scan)(void *st, int64_t expired_at, int64_t limit, vg_store_evidence_fn fn,
+                               void *ud);
     vg_status (*evidence_extend)(void *st, int64_t id, int64_t until, const char *reason);
     /* Delete with secure_delete on (freed pages are zeroed). */
     vg_status (*evidence_delete)(void *st, int64_t id);
@@ -118,8 +118,7 @@ struct vg_store_records_ops {
                              int64_t limit, vg_store_point_fn fn, void *ud);
     /* Matches of stored posts against banks made in [from, to) (re-appearance detection), and
      * live bank items. */
-    vg_status (*bank_counts)(void *st, int64_t from, int64_t to, int64_t *matches,
-                             int64_t *items);
+    vg_status (*bank_counts)(void *st, int64_t from, int64_t to, int64_t *matches, int64_t *items);
 };
 
 extern const struct vg_store_records_ops vg__store_sqlite_records;

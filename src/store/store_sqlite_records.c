@@ -333,8 +333,7 @@ done:
     return rc;
 }
 
-static vg_status evidence_insert(void *st, const struct vg_store_evidence *e, int64_t *id,
-                                 int *dup)
+static vg_status evidence_insert(void *st, const struct vg_store_evidence *e, int64_t *id, int *dup)
 {
     sqlite3_stmt *s;
     *id = 0;
@@ -378,8 +377,8 @@ static vg_status evidence_insert(void *st, const struct vg_store_evidence *e, in
     "id, post_id, account, order_id, basis, preserved_at, expires_at, content_hash,"               \
     " n_extensions, last_extension"
 
-static vg_status each_evidence(void *st, sqlite3_stmt *s, int with_content,
-                               vg_store_evidence_fn fn, void *ud, int *found)
+static vg_status each_evidence(void *st, sqlite3_stmt *s, int with_content, vg_store_evidence_fn fn,
+                               void *ud, int *found)
 {
     vg_status rc = VG_OK;
     int src, n = 0;
@@ -414,18 +413,19 @@ static vg_status evidence_get(void *st, int64_t id, int with_content, vg_store_e
 {
     sqlite3_stmt *s;
     *found = 0;
-    vg_status rc = prep(st,
-                        with_content ? "SELECT " EVIDENCE_COLS ", content FROM evidence WHERE id = ?1"
-                                     : "SELECT " EVIDENCE_COLS " FROM evidence WHERE id = ?1",
-                        &s);
+    vg_status rc =
+            prep(st,
+                 with_content ? "SELECT " EVIDENCE_COLS ", content FROM evidence WHERE id = ?1"
+                              : "SELECT " EVIDENCE_COLS " FROM evidence WHERE id = ?1",
+                 &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     return each_evidence(st, s, with_content, fn, ud, found);
 }
 
-static vg_status evidence_scan(void *st, int64_t expired_at, int64_t limit,
-                               vg_store_evidence_fn fn, void *ud)
+static vg_status evidence_scan(void *st, int64_t expired_at, int64_t limit, vg_store_evidence_fn fn,
+                               void *ud)
 {
     sqlite3_stmt *s;
     vg_status rc = prep(st,
@@ -497,20 +497,26 @@ static vg_status evidence_count(void *st, int64_t *n)
 
 static const char *const dash_sql[VG_DASH__COUNT] = {
     [VG_DASH_FLAGGED_POSTS] = "SELECT " DAY("p.created_at") ", coalesce(p.lang, 'und'), count(*),"
-                              " 0 FROM posts p WHERE" FLAGGED " GROUP BY 1, 2 ORDER BY 1, 2",
-    [VG_DASH_FLAGGED_ACCOUNTS] = "SELECT " DAY("p.created_at") ", NULL, count(DISTINCT p.account),"
-                                 " 0 FROM posts p WHERE" FLAGGED " GROUP BY 1 ORDER BY 1",
-    [VG_DASH_NETWORK] = "SELECT f.day, NULL, count(*), sum(max(ifnull(a.followers, 0), 0))"
-                        " FROM (SELECT p.account, min(" DAY("p.created_at") ") AS day"
-                        " FROM posts p WHERE" FLAGGED " GROUP BY p.account) f"
-                        " LEFT JOIN accounts a ON a.id = f.account GROUP BY f.day ORDER BY f.day",
+                                                            " 0 FROM posts p WHERE" FLAGGED
+                                                            " GROUP BY 1, 2 ORDER BY 1, 2",
+    [VG_DASH_FLAGGED_ACCOUNTS] =
+            "SELECT " DAY("p.created_at") ", NULL, count(DISTINCT p.account),"
+                                          " 0 FROM posts p WHERE" FLAGGED " GROUP BY 1 ORDER BY 1",
+    [VG_DASH_NETWORK] =
+            "SELECT f.day, NULL, count(*), sum(max(ifnull(a.followers, 0), 0))"
+            " FROM (SELECT p.account, min(" DAY(
+                    "p.created_at") ") AS day"
+                                    " FROM posts p WHERE" FLAGGED " GROUP BY p.account) f"
+                                    " LEFT JOIN accounts a ON a.id = f.account GROUP BY f.day "
+                                    "ORDER BY f.day",
     [VG_DASH_DOMAINS] = "SELECT 0, u.domain, count(DISTINCT p.rowid), count(DISTINCT p.account)"
                         " FROM post_urls u JOIN posts p ON p.rowid = u.post"
                         " WHERE u.domain IS NOT NULL AND" FLAGGED
                         " GROUP BY u.domain ORDER BY 3 DESC, 2 LIMIT ?3",
-    [VG_DASH_RETURNS] = "SELECT " DAY("linked_at") ", NULL, count(*), 0 FROM return_links"
-                        " WHERE (?1 IS NULL OR linked_at >= ?1) AND (?2 IS NULL OR linked_at < ?2)"
-                        " GROUP BY 1 ORDER BY 1",
+    [VG_DASH_RETURNS] = "SELECT " DAY(
+            "linked_at") ", NULL, count(*), 0 FROM return_links"
+                         " WHERE (?1 IS NULL OR linked_at >= ?1) AND (?2 IS NULL OR linked_at < ?2)"
+                         " GROUP BY 1 ORDER BY 1",
 };
 
 static vg_status dash_series(void *st, enum vg_dash_series which, int64_t from, int64_t to,

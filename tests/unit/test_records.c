@@ -80,9 +80,8 @@ static int64_t receive(vg_db *db, const char *json, int64_t at)
     char err[300];
     int64_t id;
     enum vg_put_result res;
-    assert_int_equal(vg_order_receive(db, &cli, json, strlen(json), at, &id, &res, err,
-                                      sizeof(err)),
-                     VG_OK);
+    assert_int_equal(
+            vg_order_receive(db, &cli, json, strlen(json), at, &id, &res, err, sizeof(err)), VG_OK);
     assert_int_equal(res, VG_PUT_NEW);
     return id;
 }
@@ -147,9 +146,9 @@ static void annex1_validated(void **state)
     char err[300];
     int64_t id;
     enum vg_put_result res;
-    assert_int_equal(vg_order_receive(db, &rev, order_fr, strlen(order_fr), 0, &id, &res, err,
-                                      sizeof(err)),
-                     VG_EINVAL);
+    assert_int_equal(
+            vg_order_receive(db, &rev, order_fr, strlen(order_fr), 0, &id, &res, err, sizeof(err)),
+            VG_EINVAL);
     int64_t n;
     assert_int_equal(vg_cases_count(db, "audit_log", &n), VG_OK);
     assert_int_equal(n, 0);
@@ -194,8 +193,8 @@ static void clock_runs_and_pauses(void **state)
     vg_actor_cli(&cli);
     char err[300];
     const char *reasons[] = { "insufficient_information" };
-    assert_int_equal(vg_order_cannot_comply(db, &cli, id, reasons, 1, "the URL b is not ours",
-                                            NULL, at + 1200, err, sizeof(err)),
+    assert_int_equal(vg_order_cannot_comply(db, &cli, id, reasons, 1, "the URL b is not ours", NULL,
+                                            at + 1200, err, sizeof(err)),
                      VG_EFIELD);
     assert_non_null(strstr(err, "'clarification' is required"));
     assert_int_equal(vg_order_cannot_comply(db, &cli, id, reasons, 1, "the URL b is not ours",
@@ -207,8 +206,8 @@ static void clock_runs_and_pauses(void **state)
     assert_null(str(v, "clock", "deadline"));
     assert_false(truth(v, "clock", "overdue"));
     cJSON_Delete(v);
-    assert_int_equal(vg_order_record_action(db, id, VG_ORDER_REMOVED, at + 1300, &cli, NULL, 0,
-                                            err, sizeof(err)),
+    assert_int_equal(vg_order_record_action(db, id, VG_ORDER_REMOVED, at + 1300, &cli, NULL, 0, err,
+                                            sizeof(err)),
                      VG_EINVAL);
     char *a3 = NULL;
     int found = 0;
@@ -297,8 +296,8 @@ static void evidence_vault(void **state)
     assert_int_equal(vg_cases_count(db, "audit_log", &n), VG_OK);
     assert_int_equal(n, 1); /* the refused action stored nothing, not even p-1's copy */
     const char *posts[] = { "p-1" };
-    assert_int_equal(vg_order_record_action(db, id, VG_ORDER_REMOVED, at + 60, &cli, posts, 1,
-                                            err, sizeof(err)),
+    assert_int_equal(vg_order_record_action(db, id, VG_ORDER_REMOVED, at + 60, &cli, posts, 1, err,
+                                            sizeof(err)),
                      VG_OK);
     /* The gag follows the post. */
     int64_t nb;
@@ -325,9 +324,9 @@ static void evidence_vault(void **state)
                      VG_EFIELD);
     assert_int_equal(vg_evidence_access(db, &cli, eid, "review", NULL, &text, err, sizeof(err)),
                      VG_EFIELD);
-    assert_int_equal(vg_evidence_access(db, &cli, eid, "review", "court file 12", &text, err,
-                                        sizeof(err)),
-                     VG_OK);
+    assert_int_equal(
+            vg_evidence_access(db, &cli, eid, "review", "court file 12", &text, err, sizeof(err)),
+            VG_OK);
     j = cJSON_Parse(text);
     assert_true(truth(j, "intact", NULL));
     cJSON *content = cJSON_GetObjectItem(j, "content");
@@ -346,9 +345,9 @@ static void evidence_vault(void **state)
                      VG_EFIELD);
     assert_int_equal(vg_evidence_extend(db, &cli, eid, expiry + 30 * DAY, "", err, sizeof(err)),
                      VG_EFIELD);
-    assert_int_equal(vg_evidence_extend(db, &cli, eid, expiry + 30 * DAY, "court order 7", err,
-                                        sizeof(err)),
-                     VG_OK);
+    assert_int_equal(
+            vg_evidence_extend(db, &cli, eid, expiry + 30 * DAY, "court order 7", err, sizeof(err)),
+            VG_OK);
     /* Expiry: nothing before the (extended) date, deleted after it. */
     int64_t deleted, kept;
     assert_int_equal(vg_evidence_expire(db, &cli, expiry + DAY, &deleted, &kept), VG_OK);
@@ -404,24 +403,24 @@ static void scrutiny_and_figures(void **state)
     vg_free(text);
 
     /* Scrutiny applies to the cross-border order only; revoked after removal: reinstated. */
-    assert_int_equal(vg_order_scrutiny(db, &cli, ids[1], "requested", NULL, at + 100, err,
-                                       sizeof(err)),
-                     VG_EINVAL);
+    assert_int_equal(
+            vg_order_scrutiny(db, &cli, ids[1], "requested", NULL, at + 100, err, sizeof(err)),
+            VG_EINVAL);
     assert_non_null(strstr(err, "not cross-border"));
     assert_int_equal(vg_order_scrutiny(db, &cli, ids[0], "maybe", NULL, at + 100, err, sizeof(err)),
                      VG_EFIELD);
     assert_int_equal(vg_order_scrutiny(db, &cli, ids[0], "requested", "by the content provider",
                                        at + 100, err, sizeof(err)),
                      VG_OK);
-    assert_int_equal(vg_order_scrutiny(db, &cli, ids[0], "requested", NULL, at + 101, err,
-                                       sizeof(err)),
-                     VG_EINVAL);
-    assert_int_equal(vg_order_scrutiny(db, &cli, ids[0], "revoked", NULL, at + 200, err,
-                                       sizeof(err)),
-                     VG_OK);
-    assert_int_equal(vg_order_scrutiny(db, &cli, ids[0], "confirmed", NULL, at + 300, err,
-                                       sizeof(err)),
-                     VG_EINVAL);
+    assert_int_equal(
+            vg_order_scrutiny(db, &cli, ids[0], "requested", NULL, at + 101, err, sizeof(err)),
+            VG_EINVAL);
+    assert_int_equal(
+            vg_order_scrutiny(db, &cli, ids[0], "revoked", NULL, at + 200, err, sizeof(err)),
+            VG_OK);
+    assert_int_equal(
+            vg_order_scrutiny(db, &cli, ids[0], "confirmed", NULL, at + 300, err, sizeof(err)),
+            VG_EINVAL);
     cJSON *v = order_view(db, ids[0], at + 400);
     assert_string_equal(str(v, "scrutiny", NULL), "revoked");
     assert_string_equal(str(v, "reinstated_at", NULL), "2026-03-01T08:03:20Z");
@@ -517,8 +516,8 @@ static void dashboard_series(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(annex1_validated),     cmocka_unit_test(clock_runs_and_pauses),
-        cmocka_unit_test(evidence_vault),       cmocka_unit_test(scrutiny_and_figures),
+        cmocka_unit_test(annex1_validated), cmocka_unit_test(clock_runs_and_pauses),
+        cmocka_unit_test(evidence_vault),   cmocka_unit_test(scrutiny_and_figures),
         cmocka_unit_test(dashboard_series),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
