@@ -437,6 +437,16 @@ static void scrutiny_and_figures(void **state)
                                             at + 600, err, sizeof(err)),
                      VG_OK);
 
+    /* A post removed by a decision (no order) counts as a specific measure. */
+    put_post(db, "p-dec", "acc-9", at - DAY, "fr", NULL, 1);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    int64_t eid = 0, again = 0;
+    assert_int_equal(vg_evidence_preserve(db, &cli, "p-dec", 0, "decision 1", at, &eid), VG_OK);
+    assert_int_equal(vg_evidence_preserve(db, &cli, "p-dec", 0, "decision 1", at, &again), VG_OK);
+    assert_int_equal(again, eid);
+    assert_int_equal(vg_evidence_preserve(db, &cli, "p-none", 0, "decision 2", at, &again),
+                     VG_ENOENT);
+
     /* The year's report counts all of it; the year before is empty. */
     assert_int_equal(vg_report_tco_json(db, 2026, &text), VG_OK);
     j = cJSON_Parse(text);
@@ -454,6 +464,7 @@ static void scrutiny_and_figures(void **state)
     cJSON *sc = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "e_review"), "cross_border_scrutiny");
     assert_int_equal(cJSON_GetObjectItem(sc, "revoked")->valueint, 1);
     assert_false(truth(j, "d_complaints", "available"));
+    assert_int_equal((int)num(j, "c_specific_measures", "items_preserved"), 1);
     cJSON_Delete(j);
     vg_free(text);
     assert_int_equal(vg_report_tco_json(db, 2025, &text), VG_OK);
