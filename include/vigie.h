@@ -2322,6 +2322,148 @@ VG_API VG_NODISCARD vg_status vg_intake_list(vg_db *db, const struct vg_actor *v
 /** Rows in a casework table (users, api_tokens, sessions, audit_log, intake_reports). */
 VG_API VG_NODISCARD vg_status vg_cases_count(vg_db *db, const char *table, int64_t *n);
 
+/* @@records: removal orders (TCO), evidence vault, TCO report, dashboard (issue 7) @@ */
+
+/* ---------------------------------------------------------------------------------------------
+ * Records (src/cases/records_*.c, docs/records.md): removal orders under Regulation (EU)
+ * 2021/784 (TCO) with their one-hour clock, Annex II and III replies and cross-border scrutiny;
+ * the evidence vault of removed content (Art 6); the Art 7 transparency report; the series of
+ * the monitoring dashboard. Every change writes an audit entry in the same transaction.
+ * Views are handed back as JSON text in *out (NUL-terminated; free with vg_free()); their fields
+ * are listed in docs/records.md. Functions taking err/cap write why a call was refused there.
+ * ------------------------------------------------------------------------------------------ */
+
+#define VG_ORDER_HOUR        3600              /* Art 3(3): seconds from receipt to act */
+#define VG_ORDER_JSON_MAX    (64 * 1024)       /* bytes of an Annex I object */
+#define VG_EVIDENCE_KEEP     (183 * 86400)     /* Art 6(2): six months, in seconds */
+#define VG_EVIDENCE_KEEP_MAX (3 * 365 * 86400) /* furthest an extension may reach from now */
+
+/** The measure taken on an order (Annex II section B). */
+enum vg_order_action {
+    VG_ORDER_REMOVED = 1, /* content removed */
+    VG_ORDER_DISABLED = 2 /* access disabled in all Member States */
+};
+
+/**
+ * Receive a removal order: `json` (len bytes) is one JSON object with the Annex I fields
+ * (docs/records.md: reference, issuing_state, authority, issued_at, urls, reasons required;
+ * gag, gag_until, provider_state, addressee, contact_point, authority_details, reasons_detail,
+ * redress, posts optional). received_at is the instant of authenticated receipt (the server's
+ * clock when the caller was authenticated): the one-hour clock starts there. An order whose
+ * issuing_state, authority and reference were received before is *res VG_PUT_DUPLICATE and
+ * *id_out the stored one (nothing changes). Roles: admin, lead.
+ * Errors: VG_EFIELD (err names the field), VG_EINVAL (a role that may not receive orders),
+ * store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_order_receive(vg_db *db, const struct vg_actor *by,
+                                               const char *json, size_t len, int64_t received_at,
+                                               int64_t *id_out, enum vg_put_result *res, char *err,
+                                               size_t cap);
+/** One order as JSON with its clock at `now` (deadline, seconds_left, overdue). *found 0: none. */
+VG_API VG_NODISCARD vg_status vg_order_get_json(vg_db *db, int64_t id, int64_t now, char **out,
+                                                int *found);
+/** {"orders":[...]}: the newest `limit` orders (< 0: all), each as vg_order_get_json. */
+VG_API VG_NODISCARD vg_status vg_order_list_json(vg_db *db, int64_t now, int64_t limit, char **out);
+/**
+ * Record the measure taken on an order at instant `at` (the decisions code calls this when a
+ * decision acts on an order's content). posts (n_posts, may be 0): stored post ids the measure
+ * covered: each is preserved in the evidence vault (vg_evidence_preserve) in the same
+ * transaction. The Annex II reply is then vg_order_annex_json(db, id, 2, ...).
+ * Errors: VG_ENOENT (no such order), VG_EINVAL (already acted on; err says so), VG_EFIELD (a post
+ * not in the store, a bad action or time: err names it), store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_order_record_action(vg_db *db, int64_t order_id,
+                                                     enum vg_order_action action, int64_t at,
+                                                     const struct vg_actor *by,
+                                                     const char *const *posts, size_t n_posts,
+                                                     char *err, size_t cap);
+/**
+ * Annex III: the order cannot be executed. reasons (n >= 1): "force_majeure",
+ * "de_facto_impossibility", "manifest_errors", "insufficient_information". The clock pauses
+ * until vg_order_clarified. explanation is required; clarification (what is needed) is required
+ * for manifest_errors and insufficient_information.
+ * Errors: VG_ENOENT, VG_EINVAL (acted on or paused already), VG_EFIELD, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_order_cannot_comply(vg_db *db, const struct vg_actor *by,
+                                                     int64_t id, const char *const *reasons,
+                                                     size_t n, const char *explanation,
+                                                     const char *clarification, int64_t at,
+                                                     char *err, size_t cap);
+/** The authority clarified, or the grounds ceased: the one-hour clock restarts at `at`.
+ * Errors: VG_ENOENT, VG_EINVAL (not paused), store errors. */
+VG_API VG_NODISCARD vg_status vg_order_clarified(vg_db *db, const struct vg_actor *by, int64_t id,
+                                                 const char *note, int64_t at, char *err,
+                                                 size_t cap);
+/**
+ * Cross-border scrutiny (Art 4): state "requested" (the provider or the content provider asked
+ * the host Member State), then "confirmed" (no infringement) or "revoked" (the order ceases to
+ * have effect: content acted on is reinstated, recorded at `at`).
+ * Errors: VG_ENOENT, VG_EINVAL (a transition not allowed), VG_EFIELD, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_order_scrutiny(vg_db *db, const struct vg_actor *by, int64_t id,
+                                                const char *state, const char *note, int64_t at,
+                                                char *err, size_t cap);
+/** The Annex II (annex 2, after an action) or Annex III (annex 3, after cannot_comply) reply
+ * as JSON. *found 0 when there is no such order or no such reply yet. */
+VG_API VG_NODISCARD vg_status vg_order_annex_json(vg_db *db, int64_t id, int annex, char **out,
+                                                  int *found);
+/**
+ * Receipt-to-action figures of the orders received in [from, to) (VG_TIME_UNKNOWN: no bound):
+ * counts, the median and worst seconds from receipt to action, and from the clock's (re)start.
+ */
+VG_API VG_NODISCARD vg_status vg_order_stats_json(vg_db *db, int64_t from, int64_t to, char **out);
+/**
+ * The earliest instant the user behind a post may be told of a measure (Art 11(3)): the latest
+ * gag_until of the orders that acted on it; VG_TIME_UNKNOWN when no order gags it. The
+ * statement-of-reasons export holds the notice until then.
+ */
+VG_API VG_NODISCARD vg_status vg_notice_not_before(vg_db *db, const char *post_id, int64_t *out);
+
+/**
+ * Preserve a post and its account's data in the evidence vault until at + VG_EVIDENCE_KEEP
+ * (Art 6): a copy of the stored rows as JSON with its BLAKE2b-256 hash. order_id: the order it
+ * was removed under (0: a decision). basis: why (e.g. "decision 12"). The same post preserved
+ * again for the same order is the stored item (*id_out). Errors: VG_ENOENT (no such post),
+ * store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_evidence_preserve(vg_db *db, const struct vg_actor *by,
+                                                   const char *post_id, int64_t order_id,
+                                                   const char *basis, int64_t at, int64_t *id_out);
+/** {"evidence":[...]}: metadata only (never the content), newest first, at most limit. */
+VG_API VG_NODISCARD vg_status vg_evidence_list_json(vg_db *db, int64_t now, int64_t limit,
+                                                    char **out);
+/** Keep an item until `until` (later than its expiry, at most VG_EVIDENCE_KEEP_MAX from now) for
+ * the reason given (audited). Errors: VG_ENOENT, VG_EFIELD, store errors. */
+VG_API VG_NODISCARD vg_status vg_evidence_extend(vg_db *db, const struct vg_actor *by, int64_t id,
+                                                 int64_t until, const char *reason, char *err,
+                                                 size_t cap);
+/**
+ * Read an item's content for a stated purpose: "review" (administrative or judicial review),
+ * "complaint" (Art 10), "investigation" (prevention, detection, investigation or prosecution of
+ * terrorist offences); note says what for. The access is audited before the content is handed
+ * back. Errors: VG_ENOENT, VG_EFIELD, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_evidence_access(vg_db *db, const struct vg_actor *by, int64_t id,
+                                                 const char *purpose, const char *note, char **out,
+                                                 char *err, size_t cap);
+/** Delete the items whose expiry is at or before now (SQLite secure_delete: the bytes are
+ * overwritten); each deletion audited. *n_deleted, *n_kept: items deleted and left. */
+VG_API VG_NODISCARD vg_status vg_evidence_expire(vg_db *db, const struct vg_actor *by, int64_t now,
+                                                 int64_t *n_deleted, int64_t *n_kept);
+
+/** The TCO Art 7(3) transparency report for a calendar year as JSON (docs/records.md). */
+VG_API VG_NODISCARD vg_status vg_report_tco_json(vg_db *db, int year, char **out);
+/** The same report as Markdown. */
+VG_API VG_NODISCARD vg_status vg_report_tco_markdown(vg_db *db, int year, char **out);
+/**
+ * The monitoring dashboard's series over posts created in [from, to) (VG_TIME_UNKNOWN: no
+ * bound): flagged posts per day and language, flagged accounts per day, network size and reach
+ * per day, the top_n domains of flagged posts, returning accounts linked per day; and the
+ * series the store does not hold named in "gaps". JSON, docs/records.md.
+ */
+VG_API VG_NODISCARD vg_status vg_dashboard_json(vg_db *db, int64_t from, int64_t to, int top_n,
+                                                char **out);
+
 #ifdef __cplusplus
 }
 #endif

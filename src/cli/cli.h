@@ -37,6 +37,10 @@ int cmd_domains(int argc, char **argv);
 int cmd_pdq(int argc, char **argv);
 int cmd_bank(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_order(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_dashboard(int argc, char **argv);
 
 /* For the network commands (cli_network.c): parse an instant or a count option (0, or the
  * usage exit code after printing why), and open a store that must exist, load its network and

@@ -30,6 +30,10 @@ static const struct {
     { "pdq", cmd_pdq, "PDQ perceptual hashes of image files (JPEG, PNG, WebP)" },
     { "bank", cmd_bank, "banks of known items: add, import, export, list, eval-text" },
     { "match", cmd_match, "match a text, a hash, a URL or stored posts against the banks" },
+    { "order", cmd_order, "TCO removal orders: add, act, Annex II/III, scrutiny, stats" },
+    { "evidence", cmd_evidence, "the evidence vault: list, access, extend, expire" },
+    { "report", cmd_report, "TCO Art 7 transparency report (JSON or Markdown)" },
+    { "dashboard", cmd_dashboard, "monitoring dashboard series (JSON)" },
     { "sim", cmd_sim, "generate a world with planted ground truth (events + truth.json)" },
     { "version", cmd_version, "print version information as JSON" },
 };

@@ -22,11 +22,13 @@
 #include <unistd.h>
 
 #include "server.h"
+#include "server_records.h"
 
 #define DEFAULT_THREADS  4
 #define DEFAULT_MAX_BODY (64u * 1024)
 #define DEFAULT_TTL      (8 * 3600)
 #define LOGIN_WINDOW     (15 * 60)
+#define EVIDENCE_SWEEP   3600 /* seconds between deletions of expired evidence */
 
 static uint64_t now_us(void)
 {
@@ -497,6 +499,10 @@ vg_status vg_server_start(const struct vg_server_opts *o, vg_server **out)
     const char *colon = strrchr(o->listen, ':');
     snprintf(s->address, sizeof(s->address), "%.*s:%u", (int)(colon - o->listen), o->listen,
              di ? di->port : 0);
+    /* Not fatal: `vigie evidence expire` does the same from cron. */
+    if (vg__sweeper_start(s->db_path, EVIDENCE_SWEEP, &s->sweeper) != VG_OK)
+        VG_LOG_WARN("server: cannot start the evidence sweeper; expired evidence stays until "
+                    "`vigie evidence expire` runs");
     *out = s;
     return VG_OK;
 fail:
@@ -515,6 +521,7 @@ void vg_server_stop(vg_server *s)
         return;
     /* Joins the worker threads; each closes its store connection as it ends. */
     MHD_stop_daemon(s->daemon);
+    vg__sweeper_stop(s->sweeper);
     pthread_key_delete(s->db_key);
     server_free(s);
 }

@@ -10,6 +10,7 @@
 
 #include "store.h"
 #include "store_cases.h"
+#include "store_records.h"
 
 struct vg_db {
     const struct vg_store_ops *ops;
@@ -325,6 +326,14 @@ const struct vg_store_cases_ops *vg__db_cases(vg_db *db, void **state)
         VG_LOG_WARN("store: committing pending writes failed: %s", db->errmsg);
     *state = db->state;
     return db->ops->cases;
+}
+
+const struct vg_store_records_ops *vg__db_records(vg_db *db, void **state)
+{
+    if (!db->cases_txn && db->in_txn && vg_db_flush(db) != VG_OK)
+        VG_LOG_WARN("store: committing pending writes failed: %s", db->errmsg);
+    *state = db->state;
+    return db->ops->records;
 }
 
 vg_status vg__db_txn_begin(vg_db *db)

@@ -294,6 +294,68 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (alert, account)"
     ") WITHOUT ROWID;"
     "CREATE INDEX storm_accounts_account ON storm_accounts(account);",
+    /* 8 -> 9: records (src/cases/records_*.c, docs/records.md). Removal orders under the TCO
+     * Regulation: the Annex I object as received plus the columns the clock, the replies and the
+     * reports read (one order per issuing state, authority and reference); the posts an order
+     * acted on (order_posts: the gag of Art 11(3) follows them); Annex III replies with the time
+     * the clock restarted. The evidence vault (Art 6): a JSON copy of a removed post and its
+     * account with its BLAKE2b hash and expiry; a post is kept once per order (order 0: a
+     * decision without an order). */
+    "CREATE TABLE removal_orders ("
+    "  id INTEGER PRIMARY KEY,"
+    "  reference TEXT NOT NULL,"
+    "  issuing_state TEXT NOT NULL,"
+    "  authority TEXT NOT NULL,"
+    "  provider_state TEXT,"
+    "  issued_at INTEGER NOT NULL,"
+    "  received_at INTEGER NOT NULL,"
+    "  received_by TEXT NOT NULL,"
+    "  annex1 TEXT NOT NULL,"
+    "  reasons TEXT NOT NULL,"
+    "  n_urls INTEGER NOT NULL,"
+    "  gag_until INTEGER,"
+    "  state TEXT NOT NULL CHECK (state IN ('received','paused','removed','disabled')),"
+    "  clock_start INTEGER NOT NULL,"
+    "  paused_at INTEGER,"
+    "  acted_at INTEGER,"
+    "  acted_by TEXT,"
+    "  scrutiny TEXT CHECK (scrutiny IN ('requested','confirmed','revoked')),"
+    "  scrutiny_at INTEGER,"
+    "  reinstated_at INTEGER,"
+    "  n_annex3 INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE(issuing_state, authority, reference)"
+    ");"
+    "CREATE INDEX removal_orders_received ON removal_orders(received_at);"
+    "CREATE TABLE order_posts ("
+    "  order_id INTEGER NOT NULL, post_id TEXT NOT NULL,"
+    "  PRIMARY KEY (order_id, post_id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX order_posts_post ON order_posts(post_id);"
+    "CREATE TABLE order_annex3 ("
+    "  order_id INTEGER NOT NULL,"
+    "  at INTEGER NOT NULL,"
+    "  reasons TEXT NOT NULL,"
+    "  explanation TEXT NOT NULL,"
+    "  clarification TEXT,"
+    "  by TEXT NOT NULL,"
+    "  cleared_at INTEGER"
+    ");"
+    "CREATE INDEX order_annex3_order ON order_annex3(order_id, at);"
+    "CREATE TABLE evidence ("
+    "  id INTEGER PRIMARY KEY,"
+    "  post_id TEXT NOT NULL,"
+    "  account TEXT,"
+    "  order_id INTEGER NOT NULL DEFAULT 0,"
+    "  basis TEXT NOT NULL,"
+    "  preserved_at INTEGER NOT NULL,"
+    "  expires_at INTEGER NOT NULL,"
+    "  content TEXT NOT NULL,"
+    "  content_hash TEXT NOT NULL,"
+    "  n_extensions INTEGER NOT NULL DEFAULT 0,"
+    "  last_extension TEXT,"
+    "  UNIQUE(post_id, order_id)"
+    ");"
+    "CREATE INDEX evidence_expiry ON evidence(expires_at);",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -1489,6 +1551,7 @@ const struct vg_store_ops vg__store_sqlite = {
     .put_storm_alert = sqlite_put_storm_alert,
     .sites = &vg__store_sqlite_sites,
     .cases = &vg__store_sqlite_cases,
+    .records = &vg__store_sqlite_records,
     .bank_create = sqlite_bank_create,
     .bank_list = sqlite_bank_list,
     .bank_put = sqlite_bank_put,

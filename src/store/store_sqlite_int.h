@@ -12,6 +12,7 @@
 
 #include "store.h"
 #include "store_cases.h"
+#include "store_records.h"
 
 struct vg__sqlite_sites;
 
