@@ -21,6 +21,13 @@ void *vg_malloc(size_t n);
 void *vg_calloc(size_t n, size_t size);
 void *vg_realloc(void *p, size_t n);
 char *vg_strdup(const char *s);
+/*
+ * Zeroed memory for big tables read at random (hash tables, indexes): from 4 MB on, a fresh
+ * mapping advised to use 2 MB pages (madvise MADV_HUGEPAGE), so a random probe does not also miss
+ * the TLB. Free with vg__huge_free and the same n (NULL accepted). NULL when out of memory.
+ */
+void *vg__huge_alloc(size_t n);
+void vg__huge_free(void *p, size_t n);
 char *vg_strndup(const char *s, size_t n);
 
 /*

@@ -17,6 +17,7 @@
  * The index is updated in place: an add files the text's bands in a hash table of band keys to
  * posting lists, a remove unlinks them. Slots of removed texts are reused.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,35 +149,83 @@ static uint32_t mix32(uint64_t x)
     return (uint32_t)(x >> 32);
 }
 
+/* The bin an empty bin i borrows from at a given attempt (1, 2, ...): the same sequence for every
+ * text. */
+static unsigned densify_bin(unsigned i, uint64_t attempt)
+{
+    return (unsigned)((mix32(((uint64_t)i << 32) | attempt) * (uint64_t)VG_KNOWN_BINS) >> 32);
+}
+
+/* The first DENSIFY_STEPS bins of each bin's sequence, computed once: a short text leaves about
+ * half the bins empty and each tries a few bins, which was most of the signature's cost. */
+#define DENSIFY_STEPS 32
+static uint8_t densify_seq[VG_KNOWN_BINS][DENSIFY_STEPS];
+static pthread_once_t densify_once = PTHREAD_ONCE_INIT;
+
+static void densify_init(void)
+{
+    for (unsigned i = 0; i < VG_KNOWN_BINS; i++)
+        for (unsigned k = 0; k < DENSIFY_STEPS; k++)
+            densify_seq[i][k] = (uint8_t)densify_bin(i, k + 1);
+}
+
 static void make_signature(const uint64_t *h, size_t n, uint32_t sig[VG_KNOWN_BINS])
 {
-    int filled[VG_KNOWN_BINS] = { 0 };
+    _Static_assert(VG_KNOWN_BINS <= 256, "densify_seq holds bins in bytes");
+    uint8_t filled[VG_KNOWN_BINS] = { 0 };
     for (int i = 0; i < VG_KNOWN_BINS; i++)
         sig[i] = UINT32_MAX;
     for (size_t i = 0; i < n; i++) {
         unsigned bin = (unsigned)(((h[i] >> 32) * VG_KNOWN_BINS) >> 32);
         uint32_t v = (uint32_t)h[i];
-        if (v <= sig[bin])
-            sig[bin] = v;
+        sig[bin] = v < sig[bin] ? v : sig[bin];
         filled[bin] = 1;
     }
     /* Optimal densification (Shrivastava 2017): an empty bin takes the value of a full bin
      * chosen by a hash of (bin, attempt), the same sequence for every text, so two texts agree
      * on it as often as they agree on a random full bin. Borrowing from the next full bin
      * instead ("rotation") makes short texts' bins move together and LSH miss close pairs. */
-    for (int i = 0; i < VG_KNOWN_BINS; i++) {
+    pthread_once(&densify_once, densify_init);
+    for (unsigned i = 0; i < VG_KNOWN_BINS; i++) {
         if (filled[i])
             continue;
-        for (uint64_t attempt = 1;; attempt++) {
-            unsigned j =
-                    (unsigned)((mix32(((uint64_t)i << 32) | attempt) * (uint64_t)VG_KNOWN_BINS) >>
-                               32);
-            if (filled[j]) {
-                sig[i] = sig[j];
+        unsigned j = 0;
+        uint64_t attempt = 1;
+        for (; attempt <= DENSIFY_STEPS; attempt++)
+            if (filled[j = densify_seq[i][attempt - 1]])
                 break;
-            }
-        }
+        if (attempt > DENSIFY_STEPS) /* rare: few full bins */
+            while (!filled[j = densify_bin(i, attempt)])
+                attempt++;
+        sig[i] = sig[j];
     }
+}
+
+/* Sort v[0..n) ascending: LSD radix sort on bytes through tmp (n values), the four histograms
+ * counted in one pass: linear, no comparator calls, no bad case on repeated values (qsort was
+ * a fifth of a query). */
+static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+{
+    uint32_t count[4][256];
+    memset(count, 0, sizeof(count));
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < 4; k++)
+            count[k][(v[i] >> (8 * k)) & 0xff]++;
+    uint32_t *src = v, *dst = tmp;
+    for (int k = 0; k < 4; k++) {
+        uint32_t at = 0;
+        for (int b = 0; b < 256; b++) {
+            uint32_t c = count[k][b];
+            count[k][b] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[k][(src[i] >> (8 * k)) & 0xff]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    /* An even number of passes: the result is back in v. */
 }
 
 vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
@@ -209,7 +258,7 @@ vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
         fp->shingles[i] = (uint32_t)(h[i] >> 16);
     }
     make_signature(h, n_sh, fp->sig);
-    qsort(fp->shingles, n_sh, sizeof(*fp->shingles), cmp_u32);
+    sort_u32(fp->shingles, (uint32_t *)(void *)h, n_sh); /* h is free now: the scratch */
     size_t k = 0;
     for (size_t i = 0; i < n_sh; i++)
         if (k == 0 || fp->shingles[i] != fp->shingles[k - 1])
@@ -251,16 +300,13 @@ static double jaccard_sorted(const uint32_t *a, size_t na, const uint32_t *b, si
     if (!na && !nb)
         return 1;
     size_t i = 0, j = 0, common = 0;
+    /* Branch-free merge: the comparisons are random, a branch on them mispredicts half the
+     * time. */
     while (i < na && j < nb) {
-        if (a[i] == b[j]) {
-            common++;
-            i++;
-            j++;
-        } else if (a[i] < b[j]) {
-            i++;
-        } else {
-            j++;
-        }
+        uint32_t x = a[i], y = b[j];
+        common += x == y;
+        i += x <= y;
+        j += y <= x;
     }
     return (double)common / (double)(na + nb - common);
 }
@@ -301,11 +347,19 @@ struct item {
     uint32_t sig[VG_KNOWN_BINS];
 };
 
-/* Open-addressing table of band keys to the head of their posting list. Keys are never removed
- * (an emptied list keeps its key with head NIL); growth rebuilds without them. */
+/*
+ * Open-addressing table of band keys to the head of their posting list. Keys are never removed
+ * (an emptied list keeps its key with head NIL); growth rebuilds without them. A key is 32 bits
+ * of the band's hash, kept with its head in one 8-byte slot (one cache line per probe): two bands
+ * whose keys collide share a list, which only adds a candidate that verification rejects.
+ */
+struct band_slot {
+    uint32_t key; /* 0: empty slot (a key of 0 is stored as 1) */
+    uint32_t head;
+};
+
 struct band_table {
-    uint64_t *keys; /* 0: empty slot (a key of 0 is stored as 1) */
-    uint32_t *head;
+    struct band_slot *slots;
     size_t cap, used;
 };
 
@@ -328,41 +382,48 @@ struct vg_text_index {
 #define ID_EMPTY   NIL
 #define ID_REMOVED (NIL - 1)
 
-static uint64_t band_key(const uint32_t *sig, int band)
+static uint32_t band_key(const uint32_t *sig, int band)
 {
-    uint64_t k = vg_hash64(sig + band * VG_KNOWN_ROWS, VG_KNOWN_ROWS * sizeof(uint32_t),
-                           (uint64_t)band + 1);
+    uint32_t k = (uint32_t)vg_hash64(sig + band * VG_KNOWN_ROWS, VG_KNOWN_ROWS * sizeof(uint32_t),
+                                     (uint64_t)band + 1);
     return k ? k : 1;
 }
 
-static size_t band_find(const struct band_table *t, uint64_t key)
+static size_t band_home(const struct band_table *t, uint32_t key)
 {
-    size_t m = t->cap - 1, i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & m;
-    while (t->keys[i] && t->keys[i] != key)
+    return (size_t)(key * 0x9e3779b97f4a7c15ull >> 20) & (t->cap - 1);
+}
+
+static size_t band_find(const struct band_table *t, uint32_t key)
+{
+    size_t m = t->cap - 1, i = band_home(t, key);
+    while (t->slots[i].key && t->slots[i].key != key)
         i = (i + 1) & m;
     return i;
+}
+
+static void band_release(struct band_table *t)
+{
+    vg__huge_free(t->slots, t->cap * sizeof(*t->slots));
+    t->slots = NULL;
 }
 
 static vg_status band_grow(struct band_table *t)
 {
     size_t cap = t->cap ? t->cap * 2 : 1024;
-    struct band_table n = { vg_calloc(cap, sizeof(uint64_t)), vg_malloc(cap * sizeof(uint32_t)),
-                            cap, 0 };
-    if (!n.keys || !n.head) {
-        vg_free(n.keys);
-        vg_free(n.head);
+    /* 2 MB pages: at a million texts the table is most of a gigabyte, probed at random. */
+    struct band_table n = { vg__huge_alloc(cap * sizeof(struct band_slot)), cap, 0 };
+    if (!n.slots) {
+        band_release(&n);
         return VG_ENOMEM;
     }
     for (size_t i = 0; i < t->cap; i++) {
-        if (!t->keys[i] || t->head[i] == NIL)
+        if (!t->slots[i].key || t->slots[i].head == NIL)
             continue;
-        size_t j = band_find(&n, t->keys[i]);
-        n.keys[j] = t->keys[i];
-        n.head[j] = t->head[i];
+        n.slots[band_find(&n, t->slots[i].key)] = t->slots[i];
         n.used++;
     }
-    vg_free(t->keys);
-    vg_free(t->head);
+    band_release(t);
     *t = n;
     return VG_OK;
 }
@@ -431,8 +492,7 @@ void vg_text_index_free(vg_text_index *ix)
         vg_free(ix->items[i].shingles);
     vg_free(ix->items);
     vg_free(ix->next);
-    vg_free(ix->bands.keys);
-    vg_free(ix->bands.head);
+    band_release(&ix->bands);
     vg_free(ix->ids.ids);
     vg_free(ix->ids.slot);
     vg_free(ix);
@@ -485,7 +545,7 @@ static void unlink_postings(vg_text_index *ix, uint32_t slot)
         uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
         /* The key is recomputed from the stored signature rather than kept per posting. */
         size_t i = band_find(&ix->bands, band_key(ix->items[slot].sig, b));
-        uint32_t *link = &ix->bands.head[i];
+        uint32_t *link = &ix->bands.slots[i].head;
         while (*link != NIL && *link != p)
             link = &ix->next[*link];
         if (*link == p)
@@ -515,15 +575,15 @@ vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len, uin
     memcpy(it->sig, fp.sig, sizeof(it->sig));
     for (int b = 0; b < VG_KNOWN_BANDS; b++) {
         uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
-        uint64_t key = band_key(fp.sig, b);
-        size_t i = band_find(&ix->bands, key);
-        if (!ix->bands.keys[i]) {
-            ix->bands.keys[i] = key;
-            ix->bands.head[i] = NIL;
+        uint32_t key = band_key(fp.sig, b);
+        struct band_slot *sl = &ix->bands.slots[band_find(&ix->bands, key)];
+        if (!sl->key) {
+            sl->key = key;
+            sl->head = NIL;
             ix->bands.used++;
         }
-        ix->next[p] = ix->bands.head[i];
-        ix->bands.head[i] = p;
+        ix->next[p] = sl->head;
+        sl->head = p;
     }
     size_t j = id_find(&ix->ids, id, 1);
     if (ix->ids.slot[j] == ID_EMPTY)
@@ -559,11 +619,18 @@ static vg_status collect_candidates(const vg_text_index *ix, const struct vg_kno
                                     uint32_t **cand, size_t *n, size_t *cap)
 {
     *n = 0;
+    /* All band keys first, and their slots asked of memory at once: at a million texts each
+     * probe misses the cache, and 32 misses in parallel cost little more than one. */
+    uint32_t keys[VG_KNOWN_BANDS];
     for (int b = 0; b < VG_KNOWN_BANDS; b++) {
-        size_t i = band_find(&ix->bands, band_key(fp->sig, b));
-        if (!ix->bands.keys[i])
+        keys[b] = band_key(fp->sig, b);
+        __builtin_prefetch(&ix->bands.slots[band_home(&ix->bands, keys[b])]);
+    }
+    for (int b = 0; b < VG_KNOWN_BANDS; b++) {
+        const struct band_slot *sl = &ix->bands.slots[band_find(&ix->bands, keys[b])];
+        if (!sl->key)
             continue;
-        for (uint32_t p = ix->bands.head[i]; p != NIL; p = ix->next[p]) {
+        for (uint32_t p = sl->head; p != NIL; p = ix->next[p]) {
             if (*n == *cap) {
                 size_t nc = *cap * 2;
                 uint32_t *g = vg_realloc(*cand, nc * sizeof(**cand));
@@ -614,12 +681,19 @@ vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size
         *n_candidates = n;
     for (size_t i = 0; i < n; i++) {
         const struct item *it = &ix->items[cand[i]];
+        /* Jaccard is at most min/max of the set sizes: skip pairs that cannot reach it. */
+        uint32_t lo = it->n_shingles < fp.n_shingles ? it->n_shingles : (uint32_t)fp.n_shingles;
+        uint32_t hi = it->n_shingles < fp.n_shingles ? (uint32_t)fp.n_shingles : it->n_shingles;
+        if ((double)lo / (double)hi < min_similarity)
+            continue;
+        double sim = jaccard_sorted(it->shingles, it->n_shingles, fp.shingles, fp.n_shingles);
+        if (sim < min_similarity)
+            continue;
+        /* The estimate only for what is reported: it reads the 512-byte signature. */
         int same = 0;
         for (int k = 0; k < VG_KNOWN_BINS; k++)
             same += it->sig[k] == fp.sig[k];
-        double est = (double)same / VG_KNOWN_BINS;
-        double sim = jaccard_sorted(it->shingles, it->n_shingles, fp.shingles, fp.n_shingles);
-        if (sim >= min_similarity && fn(it->id, est, sim, ud)) {
+        if (fn(it->id, (double)same / VG_KNOWN_BINS, sim, ud)) {
             rc = VG_ECANCEL;
             break;
         }

@@ -19,6 +19,8 @@
 #include <hs/hs.h>
 #include <string.h>
 #include <strings.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "sites.h"
 
@@ -36,10 +38,14 @@ struct m_entry {
     int64_t added, withdrawn;
 };
 
-/* Open addressing, linear probing; a slot holds an entry index + 1 (0: empty) and the hash. */
+/*
+ * Open addressing, linear probing; a slot holds a row index + 1 (0: empty) and the high 32 bits
+ * of the key's 64-bit hash (the low bits chose the slot), so a probe that misses almost never
+ * touches the row or its string: one cache line per lookup, the cost at a million entries.
+ */
 struct m_slot {
     uint32_t idx;
-    uint32_t h;
+    uint32_t tag;
 };
 
 struct m_table {
@@ -47,12 +53,35 @@ struct m_table {
     size_t mask;
 };
 
-/* Per host of the URL prefixes: the distinct prefix lengths, ascending. */
+/*
+ * A host or domain: the domain entries of that value (a chain through next_same) and the URL
+ * prefixes on that exact host (their distinct lengths, ascending). One table for both, so the
+ * URL's own host costs one lookup whatever it is listed as.
+ */
 struct m_host {
     const char *host;
     uint32_t host_len;
+    uint32_t domain; /* first domain entry + 1 (0: none) */
     uint32_t n_lens, cap_lens;
     uint32_t *lens;
+};
+
+/*
+ * The compiled form of a host row or of a URL prefix: what a query needs of its entries and its
+ * key (NUL-terminated) stored in one block, so a lookup that finds its tag reads one record (one
+ * or two cache lines) instead of a row, a string and each entry elsewhere.
+ */
+struct m_rec_entry {
+    int64_t added, withdrawn;
+    uint32_t list;
+    uint32_t kind;
+};
+
+struct m_rec {
+    uint32_t n_entries;       /* domain entries of a host, entries of a prefix (may be 0) */
+    uint32_t lens_at, n_lens; /* a host's prefix lengths: lens[lens_at..+n_lens), ascending */
+    uint32_t len;             /* of the key */
+    struct m_rec_entry e[];   /* then the key */
 };
 
 struct vg__site_tables {
@@ -61,9 +90,14 @@ struct vg__site_tables {
     size_t n_lists, cap_lists;
     struct m_entry *entries;
     size_t n_entries, cap_entries;
-    struct m_table domains, prefixes, hosts;
-    struct m_host *host_rows;
+    struct m_table prefixes, hosts;
+    struct m_host *host_rows; /* while compiling; then the records below */
     size_t n_hosts;
+    char *recs; /* struct m_rec, 4-byte aligned; slots of both tables index them once compiled */
+    size_t recs_bytes;
+    uint32_t *lens; /* the prefix lengths of every host, one run per record */
+    int has_prefixes;
+    uint64_t domain_labels; /* bit k: a domain entry has k labels (bit 63: 63 or more) */
     hs_database_t *patterns;
     int compiled;
 };
@@ -74,9 +108,19 @@ struct vg_site_matcher {
     hs_scratch_t *scratch;
 };
 
-static uint32_t hash32(const char *s, size_t n)
+/* XXH3 inlined: the hash is a few nanoseconds, a call into the shared library more. */
+static uint64_t key_hash(const char *s, size_t n)
 {
-    return (uint32_t)vg_hash64(s, n, 0x5173);
+    return XXH3_64bits_withSeed(s, n, 0x5173);
+}
+
+/* The number of labels of a host ("a.b.example": 3), capped at 63 (a bit of domain_labels). */
+static unsigned label_bit(const char *s, size_t n)
+{
+    unsigned k = 1;
+    for (size_t i = 0; i < n; i++)
+        k += s[i] == '.';
+    return k < 63 ? k : 63;
 }
 
 vg_status vg_site_matcher_new(vg_site_matcher **out)
@@ -101,14 +145,16 @@ static void tables_free(struct vg__site_tables *t)
         vg_free(t->lists[i].name);
         vg_free(t->lists[i].scope);
     }
-    for (size_t i = 0; i < t->n_hosts; i++)
+    for (size_t i = 0; t->host_rows && i < t->n_hosts; i++)
         vg_free(t->host_rows[i].lens);
     vg_free(t->lists);
     vg_free(t->entries);
     vg_free(t->host_rows);
-    vg_free(t->domains.slots);
-    vg_free(t->prefixes.slots);
-    vg_free(t->hosts.slots);
+    vg__huge_free(t->recs, t->recs_bytes);
+    vg_free(t->lens);
+    vg__huge_free(t->prefixes.slots,
+                  t->prefixes.slots ? (t->prefixes.mask + 1) * sizeof(struct m_slot) : 0);
+    vg__huge_free(t->hosts.slots, t->hosts.slots ? (t->hosts.mask + 1) * sizeof(struct m_slot) : 0);
     hs_free_database(t->patterns);
     vg_arena_release(&t->strings);
     vg_free(t);
@@ -203,24 +249,25 @@ static vg_status table_init(struct m_table *tb, size_t n)
     size_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
-    if (!(tb->slots = vg_calloc(cap, sizeof(*tb->slots))))
+    if (!(tb->slots = vg__huge_alloc(cap * sizeof(*tb->slots))))
         return VG_ENOMEM;
     tb->mask = cap - 1;
     return VG_OK;
 }
 
-/* The slot holding key s[0..n) (idx 0 when absent: where it would go). key_of gives a slot's key.
- */
+/* The slot holding key s[0..n) of hash h (idx 0 when absent: where it would go). key_of gives
+ * a row's key. */
 typedef const char *(*key_fn)(const struct vg__site_tables *t, uint32_t idx, uint32_t *len);
 
-static struct m_slot *table_find(const struct vg__site_tables *t, const struct m_table *tb,
-                                 key_fn key_of, const char *s, size_t n, uint32_t h)
+static inline struct m_slot *table_find(const struct vg__site_tables *t, const struct m_table *tb,
+                                        key_fn key_of, const char *s, size_t n, uint64_t h)
 {
+    uint32_t tag = (uint32_t)(h >> 32);
     for (size_t i = h & tb->mask;; i = (i + 1) & tb->mask) {
         struct m_slot *sl = &tb->slots[i];
         if (!sl->idx)
             return sl;
-        if (sl->h == h) {
+        if (sl->tag == tag) {
             uint32_t kn;
             const char *k = key_of(t, sl->idx - 1, &kn);
             if (kn == n && !memcmp(k, s, n))
@@ -241,18 +288,46 @@ static const char *host_key(const struct vg__site_tables *t, uint32_t idx, uint3
     return t->host_rows[idx].host;
 }
 
-/* Chain entry i into the table: first of its value, or behind the first. */
-static void table_put_entry(struct vg__site_tables *t, struct m_table *tb, uint32_t i)
+/* The row of host[0..hn), added when new. The rows were allocated for every possible key. */
+static struct m_host *host_row(struct vg__site_tables *t, const char *host, size_t hn)
+{
+    uint64_t h = key_hash(host, hn);
+    struct m_slot *sl = table_find(t, &t->hosts, host_key, host, hn, h);
+    if (!sl->idx) {
+        t->host_rows[t->n_hosts] = (struct m_host){ .host = host, .host_len = (uint32_t)hn };
+        sl->idx = (uint32_t)++t->n_hosts;
+        sl->tag = (uint32_t)(h >> 32);
+    }
+    return &t->host_rows[sl->idx - 1];
+}
+
+/* Domain entry i into its host row: first of its value, or chained behind the first (entries of
+ * one value are reported in the order they were added). */
+static void index_domain(struct vg__site_tables *t, uint32_t i)
 {
     struct m_entry *e = &t->entries[i];
-    uint32_t h = hash32(e->value, e->len);
-    struct m_slot *sl = table_find(t, tb, entry_key, e->value, e->len, h);
+    struct m_host *hr = host_row(t, e->value, e->len);
+    if (hr->domain) {
+        e->next_same = t->entries[hr->domain - 1].next_same;
+        t->entries[hr->domain - 1].next_same = i + 1;
+    } else {
+        hr->domain = i + 1;
+    }
+    t->domain_labels |= 1ull << label_bit(e->value, e->len);
+}
+
+/* URL prefix entry i into the prefix table, chained like domains. */
+static void index_prefix(struct vg__site_tables *t, uint32_t i)
+{
+    struct m_entry *e = &t->entries[i];
+    uint64_t h = key_hash(e->value, e->len);
+    struct m_slot *sl = table_find(t, &t->prefixes, entry_key, e->value, e->len, h);
     if (sl->idx) {
         e->next_same = t->entries[sl->idx - 1].next_same;
         t->entries[sl->idx - 1].next_same = i + 1;
     } else {
         sl->idx = i + 1;
-        sl->h = h;
+        sl->tag = (uint32_t)(h >> 32);
     }
 }
 
@@ -285,14 +360,113 @@ static vg_status index_prefix_host(struct vg__site_tables *t, uint32_t i)
     size_t hn;
     if (vg__canonical_host(e->value, e->len, &host, &hn))
         return VG_EINVAL;
-    uint32_t h = hash32(host, hn);
-    struct m_slot *sl = table_find(t, &t->hosts, host_key, host, hn, h);
-    if (!sl->idx) {
-        t->host_rows[t->n_hosts] = (struct m_host){ .host = host, .host_len = (uint32_t)hn };
-        sl->idx = (uint32_t)++t->n_hosts;
-        sl->h = h;
+    return host_add_len(host_row(t, host, hn), e->len);
+}
+
+/* ---- the compiled records ------------------------------------------------------------------ */
+
+/* The entries of a chain (first + 1; 0: none): how many. */
+static uint32_t chain_length(const struct vg__site_tables *t, uint32_t first)
+{
+    uint32_t n = 0;
+    for (uint32_t k = first; k; k = t->entries[k - 1].next_same)
+        n++;
+    return n;
+}
+
+static size_t rec_size(uint32_t n_entries, size_t key_len)
+{
+    return (sizeof(struct m_rec) + n_entries * sizeof(struct m_rec_entry) + key_len + 1 + 7) &
+           ~(size_t)7;
+}
+
+static const struct m_rec *rec_at(const struct vg__site_tables *t, uint32_t idx)
+{
+    return (const struct m_rec *)(const void *)(t->recs + (size_t)idx * 8);
+}
+
+static const char *rec_key_of(const struct m_rec *r)
+{
+    return (const char *)(r->e + r->n_entries);
+}
+
+static const char *rec_key(const struct vg__site_tables *t, uint32_t idx, uint32_t *len)
+{
+    const struct m_rec *r = rec_at(t, idx);
+    *len = r->len;
+    return rec_key_of(r);
+}
+
+/* Write the record of key[0..len) and the chain from first at *at (bytes); its index (at / 8). */
+static uint32_t rec_put(struct vg__site_tables *t, size_t *at, uint32_t first, uint32_t lens_at,
+                        uint32_t n_lens, const char *key, uint32_t len)
+{
+    struct m_rec *r = (struct m_rec *)(void *)(t->recs + *at);
+    uint32_t n = chain_length(t, first);
+    *r = (struct m_rec){ n, lens_at, n_lens, len };
+    n = 0;
+    for (uint32_t k = first; k; k = t->entries[k - 1].next_same) {
+        const struct m_entry *e = &t->entries[k - 1];
+        r->e[n++] = (struct m_rec_entry){ e->added, e->withdrawn, e->list, e->kind };
     }
-    return host_add_len(&t->host_rows[sl->idx - 1], e->len);
+    char *kp = (char *)(r->e + n);
+    memcpy(kp, key, len);
+    kp[len] = '\0';
+    uint32_t idx = (uint32_t)(*at / 8);
+    *at += rec_size(n, len);
+    return idx;
+}
+
+/*
+ * Replace the host rows and the prefix table's entry indexes by records (struct m_rec) in one
+ * block: slots then hold a record index + 1. Errors: VG_ENOMEM, VG_ELIMIT (over 32 GB).
+ */
+static vg_status freeze(struct vg__site_tables *t)
+{
+    size_t bytes = 0, n_lens = 0;
+    for (size_t i = 0; i < t->n_hosts; i++) {
+        const struct m_host *hr = &t->host_rows[i];
+        bytes += rec_size(chain_length(t, hr->domain), hr->host_len);
+        n_lens += hr->n_lens;
+    }
+    for (size_t i = 0; i <= t->prefixes.mask; i++) {
+        uint32_t first = t->prefixes.slots[i].idx;
+        if (first)
+            bytes += rec_size(chain_length(t, first), t->entries[first - 1].len);
+    }
+    if (bytes / 8 >= UINT32_MAX || n_lens >= UINT32_MAX)
+        return VG_ELIMIT;
+    t->recs_bytes = bytes ? bytes : 8;
+    if (!(t->recs = vg__huge_alloc(t->recs_bytes)) ||
+        !(t->lens = vg_malloc((n_lens ? n_lens : 1) * sizeof(*t->lens))))
+        return VG_ENOMEM;
+    size_t at = 0, lens_at = 0;
+    uint32_t *row_rec = vg_malloc((t->n_hosts ? t->n_hosts : 1) * sizeof(*row_rec));
+    if (!row_rec)
+        return VG_ENOMEM;
+    for (size_t i = 0; i < t->n_hosts; i++) {
+        const struct m_host *hr = &t->host_rows[i];
+        row_rec[i] =
+                rec_put(t, &at, hr->domain, (uint32_t)lens_at, hr->n_lens, hr->host, hr->host_len);
+        memcpy(t->lens + lens_at, hr->lens, hr->n_lens * sizeof(*t->lens));
+        lens_at += hr->n_lens;
+    }
+    for (size_t i = 0; i <= t->hosts.mask; i++)
+        if (t->hosts.slots[i].idx)
+            t->hosts.slots[i].idx = row_rec[t->hosts.slots[i].idx - 1] + 1;
+    for (size_t i = 0; i <= t->prefixes.mask; i++) {
+        struct m_slot *sl = &t->prefixes.slots[i];
+        if (sl->idx) {
+            const struct m_entry *e = &t->entries[sl->idx - 1];
+            sl->idx = rec_put(t, &at, sl->idx, 0, 0, e->value, e->len) + 1;
+        }
+    }
+    vg_free(row_rec);
+    for (size_t i = 0; i < t->n_hosts; i++)
+        vg_free(t->host_rows[i].lens);
+    vg_free(t->host_rows);
+    t->host_rows = NULL;
+    return VG_OK;
 }
 
 static vg_status compile_patterns(struct vg__site_tables *t, size_t n_patterns)
@@ -342,26 +516,27 @@ vg_status vg_site_matcher_compile(vg_site_matcher *m)
     for (size_t i = 0; i < t->n_entries; i++)
         n[t->entries[i].kind]++;
     vg_status rc;
-    if ((rc = table_init(&t->domains, n[VG_LIST_DOMAIN])) ||
-        (rc = table_init(&t->prefixes, n[VG_LIST_URL_PREFIX])) ||
-        (rc = table_init(&t->hosts, n[VG_LIST_URL_PREFIX])))
+    /* At most one host row per domain entry and per URL prefix entry. */
+    size_t n_keys = n[VG_LIST_DOMAIN] + n[VG_LIST_URL_PREFIX];
+    if ((rc = table_init(&t->prefixes, n[VG_LIST_URL_PREFIX])) ||
+        (rc = table_init(&t->hosts, n_keys)))
         return rc;
-    if (n[VG_LIST_URL_PREFIX] &&
-        !(t->host_rows = vg_calloc(n[VG_LIST_URL_PREFIX], sizeof(*t->host_rows))))
+    t->has_prefixes = n[VG_LIST_URL_PREFIX] > 0;
+    if (n_keys && !(t->host_rows = vg_calloc(n_keys, sizeof(*t->host_rows))))
         return VG_ENOMEM;
     for (uint32_t i = 0; i < t->n_entries; i++) {
         struct m_entry *e = &t->entries[i];
         if (e->kind == VG_LIST_DOMAIN) {
-            table_put_entry(t, &t->domains, i);
+            index_domain(t, i);
         } else if (e->kind == VG_LIST_URL_PREFIX) {
-            table_put_entry(t, &t->prefixes, i);
+            index_prefix(t, i);
             if ((rc = index_prefix_host(t, i))) {
                 VG_LOG_ERR("sites: URL prefix %s has no host", e->value);
                 return rc;
             }
         }
     }
-    if ((rc = compile_patterns(t, n[VG_LIST_PATTERN])))
+    if ((rc = freeze(t)) || (rc = compile_patterns(t, n[VG_LIST_PATTERN])))
         return rc;
     if (t->patterns && hs_alloc_scratch(t->patterns, &m->scratch) != HS_SUCCESS)
         return VG_ENOMEM;
@@ -398,7 +573,7 @@ struct query {
     int stopped;
 };
 
-static int applies(const struct query *q, const struct m_entry *e)
+static int applies(const struct query *q, const struct m_rec_entry *e)
 {
     if (q->at != VG_TIME_UNKNOWN &&
         (e->added > q->at || (e->withdrawn != VG_TIME_UNKNOWN && q->at >= e->withdrawn)))
@@ -407,55 +582,78 @@ static int applies(const struct query *q, const struct m_entry *e)
     return !q->jur || l->global || !strcasecmp(l->scope, q->jur);
 }
 
-/* Report entry i (and its chain of the same value when chain is set). */
-static void report(struct query *q, uint32_t i, int chain)
+/* Report one entry in force at q->at in q->jur (value: its list value). */
+static void report_entry(struct query *q, const struct m_rec_entry *e, const char *value)
 {
-    for (uint32_t k = i + 1; k && !q->stopped; k = chain ? q->t->entries[k - 1].next_same : 0) {
-        const struct m_entry *e = &q->t->entries[k - 1];
-        if (!applies(q, e))
-            continue;
-        q->n++;
-        if (q->fn) {
-            const struct m_list *l = &q->t->lists[e->list];
-            struct vg_site_hit hit = { l->name,  l->scope, (enum vg_list_kind)e->kind,
-                                       e->value, e->added, e->withdrawn };
-            q->stopped = q->fn(&hit, q->ud) != 0;
-        }
+    if (!applies(q, e))
+        return;
+    q->n++;
+    if (q->fn) {
+        const struct m_list *l = &q->t->lists[e->list];
+        struct vg_site_hit hit = { l->name, l->scope, (enum vg_list_kind)e->kind,
+                                   value,   e->added, e->withdrawn };
+        q->stopped = q->fn(&hit, q->ud) != 0;
     }
 }
 
-static void lookup(struct query *q, const struct m_table *tb, const char *s, size_t n)
+/* Report the entries of a record, in the order they were chained. */
+static void report_rec(struct query *q, const struct m_rec *r)
 {
-    if (!tb->slots)
-        return;
-    const struct m_slot *sl = table_find(q->t, tb, entry_key, s, n, hash32(s, n));
-    if (sl->idx)
-        report(q, sl->idx - 1, 1);
+    const char *value = rec_key_of(r);
+    for (uint32_t k = 0; k < r->n_entries && !q->stopped; k++)
+        report_entry(q, &r->e[k], value);
 }
 
-static void match_domains(struct query *q, const char *host, size_t n)
+/* The record of key s[0..n) in tb, or NULL. */
+static const struct m_rec *find_rec(const struct vg__site_tables *t, const struct m_table *tb,
+                                    const char *s, size_t n)
 {
+    const struct m_slot *sl = table_find(t, tb, rec_key, s, n, key_hash(s, n));
+    return sl->idx ? rec_at(t, sl->idx - 1) : NULL;
+}
+
+/*
+ * The domain entries of the host and of each parent domain ("a.b.example", "b.example",
+ * "example"), in that order. A suffix is looked up only when some domain entry has its number of
+ * labels (domain_labels): with lists of "name.tld" domains, one lookup per URL. The host's own
+ * record is returned for the URL prefixes (NULL when the host is in no list).
+ */
+static const struct m_rec *match_domains(struct query *q, const char *host, size_t n)
+{
+    const struct vg__site_tables *t = q->t;
+    if (!t->n_hosts)
+        return NULL;
+    unsigned labels = label_bit(host, n);
+    const struct m_rec *own = NULL;
+    if (t->domain_labels >> labels & 1 || t->has_prefixes) {
+        own = find_rec(t, &t->hosts, host, n);
+        if (own)
+            report_rec(q, own);
+    }
     for (;;) {
-        lookup(q, &q->t->domains, host, n);
         const char *dot = memchr(host, '.', n);
         if (!dot || q->stopped)
-            return;
+            return own;
         n -= (size_t)(dot + 1 - host);
         host = dot + 1;
+        labels = labels < 63 ? labels - 1 : label_bit(host, n);
+        if (!(t->domain_labels >> labels & 1))
+            continue;
+        const struct m_rec *r = find_rec(t, &t->hosts, host, n);
+        if (r)
+            report_rec(q, r);
     }
 }
 
-static void match_prefixes(struct query *q, const char *url, size_t len, const char *host,
-                           size_t hn)
+static void match_prefixes(struct query *q, const char *url, size_t len, const struct m_rec *own)
 {
-    if (!q->t->hosts.slots)
-        return;
-    const struct m_slot *sl = table_find(q->t, &q->t->hosts, host_key, host, hn, hash32(host, hn));
-    if (!sl->idx)
-        return;
-    const struct m_host *hr = &q->t->host_rows[sl->idx - 1];
-    for (uint32_t k = 0; k < hr->n_lens && hr->lens[k] <= len && !q->stopped; k++)
-        lookup(q, &q->t->prefixes, url, hr->lens[k]);
+    const struct vg__site_tables *t = q->t;
+    const uint32_t *lens = t->lens + own->lens_at;
+    for (uint32_t k = 0; k < own->n_lens && lens[k] <= len && !q->stopped; k++) {
+        const struct m_rec *r = find_rec(t, &t->prefixes, url, lens[k]);
+        if (r)
+            report_rec(q, r);
+    }
 }
 
 static int on_pattern(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
@@ -465,7 +663,9 @@ static int on_pattern(unsigned id, unsigned long long from, unsigned long long t
     VG_UNUSED(to);
     VG_UNUSED(flags);
     struct query *q = ctx;
-    report(q, id, 0);
+    const struct m_entry *e = &q->t->entries[id];
+    const struct m_rec_entry re = { e->added, e->withdrawn, e->list, e->kind };
+    report_entry(q, &re, e->value);
     return q->stopped;
 }
 
@@ -481,9 +681,9 @@ vg_status vg_site_matcher_check(vg_site_matcher *m, const char *url, size_t len,
     if (vg__canonical_host(url, len, &host, &hn))
         return VG_EPARSE;
     struct query q = { m->t, at, jur, fn, ud, 0, 0 };
-    match_domains(&q, host, hn);
-    if (!q.stopped)
-        match_prefixes(&q, url, len, host, hn);
+    const struct m_rec *own = match_domains(&q, host, hn);
+    if (own && !q.stopped)
+        match_prefixes(&q, url, len, own);
     if (!q.stopped && m->t->patterns && len <= UINT32_MAX) {
         hs_error_t e = hs_scan(m->t->patterns, url, (unsigned)len, 0, m->scratch, on_pattern, &q);
         if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)

@@ -73,6 +73,28 @@ static void allocation_failure_is_reported(void **state)
     vg__alloc_fail_after(0);
 }
 
+/* Big tables: zeroed memory, small and mapped sizes alike; the failure hook applies to both. */
+static void huge_alloc_is_zeroed_and_fails_on_demand(void **state)
+{
+    (void)state;
+    size_t sizes[] = { 1000, (size_t)6 << 20 };
+    for (size_t k = 0; k < 2; k++) {
+        unsigned char *p = vg__huge_alloc(sizes[k]);
+        assert_non_null(p);
+        size_t nonzero = 0;
+        for (size_t i = 0; i < sizes[k]; i += 997)
+            nonzero += p[i] != 0;
+        assert_int_equal(nonzero, 0);
+        assert_int_equal(p[sizes[k] - 1], 0);
+        memset(p, 0xab, sizes[k]); /* all of it is writable */
+        vg__huge_free(p, sizes[k]);
+        vg__alloc_fail_after(1);
+        assert_null(vg__huge_alloc(sizes[k]));
+        vg__alloc_fail_after(0);
+    }
+    vg__huge_free(NULL, 0);
+}
+
 static void utf8_validation(void **state)
 {
     (void)state;
@@ -142,6 +164,7 @@ int main(void)
         cmocka_unit_test(buf_json_escapes),
         cmocka_unit_test(arena_allocates_aligned_and_resets),
         cmocka_unit_test(allocation_failure_is_reported),
+        cmocka_unit_test(huge_alloc_is_zeroed_and_fails_on_demand),
         cmocka_unit_test(utf8_validation),
         cmocka_unit_test(time_parses_every_source_form),
         cmocka_unit_test(time_formats_round_trip),
