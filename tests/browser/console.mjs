@@ -166,7 +166,16 @@ try {
   await page.waitForTimeout(300);
   await shot(page, 'dashboard');
   say('the dashboard charts one report and one notice');
-  await signOut(page);
+  // A second tab shares the session and the CSRF token: it can sign out, which ends the first
+  // tab's session too (its next call answers 401 and it shows the sign-in form).
+  const tab = await context.newPage();
+  await tab.goto(`${base}/#/me`);
+  await tab.waitForSelector('[data-testid=who]');
+  await signOut(tab);
+  await tab.close();
+  await page.goto(`${base}/#/reports`);
+  await page.waitForSelector('form.login');
+  say('a second tab is signed in too, and signing out there signs out the first');
 
   // Auditor: the audit entry of the notice, the chain verified.
   await signIn(page, 'Audrey Auditor', auditorPw);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // api.js: every call the console makes to the HTTP API (docs/api.md). The session is the
 // HttpOnly cookie the server sets at login (the page never sees it); the CSRF token from the
-// login answer is kept in sessionStorage (this tab only) and sent in X-CSRF-Token with every
+// login answer is kept in localStorage (this origin's pages only, shared by its tabs, so a
+// second tab can make changes and sign out too) and sent in X-CSRF-Token with every
 // state-changing call, as the server requires. Errors become ApiError with the server's text.
 
 const CSRF_KEY = 'vigie.csrf';
@@ -25,7 +26,7 @@ export async function call(method, path, body) {
   const init = { method, headers, credentials: 'same-origin', cache: 'no-store' };
   if (method !== 'GET' && method !== 'HEAD') {
     headers['Content-Type'] = 'application/json';
-    const csrf = sessionStorage.getItem(CSRF_KEY);
+    const csrf = localStorage.getItem(CSRF_KEY);
     if (csrf) headers['X-CSRF-Token'] = csrf;
     init.body = JSON.stringify(body ?? {});
   }
@@ -37,8 +38,10 @@ export async function call(method, path, body) {
     data = null;
   }
   if (!res.ok) {
-    const err = new ApiError(res.status, (data && data.error) || `HTTP ${res.status}`,
-      res.headers.get('Retry-After'));
+    let message = (data && data.error) || `HTTP ${res.status}`;
+    if (res.status === 403 && /CSRF/.test(message))
+      message = `${message}: this browser lost its sign-in token; sign out and in again`;
+    const err = new ApiError(res.status, message, res.headers.get('Retry-After'));
     if (res.status === 401 && path !== '/api/v1/login') onUnauthorized(err);
     throw err;
   }
@@ -52,7 +55,7 @@ export const del = (path) => call('DELETE', path);
 
 export async function login(name, password) {
   const data = await call('POST', '/api/v1/login', { name, password });
-  sessionStorage.setItem(CSRF_KEY, data.csrf_token);
+  localStorage.setItem(CSRF_KEY, data.csrf_token);
   return data.me;
 }
 
@@ -60,7 +63,7 @@ export async function logout() {
   try {
     await call('POST', '/api/v1/logout', {});
   } finally {
-    sessionStorage.removeItem(CSRF_KEY);
+    localStorage.removeItem(CSRF_KEY);
   }
 }
 
