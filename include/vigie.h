@@ -2450,6 +2450,9 @@ VG_API VG_NODISCARD vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by
 VG_API VG_NODISCARD vg_status vg_case_not_before(vg_db *db, const struct vg_actor *by, int64_t id,
                                                  int64_t not_before, int *found);
 
+/** Casework settings of a running server: the random delay before enforcing a decision. */
+VG_API void vg_server_cases_config(vg_server *s, const struct vg_enforce_delay *delay);
+
 /* ---- action delivery ------------------------------------------------------------------------ */
 
 struct vg_outbox_opts {

@@ -661,7 +661,7 @@ static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
                 live = i;
             urgent |= r->urgent;
         }
-        if (shadow && (r->shadow || a->mode == VG_RULES_SHADOW)) {
+        if (shadow && a->mode != VG_RULES_BACKTEST) { /* a backtest writes nothing */
             vg_status rc =
                     a->ops->rule_shadow_insert(a->st, a->run_id, r->name, row->post, !is_cased);
             if (rc)

@@ -176,6 +176,7 @@ struct vg_server {
     pthread_key_t db_key;
     struct vg_ratelimit *login_limit;
     struct vg_server_metrics metrics;
+    struct vg_enforce_delay delay; /* before enforcing a decision (vg_server_cases_config) */
 };
 
 #endif /* VG_SERVER_H */
