@@ -2464,6 +2464,216 @@ VG_API VG_NODISCARD vg_status vg_report_tco_markdown(vg_db *db, int year, char *
 VG_API VG_NODISCARD vg_status vg_dashboard_json(vg_db *db, int64_t from, int64_t to, int top_n,
                                                 char **out);
 
+/* ---------------------------------------------------------------------------------------------
+ * Cases and queues (src/cases/cases_rules.c, cases_queue.c, cases_outbox.c, cases_sor.c;
+ * docs/cases.md). Signals become cases by declarative rules; a case sits in a lane and is
+ * ordered by priority = risk x reach x freshness; reviewers claim cases exclusively and decide;
+ * decisions are delivered through a webhook and an outbox file, get DSA statements of reasons,
+ * and may be appealed to another reviewer. Every change writes an audit entry in its own
+ * transaction.
+ * ------------------------------------------------------------------------------------------ */
+
+/** Lanes, in queue order: threat to life first, then removal orders, trusted flaggers, rest. */
+enum vg_lane {
+    VG_LANE_URGENT = 0,
+    VG_LANE_REMOVAL_ORDER = 1,
+    VG_LANE_TRUSTED_FLAGGER = 2,
+    VG_LANE_NORMAL = 3
+};
+
+typedef struct vg_rules vg_rules;
+
+/**
+ * Parse a rules file's text (JSON, docs/cases.md). On failure err names the rule and field
+ * ("rules[2].when.post_score_min: must be a number from 0 to 1").
+ * Errors: VG_EPARSE (not JSON), VG_EFIELD (a rule is wrong), VG_EUTF8, VG_ELIMIT (over 1 MiB),
+ * VG_ENOMEM. Free with vg_rules_free().
+ */
+VG_API VG_NODISCARD vg_status vg_rules_parse(const char *text, size_t len, vg_rules **out,
+                                             char *err, size_t cap);
+/** vg_rules_parse on a file; err starts with the path. Also VG_ENOENT/VG_EIO. */
+VG_API VG_NODISCARD vg_status vg_rules_read(const char *path, vg_rules **out, char *err,
+                                            size_t cap);
+VG_API void vg_rules_free(vg_rules *rules);
+VG_API size_t vg_rules_count(const vg_rules *rules);
+
+enum vg_rules_mode {
+    VG_RULES_RUN,     /* open cases (rules marked shadow only record) */
+    VG_RULES_SHADOW,  /* every rule records what it would open; no case is opened */
+    VG_RULES_BACKTEST /* count only: nothing is written */
+};
+
+/**
+ * Run the rules over every stored post. *summary (the caller's, vg_free) is one JSON object:
+ * {"mode","rules":[{"name","lane","shadow","matched","opened","would_open","already_cased",
+ * "decided","upheld","no_action"}],"posts","matched_posts","opened","would_open",
+ * "already_cased","seconds"}. A run or shadow run is one transaction with its audit entry.
+ * Errors: VG_EINVAL, VG_ENOMEM, store errors, those of network scoring and storm replay.
+ */
+VG_API VG_NODISCARD vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by,
+                                             const vg_rules *rules, enum vg_rules_mode mode,
+                                             char **summary);
+
+/** Why a casework call did not do what it was asked (its status is VG_OK then). */
+enum vg_case_outcome {
+    VG_CASE_DONE = 0,
+    VG_CASE_NOT_FOUND, /* no such case (or appeal) */
+    VG_CASE_CONFLICT,  /* claimed by another, already decided, nothing to appeal... */
+    VG_CASE_FORBIDDEN, /* not the claimant; the original decider deciding an appeal */
+    VG_CASE_BAD_FIELD  /* a field is wrong: err names it */
+};
+
+/** The queue's filter; NULL / 0 fields: any. */
+struct vg_queue_filter {
+    const char *lane;   /* "urgent", "removal_order", "trusted_flagger", "normal" */
+    const char *status; /* "open" (default when NULL), "decided", "appealed", "any" */
+    int mine;           /* only cases the viewer claimed */
+    int unclaimed;      /* only cases nobody claimed */
+    double min_priority;
+    int64_t limit; /* 0: 100 */
+};
+
+/** The queue as {"cases":[...]}: lanes in enum vg_lane order, then priority, highest first. */
+VG_API VG_NODISCARD vg_status vg_queue_json(vg_db *db, const struct vg_actor *viewer,
+                                            const struct vg_queue_filter *f, char **json);
+/**
+ * One case with everything a reviewer needs: {"case":{...},"posts","scores","matches",
+ * "list_hits","account","history","return_links","neighbourhood","moderation","sources",
+ * "decisions","appeals","priority_explained"}; media and avatars as {"url","blurred":true}.
+ * *found 0 when no such case (json NULL).
+ */
+VG_API VG_NODISCARD vg_status vg_case_json(vg_db *db, const struct vg_actor *viewer, int64_t id,
+                                           char **json, int *found);
+/** Claim a case exclusively (a second claim by another gets VG_CASE_CONFLICT). */
+VG_API VG_NODISCARD vg_status vg_case_claim(vg_db *db, const struct vg_actor *by, int64_t id,
+                                            enum vg_case_outcome *out);
+/** Give a claim back; `force` (leads, admins) releases another's claim. */
+VG_API VG_NODISCARD vg_status vg_case_release(vg_db *db, const struct vg_actor *by, int64_t id,
+                                              int force, enum vg_case_outcome *out);
+
+/** Actions of a decision: X(enum suffix, name). */
+#define VG_ACTION_MAP(X)                                                                           \
+    X(NO_ACTION, "no_action")                                                                      \
+    X(LABEL, "label")                                                                              \
+    X(REMOVE_POST, "remove_post")                                                                  \
+    X(RESTRICT_VISIBILITY, "restrict_visibility")                                                  \
+    X(SUSPEND_ACCOUNT, "suspend_account")                                                          \
+    X(GEO_RESTRICT, "geo_restrict")                                                                \
+    X(ESCALATE_LE, "escalate_law_enforcement")
+
+/** A decision as asked for. */
+struct vg_decision_in {
+    const char *action;              /* a name of VG_ACTION_MAP */
+    const char *const *jurisdictions; /* geo_restrict: ISO 3166-1 alpha-2 codes or "EU" */
+    size_t n_jurisdictions;
+    const char *ground;      /* "illegal_content" or "incompatible_with_terms" */
+    const char *legal_ground; /* e.g. "Regulation (EU) 2021/784 Art. 2(7)"; NULL: none */
+    const char *explanation; /* free text shown in the statement of reasons; may be NULL */
+    int automated;           /* decided by automated means */
+};
+
+/** Delay before enforcement: uniform in [min, max] seconds (0, 0: none). */
+struct vg_enforce_delay {
+    int64_t min, max;
+};
+
+/**
+ * Decide a case its caller has claimed: stores the decision, the action in the outbox (due
+ * after the random delay), the statement of reasons, and an audit entry; the claim ends.
+ * escalate_law_enforcement moves the case to the urgent lane and keeps it open.
+ * *decision_id is the new decision's id.
+ */
+VG_API VG_NODISCARD vg_status vg_case_decide(vg_db *db, const struct vg_actor *by, int64_t id,
+                                             const struct vg_decision_in *in,
+                                             const struct vg_enforce_delay *delay,
+                                             int64_t *decision_id, enum vg_case_outcome *out,
+                                             char *err, size_t cap);
+/** A decision as a JSON object (what the outbox and webhook carry); *found 0 when none. */
+VG_API VG_NODISCARD vg_status vg_decision_json(vg_db *db, int64_t id, char **json, int *found);
+
+/**
+ * File an appeal against a case's latest decision on the affected user's behalf (trusted
+ * flaggers, reviewers, leads, admins: docs/cases.md). Conflict when the case has no decision or
+ * an open appeal.
+ */
+VG_API VG_NODISCARD vg_status vg_appeal_file(vg_db *db, const struct vg_actor *by, int64_t id,
+                                             const char *reason, int64_t *appeal_id,
+                                             enum vg_case_outcome *out, char *err, size_t cap);
+/**
+ * Decide a case's open appeal: "upheld" (the decision stands) or "reversed" (a no_action
+ * decision naming the reversed one is added and delivered). Forbidden for the reviewer who made
+ * the appealed decision.
+ */
+VG_API VG_NODISCARD vg_status vg_appeal_decide(vg_db *db, const struct vg_actor *by, int64_t id,
+                                               const char *outcome, enum vg_case_outcome *out,
+                                               char *err, size_t cap);
+
+/** Trusted flaggers' accuracy: [{"pseudonym","notices","decided","upheld","accuracy","muted"}]
+ *  (only the viewer's own row for a trusted flagger; "filer" ids for leads and admins). */
+VG_API VG_NODISCARD vg_status vg_flaggers_json(vg_db *db, const struct vg_actor *viewer,
+                                               char **json);
+/** Mute (muted 1) or unmute a reporter ("user:ID" / "token:ID"): its notices are still stored
+ *  and counted but open no case. *changed 0 when it already was so. */
+VG_API VG_NODISCARD vg_status vg_flagger_mute(vg_db *db, const struct vg_actor *by,
+                                              const char *filer, int muted, const char *reason,
+                                              int *changed);
+
+/** Bulk actions over cases: "claim", "release" (by a lead: any claim). *json: per case result
+ *  {"results":[{"id","result"}],"done":N,"refused":N}. At most 500 ids. */
+VG_API VG_NODISCARD vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by,
+                                            const char *action, const int64_t *ids, size_t n,
+                                            char **json);
+/** Set or clear (VG_TIME_UNKNOWN) a case's gag date: no statement of reasons is exported
+ *  before it. *found 0 when no such case. */
+VG_API VG_NODISCARD vg_status vg_case_not_before(vg_db *db, const struct vg_actor *by, int64_t id,
+                                                 int64_t not_before, int *found);
+
+/** Casework settings of a running server: the random delay before enforcing a decision. */
+VG_API void vg_server_cases_config(vg_server *s, const struct vg_enforce_delay *delay);
+
+/* ---- action delivery ------------------------------------------------------------------------ */
+
+struct vg_outbox_opts {
+    const char *webhook_url;  /* "http://host:port/path" (NULL: file only) */
+    const char *outbox_path;  /* JSONL file every action is appended to (NULL: none) */
+    int max_attempts;         /* webhook tries per action (0: 8) */
+    int64_t backoff_base;     /* seconds; attempt k waits base * 2^(k-1) (0: 30) */
+    int64_t backoff_max;      /* seconds (0: 3600) */
+    int timeout_ms;           /* per request (0: 5000) */
+};
+
+struct vg_outbox_stats {
+    int64_t due, filed, delivered, failed; /* failed: this pass */
+};
+
+/**
+ * One delivery pass at `now`: every due action is appended to the outbox file (once) and posted
+ * to the webhook; a 2xx answer marks it delivered, anything else schedules a retry with
+ * exponential backoff until max_attempts.
+ */
+VG_API VG_NODISCARD vg_status vg_outbox_flush(vg_db *db, const struct vg_outbox_opts *o,
+                                              int64_t now, struct vg_outbox_stats *out);
+
+/* ---- statements of reasons and DSA counters ------------------------------------------------- */
+
+/**
+ * Make the DSA statement of reasons (Transparency Database schema, docs/cases.md) of every
+ * decision that has none; *made counts them. Already made ones are kept (puid is unique).
+ */
+VG_API VG_NODISCARD vg_status vg_sor_make(vg_db *db, const char *platform_name, int64_t *made);
+/**
+ * Statements of decisions with id > after, decided at or after `since` (VG_TIME_UNKNOWN: any),
+ * whose case has no gag date after now, at most 100 as {"statements":[...]} into *json;
+ * *last is the last decision id in it (pass it as `after` for the next batch); *held counts
+ * statements held back by gag dates.
+ */
+VG_API VG_NODISCARD vg_status vg_sor_batch(vg_db *db, int64_t after, int64_t since, char **json,
+                                           int64_t *last, int64_t *n, int64_t *held);
+/** Check one statement (a JSON object) against the field rules; 1 when valid, else 0 and err. */
+VG_API int vg_sor_valid(const char *json, char *err, size_t cap);
+/** DSA transparency counters for decisions and intake in [from, to) as one JSON object. */
+VG_API VG_NODISCARD vg_status vg_dsa_report_json(vg_db *db, int64_t from, int64_t to, char **json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,4 +36,33 @@ vg_status vg__audit_canonical(const struct vg_audit_entry *e, struct vg_buf *b);
 vg_status vg__audit_hash(const char *prev_hex, const char *canonical, size_t len,
                          char hash_hex[VG_HASH_HEX]);
 
+/* ---- cases (cases_rules.c, cases_queue.c; docs/cases.md) ---- */
+
+struct vg_store_signal_row;
+/* risk = max(post score, threat, account score, return link score), raised to 1 by a hash
+ * match, to 0.9 by a text or URL bank match, to 0.7 by a site list hit. */
+double vg__case_risk(const struct vg_store_signal_row *r, double account_score);
+/* reach = min(1, log10(10 + followers) / 7): 0.14 for an unknown or new account, 1 at 10^7. */
+double vg__case_reach(int64_t followers);
+/* freshness = 2^(-age / 1 day), age = reference - at (0 when at is later). */
+double vg__case_freshness(int64_t at, int64_t reference);
+
+/* Open (or join) the case of a report just stored, inside the caller's transaction: notices of
+ * trusted flaggers go to the trusted-flagger lane unless the filer is muted (then no case);
+ * staff reports to the normal lane. *case_id 0 when none was opened or joined. */
+vg_status vg__case_from_intake(vg_db *db, int64_t intake_id, const char *kind,
+                               const char *target_type, const char *target, const char *filer,
+                               int64_t at, int64_t *case_id);
+
+/* Make the statement of reasons of one decision inside the caller's transaction; *made 0 when
+ * its action has none or it exists already (cases_sor.c). */
+vg_status vg__sor_make_one(vg_db *db, int64_t decision, int *made);
+/* Text with personal-looking words (handles, e-mail addresses, URLs, runs of 6+ digits)
+ * replaced by "[removed]", appended to b. */
+vg_status vg__sor_scrub(const char *text, struct vg_buf *b);
+/* POST body to an http:// URL; the HTTP status, 0 when there was no answer (err says why). */
+int vg__webhook_post(const char *url, const char *body, int timeout_ms, char *err, size_t cap);
+/* Seconds before retry number `attempts` (1-based): base * 2^(attempts - 1), at most max. */
+int64_t vg__backoff(int attempts, int64_t base, int64_t max);
+
 #endif /* VG_CASES_H */

@@ -87,10 +87,15 @@ vg_status vg_intake_file(vg_db *db, const struct vg_actor *by, const struct vg_i
     int64_t id = 0;
     if ((rc = ops->intake_insert(st, &row, &id)))
         goto fail;
-    char object[32], detail[128];
+    /* The report opens (or joins) a case in the same transaction (cases_queue.c). */
+    int64_t case_id = 0;
+    if ((rc = vg__case_from_intake(db, id, row.kind, row.target_type, row.target, row.filer,
+                                   row.created_at, &case_id)))
+        goto fail;
+    char object[32], detail[160];
     snprintf(object, sizeof(object), "report:%lld", (long long)id);
-    snprintf(detail, sizeof(detail), "{\"kind\":\"%s\",\"target_type\":\"%s\"}", row.kind,
-             row.target_type);
+    snprintf(detail, sizeof(detail), "{\"kind\":\"%s\",\"target_type\":\"%s\",\"case\":%lld}",
+             row.kind, row.target_type, (long long)case_id);
     if ((rc = vg__audit_append_txn(db, by, "report.file", object, detail)) ||
         (rc = vg__db_txn_commit(db)))
         goto fail;

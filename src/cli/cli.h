@@ -39,8 +39,14 @@ int cmd_bank(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_order(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
-int cmd_report(int argc, char **argv);
+int cmd_report(int argc, char **argv); /* tco or dsa */
+int cmd_report_tco(int argc, char **argv);
+int cmd_report_dsa(int argc, char **argv);
 int cmd_dashboard(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_cases(int argc, char **argv);
+int cmd_outbox(int argc, char **argv);
+int cmd_sor(int argc, char **argv);
 
 /* For the network commands (cli_network.c): parse an instant or a count option (0, or the
  * usage exit code after printing why), and open a store that must exist, load its network and

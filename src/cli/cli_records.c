@@ -500,9 +500,27 @@ int cmd_evidence(int argc, char **argv)
     return run("evidence", 1, argc, argv);
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report_tco(int argc, char **argv)
 {
     return run("report", 1, argc, argv);
+}
+
+/* `vigie report tco` (Art 7 of the TCO Regulation, here) and `vigie report dsa` (the DSA
+ * counters, cli_rules.c): one command, the report named by its first argument. */
+int cmd_report(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "dsa"))
+        return cmd_report_dsa(argc, argv);
+    if (argc >= 2 && !strcmp(argv[1], "tco"))
+        return cmd_report_tco(argc, argv);
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        printf("usage: vigie report tco --year Y [--db FILE] [--format json|md]\n"
+               "       vigie report dsa [--db FILE] [--from T] [--to T]\n\n"
+               "tco: the TCO Regulation Art 7 transparency report (docs/records.md);\n"
+               "dsa: the DSA transparency counters (docs/cases.md). --help on each.\n");
+        return 0;
+    }
+    return usage_error("report", "which report: tco or dsa (see --help)");
 }
 
 int cmd_dashboard(int argc, char **argv)

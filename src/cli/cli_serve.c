@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -16,7 +17,8 @@
 static void serve_help(void)
 {
     printf("usage: vigie serve [--db FILE] [--listen ADDR:PORT] [--web DIR] [--threads N]\n"
-           "                   [--max-body BYTES]\n"
+           "                   [--max-body BYTES] [--webhook URL] [--outbox FILE]\n"
+           "                   [--deliver-every S] [--enforce-delay MIN:MAX]\n"
            "       vigie serve --routes\n\n"
            "Serve the JSON API under /api/v1 (docs/api.md), the web console from --web, /healthz\n"
            "and /metrics. Prints one JSON line with the address once listening; stops on SIGINT\n"
@@ -28,6 +30,10 @@ static void serve_help(void)
            "                     web/ folder of the source tree)\n"
            "  --threads N        worker threads (default 4)\n"
            "  --max-body BYTES   request body limit (default 65536)\n"
+           "  --webhook URL      deliver decided actions to this http:// URL (retries, backoff)\n"
+           "  --outbox FILE      and append each to this JSONL file\n"
+           "  --deliver-every S  delivery pass every S seconds (default 5)\n"
+           "  --enforce-delay A:B  random delay before enforcing a decision, A to B seconds\n"
            "  --routes           print the route table (JSON lines) and exit\n"
            "  --help, -h         this help\n");
 }
@@ -50,10 +56,18 @@ static vg_status print_route(const struct vg_route_info *r, void *ud)
 int cmd_serve(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },       { "listen", required_argument, NULL, 'l' },
-        { "web", required_argument, NULL, 'w' },      { "threads", required_argument, NULL, 't' },
-        { "max-body", required_argument, NULL, 'b' }, { "help", no_argument, NULL, 'h' },
-        { "routes", no_argument, NULL, 'r' },         { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },
+        { "listen", required_argument, NULL, 'l' },
+        { "web", required_argument, NULL, 'w' },
+        { "threads", required_argument, NULL, 't' },
+        { "max-body", required_argument, NULL, 'b' },
+        { "help", no_argument, NULL, 'h' },
+        { "routes", no_argument, NULL, 'r' },
+        { "webhook", required_argument, NULL, 'W' },
+        { "outbox", required_argument, NULL, 'O' },
+        { "deliver-every", required_argument, NULL, 'E' },
+        { "enforce-delay", required_argument, NULL, 'D' },
+        { NULL, 0, NULL, 0 },
     };
     const char *cmd = "serve";
     struct vg_server_opts o;
@@ -63,7 +77,9 @@ int cmd_serve(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c, bad = 0;
-    long v;
+    long v, every = 5;
+    struct vg_outbox_opts ob = { 0 };
+    struct vg_enforce_delay delay = { 0, 0 };
     while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
             case 'd':
@@ -87,6 +103,30 @@ int cmd_serve(int argc, char **argv)
                     bad = usage_error(cmd, "--max-body takes a number from 1024 to 67108864");
                 o.max_body = (size_t)v;
                 break;
+            case 'W':
+                ob.webhook_url = optarg;
+                if (strncmp(optarg, "http://", 7))
+                    bad = usage_error(cmd, "--webhook takes an http:// URL (docs/cases.md)");
+                break;
+            case 'O':
+                ob.outbox_path = optarg;
+                break;
+            case 'E':
+                bad = cli_parse_count(cmd, "--deliver-every", optarg, 3600, &every);
+                if (!bad && every < 1)
+                    bad = usage_error(cmd, "--deliver-every takes 1 to 3600 seconds");
+                break;
+            case 'D': {
+                long long a, b;
+                char tail;
+                if (sscanf(optarg, "%lld:%lld%c", &a, &b, &tail) != 2 || a < 0 || b < a ||
+                    b > 7 * 86400)
+                    bad = usage_error(cmd, "--enforce-delay takes MIN:MAX seconds, 0 <= MIN <= "
+                                           "MAX <= 604800");
+                delay.min = a;
+                delay.max = b;
+                break;
+            }
             case 'h':
                 serve_help();
                 return 0;
@@ -123,8 +163,29 @@ int cmd_serve(int argc, char **argv)
     cli_print_json_str(o.db_path);
     printf(",\"threads\":%u}\n", o.threads);
     fflush(stdout);
+    vg_server_cases_config(srv, &delay);
+    /* The delivery worker: a pass every `every` seconds on a connection of its own, between
+     * waits for the stop signal. */
+    vg_db *odb = NULL;
+    if ((ob.webhook_url || ob.outbox_path) && vg_db_open(o.db_path, &odb) != VG_OK) {
+        fprintf(stderr, "vigie serve: cannot open %s for delivery\n", o.db_path);
+        odb = NULL;
+    }
     int sig = 0;
-    sigwait(&stop, &sig);
+    for (;;) {
+        if (!odb) {
+            sigwait(&stop, &sig);
+            break;
+        }
+        struct timespec ts = { .tv_sec = every };
+        sig = sigtimedwait(&stop, NULL, &ts);
+        if (sig > 0)
+            break;
+        struct vg_outbox_stats st;
+        if (vg_outbox_flush(odb, &ob, (int64_t)time(NULL), &st) != VG_OK)
+            fprintf(stderr, "vigie serve: delivery pass failed: %s\n", vg_db_errmsg(odb));
+    }
+    vg_db_close(odb);
     vg_server_stop(srv);
     printf("{\"summary\":\"serve\",\"stopped_by\":\"%s\"}\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     return 0;

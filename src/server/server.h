@@ -182,6 +182,7 @@ struct vg_server {
     struct vg_ratelimit *login_limit;
     struct vg_server_metrics metrics;
     struct vg__sweeper *sweeper; /* expired evidence deleted periodically (server_records.c) */
+    struct vg_enforce_delay delay; /* before enforcing a decision (vg_server_cases_config) */
 };
 
 #endif /* VG_SERVER_H */

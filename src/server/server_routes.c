@@ -12,6 +12,7 @@
 
 #include "server.h"
 #include "server_records.h"
+#include "server_cases.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MAX     1000
@@ -511,6 +512,7 @@ const struct vg_route vg__routes[] = {
     { "GET", "/api/v1/audit", AUDITORS, 0, h_audit_list, "the audit log" },
     { "GET", "/api/v1/audit/verify", AUDITORS, 0, h_audit_verify, "verify the audit chain" },
     VG_RECORDS_ROUTES
+    VG_CASES_ROUTES
 };
 
 const size_t vg__n_routes = VG_ARRAY_LEN(vg__routes);

@@ -11,6 +11,7 @@
 #include "store.h"
 #include "store_cases.h"
 #include "store_records.h"
+#include "store_queue.h"
 
 struct vg_db {
     const struct vg_store_ops *ops;
@@ -366,4 +367,12 @@ void vg__db_txn_rollback(vg_db *db)
         return;
     db->cases_txn = 0;
     db->ops->rollback(db->state);
+}
+
+const struct vg_store_queue_ops *vg__db_queue(vg_db *db, void **state)
+{
+    void *st;
+    (void)vg__db_cases(db, &st); /* commits a pending ingest batch the same way */
+    *state = st;
+    return db->ops->queue;
 }

@@ -109,6 +109,7 @@ struct vg_store_post_match {
 
 struct vg_store_cases_ops;
 struct vg_store_records_ops;
+struct vg_store_queue_ops;
 
 struct vg_store_ops {
     const char *name;
@@ -152,6 +153,8 @@ struct vg_store_ops {
     const struct vg_store_cases_ops *cases;
     /* Removal orders, evidence vault, report and dashboard reads: store_records.h. */
     const struct vg_store_records_ops *records;
+    /* Cases, queues, decisions, appeals, statements of reasons: store_queue.h. */
+    const struct vg_store_queue_ops *queue;
     /* Banks of known items (src/known/): the vg_bank_* functions of vigie.h; `now` is the
      * time written as added/updated/deleted. bank_put sets *id to the item's id. */
     vg_status (*bank_create)(void *state, const char *name, const char *description, int64_t now,

@@ -18,6 +18,7 @@
 
 #include "store.h"
 #include "store_sqlite_int.h"
+#include "store_queue.h"
 
 /* ---- schema -------------------------------------------------------------------------------- */
 
@@ -356,6 +357,95 @@ static const char *const migrations[] = {
     "  UNIQUE(post_id, order_id)"
     ");"
     "CREATE INDEX evidence_expiry ON evidence(expires_at);",
+    /* 9 -> 10: cases, queues, decisions (src/cases/, docs/cases.md). One case per target (a post
+     * or an account); lane_rank orders the lanes (0 urgent, 1 removal order, 2 trusted flagger,
+     * 3 normal) and priority = risk x reach x freshness orders a lane. case_sources says what
+     * opened a case (rules, intake reports). rule_runs and rule_shadow keep what a run did or,
+     * in shadow mode, would have done. decisions are append-only; an appeal that reverses one
+     * adds a decision naming it. outbox holds each action until the webhook took it (file_at:
+     * written to the outbox file). sor: one DSA statement of reasons per decision, puid unique.
+     * not_before: a gag date (from a removal order) before which no statement is exported. */
+    "CREATE TABLE cases ("
+    "  id INTEGER PRIMARY KEY,"
+    "  target_type TEXT NOT NULL CHECK (target_type IN ('post','account')),"
+    "  target TEXT NOT NULL,"
+    "  account TEXT,"
+    "  lane TEXT NOT NULL CHECK (lane IN ('urgent','removal_order','trusted_flagger','normal')),"
+    "  lane_rank INTEGER NOT NULL,"
+    "  risk REAL NOT NULL, reach REAL NOT NULL, freshness REAL NOT NULL, priority REAL NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open','decided','appealed')),"
+    "  source TEXT NOT NULL,"
+    "  rule TEXT,"
+    "  signals TEXT NOT NULL,"
+    "  claimed_by TEXT, claimed_pseudonym TEXT, claimed_at INTEGER,"
+    "  not_before INTEGER,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  UNIQUE(target_type, target)"
+    ");"
+    "CREATE INDEX cases_queue ON cases(status, lane_rank, priority DESC);"
+    "CREATE TABLE case_sources ("
+    "  case_id INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL, at INTEGER NOT NULL,"
+    "  PRIMARY KEY (case_id, kind, ref)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX case_sources_ref ON case_sources(kind, ref);"
+    "CREATE TABLE rule_runs ("
+    "  id INTEGER PRIMARY KEY, at INTEGER NOT NULL, mode TEXT NOT NULL, summary TEXT NOT NULL"
+    ");"
+    "CREATE TABLE rule_shadow ("
+    "  run INTEGER NOT NULL, rule TEXT NOT NULL, target TEXT NOT NULL,"
+    "  would_open INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE decisions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  action TEXT NOT NULL,"
+    "  jurisdictions TEXT,"
+    "  ground TEXT NOT NULL,"
+    "  legal_ground TEXT,"
+    "  explanation TEXT,"
+    "  decided_by TEXT NOT NULL,"
+    "  decider_pseudonym TEXT NOT NULL,"
+    "  automated INTEGER NOT NULL,"
+    "  decided_at INTEGER NOT NULL,"
+    "  enforce_at INTEGER NOT NULL,"
+    "  reverses INTEGER"
+    ");"
+    "CREATE INDEX decisions_case ON decisions(case_id, id);"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  decision INTEGER NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  due_at INTEGER NOT NULL,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_at INTEGER NOT NULL,"
+    "  file_at INTEGER,"
+    "  delivered_at INTEGER,"
+    "  last_error TEXT"
+    ");"
+    "CREATE INDEX outbox_pending ON outbox(next_at) WHERE delivered_at IS NULL;"
+    "CREATE TABLE appeals ("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL,"
+    "  decision INTEGER NOT NULL,"
+    "  filed_by TEXT NOT NULL,"
+    "  filer_pseudonym TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  filed_at INTEGER NOT NULL,"
+    "  outcome TEXT CHECK (outcome IS NULL OR outcome IN ('upheld','reversed')),"
+    "  decided_by TEXT,"
+    "  decided_at INTEGER"
+    ");"
+    "CREATE INDEX appeals_case ON appeals(case_id, id);"
+    "CREATE TABLE flagger_mutes ("
+    "  filer TEXT PRIMARY KEY, muted_by TEXT NOT NULL, reason TEXT, at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE sor ("
+    "  decision INTEGER PRIMARY KEY,"
+    "  puid TEXT NOT NULL UNIQUE,"
+    "  body TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL"
+    ");",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -1552,6 +1642,7 @@ const struct vg_store_ops vg__store_sqlite = {
     .sites = &vg__store_sqlite_sites,
     .cases = &vg__store_sqlite_cases,
     .records = &vg__store_sqlite_records,
+    .queue = &vg__store_sqlite_queue,
     .bank_create = sqlite_bank_create,
     .bank_list = sqlite_bank_list,
     .bank_put = sqlite_bank_put,

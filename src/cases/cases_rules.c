@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cases_rules.c: the declarative rules that turn signals into cases (docs/cases.md). A rules
+ * file is JSON: a list of rules, each a name, a lane, a shadow flag and a condition (thresholds
+ * on the post's scores, categories, bank and list matches, the author's account score, return
+ * link and storm membership, all of which must hold, plus "any" groups of which one must).
+ * vg_rules_apply streams every stored post's signals (one statement, store_queue.h) through the
+ * rules and, by mode, opens cases, records what it would open (shadow), or only counts against
+ * the cases already there (backtest). The account score and storm membership cost a network
+ * scoring and a storm replay; they are computed only when a rule names them.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "cases.h"
+#include "store_queue.h"
+
+#define RULES_MAX      64
+#define RULE_NAME_MAX  64
+#define ANY_MAX        8
+#define DEPTH_MAX      4
+#define RULES_FILE_MAX (1u << 20)
+
+/* A condition: every set field must hold, and one of the `any` branches when there are some.
+ * Thresholds < 0 are unset; tri-state flags: -1 unset, 1 required, 0 required absent. */
+struct rule_cond {
+    double post_score_min, threat_min, account_score_min, return_score_min;
+    int64_t followers_min;
+    unsigned categories_any; /* 0: unset */
+    int escalate, hash_match, text_match, url_match, list_match, return_link, storm_member;
+    int exempt;
+    struct rule_cond *any[ANY_MAX];
+    int n_any;
+};
+
+struct rule {
+    char name[RULE_NAME_MAX + 1];
+    int urgent; /* lane "urgent" (threat to life) rather than "normal" */
+    int shadow;
+    struct rule_cond when;
+};
+
+struct vg_rules {
+    struct rule r[RULES_MAX];
+    int n;
+    int needs_network, needs_storms;
+};
+
+/* ---- parsing -------------------------------------------------------------------------------- */
+
+struct parse {
+    char *err;
+    size_t cap;
+    char where[160]; /* "rules[2].when" */
+    vg_rules *rules;
+};
+
+static int fail_at(struct parse *p, const char *field, const char *what)
+{
+    vg_errf(p->err, p->cap, "%s.%s: %s", p->where, field, what);
+    return 0;
+}
+
+static int cond_init(struct rule_cond *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->post_score_min = c->threat_min = c->account_score_min = c->return_score_min = -1;
+    c->followers_min = -1;
+    c->escalate = c->hash_match = c->text_match = c->url_match = c->list_match = -1;
+    c->return_link = c->storm_member = c->exempt = -1;
+    return 1;
+}
+
+static void cond_free(struct rule_cond *c)
+{
+    for (int i = 0; i < c->n_any; i++) {
+        cond_free(c->any[i]);
+        vg_free(c->any[i]);
+    }
+    c->n_any = 0;
+}
+
+static int unit_number(struct parse *p, const cJSON *v, double *out)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= 0 && v->valuedouble <= 1))
+        return fail_at(p, v->string, "must be a number from 0 to 1");
+    *out = v->valuedouble;
+    return 1;
+}
+
+static int flag(struct parse *p, const cJSON *v, int *out)
+{
+    if (!cJSON_IsBool(v))
+        return fail_at(p, v->string, "must be true or false");
+    *out = cJSON_IsTrue(v);
+    return 1;
+}
+
+static int category_bits(struct parse *p, const cJSON *v, unsigned *out)
+{
+    static const char *const names[] = {
+#define VG__TCO_NAME(name, letter, text) text,
+        VG_TCO_MAP(VG__TCO_NAME)
+#undef VG__TCO_NAME
+    };
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
+        return fail_at(p, v->string, "must be a non-empty list of TCO category names");
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v)
+    {
+        int k = -1;
+        for (int i = 0; i < VG_TCO__COUNT && cJSON_IsString(e); i++)
+            if (!strcmp(e->valuestring, names[i]))
+                k = i;
+        if (k < 0)
+            return fail_at(p, v->string,
+                           "unknown category (incitement, solicitation_commit, "
+                           "solicitation_join, instruction, threat)");
+        *out |= 1u << k;
+    }
+    return 1;
+}
+
+static int parse_cond(struct parse *p, const cJSON *obj, struct rule_cond *c, int depth);
+
+static int parse_any(struct parse *p, const cJSON *v, struct rule_cond *c, int depth)
+{
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0 || cJSON_GetArraySize(v) > ANY_MAX)
+        return fail_at(p, "any", "must be a list of 1 to 8 conditions");
+    if (depth >= DEPTH_MAX)
+        return fail_at(p, "any", "nested deeper than 4 levels");
+    size_t len = strlen(p->where);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, v)
+    {
+        struct rule_cond *sub = vg_malloc(sizeof(*sub));
+        if (!sub)
+            return fail_at(p, "any", "out of memory");
+        cond_init(sub);
+        c->any[c->n_any++] = sub;
+        snprintf(p->where + len, sizeof(p->where) - len, ".any[%d]", c->n_any - 1);
+        if (!parse_cond(p, e, sub, depth + 1))
+            return 0;
+        p->where[len] = 0;
+    }
+    return 1;
+}
+
+static int parse_cond(struct parse *p, const cJSON *obj, struct rule_cond *c, int depth)
+{
+    if (!cJSON_IsObject(obj) || !obj->child) {
+        vg_errf(p->err, p->cap, "%s: must be an object with at least one condition", p->where);
+        return 0;
+    }
+    const cJSON *v;
+    cJSON_ArrayForEach(v, obj)
+    {
+        const char *k = v->string;
+        int ok;
+        if (!strcmp(k, "post_score_min"))
+            ok = unit_number(p, v, &c->post_score_min);
+        else if (!strcmp(k, "threat_min"))
+            ok = unit_number(p, v, &c->threat_min);
+        else if (!strcmp(k, "account_score_min"))
+            ok = unit_number(p, v, &c->account_score_min);
+        else if (!strcmp(k, "return_score_min"))
+            ok = unit_number(p, v, &c->return_score_min);
+        else if (!strcmp(k, "followers_min")) {
+            ok = cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 1e12;
+            if (!ok)
+                return fail_at(p, k, "must be a number from 0 to 10^12");
+            c->followers_min = (int64_t)v->valuedouble;
+        } else if (!strcmp(k, "categories_any"))
+            ok = category_bits(p, v, &c->categories_any);
+        else if (!strcmp(k, "escalate"))
+            ok = flag(p, v, &c->escalate);
+        else if (!strcmp(k, "hash_match"))
+            ok = flag(p, v, &c->hash_match);
+        else if (!strcmp(k, "text_match"))
+            ok = flag(p, v, &c->text_match);
+        else if (!strcmp(k, "url_match"))
+            ok = flag(p, v, &c->url_match);
+        else if (!strcmp(k, "list_match"))
+            ok = flag(p, v, &c->list_match);
+        else if (!strcmp(k, "return_link"))
+            ok = flag(p, v, &c->return_link);
+        else if (!strcmp(k, "storm_member"))
+            ok = flag(p, v, &c->storm_member);
+        else if (!strcmp(k, "exempt"))
+            ok = flag(p, v, &c->exempt);
+        else if (!strcmp(k, "any"))
+            ok = parse_any(p, v, c, depth);
+        else
+            return fail_at(p, k, "unknown condition (docs/cases.md lists them)");
+        if (!ok)
+            return 0;
+    }
+    if (c->account_score_min >= 0)
+        p->rules->needs_network = 1;
+    if (c->storm_member >= 0)
+        p->rules->needs_storms = 1;
+    return 1;
+}
+
+static int name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > RULE_NAME_MAX)
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+            return 0;
+    return 1;
+}
+
+static int parse_rule(struct parse *p, const cJSON *obj, struct rule *r)
+{
+    if (!cJSON_IsObject(obj)) {
+        vg_errf(p->err, p->cap, "%s: must be an object", p->where);
+        return 0;
+    }
+    const cJSON *v, *when = NULL;
+    int have_name = 0;
+    cJSON_ArrayForEach(v, obj)
+    {
+        const char *k = v->string;
+        if (!strcmp(k, "name")) {
+            if (!cJSON_IsString(v) || !name_ok(v->valuestring))
+                return fail_at(p, k, "must be 1 to 64 characters of a-z, 0-9, '-' and '_'");
+            snprintf(r->name, sizeof(r->name), "%s", v->valuestring);
+            have_name = 1;
+        } else if (!strcmp(k, "lane")) {
+            if (!cJSON_IsString(v) ||
+                (strcmp(v->valuestring, "normal") && strcmp(v->valuestring, "urgent")))
+                return fail_at(p, k, "must be \"normal\" or \"urgent\"");
+            r->urgent = !strcmp(v->valuestring, "urgent");
+        } else if (!strcmp(k, "shadow")) {
+            if (!flag(p, v, &r->shadow))
+                return 0;
+        } else if (!strcmp(k, "when")) {
+            when = v;
+        } else if (strcmp(k, "description")) {
+            return fail_at(p, k, "unknown field (name, description, lane, shadow, when)");
+        } else if (!cJSON_IsString(v)) {
+            return fail_at(p, k, "must be a string");
+        }
+    }
+    if (!have_name)
+        return fail_at(p, "name", "is required");
+    for (int i = 0; i < p->rules->n - 1; i++) /* r is the last of them */
+        if (!strcmp(p->rules->r[i].name, r->name))
+            return fail_at(p, "name", "is used by an earlier rule");
+    if (!when)
+        return fail_at(p, "when", "is required");
+    size_t len = strlen(p->where);
+    snprintf(p->where + len, sizeof(p->where) - len, ".when");
+    return parse_cond(p, when, &r->when, 0);
+}
+
+vg_status vg_rules_parse(const char *text, size_t len, vg_rules **out, char *err, size_t cap)
+{
+    *out = NULL;
+    vg_errf(err, cap, "%s", "");
+    if (len > RULES_FILE_MAX) {
+        vg_errf(err, cap, "the rules file is over %u bytes", RULES_FILE_MAX);
+        return VG_ELIMIT;
+    }
+    if (!vg_utf8_valid(text, len)) {
+        vg_errf(err, cap, "the rules file is not valid UTF-8");
+        return VG_EUTF8;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        vg_errf(err, cap, "malformed JSON at byte %zu", end ? (size_t)(end - text) : (size_t)0);
+        return VG_EPARSE;
+    }
+    vg_rules *rules = vg_calloc(1, sizeof(*rules));
+    if (!rules) {
+        cJSON_Delete(root);
+        return VG_ENOMEM;
+    }
+    struct parse p = { .err = err, .cap = cap, .rules = rules };
+    vg_status rc = VG_EFIELD;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "rules");
+    if (!cJSON_IsObject(root) || !cJSON_IsArray(list) || cJSON_GetArraySize(root) != 1) {
+        vg_errf(err, cap, "the file must be an object with one field, \"rules\": a list");
+        goto fail;
+    }
+    if (cJSON_GetArraySize(list) == 0 || cJSON_GetArraySize(list) > RULES_MAX) {
+        vg_errf(err, cap, "\"rules\" must hold 1 to %d rules", RULES_MAX);
+        goto fail;
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list)
+    {
+        snprintf(p.where, sizeof(p.where), "rules[%d]", rules->n);
+        struct rule *r = &rules->r[rules->n];
+        cond_init(&r->when);
+        rules->n++;
+        if (!parse_rule(&p, e, r))
+            goto fail;
+    }
+    cJSON_Delete(root);
+    *out = rules;
+    return VG_OK;
+fail:
+    cJSON_Delete(root);
+    vg_rules_free(rules);
+    return rc;
+}
+
+vg_status vg_rules_read(const char *path, vg_rules **out, char *err, size_t cap)
+{
+    *out = NULL;
+    struct vg_buf b;
+    vg_buf_init(&b, RULES_FILE_MAX + 1);
+    vg_status rc = vg_buf_read_file(&b, path);
+    if (rc == VG_ELIMIT)
+        vg_errf(err, cap, "%s: over %u bytes", path, RULES_FILE_MAX);
+    else if (rc)
+        vg_errf(err, cap, "%s: cannot read (%s)", path, vg_strerror(rc));
+    else if ((rc = vg_rules_parse(b.data ? b.data : "", b.len, out, err, cap))) {
+        char tmp[512];
+        snprintf(tmp, sizeof(tmp), "%s: %s", path, err);
+        vg_errf(err, cap, "%s", tmp);
+    }
+    vg_buf_release(&b);
+    return rc;
+}
+
+void vg_rules_free(vg_rules *rules)
+{
+    if (!rules)
+        return;
+    for (int i = 0; i < rules->n; i++)
+        cond_free(&rules->r[i].when);
+    vg_free(rules);
+}
+
+size_t vg_rules_count(const vg_rules *rules)
+{
+    return rules ? (size_t)rules->n : 0;
+}
+
+/* ---- evaluation ----------------------------------------------------------------------------- */
+
+/* What the rules see of a post: the stored row plus the computed account signals. */
+struct signals {
+    const struct vg_store_signal_row *row;
+    double account_score; /* -1: not computed or unknown account */
+    int storm;
+};
+
+static int tri(int want, int have)
+{
+    return want < 0 || want == (have != 0);
+}
+
+static int cond_holds(const struct rule_cond *c, const struct signals *s)
+{
+    const struct vg_store_signal_row *r = s->row;
+    if (c->post_score_min >= 0 && !(r->scored && r->score >= c->post_score_min))
+        return 0;
+    if (c->threat_min >= 0 && !(r->scored && r->threat >= c->threat_min))
+        return 0;
+    if (c->account_score_min >= 0 && !(s->account_score >= c->account_score_min))
+        return 0;
+    if (c->return_score_min >= 0 && !(r->return_score >= c->return_score_min))
+        return 0;
+    if (c->followers_min >= 0 && !(r->followers >= c->followers_min))
+        return 0;
+    if (c->categories_any && !(r->categories & c->categories_any))
+        return 0;
+    if (!tri(c->escalate, r->escalate) || !tri(c->hash_match, r->hash_matches > 0) ||
+        !tri(c->text_match, r->text_matches > 0) || !tri(c->url_match, r->url_matches > 0) ||
+        !tri(c->list_match, r->list_hits > 0) || !tri(c->return_link, r->return_score >= 0) ||
+        !tri(c->storm_member, s->storm) || !tri(c->exempt, r->exempt != 0))
+        return 0;
+    if (c->n_any == 0)
+        return 1;
+    for (int i = 0; i < c->n_any; i++)
+        if (cond_holds(c->any[i], s))
+            return 1;
+    return 0;
+}
+
+double vg__case_risk(const struct vg_store_signal_row *r, double account_score)
+{
+    double risk = 0;
+    if (r->scored)
+        risk = fmax(r->score, r->threat);
+    risk = fmax(risk, account_score);
+    risk = fmax(risk, r->return_score);
+    if (r->hash_matches)
+        risk = 1.0;
+    if (r->text_matches || r->url_matches)
+        risk = fmax(risk, 0.9);
+    if (r->list_hits)
+        risk = fmax(risk, 0.7);
+    return risk;
+}
+
+double vg__case_reach(int64_t followers)
+{
+    double f = followers > 0 ? (double)followers : 0;
+    return fmin(1.0, log10(10.0 + f) / 7.0);
+}
+
+double vg__case_freshness(int64_t at, int64_t reference)
+{
+    double age = reference > at ? (double)(reference - at) : 0;
+    return exp2(-age / 86400.0);
+}
+
+/* ---- account signals (only when a rule names them) ------------------------------------------ */
+
+/* A set of 64-bit hashes of account ids (open addressing; 0 is the empty slot). */
+struct idset {
+    uint64_t *slot;
+    size_t cap, n;
+};
+
+static uint64_t id_hash(const char *id)
+{
+    uint64_t h = vg_hash64(id, strlen(id), 0x5eed);
+    return h ? h : 1;
+}
+
+static vg_status idset_add(struct idset *s, const char *id)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 1024;
+        uint64_t *slot = vg_calloc(cap, sizeof(*slot));
+        if (!slot)
+            return VG_ENOMEM;
+        for (size_t i = 0; i < s->cap; i++)
+            if (s->slot[i]) {
+                size_t j = s->slot[i] & (cap - 1);
+                while (slot[j])
+                    j = (j + 1) & (cap - 1);
+                slot[j] = s->slot[i];
+            }
+        vg_free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    uint64_t h = id_hash(id);
+    size_t j = h & (s->cap - 1);
+    while (s->slot[j] && s->slot[j] != h)
+        j = (j + 1) & (s->cap - 1);
+    if (!s->slot[j]) {
+        s->slot[j] = h;
+        s->n++;
+    }
+    return VG_OK;
+}
+
+static int idset_has(const struct idset *s, const char *id)
+{
+    if (!s->cap)
+        return 0;
+    uint64_t h = id_hash(id);
+    for (size_t j = h & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
+        if (s->slot[j] == h)
+            return 1;
+    return 0;
+}
+
+struct storm_collect {
+    struct idset *set;
+    vg_status rc;
+};
+
+static void on_storm(const struct vg_storm_alert *a, void *ud)
+{
+    struct storm_collect *c = ud;
+    for (size_t i = 0; i < a->n_accounts && !c->rc; i++)
+        c->rc = idset_add(c->set, a->accounts[i]);
+}
+
+static vg_status storm_accounts(vg_db *db, struct idset *set, uint64_t *alerts)
+{
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    struct storm_collect c = { set, VG_OK };
+    o.on_alert = on_storm;
+    o.ud = &c;
+    vg_storms *s = NULL;
+    vg_status rc = vg_storms_new(&o, &s);
+    if (!rc)
+        rc = vg_storms_replay(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, s, NULL);
+    struct vg_storms_stats stats = { 0 };
+    if (s)
+        vg_storms_stats(s, &stats);
+    *alerts = stats.alerts;
+    vg_storms_free(s);
+    return rc ? rc : c.rc;
+}
+
+/* ---- applying ------------------------------------------------------------------------------- */
+
+struct rule_count {
+    int64_t matched, opened, would_open, already, decided, upheld, no_action;
+};
+
+/* Targets under a case, for backtests and "would open" (hash -> latest action). */
+struct cased {
+    struct idset all, decided, upheld;
+};
+
+struct apply {
+    vg_db *db;
+    const vg_rules *rules;
+    enum vg_rules_mode mode;
+    const struct vg_store_queue_ops *ops;
+    void *st;
+    vg_network *net;
+    struct idset storms;
+    struct cased cased;
+    int64_t reference, now, run_id;
+    int64_t posts, matched_posts, opened, would_open, already;
+    struct rule_count count[RULES_MAX];
+    struct vg_buf json;
+};
+
+static vg_status note_target(const char *type, const char *target, const char *action, void *ud)
+{
+    struct cased *c = ud;
+    if (strcmp(type, "post"))
+        return VG_OK;
+    vg_status rc = idset_add(&c->all, target);
+    if (!rc && action)
+        rc = idset_add(&c->decided, target);
+    if (!rc && action && strcmp(action, "no_action"))
+        rc = idset_add(&c->upheld, target);
+    return rc;
+}
+
+static const char *category_name(int k)
+{
+    static const char *const names[] = {
+#define VG__TCO_NAME2(name, letter, text) text,
+        VG_TCO_MAP(VG__TCO_NAME2)
+#undef VG__TCO_NAME2
+    };
+    return k >= 0 && k < VG_TCO__COUNT ? names[k] : "?";
+}
+
+/* The signals of a case as stored with it (and shown in the case view). */
+static vg_status signals_json(struct apply *a, const struct signals *s, const int *hits,
+                              struct vg_buf *b)
+{
+    const struct vg_store_signal_row *r = s->row;
+    vg_buf_reset(b);
+    vg_status rc = vg_buf_printf(b, "{\"scored\":%s", r->scored ? "true" : "false");
+    if (!rc && r->scored)
+        rc = vg_buf_printf(b, ",\"post_score\":%.6g,\"threat\":%.6g,\"escalate\":%s", r->score,
+                           r->threat, r->escalate ? "true" : "false");
+    if (!rc)
+        rc = vg_buf_puts(b, ",\"categories\":[");
+    for (int k = 0, n = 0; !rc && k < VG_TCO__COUNT; k++)
+        if (r->categories & (1u << k))
+            rc = vg_buf_printf(b, "%s\"%s\"", n++ ? "," : "", category_name(k));
+    if (!rc)
+        rc = vg_buf_printf(b,
+                           "],\"exempt\":%u,\"hash_matches\":%lld,\"text_matches\":%lld,"
+                           "\"url_matches\":%lld,\"list_hits\":%lld,\"followers\":%lld",
+                           r->exempt, (long long)r->hash_matches, (long long)r->text_matches,
+                           (long long)r->url_matches, (long long)r->list_hits,
+                           (long long)r->followers);
+    if (!rc && r->return_score >= 0)
+        rc = vg_buf_printf(b, ",\"return_score\":%.6g", r->return_score);
+    if (!rc && s->account_score >= 0)
+        rc = vg_buf_printf(b, ",\"account_score\":%.6g", s->account_score);
+    if (!rc && a->rules->needs_storms)
+        rc = vg_buf_printf(b, ",\"storm_member\":%s", s->storm ? "true" : "false");
+    if (!rc)
+        rc = vg_buf_puts(b, ",\"rules\":[");
+    for (int i = 0, n = 0; !rc && i < a->rules->n; i++)
+        if (hits[i])
+            rc = vg_buf_printf(b, "%s\"%s\"", n++ ? "," : "", a->rules->r[i].name);
+    if (!rc)
+        rc = vg_buf_puts(b, "]}");
+    return rc;
+}
+
+static vg_status open_case(struct apply *a, const struct signals *s, const int *hits, int first,
+                           int urgent)
+{
+    const struct vg_store_signal_row *r = s->row;
+    vg_status rc = signals_json(a, s, hits, &a->json);
+    if (rc)
+        return rc;
+    struct vg_store_case c = {
+        .target_type = "post",
+        .target = r->post,
+        .account = r->account,
+        .lane = urgent ? "urgent" : "normal",
+        .lane_rank = urgent ? VG_LANE_URGENT : VG_LANE_NORMAL,
+        .risk = vg__case_risk(r, s->account_score),
+        .reach = vg__case_reach(r->followers),
+        .freshness = vg__case_freshness(r->at, a->reference),
+        .source = "rule",
+        .rule = a->rules->r[first].name,
+        .signals = a->json.data,
+        .at = a->now,
+    };
+    c.priority = c.risk * c.reach * c.freshness;
+    int64_t id;
+    int created;
+    if ((rc = a->ops->case_open(a->st, &c, &id, &created)))
+        return rc;
+    for (int i = 0; !rc && i < a->rules->n; i++)
+        if (hits[i] && !a->rules->r[i].shadow)
+            rc = a->ops->case_source_add(a->st, id, "rule", a->rules->r[i].name, a->now);
+    return rc;
+}
+
+static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
+{
+    struct apply *a = ud;
+    struct signals s = { .row = row, .account_score = -1 };
+    if (a->net) {
+        size_t i = vg_network_find(a->net, row->account);
+        if (i != (size_t)-1)
+            s.account_score = vg_network_score_of(a->net, i);
+    }
+    s.storm = idset_has(&a->storms, row->account);
+    a->posts++;
+    int hits[RULES_MAX] = { 0 }, any = 0, live = -1, urgent = 0;
+    int is_cased = idset_has(&a->cased.all, row->post);
+    for (int i = 0; i < a->rules->n; i++) {
+        const struct rule *r = &a->rules->r[i];
+        if (!cond_holds(&r->when, &s))
+            continue;
+        hits[i] = any = 1;
+        struct rule_count *n = &a->count[i];
+        n->matched++;
+        int shadow = r->shadow || a->mode != VG_RULES_RUN;
+        if (is_cased) {
+            n->already++;
+            if (idset_has(&a->cased.decided, row->post)) {
+                n->decided++;
+                if (idset_has(&a->cased.upheld, row->post))
+                    n->upheld++;
+                else
+                    n->no_action++;
+            }
+        } else if (shadow) {
+            n->would_open++;
+        } else {
+            n->opened++;
+        }
+        if (!shadow) {
+            if (live < 0)
+                live = i;
+            urgent |= r->urgent;
+        }
+        if (shadow && a->mode != VG_RULES_BACKTEST) { /* a backtest writes nothing */
+            vg_status rc =
+                    a->ops->rule_shadow_insert(a->st, a->run_id, r->name, row->post, !is_cased);
+            if (rc)
+                return rc;
+        }
+    }
+    if (!any)
+        return VG_OK;
+    a->matched_posts++;
+    if (is_cased) {
+        a->already++;
+        return VG_OK;
+    }
+    if (live < 0) {
+        a->would_open++;
+        return VG_OK;
+    }
+    a->opened++;
+    return open_case(a, &s, hits, live, urgent);
+}
+
+static const char *mode_name(enum vg_rules_mode m)
+{
+    return m == VG_RULES_RUN ? "run" : m == VG_RULES_SHADOW ? "shadow" : "backtest";
+}
+
+static vg_status summary_json(struct apply *a, double seconds, uint64_t storm_alerts,
+                              struct vg_buf *b)
+{
+    vg_buf_reset(b);
+    vg_status rc = vg_buf_printf(b, "{\"mode\":\"%s\",\"rules\":[", mode_name(a->mode));
+    for (int i = 0; !rc && i < a->rules->n; i++) {
+        const struct rule *r = &a->rules->r[i];
+        const struct rule_count *n = &a->count[i];
+        rc = vg_buf_printf(b,
+                           "%s{\"name\":\"%s\",\"lane\":\"%s\",\"shadow\":%s,\"matched\":%lld,"
+                           "\"opened\":%lld,\"would_open\":%lld,\"already_cased\":%lld,"
+                           "\"decided\":%lld,\"upheld\":%lld,\"no_action\":%lld}",
+                           i ? "," : "", r->name, r->urgent ? "urgent" : "normal",
+                           r->shadow ? "true" : "false", (long long)n->matched,
+                           (long long)n->opened, (long long)n->would_open, (long long)n->already,
+                           (long long)n->decided, (long long)n->upheld, (long long)n->no_action);
+    }
+    if (!rc)
+        rc = vg_buf_printf(b,
+                           "],\"posts\":%lld,\"matched_posts\":%lld,\"opened\":%lld,"
+                           "\"would_open\":%lld,\"already_cased\":%lld",
+                           (long long)a->posts, (long long)a->matched_posts, (long long)a->opened,
+                           (long long)a->would_open, (long long)a->already);
+    if (!rc && a->net)
+        rc = vg_buf_printf(b, ",\"accounts_scored\":%zu", vg_network_size(a->net));
+    if (!rc && a->rules->needs_storms)
+        rc = vg_buf_printf(b, ",\"storm_alerts\":%llu,\"storm_accounts\":%zu",
+                           (unsigned long long)storm_alerts, a->storms.n);
+    if (!rc)
+        rc = vg_buf_printf(b, ",\"seconds\":%.3f}", seconds);
+    return rc;
+}
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static vg_status load_account_signals(struct apply *a, uint64_t *storm_alerts)
+{
+    vg_status rc = VG_OK;
+    if (a->rules->needs_network) {
+        if ((rc = vg_network_load(a->db, NULL, &a->net)) || (rc = vg_network_score(a->db, a->net)))
+            return rc;
+    }
+    if (a->rules->needs_storms)
+        rc = storm_accounts(a->db, &a->storms, storm_alerts);
+    return rc;
+}
+
+vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by, const vg_rules *rules,
+                         enum vg_rules_mode mode, char **summary)
+{
+    *summary = NULL;
+    if (!db || !by || !rules || mode < VG_RULES_RUN || mode > VG_RULES_BACKTEST)
+        return VG_EINVAL;
+    struct apply *a = vg_calloc(1, sizeof(*a));
+    if (!a)
+        return VG_ENOMEM;
+    a->db = db;
+    a->rules = rules;
+    a->mode = mode;
+    a->now = (int64_t)time(NULL);
+    vg_buf_init(&a->json, 1u << 20);
+    struct vg_buf out;
+    vg_buf_init(&out, 1u << 20);
+    double t0 = mono();
+    uint64_t storm_alerts = 0;
+    int in_txn = 0;
+    vg_status rc = load_account_signals(a, &storm_alerts);
+    if (rc)
+        goto fail;
+    a->ops = vg__db_queue(db, &a->st);
+    if ((rc = a->ops->latest_post(a->st, &a->reference)))
+        goto fail;
+    if (a->reference == VG_TIME_UNKNOWN)
+        a->reference = a->now;
+    if ((rc = a->ops->targets_scan(a->st, note_target, &a->cased)))
+        goto fail;
+    if (mode != VG_RULES_BACKTEST) {
+        /* One transaction: the cases, the shadow hits, the run's row and its audit entry. */
+        if ((rc = vg__db_txn_begin(db)))
+            goto fail;
+        in_txn = 1;
+        if ((rc = a->ops->rule_run_insert(a->st, a->now, mode_name(mode), "{}", &a->run_id)))
+            goto fail;
+    }
+    if ((rc = a->ops->signals_scan(a->st, on_post, a)))
+        goto fail;
+    if ((rc = summary_json(a, mono() - t0, storm_alerts, &out)))
+        goto fail;
+    if (in_txn) {
+        char object[40];
+        snprintf(object, sizeof(object), "rule_run:%lld", (long long)a->run_id);
+        if ((rc = a->ops->rule_run_finish(a->st, a->run_id, out.data)) ||
+            (rc = vg__audit_append_txn(db, by, "rules.run", object, out.data)) ||
+            (rc = vg__db_txn_commit(db)))
+            goto fail;
+        in_txn = 0;
+    }
+    *summary = vg_buf_take(&out);
+fail:
+    if (in_txn)
+        vg__db_txn_rollback(db);
+    vg_buf_release(&out);
+    vg_buf_release(&a->json);
+    vg_network_free(a->net);
+    vg_free(a->storms.slot);
+    vg_free(a->cased.all.slot);
+    vg_free(a->cased.decided.slot);
+    vg_free(a->cased.upheld.slot);
+    vg_free(a);
+    return rc;
+}

@@ -1,0 +1,560 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_queue.c: cases, rules, queues and decisions (src/cases/cases_rules.c, cases_queue.c,
+ * cases_outbox.c, cases_sor.c): the rules parser's errors, the priority's parts, a rules run,
+ * shadow run and backtest over an invented store, exclusive claims (also two connections racing
+ * from two threads), decisions by the claimant only with the random delay, appeals decided by
+ * another reviewer, muted flaggers, statements of reasons (valid, no personal data, puid
+ * idempotent, gag dates) and the webhook against a real loopback listener that fails first.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cases.h"
+#include "store_fixture.h"
+#include "store_queue.h"
+
+static void actor(struct vg_actor *a, enum vg_role role, int64_t id, const char *pseudonym)
+{
+    memset(a, 0, sizeof(*a));
+    a->role = role;
+    a->user_id = id;
+    snprintf(a->actor_id, sizeof(a->actor_id), "user:%lld", (long long)id);
+    snprintf(a->pseudonym, sizeof(a->pseudonym), "%s", pseudonym);
+}
+
+static void post(vg_db *db, const char *id, const char *author, int64_t at, double score,
+                 double threat, unsigned cats)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_POST;
+    ev.u.post.id = id;
+    ev.u.post.account = author;
+    ev.u.post.created_at = at;
+    ev.u.post.text = "invented text for a test";
+    ev.u.post.lang = "en";
+    fixture_put(db, &ev);
+    if (score >= 0) {
+        struct vg_post_score s;
+        memset(&s, 0, sizeof(s));
+        s.score = score;
+        s.threat = threat;
+        s.categories = cats;
+        s.flagged = score >= 0.5;
+        s.lang = "en";
+        assert_int_equal(vg__db_put_score(db, id, "test-model", &s), VG_OK);
+    }
+}
+
+static int64_t sql_int(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fixture_path, &h), SQLITE_OK);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+    int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+}
+
+static void parse_fails(const char *text, vg_status want, const char *msg)
+{
+    vg_rules *r = (vg_rules *)1;
+    char err[256];
+    assert_int_equal(vg_rules_parse(text, strlen(text), &r, err, sizeof(err)), want);
+    assert_null(r);
+    assert_string_equal(err, msg);
+}
+
+static void rules_parse_errors(void **state)
+{
+    (void)state;
+    parse_fails("{\"rules\":[", VG_EPARSE, "malformed JSON at byte 9");
+    parse_fails("[]", VG_EFIELD, "the file must be an object with one field, \"rules\": a list");
+    parse_fails("{\"rules\":[]}", VG_EFIELD, "\"rules\" must hold 1 to 64 rules");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{\"post_score_min\":2}}]}", VG_EFIELD,
+                "rules[0].when.post_score_min: must be a number from 0 to 1");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{\"x\":1}}]}", VG_EFIELD,
+                "rules[0].when.x: unknown condition (docs/cases.md lists them)");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{\"hash_match\":true}},"
+                "{\"name\":\"a\",\"when\":{\"hash_match\":true}}]}",
+                VG_EFIELD, "rules[1].name: is used by an earlier rule");
+    parse_fails("{\"rules\":[{\"name\":\"Bad Name\",\"when\":{\"hash_match\":true}}]}", VG_EFIELD,
+                "rules[0].name: must be 1 to 64 characters of a-z, 0-9, '-' and '_'");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{\"any\":[{\"categories_any\":[\"x\"]}]}}]}",
+                VG_EFIELD,
+                "rules[0].when.any[0].categories_any: unknown category (incitement, "
+                "solicitation_commit, solicitation_join, instruction, threat)");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"lane\":\"fast\",\"when\":{\"escalate\":true}}]}",
+                VG_EFIELD, "rules[0].lane: must be \"normal\" or \"urgent\"");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{}}]}", VG_EFIELD,
+                "rules[0].when: must be an object with at least one condition");
+    const char *ok = "{\"rules\":[{\"name\":\"a\",\"when\":{\"post_score_min\":0.5,"
+                     "\"any\":[{\"hash_match\":true},{\"any\":[{\"list_match\":true}]}]}},"
+                     "{\"name\":\"b\",\"shadow\":true,\"lane\":\"urgent\",\"when\":"
+                     "{\"threat_min\":0.9}}]}";
+    vg_rules *r;
+    char err[256];
+    assert_int_equal(vg_rules_parse(ok, strlen(ok), &r, err, sizeof(err)), VG_OK);
+    assert_int_equal(vg_rules_count(r), 2);
+    vg_rules_free(r);
+}
+
+static void priority_parts(void **state)
+{
+    (void)state;
+    assert_true(fabs(vg__case_reach(-1) - 1.0 / 7.0) < 1e-12);
+    assert_true(fabs(vg__case_reach(990) - 3.0 / 7.0) < 1e-12);
+    assert_true(vg__case_reach(100000000) == 1.0);
+    assert_true(fabs(vg__case_freshness(1000, 1000 + 86400) - 0.5) < 1e-12);
+    assert_true(fabs(vg__case_freshness(1000, 1000 + 3 * 86400) - 0.125) < 1e-12);
+    assert_true(vg__case_freshness(5000, 1000) == 1.0);
+    struct vg_store_signal_row r = { .scored = 1, .score = 0.4, .threat = 0.6, .return_score = -1 };
+    assert_true(vg__case_risk(&r, -1) == 0.6);
+    r.list_hits = 1;
+    assert_true(vg__case_risk(&r, -1) == 0.7);
+    r.text_matches = 1;
+    assert_true(vg__case_risk(&r, -1) == 0.9);
+    r.hash_matches = 2;
+    assert_true(vg__case_risk(&r, -1) == 1.0);
+}
+
+#define T0 1767225600 /* 2026-01-01 */
+
+static const char rules_text[] =
+        "{\"rules\":[{\"name\":\"threat\",\"lane\":\"urgent\",\"when\":{\"threat_min\":0.6}},"
+        "{\"name\":\"high\",\"when\":{\"post_score_min\":0.8}},"
+        "{\"name\":\"watch\",\"shadow\":true,\"when\":{\"post_score_min\":0.6}}]}";
+
+static vg_db *world(const char *name, vg_rules **rules)
+{
+    vg_db *db = fixture_db("queue", name);
+    post(db, "p1", "u1", T0, 0.95, 0.7, 1u << VG_TCO_THREAT);
+    post(db, "p2", "u2", T0 + 86400, 0.85, 0.0, 1u << VG_TCO_INCITEMENT);
+    post(db, "p3", "u2", T0 + 86400, 0.65, 0.0, 0);
+    post(db, "p4", "u3", T0, 0.10, 0.0, 0);
+    post(db, "p5", "u3", T0, -1, 0, 0);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    char err[256];
+    assert_int_equal(vg_rules_parse(rules_text, strlen(rules_text), rules, err, sizeof(err)),
+                     VG_OK);
+    return db;
+}
+
+static int64_t summary_num(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof(pat), "\"%s\":", key);
+    /* The totals come after the per-rule list: the last occurrence. */
+    const char *p = NULL;
+    for (const char *q = strstr(json, pat); q; q = strstr(q + 1, pat))
+        p = q;
+    return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
+}
+
+static void rules_run_shadow_backtest(void **state)
+{
+    (void)state;
+    vg_rules *rules;
+    vg_db *db = world("run", &rules);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_BACKTEST, &s), VG_OK);
+    assert_int_equal(summary_num(s, "posts"), 5);
+    assert_int_equal(summary_num(s, "matched_posts"), 3);
+    assert_int_equal(summary_num(s, "would_open"), 3);
+    assert_non_null(strstr(s, "{\"name\":\"watch\",\"lane\":\"normal\",\"shadow\":true,"
+                              "\"matched\":3,\"opened\":0,\"would_open\":3"));
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM rule_shadow"), 0); /* backtest: no writes */
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_SHADOW, &s), VG_OK);
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), 0);
+    assert_int_equal(sql_int("SELECT count(*) FROM rule_shadow"), 6); /* 1 + 2 + 3 hits */
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 2);
+    assert_int_equal(summary_num(s, "would_open"), 1); /* p3: only the shadow rule */
+    vg_free(s);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 0);
+    assert_int_equal(summary_num(s, "already_cased"), 2);
+    vg_free(s);
+    /* p1 in the urgent lane (ranked first), p2 normal; freshness relative to the newest post. */
+    assert_int_equal(sql_int("SELECT lane_rank FROM cases WHERE target = 'p1'"), VG_LANE_URGENT);
+    assert_int_equal(sql_int("SELECT round(freshness * 1000) FROM cases WHERE target = 'p1'"), 500);
+    assert_int_equal(sql_int("SELECT round(priority * 1e6) FROM cases WHERE target = 'p2'"),
+                     (int64_t)round(0.85 * (1.0 / 7.0) * 1.0 * 1e6));
+    struct vg_queue_filter f = { 0 };
+    char *q;
+    assert_int_equal(vg_queue_json(db, &cli, &f, &q), VG_OK);
+    const char *a = strstr(q, "\"target\":\"p1\""), *b = strstr(q, "\"target\":\"p2\"");
+    assert_true(a && b && a < b);
+    vg_free(q);
+    f.lane = "nowhere";
+    assert_int_equal(vg_queue_json(db, &cli, &f, &q), VG_EINVAL);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+static void claims_decisions_appeals(void **state)
+{
+    (void)state;
+    vg_rules *rules;
+    vg_db *db = world("decide", &rules);
+    struct vg_actor cli, ra, rb, tf;
+    vg_actor_cli(&cli);
+    actor(&ra, VG_ROLE_REVIEWER, 11, "Reviewer-A");
+    actor(&rb, VG_ROLE_REVIEWER, 12, "Reviewer-B");
+    actor(&tf, VG_ROLE_FLAGGER, 13, "Partner-C");
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    int64_t id = sql_int("SELECT id FROM cases WHERE target = 'p2'");
+    enum vg_case_outcome o;
+    assert_int_equal(vg_case_claim(db, &ra, id, &o), VG_OK);
+    assert_int_equal(o, VG_CASE_DONE);
+    assert_int_equal(vg_case_claim(db, &rb, id, &o), VG_OK);
+    assert_int_equal(o, VG_CASE_CONFLICT);
+    assert_int_equal(vg_case_claim(db, &ra, 999, &o), VG_OK);
+    assert_int_equal(o, VG_CASE_NOT_FOUND);
+
+    struct vg_decision_in in = { .action = "remove_post",
+                                 .ground = "illegal_content",
+                                 .explanation = "Glorifies the attack, see @someone and "
+                                                "https://x.example/1 (call 0612345678)" };
+    struct vg_enforce_delay delay = { 100, 200 };
+    char err[256];
+    int64_t d;
+    assert_int_equal(vg_case_decide(db, &rb, id, &in, &delay, &d, &o, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_FORBIDDEN);
+    struct vg_decision_in geo = { .action = "geo_restrict", .ground = "illegal_content" };
+    assert_int_equal(vg_case_decide(db, &ra, id, &geo, NULL, &d, &o, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_BAD_FIELD);
+    assert_string_equal(err, "field 'jurisdictions' is required for geo_restrict");
+    assert_int_equal(vg_case_decide(db, &ra, id, &in, &delay, &d, &o, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_DONE);
+    assert_true(d > 0);
+    int64_t wait = sql_int("SELECT enforce_at - decided_at FROM decisions WHERE id = 1");
+    assert_true(wait >= 100 && wait <= 200);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE status = 'decided' AND"
+                             " claimed_by IS NULL"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE due_at > strftime('%s','now')"), 1);
+    /* The statement: valid, no personal data, made once. */
+    assert_int_equal(sql_int("SELECT count(*) FROM sor WHERE puid = 'vigie-decision-1'"), 1);
+    int64_t made;
+    assert_int_equal(vg_sor_make(db, NULL, &made), VG_OK);
+    assert_int_equal(made, 0);
+    char *batch;
+    int64_t last, n, held;
+    assert_int_equal(vg_sor_batch(db, 0, VG_TIME_UNKNOWN, &batch, &last, &n, &held), VG_OK);
+    assert_int_equal(n, 1);
+    assert_null(strstr(batch, "someone"));
+    assert_null(strstr(batch, "x.example"));
+    assert_null(strstr(batch, "0612345678"));
+    assert_non_null(strstr(batch, "Glorifies the attack, see [removed] and [removed] (call"));
+    assert_non_null(strstr(batch, "\"category_addition\":[\"STATEMENT_CATEGORY_VIOLENCE\"]"));
+    vg_free(batch);
+    int found;
+    assert_int_equal(vg_case_not_before(db, &cli, id, (int64_t)time(NULL) + 3600, &found), VG_OK);
+    assert_int_equal(vg_sor_batch(db, 0, VG_TIME_UNKNOWN, &batch, &last, &n, &held), VG_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(held, 1);
+    vg_free(batch);
+
+    /* Appeal: filed by the partner, refused to the original decider, reversed by another. */
+    int64_t ap;
+    assert_int_equal(vg_appeal_file(db, &tf, id, "news reporting", &ap, &o, err, sizeof(err)),
+                     VG_OK);
+    assert_int_equal(o, VG_CASE_DONE);
+    assert_int_equal(vg_appeal_file(db, &tf, id, "again", &ap, &o, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_CONFLICT);
+    assert_int_equal(vg_appeal_decide(db, &ra, id, "reversed", &o, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_FORBIDDEN);
+    assert_int_equal(vg_appeal_decide(db, &rb, id, "reversed", &o, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_DONE);
+    assert_int_equal(sql_int("SELECT reverses FROM decisions WHERE action = 'no_action'"), d);
+    char *dsa;
+    assert_int_equal(vg_dsa_report_json(db, 0, INT64_MAX / 4, &dsa), VG_OK);
+    assert_non_null(strstr(dsa, "\"appeals\":{\"filed\":1,\"decided\":1,\"upheld\":0,"
+                                "\"reversed\":1}"));
+    assert_non_null(strstr(dsa, "\"own_initiative\":1"));
+    vg_free(dsa);
+    struct vg_audit_verdict v;
+    assert_int_equal(vg_audit_verify(db, &v), VG_OK);
+    assert_true(v.ok);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+/* Two connections, two threads, one case: exactly one claim wins, on every round. */
+struct racer {
+    const char *path;
+    struct vg_actor who;
+    int64_t id;
+    pthread_barrier_t *go;
+    enum vg_case_outcome o;
+    vg_status rc;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    vg_db *db;
+    r->rc = vg_db_open(r->path, &db);
+    pthread_barrier_wait(r->go);
+    if (!r->rc)
+        r->rc = vg_case_claim(db, &r->who, r->id, &r->o);
+    vg_db_close(db);
+    return NULL;
+}
+
+static void claim_race(void **state)
+{
+    (void)state;
+    vg_rules *rules;
+    vg_db *db = world("race", &rules);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    for (int64_t id = 1; id <= 2; id++) {
+        pthread_barrier_t go;
+        pthread_barrier_init(&go, NULL, 2);
+        struct racer r[2] = { { .path = fixture_path, .id = id, .go = &go },
+                              { .path = fixture_path, .id = id, .go = &go } };
+        actor(&r[0].who, VG_ROLE_REVIEWER, 21, "Racer-One");
+        actor(&r[1].who, VG_ROLE_REVIEWER, 22, "Racer-Two");
+        pthread_t t[2];
+        for (int i = 0; i < 2; i++)
+            pthread_create(&t[i], NULL, race, &r[i]);
+        for (int i = 0; i < 2; i++)
+            pthread_join(t[i], NULL);
+        pthread_barrier_destroy(&go);
+        assert_int_equal(r[0].rc, VG_OK);
+        assert_int_equal(r[1].rc, VG_OK);
+        assert_int_equal((r[0].o == VG_CASE_DONE) + (r[1].o == VG_CASE_DONE), 1);
+        assert_int_equal((r[0].o == VG_CASE_CONFLICT) + (r[1].o == VG_CASE_CONFLICT), 1);
+    }
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+static void muted_flagger(void **state)
+{
+    (void)state;
+    vg_db *db = fixture_db("queue", "mute");
+    struct vg_actor tf, lead;
+    actor(&tf, VG_ROLE_FLAGGER, 31, "Partner-D");
+    actor(&lead, VG_ROLE_LEAD, 32, "Lead-E");
+    struct vg_intake in = { .target_type = "post", .target = "p9", .reason = "notice" };
+    char err[160];
+    int64_t id;
+    assert_int_equal(vg_intake_file(db, &tf, &in, &id, err, sizeof(err)), VG_OK);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE lane = 'trusted_flagger'"), 1);
+    int changed;
+    assert_int_equal(vg_flagger_mute(db, &lead, "user:31", 1, "abusive", &changed), VG_OK);
+    assert_int_equal(changed, 1);
+    assert_int_equal(vg_flagger_mute(db, &lead, "nobody", 1, NULL, &changed), VG_EINVAL);
+    in.target = "p10";
+    assert_int_equal(vg_intake_file(db, &tf, &in, &id, err, sizeof(err)), VG_OK);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM intake_reports"), 2);
+    char *json;
+    assert_int_equal(vg_flaggers_json(db, &tf, &json), VG_OK);
+    assert_non_null(strstr(json, "\"notices\":2,\"decided\":0,\"upheld\":0,\"accuracy\":null,"
+                                 "\"muted\":true"));
+    assert_null(strstr(json, "user:31")); /* ids for leads only */
+    vg_free(json);
+    fixture_close(db);
+}
+
+static void sor_rules(void **state)
+{
+    (void)state;
+    const char *ok =
+            "{\"decision_visibility\":[\"DECISION_VISIBILITY_CONTENT_REMOVED\"],"
+            "\"decision_ground\":\"DECISION_GROUND_ILLEGAL_CONTENT\","
+            "\"illegal_content_legal_ground\":\"Regulation (EU) 2021/784 Art 2(7)(a)\","
+            "\"illegal_content_explanation\":\"Video glorifying an attack.\","
+            "\"content_type\":[\"CONTENT_TYPE_VIDEO\"],"
+            "\"category\":\"STATEMENT_CATEGORY_RISK_FOR_PUBLIC_SECURITY\","
+            "\"category_specification\":[\"KEYWORD_TERRORIST_CONTENT\"],"
+            "\"territorial_scope\":[\"AT\",\"GR\"],\"content_language\":\"AR\","
+            "\"content_date\":\"2025-09-01\",\"application_date\":\"2025-09-01\","
+            "\"decision_facts\":\"Removal order received.\","
+            "\"source_type\":\"SOURCE_TYPE_OTHER_NOTIFICATION\",\"automated_detection\":\"Yes\","
+            "\"automated_decision\":\"AUTOMATED_DECISION_PARTIALLY\","
+            "\"puid\":\"tco-2025-000123-item-1\"}";
+    char err[256];
+    assert_true(vg_sor_valid(ok, err, sizeof(err)));
+
+    struct {
+        const char *from, *to, *msg;
+    } bad[] = {
+        { "\"puid\":\"tco-2025-000123-item-1\"", "\"puid\":\"a b\"",
+          "puid: is required: at most 500 of [a-zA-Z0-9-_]" },
+        { "RISK_FOR_PUBLIC_SECURITY\",", "SCOPE_OF_PLATFORM_SERVICE\",",
+          "category: is required: one STATEMENT_CATEGORY_* value of schema v2" },
+        { "\"GR\"", "\"EL\"", "territorial_scope: values must be EU/EEA alpha-2 codes" },
+        { "\"2025-09-01\",\"application", "\"1999-12-31\",\"application",
+          "content_date: is required: YYYY-MM-DD from 2000-01-01 to 2038-01-01" },
+        { "\"AR\"", "\"ar\"", "content_language: must be an upper-case ISO 639-1 code" },
+        { "\"decision_visibility\":[\"DECISION_VISIBILITY_CONTENT_REMOVED\"],", "",
+          "decision_visibility: one of decision_visibility, decision_monetary, "
+          "decision_provision, decision_account is required" },
+        { "\"automated_detection\":\"Yes\"", "\"automated_detection\":\"yes\"",
+          "automated_detection: is required: \"Yes\" or \"No\"" },
+        { "\"content_language\"", "\"user_name\"", "user_name: is not a field of the schema" },
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char buf[2048];
+        const char *at = strstr(ok, bad[i].from);
+        assert_non_null(at);
+        snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(at - ok), ok, bad[i].to,
+                 at + strlen(bad[i].from));
+        assert_false(vg_sor_valid(buf, err, sizeof(err)));
+        assert_string_equal(err, bad[i].msg);
+    }
+}
+
+/* ---- the webhook against a loopback listener: 503 first, then 200 ---------------------------- */
+
+struct listener {
+    int fd, port, served;
+    char got[4096];
+};
+
+static void *serve(void *arg)
+{
+    struct listener *l = arg;
+    for (int i = 0; i < 2; i++) {
+        int c = accept(l->fd, NULL, NULL);
+        if (c < 0)
+            return NULL;
+        char buf[4096];
+        size_t n = 0;
+        /* Read the head and the body (Content-Length). */
+        for (;;) {
+            ssize_t r = recv(c, buf + n, sizeof(buf) - 1 - n, 0);
+            if (r <= 0)
+                break;
+            n += (size_t)r;
+            buf[n] = 0;
+            const char *body = strstr(buf, "\r\n\r\n"), *cl = strstr(buf, "Content-Length: ");
+            if (body && cl && n - (size_t)(body + 4 - buf) >= (size_t)atoi(cl + 16))
+                break;
+        }
+        snprintf(l->got, sizeof(l->got), "%s", buf);
+        const char *ans = i == 0 ? "HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"
+                                 : "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+        ssize_t w = send(c, ans, strlen(ans), 0);
+        (void)w;
+        close(c);
+        l->served++;
+    }
+    return NULL;
+}
+
+static void webhook_retries(void **state)
+{
+    (void)state;
+    assert_int_equal(vg__backoff(1, 30, 3600), 30);
+    assert_int_equal(vg__backoff(4, 30, 3600), 240);
+    assert_int_equal(vg__backoff(20, 30, 3600), 3600);
+    vg_rules *rules;
+    vg_db *db = world("hook", &rules);
+    struct vg_actor cli, ra;
+    vg_actor_cli(&cli);
+    actor(&ra, VG_ROLE_REVIEWER, 41, "Reviewer-F");
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    enum vg_case_outcome o;
+    assert_int_equal(vg_case_claim(db, &ra, 1, &o), VG_OK);
+    struct vg_decision_in in = { .action = "escalate_law_enforcement" };
+    char err[256];
+    int64_t d;
+    assert_int_equal(vg_case_decide(db, &ra, 1, &in, NULL, &d, &o, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_DONE);
+    assert_int_equal(sql_int("SELECT lane_rank FROM cases WHERE id = 1"), VG_LANE_URGENT);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE id = 1 AND status = 'open'"), 1);
+
+    struct listener l = { 0 };
+    l.fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    assert_int_equal(bind(l.fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    socklen_t len = sizeof(a);
+    getsockname(l.fd, (struct sockaddr *)&a, &len);
+    assert_int_equal(listen(l.fd, 4), 0);
+    pthread_t t;
+    pthread_create(&t, NULL, serve, &l);
+    char url[64], file[300];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", ntohs(a.sin_port));
+    snprintf(file, sizeof(file), "%s.outbox.jsonl", fixture_path);
+    unlink(file);
+    struct vg_outbox_opts ob = { .webhook_url = url, .outbox_path = file, .backoff_base = 30 };
+    struct vg_outbox_stats st;
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(vg_outbox_flush(db, &ob, now, &st), VG_OK);
+    assert_int_equal(st.due, 1);
+    assert_int_equal(st.filed, 1);
+    assert_int_equal(st.failed, 1);
+    assert_int_equal(sql_int("SELECT next_at - strftime('%s','now') BETWEEN 25 AND 30 FROM outbox"),
+                     1);
+    assert_int_equal(vg_outbox_flush(db, &ob, now + 10, &st), VG_OK);
+    assert_int_equal(st.due, 0); /* not yet: backoff */
+    assert_int_equal(vg_outbox_flush(db, &ob, now + 31, &st), VG_OK);
+    assert_int_equal(st.delivered, 1);
+    assert_int_equal(st.filed, 0); /* written once */
+    pthread_join(t, NULL);
+    close(l.fd);
+    assert_int_equal(l.served, 2);
+    assert_non_null(strstr(l.got, "POST /hook HTTP/1.1\r\n"));
+    assert_non_null(strstr(l.got, "\"action\":\"escalate_law_enforcement\""));
+    assert_int_equal(sql_int("SELECT attempts FROM outbox WHERE delivered_at IS NOT NULL"), 2);
+    FILE *f = fopen(file, "r");
+    assert_non_null(f);
+    int lines = 0, c;
+    while ((c = fgetc(f)) != EOF)
+        lines += c == '\n';
+    fclose(f);
+    unlink(file);
+    assert_int_equal(lines, 1);
+    assert_int_equal(vg__webhook_post("https://x/", "{}", 100, err, sizeof(err)), 0);
+    assert_string_equal(err, "webhook URL must be http://host[:port][/path]");
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rules_parse_errors),
+        cmocka_unit_test(priority_parts),
+        cmocka_unit_test(rules_run_shadow_backtest),
+        cmocka_unit_test(claims_decisions_appeals),
+        cmocka_unit_test(claim_race),
+        cmocka_unit_test(muted_flagger),
+        cmocka_unit_test(sor_rules),
+        cmocka_unit_test(webhook_retries),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
