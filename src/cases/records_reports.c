@@ -2,9 +2,8 @@
 /*
  * records_reports.c: the TCO Art 7 transparency report of a calendar year (JSON and Markdown)
  * and the series of the monitoring dashboard. Both are computed from what the store holds at
- * the time of the call; a figure the store cannot give (complaints, before the appeals module;
- * storm alerts, which are computed on demand and not stored) is reported as unavailable with
- * the reason, never guessed.
+ * the time of the call; a figure the store cannot give (complaints, before the appeals module)
+ * is reported as unavailable with the reason, never guessed.
  */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -304,6 +303,11 @@ static vg_status write_point(const struct vg_store_point *p, void *ud)
             rc = rc ? rc
                     : vg_buf_printf(b, "{\"day\":\"%s\",\"accounts\":%lld}", day, (long long)p->v1);
             break;
+        case VG_DASH_STORMS:
+            rc = rc ? rc
+                    : vg_buf_printf(b, "{\"day\":\"%s\",\"alerts\":%lld,\"accounts\":%lld}", day,
+                                    (long long)p->v1, (long long)p->v2);
+            break;
         default:
             rc = VG_EINVAL;
     }
@@ -318,6 +322,7 @@ vg_status vg_dashboard_json(vg_db *db, int64_t from, int64_t to, int top_n, char
         [VG_DASH_NETWORK] = "network_over_time",
         [VG_DASH_DOMAINS] = "top_domains",
         [VG_DASH_RETURNS] = "returns_per_day",
+        [VG_DASH_STORMS] = "storms_per_day",
     };
     *out = NULL;
     if (top_n < 1)
@@ -337,9 +342,7 @@ vg_status vg_dashboard_json(vg_db *db, int64_t from, int64_t to, int top_n, char
         rc = rc ? rc : vg_buf_putc(&b, ']');
     }
     rc = rc ? rc
-            : vg_buf_puts(&b, ",\"storms_per_day\":null,\"gaps\":[{\"series\":\"storms_per_day\","
-                              "\"why\":\"storm alerts are computed by vigie storms on demand "
-                              "and not stored\"}],\"reach_is\":\"sum of the follower counts "
+            : vg_buf_puts(&b, ",\"gaps\":[],\"reach_is\":\"sum of the follower counts "
                               "last observed of the flagged accounts (followers shared by "
                               "several accounts count once per account)\"}");
     return vg__records_take(&b, rc, out);

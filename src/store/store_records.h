@@ -64,6 +64,7 @@ enum vg_dash_series {
     VG_DASH_NETWORK,          /* day, -, accounts first flagged that day, their followers */
     VG_DASH_DOMAINS,          /* 0, domain, flagged posts linking it, accounts (top n) */
     VG_DASH_RETURNS,          /* day, -, returning accounts linked that day */
+    VG_DASH_STORMS,           /* day, -, storm alerts raised that day, their accounts */
     VG_DASH__COUNT
 };
 

@@ -489,6 +489,20 @@ static void dashboard_series(void **state)
     put_post(db, "p3", "a2", d1 + 120, "fr", "https://two.example/z", 1);
     put_post(db, "p4", "a3", d2, "ar", "https://one.example/w", 1);
     put_post(db, "p5", "a4", d2, "en", "https://three.example/", 0); /* not flagged */
+    /* A storm alert raised on the first day, stored twice (raised, then final): one alert. */
+    const char *storm_accounts[] = { "a1", "a2", "a3" };
+    struct vg_storm_alert alert = { .id = 1, .hashtag = "invented_storm", .onset = d1,
+                                    .detected_at = d1 + 300, .last_at = d1 + 600, .posts = 12,
+                                    .accounts = storm_accounts, .n_accounts = 2 };
+    const char *tags[] = { "invented_storm" };
+    int64_t joined[] = { d1 + 300 };
+    alert.hashtags = tags;
+    alert.joined_at = joined;
+    alert.n_hashtags = 1;
+    assert_int_equal(vg_storm_alert_store(db, &alert), VG_OK);
+    alert.final = 1;
+    alert.n_accounts = 3;
+    assert_int_equal(vg_storm_alert_store(db, &alert), VG_OK);
     assert_int_equal(vg_db_flush(db), VG_OK);
     char *text = NULL;
     assert_int_equal(vg_dashboard_json(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, 10, &text), VG_OK);
@@ -509,9 +523,12 @@ static void dashboard_series(void **state)
     assert_string_equal(str(cJSON_GetArrayItem(dom, 0), "domain", NULL), "one.example");
     assert_int_equal((int)num(cJSON_GetArrayItem(dom, 0), "posts", NULL), 3);
     assert_int_equal((int)num(cJSON_GetArrayItem(dom, 0), "accounts", NULL), 2);
-    assert_true(cJSON_IsNull(cJSON_GetObjectItem(j, "storms_per_day")));
-    assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "gaps"), 0), "series", NULL),
-                        "storms_per_day");
+    cJSON *storms = cJSON_GetObjectItem(j, "storms_per_day");
+    assert_int_equal(cJSON_GetArraySize(storms), 1);
+    assert_string_equal(str(cJSON_GetArrayItem(storms, 0), "day", NULL), "2026-02-01");
+    assert_int_equal((int)num(cJSON_GetArrayItem(storms, 0), "alerts", NULL), 1);
+    assert_int_equal((int)num(cJSON_GetArrayItem(storms, 0), "accounts", NULL), 3);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "gaps")), 0);
     cJSON_Delete(j);
     vg_free(text);
     /* A range keeps the second day only. */
