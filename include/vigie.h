@@ -2563,13 +2563,13 @@ VG_API VG_NODISCARD vg_status vg_case_release(vg_db *db, const struct vg_actor *
 
 /** A decision as asked for. */
 struct vg_decision_in {
-    const char *action;              /* a name of VG_ACTION_MAP */
+    const char *action;               /* a name of VG_ACTION_MAP */
     const char *const *jurisdictions; /* geo_restrict: ISO 3166-1 alpha-2 codes or "EU" */
     size_t n_jurisdictions;
-    const char *ground;      /* "illegal_content" or "incompatible_with_terms" */
+    const char *ground;       /* "illegal_content" or "incompatible_with_terms" */
     const char *legal_ground; /* e.g. "Regulation (EU) 2021/784 Art. 2(7)"; NULL: none */
-    const char *explanation; /* free text shown in the statement of reasons; may be NULL */
-    int automated;           /* decided by automated means */
+    const char *explanation;  /* free text shown in the statement of reasons; may be NULL */
+    int automated;            /* decided by automated means */
 };
 
 /** Delay before enforcement: uniform in [min, max] seconds (0, 0: none). */
@@ -2634,12 +2634,12 @@ VG_API void vg_server_cases_config(vg_server *s, const struct vg_enforce_delay *
 /* ---- action delivery ------------------------------------------------------------------------ */
 
 struct vg_outbox_opts {
-    const char *webhook_url;  /* "http://host:port/path" (NULL: file only) */
-    const char *outbox_path;  /* JSONL file every action is appended to (NULL: none) */
-    int max_attempts;         /* webhook tries per action (0: 8) */
-    int64_t backoff_base;     /* seconds; attempt k waits base * 2^(k-1) (0: 30) */
-    int64_t backoff_max;      /* seconds (0: 3600) */
-    int timeout_ms;           /* per request (0: 5000) */
+    const char *webhook_url; /* "http://host:port/path" (NULL: file only) */
+    const char *outbox_path; /* JSONL file every action is appended to (NULL: none) */
+    int max_attempts;        /* webhook tries per action (0: 8) */
+    int64_t backoff_base;    /* seconds; attempt k waits base * 2^(k-1) (0: 30) */
+    int64_t backoff_max;     /* seconds (0: 3600) */
+    int timeout_ms;          /* per request (0: 5000) */
 };
 
 struct vg_outbox_stats {

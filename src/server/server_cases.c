@@ -302,13 +302,11 @@ void h_sor(struct vg_req *r)
     if (!req_query_int(r, "after", 0, INT64_MAX / 2, &after) ||
         !req_query_int(r, "since", -1, INT64_MAX / 2, &since))
         return;
-    int64_t made;
-    vg_status rc = vg_sor_make(r->db, NULL, &made);
+    /* Read only: statements are made with their decisions (and by `vigie sor export`). */
     char *json = NULL;
     int64_t last = after, n = 0, held = 0;
-    if (!rc)
-        rc = vg_sor_batch(r->db, after, since < 0 ? VG_TIME_UNKNOWN : since, &json, &last, &n,
-                          &held);
+    vg_status rc = vg_sor_batch(r->db, after, since < 0 ? VG_TIME_UNKNOWN : since, &json, &last, &n,
+                                &held);
     if (rc) {
         vg_free(json);
         res_store_error(r, rc);

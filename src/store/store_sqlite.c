@@ -17,8 +17,8 @@
 #include <time.h>
 
 #include "store.h"
-#include "store_sqlite_int.h"
 #include "store_queue.h"
+#include "store_sqlite_int.h"
 
 /* ---- schema -------------------------------------------------------------------------------- */
 
