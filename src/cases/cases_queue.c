@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "cases.h"
+#include "records.h"
 #include "store_queue.h"
 
 #define QUEUE_DEFAULT 100
@@ -123,7 +124,7 @@ done:
 /* ---- claims --------------------------------------------------------------------------------- */
 
 struct state_copy {
-    char status[16], lane[24], claimed_by[32], target_type[16];
+    char status[16], lane[24], claimed_by[32], target_type[16], target[256];
     int claimed;
     int64_t not_before;
 };
@@ -134,6 +135,7 @@ static vg_status copy_state(const struct vg_store_case_state *c, void *ud)
     snprintf(s->status, sizeof(s->status), "%s", c->status);
     snprintf(s->lane, sizeof(s->lane), "%s", c->lane);
     snprintf(s->target_type, sizeof(s->target_type), "%s", c->target_type);
+    snprintf(s->target, sizeof(s->target), "%s", c->target ? c->target : "");
     s->claimed = c->claimed_by != NULL;
     snprintf(s->claimed_by, sizeof(s->claimed_by), "%s", c->claimed_by ? c->claimed_by : "");
     s->not_before = c->not_before;
@@ -412,6 +414,21 @@ struct decide_args {
     size_t cap;
 };
 
+/* A post taken down (removed, or its account suspended) is kept in the evidence vault for six
+ * months (TCO Art 6; records_evidence.c), in the decision's transaction. */
+static vg_status preserve_removed(vg_db *db, const struct vg_actor *by, const struct state_copy *s,
+                                  const char *action, int64_t decision_id, int64_t now)
+{
+    if (strcmp(s->target_type, "post") ||
+        (strcmp(action, "remove_post") && strcmp(action, "suspend_account")))
+        return VG_OK;
+    char basis[48];
+    snprintf(basis, sizeof(basis), "decision %lld", (long long)decision_id);
+    int64_t evidence_id;
+    vg_status rc = vg__evidence_preserve_txn(db, by, s->target, 0, basis, now, &evidence_id);
+    return rc == VG_ENOENT ? VG_OK : rc; /* a post the store does not hold: nothing to keep */
+}
+
 static vg_status decide_txn(vg_db *db, const struct vg_actor *by, int64_t id, struct decide_args *d,
                             enum vg_case_outcome *out)
 {
@@ -462,7 +479,8 @@ static vg_status decide_txn(vg_db *db, const struct vg_actor *by, int64_t id, st
         goto done;
     int made;
     if ((rc = queue_action(db, *d->decision_id, row.enforce_at)) ||
-        (rc = vg__sor_make_one(db, *d->decision_id, &made)))
+        (rc = vg__sor_make_one(db, *d->decision_id, &made)) ||
+        (rc = preserve_removed(db, by, &s, in->action, *d->decision_id, now)))
         goto done;
     /* Escalation moves the case to the urgent lane, still open, for a reviewer there. */
     if ((rc = ops->case_set(st, id, escalate ? "open" : "decided", escalate ? "urgent" : NULL,

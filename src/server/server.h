@@ -181,7 +181,7 @@ struct vg_server {
     pthread_key_t db_key;
     struct vg_ratelimit *login_limit;
     struct vg_server_metrics metrics;
-    struct vg__sweeper *sweeper; /* expired evidence deleted periodically (server_records.c) */
+    struct vg__sweeper *sweeper;   /* expired evidence deleted periodically (server_records.c) */
     struct vg_enforce_delay delay; /* before enforcing a decision (vg_server_cases_config) */
 };
 

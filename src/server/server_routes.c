@@ -11,8 +11,8 @@
 #include <time.h>
 
 #include "server.h"
-#include "server_records.h"
 #include "server_cases.h"
+#include "server_records.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MAX     1000
@@ -511,8 +511,7 @@ const struct vg_route vg__routes[] = {
       "one report (a trusted flagger: its own)" },
     { "GET", "/api/v1/audit", AUDITORS, 0, h_audit_list, "the audit log" },
     { "GET", "/api/v1/audit/verify", AUDITORS, 0, h_audit_verify, "verify the audit chain" },
-    VG_RECORDS_ROUTES
-    VG_CASES_ROUTES
+    VG_RECORDS_ROUTES VG_CASES_ROUTES
 };
 
 const size_t vg__n_routes = VG_ARRAY_LEN(vg__routes);

@@ -10,8 +10,8 @@
 
 #include "store.h"
 #include "store_cases.h"
-#include "store_records.h"
 #include "store_queue.h"
+#include "store_records.h"
 
 struct vg_db {
     const struct vg_store_ops *ops;

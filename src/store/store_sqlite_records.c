@@ -517,9 +517,10 @@ static const char *const dash_sql[VG_DASH__COUNT] = {
             "linked_at") ", NULL, count(*), 0 FROM return_links"
                          " WHERE (?1 IS NULL OR linked_at >= ?1) AND (?2 IS NULL OR linked_at < ?2)"
                          " GROUP BY 1 ORDER BY 1",
-    [VG_DASH_STORMS] = "SELECT " DAY("detected_at") ", NULL, count(*), sum(n_accounts)"
-                       " FROM storm_alerts WHERE (?1 IS NULL OR detected_at >= ?1)"
-                       " AND (?2 IS NULL OR detected_at < ?2) GROUP BY 1 ORDER BY 1",
+    [VG_DASH_STORMS] = "SELECT " DAY(
+            "detected_at") ", NULL, count(*), sum(n_accounts)"
+                           " FROM storm_alerts WHERE (?1 IS NULL OR detected_at >= ?1)"
+                           " AND (?2 IS NULL OR detected_at < ?2) GROUP BY 1 ORDER BY 1",
 };
 
 static vg_status dash_series(void *st, enum vg_dash_series which, int64_t from, int64_t to,

@@ -255,6 +255,11 @@ static void claims_decisions_appeals(void **state)
                              " claimed_by IS NULL"),
                      1);
     assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE due_at > strftime('%s','now')"), 1);
+    /* The removed post is in the evidence vault for six months, its basis the decision. */
+    assert_int_equal(sql_int("SELECT count(*) FROM evidence WHERE post_id = 'p2' AND order_id = 0"
+                             " AND basis = 'decision 1'"
+                             " AND expires_at - preserved_at BETWEEN 180 * 86400 AND 184 * 86400"),
+                     1);
     /* The statement: valid, no personal data, made once. */
     assert_int_equal(sql_int("SELECT count(*) FROM sor WHERE puid = 'vigie-decision-1'"), 1);
     int64_t made;

@@ -491,9 +491,14 @@ static void dashboard_series(void **state)
     put_post(db, "p5", "a4", d2, "en", "https://three.example/", 0); /* not flagged */
     /* A storm alert raised on the first day, stored twice (raised, then final): one alert. */
     const char *storm_accounts[] = { "a1", "a2", "a3" };
-    struct vg_storm_alert alert = { .id = 1, .hashtag = "invented_storm", .onset = d1,
-                                    .detected_at = d1 + 300, .last_at = d1 + 600, .posts = 12,
-                                    .accounts = storm_accounts, .n_accounts = 2 };
+    struct vg_storm_alert alert = { .id = 1,
+                                    .hashtag = "invented_storm",
+                                    .onset = d1,
+                                    .detected_at = d1 + 300,
+                                    .last_at = d1 + 600,
+                                    .posts = 12,
+                                    .accounts = storm_accounts,
+                                    .n_accounts = 2 };
     const char *tags[] = { "invented_storm" };
     int64_t joined[] = { d1 + 300 };
     alert.hashtags = tags;
