@@ -680,7 +680,8 @@ static vg_status apply(struct vg_returns *r, const struct ev *e)
 
 static vg_status replay(struct vg_returns *r)
 {
-    qsort(r->ev, r->n_ev, sizeof(*r->ev), cmp_ev);
+    if (r->n_ev) /* an empty store (live start) has no array: qsort of NULL is undefined */
+        qsort(r->ev, r->n_ev, sizeof(*r->ev), cmp_ev);
     vg_status rc = VG_OK;
     for (size_t i = 0; i < r->n_ev && !rc; i++)
         rc = apply(r, &r->ev[i]);
