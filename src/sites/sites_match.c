@@ -448,7 +448,8 @@ static vg_status freeze(struct vg__site_tables *t)
         const struct m_host *hr = &t->host_rows[i];
         row_rec[i] =
                 rec_put(t, &at, hr->domain, (uint32_t)lens_at, hr->n_lens, hr->host, hr->host_len);
-        memcpy(t->lens + lens_at, hr->lens, hr->n_lens * sizeof(*t->lens));
+        if (hr->n_lens) /* a domain-only host has no lengths (lens NULL) */
+            memcpy(t->lens + lens_at, hr->lens, hr->n_lens * sizeof(*t->lens));
         lens_at += hr->n_lens;
     }
     for (size_t i = 0; i <= t->hosts.mask; i++)
