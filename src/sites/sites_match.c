@@ -448,7 +448,7 @@ static vg_status freeze(struct vg__site_tables *t)
         const struct m_host *hr = &t->host_rows[i];
         row_rec[i] =
                 rec_put(t, &at, hr->domain, (uint32_t)lens_at, hr->n_lens, hr->host, hr->host_len);
-        if (hr->n_lens) /* a host row without lengths has no array (memcpy from NULL is UB) */
+        if (hr->n_lens) /* a domain-only host has no lengths (lens NULL) */
             memcpy(t->lens + lens_at, hr->lens, hr->n_lens * sizeof(*t->lens));
         lens_at += hr->n_lens;
     }
