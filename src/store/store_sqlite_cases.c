@@ -14,22 +14,7 @@
 
 static vg_status prep(void *st, const char *sql, sqlite3_stmt **s)
 {
-    int src = sqlite3_prepare_v3(vg__sqlite_handle(st, NULL), sql, -1, 0, s, NULL);
-    if (src != SQLITE_OK) {
-        *s = NULL;
-        return vg__sqlite_fail(st, src, "preparing a casework statement");
-    }
-    return VG_OK;
-}
-
-/* Step a statement that returns no rows and finalize it. */
-static vg_status run(void *st, sqlite3_stmt *s, const char *what)
-{
-    int src = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (src != SQLITE_DONE && src != SQLITE_ROW)
-        return vg__sqlite_fail(st, src, what);
-    return VG_OK;
+    return vg__sqlite_prep(st, sql, s, "preparing a casework statement");
 }
 
 /* ---- users --------------------------------------------------------------------------------- */
@@ -64,7 +49,7 @@ static vg_status user_insert(void *st, const struct vg_store_user *u, int64_t *i
     bind_text(s, 4, u->pwhash);
     sqlite3_bind_int(s, 5, u->disabled);
     sqlite3_bind_int64(s, 6, u->created_at);
-    if ((rc = run(st, s, "storing a user")))
+    if ((rc = vg__sqlite_run(st, s, "storing a user")))
         return rc;
     sqlite3 *db = vg__sqlite_handle(st, NULL);
     if (sqlite3_changes(db) == 0)
@@ -132,7 +117,7 @@ static vg_status user_update(void *st, int64_t id, const char *role, int disable
     sqlite3_bind_int64(s, 1, id);
     bind_text(s, 2, role);
     sqlite3_bind_int(s, 3, disabled);
-    if ((rc = run(st, s, "updating a user")))
+    if ((rc = vg__sqlite_run(st, s, "updating a user")))
         return rc;
     *found = sqlite3_changes(vg__sqlite_handle(st, NULL)) > 0;
     return VG_OK;
@@ -173,7 +158,7 @@ static vg_status token_insert(void *st, const struct vg_store_token *t, const ch
     bind_text(s, 2, t->role);
     bind_text(s, 3, hash);
     sqlite3_bind_int64(s, 4, t->created_at);
-    if ((rc = run(st, s, "storing a token")))
+    if ((rc = vg__sqlite_run(st, s, "storing a token")))
         return rc;
     *id = sqlite3_last_insert_rowid(vg__sqlite_handle(st, NULL));
     return VG_OK;
@@ -230,7 +215,7 @@ static vg_status token_revoke(void *st, int64_t id, int *found)
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    if ((rc = run(st, s, "revoking a token")))
+    if ((rc = vg__sqlite_run(st, s, "revoking a token")))
         return rc;
     *found = sqlite3_changes(vg__sqlite_handle(st, NULL)) > 0;
     return VG_OK;
@@ -253,13 +238,13 @@ static vg_status session_insert(void *st, const char *hash, int64_t user_id, con
     bind_text(s, 3, csrf_hash);
     sqlite3_bind_int64(s, 4, at);
     sqlite3_bind_int64(s, 5, expires_at);
-    if ((rc = run(st, s, "storing a session")))
+    if ((rc = vg__sqlite_run(st, s, "storing a session")))
         return rc;
     /* Sessions past their expiry are never accepted; each login clears them away. */
     if ((rc = prep(st, "DELETE FROM sessions WHERE expires_at <= ?1", &s)))
         return rc;
     sqlite3_bind_int64(s, 1, at);
-    return run(st, s, "removing expired sessions");
+    return vg__sqlite_run(st, s, "removing expired sessions");
 }
 
 static vg_status session_find(void *st, const char *hash, int64_t now, vg_store_session_fn fn,
@@ -299,7 +284,7 @@ static vg_status session_delete(void *st, const char *hash, int *found)
     if (rc)
         return rc;
     bind_text(s, 1, hash);
-    if ((rc = run(st, s, "ending a session")))
+    if ((rc = vg__sqlite_run(st, s, "ending a session")))
         return rc;
     *found = sqlite3_changes(vg__sqlite_handle(st, NULL)) > 0;
     return VG_OK;
@@ -312,7 +297,7 @@ static vg_status sessions_delete_user(void *st, int64_t user_id)
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, user_id);
-    return run(st, s, "ending a user's sessions");
+    return vg__sqlite_run(st, s, "ending a user's sessions");
 }
 
 /* ---- audit log ----------------------------------------------------------------------------- */
@@ -380,7 +365,7 @@ static vg_status audit_insert(void *st, const struct vg_store_audit *a)
     bind_text(s, 7, a->detail);
     bind_text(s, 8, a->prev_hash);
     bind_text(s, 9, a->hash);
-    if ((rc = run(st, s, "appending to the audit log")))
+    if ((rc = vg__sqlite_run(st, s, "appending to the audit log")))
         return rc;
     if ((rc = prep(st,
                    "INSERT INTO audit_head (one, seq, hash) VALUES (1, ?1, ?2)"
@@ -389,7 +374,7 @@ static vg_status audit_insert(void *st, const struct vg_store_audit *a)
         return rc;
     sqlite3_bind_int64(s, 1, a->seq);
     bind_text(s, 2, a->hash);
-    return run(st, s, "moving the audit head");
+    return vg__sqlite_run(st, s, "moving the audit head");
 }
 
 static vg_status audit_scan(void *st, int64_t after, int64_t limit, vg_store_audit_fn fn, void *ud)
@@ -448,7 +433,7 @@ static vg_status intake_insert(void *st, const struct vg_store_intake *r, int64_
     bind_text(s, 8, r->filer_role);
     sqlite3_bind_int64(s, 9, r->created_at);
     bind_text(s, 10, r->filer_pseudonym);
-    if ((rc = run(st, s, "storing a report")))
+    if ((rc = vg__sqlite_run(st, s, "storing a report")))
         return rc;
     *id = sqlite3_last_insert_rowid(vg__sqlite_handle(st, NULL));
     return VG_OK;

@@ -14,26 +14,7 @@
 
 static vg_status prep(void *st, const char *sql, sqlite3_stmt **s)
 {
-    int src = sqlite3_prepare_v3(vg__sqlite_handle(st, NULL), sql, -1, 0, s, NULL);
-    if (src != SQLITE_OK) {
-        *s = NULL;
-        return vg__sqlite_fail(st, src, "preparing a queue statement");
-    }
-    return VG_OK;
-}
-
-static vg_status run(void *st, sqlite3_stmt *s, const char *what)
-{
-    int src = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (src != SQLITE_DONE && src != SQLITE_ROW)
-        return vg__sqlite_fail(st, src, what);
-    return VG_OK;
-}
-
-static int changes(void *st)
-{
-    return sqlite3_changes(vg__sqlite_handle(st, NULL));
+    return vg__sqlite_prep(st, sql, s, "preparing a queue statement");
 }
 
 static int64_t last_id(void *st)
@@ -199,9 +180,9 @@ static vg_status case_open(void *st, const struct vg_store_case *c, int64_t *id,
     bind_text(s, 11, c->rule);
     bind_text(s, 12, c->signals);
     sqlite3_bind_int64(s, 13, c->at);
-    if ((rc = run(st, s, "opening a case")))
+    if ((rc = vg__sqlite_run(st, s, "opening a case")))
         return rc;
-    if (changes(st)) {
+    if (vg__sqlite_changes(st)) {
         *id = last_id(st);
         *created = 1;
         return VG_OK;
@@ -240,7 +221,7 @@ static vg_status case_source_add(void *st, int64_t case_id, const char *kind, co
     bind_text(s, 2, kind);
     bind_text(s, 3, ref);
     sqlite3_bind_int64(s, 4, at);
-    return run(st, s, "storing what opened a case");
+    return vg__sqlite_run(st, s, "storing what opened a case");
 }
 
 static vg_status rule_run_insert(void *st, int64_t at, const char *mode, const char *summary,
@@ -253,7 +234,7 @@ static vg_status rule_run_insert(void *st, int64_t at, const char *mode, const c
     sqlite3_bind_int64(s, 1, at);
     bind_text(s, 2, mode);
     bind_text(s, 3, summary);
-    if ((rc = run(st, s, "storing a rules run")))
+    if ((rc = vg__sqlite_run(st, s, "storing a rules run")))
         return rc;
     *id = last_id(st);
     return VG_OK;
@@ -267,7 +248,7 @@ static vg_status rule_run_finish(void *st, int64_t id, const char *summary)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     bind_text(s, 2, summary);
-    return run(st, s, "storing a rules run");
+    return vg__sqlite_run(st, s, "storing a rules run");
 }
 
 static vg_status rule_shadow_insert(void *st, int64_t run_id, const char *rule, const char *target,
@@ -284,7 +265,7 @@ static vg_status rule_shadow_insert(void *st, int64_t run_id, const char *rule, 
     bind_text(s, 2, rule);
     bind_text(s, 3, target);
     sqlite3_bind_int(s, 4, would_open);
-    return run(st, s, "storing a shadow hit");
+    return vg__sqlite_run(st, s, "storing a shadow hit");
 }
 
 /* ---- the queue ------------------------------------------------------------------------------ */
@@ -474,9 +455,9 @@ static vg_status case_claim(void *st, int64_t id, const char *by, const char *ps
     bind_text(s, 2, by);
     bind_text(s, 3, pseudonym);
     sqlite3_bind_int64(s, 4, at);
-    if ((rc = run(st, s, "claiming a case")))
+    if ((rc = vg__sqlite_run(st, s, "claiming a case")))
         return rc;
-    *won = changes(st) > 0;
+    *won = vg__sqlite_changes(st) > 0;
     return VG_OK;
 }
 
@@ -494,9 +475,9 @@ static vg_status case_release(void *st, int64_t id, const char *by, int64_t at, 
     sqlite3_bind_int64(s, 1, id);
     bind_text(s, 2, by);
     sqlite3_bind_int64(s, 3, at);
-    if ((rc = run(st, s, "releasing a case")))
+    if ((rc = vg__sqlite_run(st, s, "releasing a case")))
         return rc;
-    *done = changes(st) > 0;
+    *done = vg__sqlite_changes(st) > 0;
     return VG_OK;
 }
 
@@ -516,7 +497,7 @@ static vg_status case_set(void *st, int64_t id, const char *status, const char *
     bind_text(s, 3, lane);
     sqlite3_bind_int(s, 4, lane_rank);
     sqlite3_bind_int64(s, 5, at);
-    return run(st, s, "updating a case");
+    return vg__sqlite_run(st, s, "updating a case");
 }
 
 static vg_status case_not_before(void *st, int64_t id, int64_t not_before)
@@ -527,7 +508,7 @@ static vg_status case_not_before(void *st, int64_t id, int64_t not_before)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     bind_time(s, 2, not_before);
-    return run(st, s, "setting a gag date");
+    return vg__sqlite_run(st, s, "setting a gag date");
 }
 
 /* ---- decisions and delivery ----------------------------------------------------------------- */
@@ -555,7 +536,7 @@ static vg_status decision_insert(void *st, const struct vg_store_decision *d, in
     sqlite3_bind_int64(s, 10, d->enforce_at);
     sqlite3_bind_int64(s, 11, d->reverses);
     bind_text(s, 12, d->legal_ground);
-    if ((rc = run(st, s, "storing a decision")))
+    if ((rc = vg__sqlite_run(st, s, "storing a decision")))
         return rc;
     *id = last_id(st);
     return VG_OK;
@@ -599,7 +580,7 @@ static vg_status outbox_insert(void *st, int64_t decision, const char *payload, 
     sqlite3_bind_int64(s, 1, decision);
     bind_text(s, 2, payload);
     sqlite3_bind_int64(s, 3, due_at);
-    return run(st, s, "queueing an action");
+    return vg__sqlite_run(st, s, "queueing an action");
 }
 
 static vg_status outbox_due(void *st, int64_t now, int max_attempts, int64_t limit,
@@ -642,7 +623,7 @@ static vg_status outbox_filed(void *st, int64_t id, int64_t at)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, at);
-    return run(st, s, "marking an action filed");
+    return vg__sqlite_run(st, s, "marking an action filed");
 }
 
 static vg_status outbox_result(void *st, int64_t id, int delivered, int64_t at, int64_t next_at,
@@ -664,7 +645,7 @@ static vg_status outbox_result(void *st, int64_t id, int delivered, int64_t at, 
         sqlite3_bind_int64(s, 3, next_at);
         bind_text(s, 4, error);
     }
-    return run(st, s, "recording a delivery");
+    return vg__sqlite_run(st, s, "recording a delivery");
 }
 
 static vg_status outbox_counts_json(void *st, int max_attempts, struct vg_buf *out)
@@ -699,7 +680,7 @@ static vg_status appeal_insert(void *st, int64_t case_id, int64_t decision, cons
     bind_text(s, 4, pseudonym);
     bind_text(s, 5, reason);
     sqlite3_bind_int64(s, 6, at);
-    if ((rc = run(st, s, "storing an appeal")))
+    if ((rc = vg__sqlite_run(st, s, "storing an appeal")))
         return rc;
     *id = last_id(st);
     return VG_OK;
@@ -746,7 +727,7 @@ static vg_status appeal_decide(void *st, int64_t id, const char *outcome, const 
     bind_text(s, 2, outcome);
     bind_text(s, 3, by);
     sqlite3_bind_int64(s, 4, at);
-    return run(st, s, "deciding an appeal");
+    return vg__sqlite_run(st, s, "deciding an appeal");
 }
 
 static vg_status last_decision(void *st, int64_t case_id, int64_t *id, char *decider, size_t cap,
@@ -792,9 +773,9 @@ static vg_status mute_set(void *st, const char *filer, int muted, const char *by
         bind_text(s, 3, reason);
         sqlite3_bind_int64(s, 4, at);
     }
-    if ((rc = run(st, s, "muting a reporter")))
+    if ((rc = vg__sqlite_run(st, s, "muting a reporter")))
         return rc;
-    *changed = changes(st) > 0;
+    *changed = vg__sqlite_changes(st) > 0;
     return VG_OK;
 }
 
@@ -873,9 +854,9 @@ static vg_status sor_insert(void *st, int64_t decision, const char *puid, const 
     bind_text(s, 2, puid);
     bind_text(s, 3, body);
     sqlite3_bind_int64(s, 4, at);
-    if ((rc = run(st, s, "storing a statement of reasons")))
+    if ((rc = vg__sqlite_run(st, s, "storing a statement of reasons")))
         return rc;
-    *inserted = changes(st) > 0;
+    *inserted = vg__sqlite_changes(st) > 0;
     return VG_OK;
 }
 

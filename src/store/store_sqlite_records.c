@@ -12,26 +12,7 @@
 
 static vg_status prep(void *st, const char *sql, sqlite3_stmt **s)
 {
-    int src = sqlite3_prepare_v3(vg__sqlite_handle(st, NULL), sql, -1, 0, s, NULL);
-    if (src != SQLITE_OK) {
-        *s = NULL;
-        return vg__sqlite_fail(st, src, "preparing a records statement");
-    }
-    return VG_OK;
-}
-
-static vg_status run(void *st, sqlite3_stmt *s, const char *what)
-{
-    int src = sqlite3_step(s);
-    sqlite3_finalize(s);
-    if (src != SQLITE_DONE && src != SQLITE_ROW)
-        return vg__sqlite_fail(st, src, what);
-    return VG_OK;
-}
-
-static int64_t changes(void *st)
-{
-    return sqlite3_changes64(vg__sqlite_handle(st, NULL));
+    return vg__sqlite_prep(st, sql, s, "preparing a records statement");
 }
 
 /* ---- removal orders ------------------------------------------------------------------------ */
@@ -111,9 +92,9 @@ static vg_status order_insert(void *st, const struct vg_store_order *o, int64_t 
     bind_text(s, 9, o->reasons);
     sqlite3_bind_int64(s, 10, o->n_urls);
     bind_time(s, 11, o->gag_until);
-    if ((rc = run(st, s, "storing a removal order")))
+    if ((rc = vg__sqlite_run(st, s, "storing a removal order")))
         return rc;
-    if (changes(st) > 0) {
+    if (vg__sqlite_changes(st) > 0) {
         *id = sqlite3_last_insert_rowid(vg__sqlite_handle(st, NULL));
         return VG_OK;
     }
@@ -183,7 +164,7 @@ static vg_status order_update(void *st, const struct vg_store_order *o)
     bind_time(s, 8, o->scrutiny_at);
     bind_time(s, 9, o->reinstated_at);
     sqlite3_bind_int64(s, 10, o->n_annex3);
-    return run(st, s, "updating a removal order");
+    return vg__sqlite_run(st, s, "updating a removal order");
 }
 
 static vg_status order_post_insert(void *st, int64_t order_id, const char *post_id)
@@ -195,7 +176,7 @@ static vg_status order_post_insert(void *st, int64_t order_id, const char *post_
         return rc;
     sqlite3_bind_int64(s, 1, order_id);
     bind_text(s, 2, post_id);
-    return run(st, s, "storing an order's post");
+    return vg__sqlite_run(st, s, "storing an order's post");
 }
 
 static vg_status post_gag(void *st, const char *post_id, int64_t *until)
@@ -235,7 +216,7 @@ static vg_status annex3_insert(void *st, const struct vg_store_annex3 *a)
     bind_text(s, 4, a->explanation);
     bind_text(s, 5, a->clarification);
     bind_text(s, 6, a->by);
-    return run(st, s, "storing an Annex III reply");
+    return vg__sqlite_run(st, s, "storing an Annex III reply");
 }
 
 static vg_status annex3_clear(void *st, int64_t order_id, int64_t at)
@@ -249,7 +230,7 @@ static vg_status annex3_clear(void *st, int64_t order_id, int64_t at)
         return rc;
     sqlite3_bind_int64(s, 1, order_id);
     sqlite3_bind_int64(s, 2, at);
-    return run(st, s, "clearing an Annex III reply");
+    return vg__sqlite_run(st, s, "clearing an Annex III reply");
 }
 
 static vg_status annex3_scan(void *st, int64_t order_id, int64_t from, int64_t to,
@@ -353,9 +334,9 @@ static vg_status evidence_insert(void *st, const struct vg_store_evidence *e, in
     sqlite3_bind_int64(s, 6, e->expires_at);
     bind_text(s, 7, e->content);
     bind_text(s, 8, e->content_hash);
-    if ((rc = run(st, s, "storing evidence")))
+    if ((rc = vg__sqlite_run(st, s, "storing evidence")))
         return rc;
-    if (changes(st) > 0) {
+    if (vg__sqlite_changes(st) > 0) {
         *id = sqlite3_last_insert_rowid(vg__sqlite_handle(st, NULL));
         return VG_OK;
     }
@@ -451,7 +432,7 @@ static vg_status evidence_extend(void *st, int64_t id, int64_t until, const char
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, until);
     bind_text(s, 3, reason);
-    return run(st, s, "extending evidence");
+    return vg__sqlite_run(st, s, "extending evidence");
 }
 
 static vg_status evidence_delete(void *st, int64_t id)
@@ -464,7 +445,7 @@ static vg_status evidence_delete(void *st, int64_t id)
     vg_status rc = prep(st, "DELETE FROM evidence WHERE id = ?1", &s);
     if (!rc) {
         sqlite3_bind_int64(s, 1, id);
-        rc = run(st, s, "deleting evidence");
+        rc = vg__sqlite_run(st, s, "deleting evidence");
     }
     sqlite3_exec(db, "PRAGMA secure_delete = OFF", NULL, NULL, NULL);
     return rc;
