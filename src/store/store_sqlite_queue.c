@@ -868,8 +868,11 @@ static vg_status sor_export(void *st, int64_t after, int64_t since, int64_t now,
     *n = 0;
     *held = 0;
     vg_status rc = prep(st,
-                        "SELECT s.decision, s.body, c.not_before IS NOT NULL AND"
-                        " c.not_before > ?3 FROM sor s JOIN decisions d ON d.id = s.decision"
+                        "SELECT s.decision, s.body, (c.not_before IS NOT NULL AND"
+                        " c.not_before > ?3) OR (c.target_type = 'post' AND"
+                        " coalesce((SELECT max(o.gag_until) FROM order_posts p"
+                        " JOIN removal_orders o ON o.id = p.order_id WHERE p.post_id = c.target),"
+                        " 0) > ?3) FROM sor s JOIN decisions d ON d.id = s.decision"
                         " JOIN cases c ON c.id = d.case_id WHERE s.decision > ?1"
                         " AND (?2 IS NULL OR d.decided_at >= ?2) ORDER BY s.decision",
                         &s);
@@ -881,7 +884,8 @@ static vg_status sor_export(void *st, int64_t after, int64_t since, int64_t now,
     int src;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         if (sqlite3_column_int(s, 2)) {
-            (*held)++; /* gagged: not exported before its date */
+            (*held)++; /* gagged (the case's date, or a removal order's gag on its post, TCO
+                        * Art 11(3)): not exported before its date */
             continue;
         }
         if (*n == limit)

@@ -275,6 +275,28 @@ static void claims_decisions_appeals(void **state)
     assert_non_null(strstr(batch, "Glorifies the attack, see [removed] and [removed] (call"));
     assert_non_null(strstr(batch, "\"category_addition\":[\"STATEMENT_CATEGORY_VIOLENCE\"]"));
     vg_free(batch);
+    /* A removal order that acted on the post with a gag holds its statement back (TCO Art
+     * 11(3)) until the gag ends, as the case's own date does. */
+    char order[512];
+    snprintf(order, sizeof(order),
+             "{\"reference\":\"FR-Q1\",\"issuing_state\":\"FR\",\"authority\":\"Invented Unit\","
+             "\"addressee\":\"Example Host\",\"contact_point\":\"tco@example.invalid\","
+             "\"issued_at\":%lld,\"urls\":[\"https://example.invalid/p2\"],\"reasons\":[\"a\"],"
+             "\"gag\":true,\"gag_until\":%lld}",
+             (long long)time(NULL) - 60, (long long)time(NULL) + 7200);
+    int64_t oid;
+    enum vg_put_result res;
+    assert_int_equal(vg_order_receive(db, &cli, order, strlen(order), (int64_t)time(NULL) - 30,
+                                      &oid, &res, err, sizeof(err)),
+                     VG_OK);
+    const char *acted[] = { "p2" };
+    assert_int_equal(vg_order_record_action(db, oid, VG_ORDER_REMOVED, (int64_t)time(NULL), &cli,
+                                            acted, 1, err, sizeof(err)),
+                     VG_OK);
+    assert_int_equal(vg_sor_batch(db, 0, VG_TIME_UNKNOWN, &batch, &last, &n, &held), VG_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(held, 1);
+    vg_free(batch);
     int found;
     assert_int_equal(vg_case_not_before(db, &cli, id, (int64_t)time(NULL) + 3600, &found), VG_OK);
     assert_int_equal(vg_sor_batch(db, 0, VG_TIME_UNKNOWN, &batch, &last, &n, &held), VG_OK);
