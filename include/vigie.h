@@ -544,6 +544,8 @@ struct vg_sim_config {
 
     /* storm patterns and organic bursts (issue 5; all off by default) */
     double storm_copy_share, storm_bystanders;
+    /* further storm patterns: shared hashtag sequence, co-retweet, synchronised timing */
+    double storm_seq_share, storm_retweet_share, storm_sync_share;
     double bursts_per_week, burst_accounts, burst_hours;
     /* a grey zone: supporters following audience accounts (off by default) */
     double audience_followback;
@@ -1214,6 +1216,9 @@ struct vg_storm_alert {
     double log10_p;              /* -log10 of the Poisson tail probability of window_posts */
     double coord_share;          /* share of the window's posts carrying the storm's markers */
     uint32_t copy_markers;       /* text sketches that mark the storm's copies (0: link only) */
+    uint32_t sequence_markers;   /* hashtag pairs of a shared hashtag sequence */
+    uint32_t coretweet_markers;  /* originals retweeted together by its accounts (0, or >= 3) */
+    int synchronised;            /* its posts came in synchronised waves */
     const char *const *accounts; /* accounts that posted the hashtag with a marker */
     size_t n_accounts;
     const uint32_t *growth; /* posts of the hashtag per 10 minutes from the onset */
@@ -1284,8 +1289,14 @@ VG_API void vg_storm_truth_free(vg_storm_truth *t);
 enum vg_storm_pattern {
     VG_STORM_LINK = 0,
     VG_STORM_COPY,
+    VG_STORM_SEQ,     /* own words, one shared sequence of campaign hashtags */
+    VG_STORM_RETWEET, /* a few originals, retweeted by the storm's other accounts */
+    VG_STORM_SYNC,    /* own words, posted in synchronised waves */
     VG_STORM__PATTERNS
 };
+
+/** "link", "copy", "seq", "retweet", "sync" (truth.json's names); NULL when out of range. */
+VG_API const char *vg_storm_pattern_name(int pattern);
 
 /** Figures of one group of storms (all, or one pattern). NaN where undefined. */
 struct vg_storm_group_eval {

@@ -245,8 +245,12 @@ static void write_md(FILE *f, const char *db, const char *truth, const struct vg
     fprintf(f, "| storms | planted | detected | TPR | median delay (min) | p90 delay (min) | "
                "account precision | account recall |\n|---|---|---|---|---|---|---|---|\n");
     md_group(f, "all", &e->all);
-    md_group(f, "link pattern", &e->by_pattern[VG_STORM_LINK]);
-    md_group(f, "copy pattern", &e->by_pattern[VG_STORM_COPY]);
+    for (int k = 0; k < VG_STORM__PATTERNS; k++) {
+        char label[32];
+        snprintf(label, sizeof(label), "%s pattern", vg_storm_pattern_name(k));
+        if (e->by_pattern[k].storms || k <= VG_STORM_COPY)
+            md_group(f, label, &e->by_pattern[k]);
+    }
 }
 
 static int storms_eval(int argc, char **argv)

@@ -244,11 +244,15 @@ struct sim_community {
 
 enum sim_storm_pattern {
     STORM_LINK = 0, /* a shared hashtag and link, the texts drawn at random */
-    STORM_COPY      /* no link: reworded copies of three messages */
+    STORM_COPY,     /* no link: reworded copies of three messages */
+    STORM_SEQ,      /* no link, own words, the same three campaign hashtags in the same order */
+    STORM_RETWEET,  /* a few originals, retweeted by the other accounts (co-retweet) */
+    STORM_SYNC      /* no link, own words, posted in waves of a few seconds */
 };
 
 struct sim_storm {
     char hashtag[64];
+    char seq_tags[2][64]; /* STORM_SEQ: the campaign hashtags that follow hashtag */
     int64_t start;
     uint8_t pattern; /* enum sim_storm_pattern */
     uint32_t *accounts;

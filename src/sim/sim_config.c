@@ -138,6 +138,18 @@ static const struct cfg_entry table[] = {
       "share of storms of the copy pattern: no shared link, each post a reworded copy of one of "
       "three storm messages (Dawn app: it posted the same tweets from its users' accounts; 0 "
       "keeps the link pattern only)" },
+    { "storm_seq_share", CFG_DOUBLE, OFF(storm_seq_share), 0, 1, "0",
+      "share of storms of the sequence pattern: each account in its own words, no link, every "
+      "post ending in the same three campaign hashtags in the same order (Pacheco et al. 2021: "
+      "identical hashtag sequences; shares of the patterns add up, in the order copy, seq, "
+      "retweet, sync, and must not exceed 1)" },
+    { "storm_retweet_share", CFG_DOUBLE, OFF(storm_retweet_share), 0, 1, "0",
+      "share of storms of the co-retweet pattern: a few of its accounts post originals, the "
+      "others retweet several of them (Pacheco et al. 2021: co-retweet)" },
+    { "storm_sync_share", CFG_DOUBLE, OFF(storm_sync_share), 0, 1, "0",
+      "share of storms of the synchronised pattern: own words, no link, posts released in waves "
+      "every 10 minutes, each wave within 5 seconds (scheduled posting; Pacheco et al. 2021: "
+      "synchronised timing)" },
     { "storm_bystanders", CFG_DOUBLE, OFF(storm_bystanders), 0, 10, "0",
       "posts by bystanders (ordinary, news, counter-speech accounts) using a storm's hashtag in "
       "their own words, per storm post (assumed; hijacked and reported hashtags draw others)" },

@@ -509,6 +509,136 @@ static vg_status storm_add_post(struct sim_storm *s, uint64_t id)
     return VG_OK;
 }
 
+/* The pattern of a new storm: one draw of v when any pattern share is set (none when all are 0,
+ * so worlds of the link pattern only are written as before); shares add up in the order copy,
+ * seq, retweet, sync. */
+static uint8_t storm_pattern(const struct vg_sim_config *c, struct sim_rng *v)
+{
+    double shares[] = { c->storm_copy_share, c->storm_seq_share, c->storm_retweet_share,
+                        c->storm_sync_share };
+    static const uint8_t patterns[] = { STORM_COPY, STORM_SEQ, STORM_RETWEET, STORM_SYNC };
+    double any = shares[0] + shares[1] + shares[2] + shares[3];
+    if (!(any > 0))
+        return STORM_LINK;
+    double u = sim_unif(v), acc = 0;
+    for (size_t i = 0; i < VG_ARRAY_LEN(shares); i++)
+        if (shares[i] > 0 && u < (acc += shares[i]))
+            return patterns[i];
+    return STORM_LINK;
+}
+
+/* The time of a storm post that is not its first: uniform over the span, the first post of
+ * each account in the first half; in the sync pattern, snapped to one of the waves released
+ * every 10 minutes from the start, each within 5 seconds. */
+static int64_t storm_post_time(const struct sim_storm *s, double span, uint64_t k,
+                               struct sim_rng *r, struct sim_rng *v)
+{
+    int64_t t = s->start + (int64_t)(sim_unif(r) * span);
+    if (k == 0 && t > s->start + (int64_t)(span / 2))
+        t = s->start + (int64_t)(sim_unif(r) * span / 2);
+    if (s->pattern == STORM_SYNC) {
+        int64_t wave = (t - s->start) / 600 * 600;
+        t = s->start + wave + (int64_t)sim_below(v, 5);
+    }
+    return t;
+}
+
+/* The posts of a storm of the link, copy, seq or sync pattern: each account posts about
+ * storm_posts times over the span. */
+static vg_status storm_posts(struct sim_world *w, struct sim_storm *s, int lang, double span,
+                             struct sim_rng *r, struct sim_rng *v)
+{
+    const struct vg_sim_config *c = w->cfg;
+    uint32_t msg[3] = { 0, 0, 0 };
+    if (s->pattern == STORM_COPY)
+        for (int k = 0; k < 3; k++)
+            msg[k] = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, v);
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < s->n_accounts && !rc; i++) {
+        uint64_t n = vg__sim_poisson(r, c->storm_posts);
+        for (uint64_t k = 0; k < (n ? n : 1) && !rc; k++) {
+            struct sim_ev ev = { .t = storm_post_time(s, span, k, r, v),
+                                 .type = EV_POST,
+                                 .kind = POST_STORM,
+                                 .id = ++w->next_post,
+                                 .a = s->accounts[i],
+                                 .b = SIM_NONE,
+                                 .storm = (uint16_t)(s - w->storms + 1),
+                                 .url = s->pattern == STORM_LINK ? 4 : 0 };
+            if (i == 0 && k == 0)
+                ev.t = s->start; /* the storm starts with its first post */
+            if (ev.t >= end_of_world(w))
+                continue;
+            ev.text = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, r);
+            if (s->pattern == STORM_COPY) {
+                /* One of the messages, reworded by the writer (sim_write.c, reword[]). */
+                ev.text = msg[sim_below(v, 3)];
+                ev.reason = (uint8_t)(1 + sim_below(v, 40));
+            }
+            w->acct[ev.a].posts++;
+            if (!(rc = vg__sim_push(w, &ev)))
+                rc = storm_add_post(s, ev.id);
+        }
+    }
+    return rc;
+}
+
+/* The posts of a co-retweet storm: its first accounts (one in 20, at least 3) post originals
+ * in the first fifth of the span; every other account retweets about storm_posts of them, at
+ * random, after they appeared. */
+static vg_status storm_retweets(struct sim_world *w, struct sim_storm *s, int lang, double span,
+                                struct sim_rng *r, struct sim_rng *v)
+{
+    const struct vg_sim_config *c = w->cfg;
+    size_t n_seed = s->n_accounts / 20 < 3 ? 3 : s->n_accounts / 20;
+    if (n_seed > s->n_accounts)
+        n_seed = s->n_accounts;
+    struct sim_ev orig[64];
+    size_t n_orig = 0;
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < n_seed && !rc; i++)
+        for (uint64_t k = 0; k < 2 && n_orig < VG_ARRAY_LEN(orig) && !rc; k++) {
+            struct sim_ev ev = { .t = s->start + (int64_t)(sim_unif(v) * span / 5),
+                                 .type = EV_POST,
+                                 .kind = POST_STORM,
+                                 .id = ++w->next_post,
+                                 .a = s->accounts[i],
+                                 .b = SIM_NONE,
+                                 .storm = (uint16_t)(s - w->storms + 1) };
+            if (i == 0 && k == 0)
+                ev.t = s->start;
+            if (ev.t >= end_of_world(w))
+                continue;
+            ev.text = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, v);
+            w->acct[ev.a].posts++;
+            if (!(rc = vg__sim_push(w, &ev)) && !(rc = storm_add_post(s, ev.id)))
+                orig[n_orig++] = ev;
+        }
+    for (size_t i = n_seed; i < s->n_accounts && n_orig && !rc; i++) {
+        uint64_t n = vg__sim_poisson(r, c->storm_posts);
+        for (uint64_t k = 0; k < (n ? n : 1) && !rc; k++) {
+            const struct sim_ev *o = &orig[sim_below(v, n_orig)];
+            struct sim_ev ev = { .t = s->start + (int64_t)(sim_unif(r) * span),
+                                 .type = EV_POST,
+                                 .kind = POST_REPOST,
+                                 .id = ++w->next_post,
+                                 .a = s->accounts[i],
+                                 .b = o->a,
+                                 .ref = o->id,
+                                 .text = o->text,
+                                 .storm = (uint16_t)(s - w->storms + 1) };
+            if (ev.t <= o->t)
+                ev.t = o->t + 30 + (int64_t)sim_below(v, 600);
+            if (ev.t >= end_of_world(w))
+                continue;
+            w->acct[ev.a].posts++;
+            if (!(rc = vg__sim_push(w, &ev)))
+                rc = storm_add_post(s, ev.id);
+        }
+    }
+    return rc;
+}
+
 static vg_status storm(struct sim_world *w, uint32_t d, struct sim_rng *r)
 {
     const struct vg_sim_config *c = w->cfg;
@@ -573,42 +703,16 @@ static vg_status storm(struct sim_world *w, uint32_t d, struct sim_rng *r)
        settings at 0 the storm draws the same numbers, and writes the same bytes, as before. */
     struct sim_rng v;
     sim_rng_init(&v, w->seed, TAG_STORM_VARIANT, w->n_storms);
-    uint32_t msg[3] = { 0, 0, 0 };
-    if (c->storm_copy_share > 0 && sim_unif(&v) < c->storm_copy_share) {
-        s->pattern = STORM_COPY;
-        for (int k = 0; k < 3; k++)
-            msg[k] = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, &v);
+    s->pattern = storm_pattern(c, &v);
+    if (s->pattern == STORM_SEQ) {
+        static const char *const seq_fmt[LANG__N][2] = { { "StandFirm%zu", "OurVoice%zu" },
+                                                         { "Debout%zu", "NotreVoix%zu" },
+                                                         { "اثبتوا_%zu", "صوتنا_%zu" } };
+        for (int k = 0; k < 2; k++)
+            snprintf(s->seq_tags[k], sizeof(s->seq_tags[k]), seq_fmt[lang][k], w->n_storms);
     }
-    vg_status rc = VG_OK;
-    for (size_t i = 0; i < s->n_accounts && !rc; i++) {
-        uint64_t n = vg__sim_poisson(r, c->storm_posts);
-        for (uint64_t k = 0; k < (n ? n : 1) && !rc; k++) {
-            struct sim_ev ev = { .t = s->start + (int64_t)(sim_unif(r) * span),
-                                 .type = EV_POST,
-                                 .kind = POST_STORM,
-                                 .id = ++w->next_post,
-                                 .a = s->accounts[i],
-                                 .b = SIM_NONE,
-                                 .storm = (uint16_t)w->n_storms,
-                                 .url = 4 };
-            if (k == 0 && ev.t > s->start + (int64_t)(span / 2))
-                ev.t = s->start + (int64_t)(sim_unif(r) * span / 2);
-            if (i == 0 && k == 0)
-                ev.t = s->start; /* the storm starts with its first post */
-            if (ev.t >= end_of_world(w))
-                continue;
-            ev.text = vg__sim_text_pick(&w->texts, POOL_SUPPORTER, (enum sim_lang)lang, r);
-            if (s->pattern == STORM_COPY) {
-                /* One of the messages, reworded by the writer (sim_write.c, reword[]). */
-                ev.text = msg[sim_below(&v, 3)];
-                ev.url = 0;
-                ev.reason = (uint8_t)(1 + sim_below(&v, 40));
-            }
-            w->acct[ev.a].posts++;
-            if (!(rc = vg__sim_push(w, &ev)))
-                rc = storm_add_post(s, ev.id);
-        }
-    }
+    vg_status rc = s->pattern == STORM_RETWEET ? storm_retweets(w, s, lang, span, r, &v)
+                                               : storm_posts(w, s, lang, span, r, &v);
     if (!rc && c->storm_bystanders > 0)
         rc = storm_bystanders(w, s, lang, span, &v);
     return rc;

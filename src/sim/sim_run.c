@@ -107,6 +107,13 @@ vg_status vg_sim_run(const struct vg_sim_config *cfg, const struct vg_sim_opts *
     if (!join(events_path, sizeof(events_path), out_dir, "events.jsonl") ||
         !join(truth_path, sizeof(truth_path), out_dir, "truth.json"))
         return VG_EINVAL;
+    if (cfg->storm_copy_share + cfg->storm_seq_share + cfg->storm_retweet_share +
+                cfg->storm_sync_share >
+        1 + 1e-9) {
+        VG_LOG_ERR("sim: the storm pattern shares (copy, seq, retweet, sync) add up to more "
+                   "than 1");
+        return VG_EINVAL;
+    }
     struct sim_world w;
     memset(&w, 0, sizeof(w));
     w.cfg = cfg;

@@ -345,9 +345,16 @@ static void write_post(struct sim_out *o, const struct sim_world *w, const struc
     } else {
         put_text_open(o, tx->json, handle[0] ? handle : NULL);
     }
+    const struct sim_storm *st = ev->storm ? &w->storms[ev->storm - 1] : NULL;
+    /* Only the storm's own posts carry its campaign hashtags, not its bystanders'. */
+    int seq = st && st->pattern == STORM_SEQ && (ev->kind == POST_STORM);
     if (tag) {
         PUT_LIT(o, " #");
         put_str(o, tag);
+    }
+    for (int k = 0; k < 2 && seq; k++) {
+        PUT_LIT(o, " #");
+        put_str(o, st->seq_tags[k]);
     }
     if (ev->url) {
         put(o, " ", 1);
@@ -375,6 +382,10 @@ static void write_post(struct sim_out *o, const struct sim_world *w, const struc
             put(o, ",", 1);
         put(o, "\"", 1);
         put_str(o, tag);
+        for (int k = 0; k < 2 && seq; k++) {
+            PUT_LIT(o, "\",\"");
+            put_str(o, st->seq_tags[k]);
+        }
         PUT_LIT(o, "\"]");
     } else {
         put_str(o, tx->tags);
@@ -528,7 +539,8 @@ static void truth_storm(struct sim_out *o, const struct sim_world *w, size_t i)
     PUT_LIT(o, "\",\"hashtag\":\"");
     put_str(o, s->hashtag);
     PUT_LIT(o, "\",\"pattern\":\"");
-    put_str(o, s->pattern == STORM_COPY ? "copy" : "link");
+    static const char *const pattern_names[] = { "link", "copy", "seq", "retweet", "sync" };
+    put_str(o, pattern_names[s->pattern < VG_ARRAY_LEN(pattern_names) ? s->pattern : 0]);
     PUT_LIT(o, "\",\"start\":");
     put_time(o, s->start);
     PUT_LIT(o, ",\"accounts\":[");

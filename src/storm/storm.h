@@ -18,6 +18,12 @@
 #define VG_STORM_SKETCH 4
 /* Texts with fewer distinct words get no sketch (too short to call a copy). */
 #define VG_STORM_MIN_WORDS 4
+/* Hashtag pairs kept per post: its last adjacent pairs (a campaign appends its sequence). */
+#define VG_STORM_PAIRS 4
+/* Synchronised timing: posts of a hashtag within +-SYNC_HALF s of a post are its wave; the
+ * background is the posts within +-SYNC_AROUND s outside the wave. */
+#define VG_STORM_SYNC_HALF   5
+#define VG_STORM_SYNC_AROUND 300
 
 /* The MinHash sketch of a text's words: ASCII letters folded to lower case, split at ASCII
  * space and punctuation (other bytes, e.g. Arabic letters, belong to words); hashtags,

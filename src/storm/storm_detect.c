@@ -30,18 +30,23 @@
 #include "storm.h"
 
 #define NONE32      UINT32_MAX
-#define MAX_MARKERS 32
+#define MAX_MARKERS 64
 #define GROWTH_STEP 600 /* seconds per growth bucket */
 #define GROWTH_MAX  288 /* two days of buckets */
 #define SWEEP_EVERY 3600
 #define TAG_MAX     256
 #define MAX_TAGS    8 /* hashtags one alert names: its own and those that joined it */
+#define NOVEL_TAG                                                                                  \
+    0.5 /* a hashtag is new when its baseline expects at most this many                            \
+           posts in a window */
 
 enum key_kind {
     KEY_TAG = 1,
     KEY_URL,
     KEY_DOMAIN,
-    KEY_TEXT
+    KEY_TEXT,
+    KEY_PAIR, /* two hashtags adjacent in a post, in order */
+    KEY_RT    /* the original a repost reposts */
 };
 
 struct key {
@@ -59,9 +64,16 @@ struct key {
 struct rpost {
     int64_t at;
     uint32_t account;
-    uint8_t repost, has_sketch;
-    uint64_t url; /* key hash of its first link, 0 when none */
+    uint8_t repost, has_sketch, n_pairs;
+    uint8_t novel_pairs; /* bit i: both hashtags of pair[i] were new to the stream */
+    uint8_t sync;        /* found in a synchronised wave of one of its hashtags */
+    uint32_t alert_id;   /* the alert that counted it last + 1, 0 when none */
+    uint64_t url;        /* key hash of its first link, 0 when none */
     uint64_t sketch[VG_STORM_SKETCH];
+    uint64_t pair[VG_STORM_PAIRS];         /* hashtag pairs (not of reposts) */
+    uint64_t pair_tags[VG_STORM_PAIRS][2]; /* the KEY_TAG keys of each pair's hashtags */
+    uint64_t rt;   /* a repost: key hash (KEY_RT) of its original; 0 for posts of one's own */
+    uint64_t self; /* a post of one's own: the key its reposts carry as rt */
 };
 
 struct alert {
@@ -72,8 +84,11 @@ struct alert {
     int64_t joined_at[MAX_TAGS];
     uint32_t n_tags;
     uint64_t link_key;
-    uint64_t markers[MAX_MARKERS];
+    uint64_t markers[MAX_MARKERS]; /* text sketches, hashtag pairs, co-retweeted originals */
     uint32_t n_markers;
+    uint32_t text_markers, pair_markers, rt_markers;
+    int sync;           /* the storm posts in synchronised waves */
+    double sync_lambda; /* background posts per wave when raised */
     int64_t onset, detected_at, last_at;
     uint64_t posts, window_posts;
     double expected, log10_p, coord_share;
@@ -576,15 +591,33 @@ static void alert_count(struct alert *a, int64_t t)
     }
 }
 
+static int has_marker(const struct alert *a, uint64_t v)
+{
+    for (uint32_t m = 0; m < a->n_markers; m++)
+        if (a->markers[m] == v)
+            return 1;
+    return 0;
+}
+
+/* Whether post p carries one of the alert's traces: its link, a synchronised wave, a text
+ * sketch or hashtag pair among its markers (posts of one's own), or the original of a repost
+ * among its markers (co-retweet). */
 static int alert_marked(const struct alert *a, const struct rpost *p)
 {
     if (a->link_key && p->url == a->link_key)
         return 1;
-    if (p->has_sketch && !p->repost)
-        for (uint32_t m = 0; m < a->n_markers; m++)
-            for (int i = 0; i < VG_STORM_SKETCH; i++)
-                if (p->sketch[i] == a->markers[m])
-                    return 1;
+    if (a->sync && p->sync)
+        return 1;
+    if (p->repost)
+        return p->rt && has_marker(a, p->rt);
+    if (a->rt_markers && has_marker(a, p->self))
+        return 1; /* the author of an original the storm retweets */
+    for (int i = 0; i < VG_STORM_SKETCH && p->has_sketch; i++)
+        if (has_marker(a, p->sketch[i]))
+            return 1;
+    for (int i = 0; i < p->n_pairs; i++)
+        if (has_marker(a, p->pair[i]))
+            return 1;
     return 0;
 }
 
@@ -618,7 +651,10 @@ static vg_status emit(struct vg_storms *s, const struct alert *a)
         .expected = a->expected,
         .log10_p = a->log10_p,
         .coord_share = a->coord_share,
-        .copy_markers = a->n_markers,
+        .copy_markers = a->text_markers,
+        .sequence_markers = a->pair_markers,
+        .coretweet_markers = a->rt_markers,
+        .synchronised = a->sync,
         .accounts = s->names,
         .n_accounts = a->n_acc,
         .growth = a->growth,
@@ -684,10 +720,12 @@ static int fresh(const struct vg_storms *s, uint64_t h, double n, int64_t t)
 /* What the coordination check found in a hashtag's window. */
 struct check {
     uint64_t link;                 /* the fresh shared link, 0 when none */
-    uint64_t markers[MAX_MARKERS]; /* fresh shared text sketches */
-    uint32_t n_markers;
-    double share;      /* share of the window's posts that carry a marker */
-    uint32_t accounts; /* distinct accounts of those posts */
+    uint64_t markers[MAX_MARKERS]; /* fresh shared text sketches, hashtag pairs, originals */
+    uint32_t n_markers, text_markers, pair_markers, rt_markers;
+    int sync;           /* some of the window's posts came in synchronised waves */
+    double sync_lambda; /* the largest background of a synchronised wave */
+    double share;       /* share of the window's posts that carry a trace */
+    uint32_t accounts;  /* distinct accounts of those posts */
 };
 
 /* The values that at least min_acc distinct accounts carry, among n (value, account) pairs laid
@@ -722,56 +760,210 @@ static size_t shared_values(uint64_t *pairs, size_t n, uint32_t min_acc, uint64_
     return out;
 }
 
+static const struct rpost *window_post(const struct vg_storms *s, const struct key *k, size_t i)
+{
+    return &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
+}
+
+static uint32_t min_shared_accounts(const struct vg_storms *s)
+{
+    return s->o.min_accounts / 2 > 3 ? s->o.min_accounts / 2 : 3;
+}
+
+/* Distinct accounts of the window posts lo..hi-1 of k (a wave is small: a quadratic scan). */
+static uint32_t distinct_accounts(const struct vg_storms *s, const struct key *k, size_t lo,
+                                  size_t hi)
+{
+    uint32_t n = 0;
+    for (size_t i = lo; i < hi; i++) {
+        int dup = 0;
+        for (size_t j = lo; j < i && !dup; j++)
+            dup = window_post(s, k, j)->account == window_post(s, k, i)->account;
+        n += !dup;
+    }
+    return n;
+}
+
+/* -log10 P of a wave: `wave` posts within a span of 2 SYNC_HALF + 1 s, against `bg` posts of
+ * the same hashtag seen over `covered` seconds around it (outside the wave). The background
+ * rate is floored at one post in 10 minutes, so that a quiet hashtag's first posts (a handful
+ * within seconds, as when a thread is posted) are not a wave by themselves. */
+static double wave_score(double wave, double bg, double covered, double *lambda)
+{
+    const double len = 2 * VG_STORM_SYNC_HALF + 1;
+    double rate = bg / (covered > 60 ? covered : 60);
+    if (rate < 1.0 / 600)
+        rate = 1.0 / 600;
+    *lambda = rate * len;
+    return vg__storm_poisson_log10_tail(wave, *lambda);
+}
+
+/* Synchronised timing (Pacheco et al. 2021): a post whose wave (the hashtag's posts within
+ * +-SYNC_HALF s) holds at least min_shared_accounts distinct accounts and is improbable
+ * (tail below 10^-fresh_log10p) under the hashtag's own rate around it (+-SYNC_AROUND s, the
+ * wave left out). The posts of such waves are flagged `sync` in the ring. The window's posts are
+ * in time order, so both neighbourhoods are found with moving bounds. */
+static void mark_sync(struct vg_storms *s, const struct key *k, int64_t now, struct check *c)
+{
+    size_t n = k->q_n, lo = 0, hi = 0, alo = 0, ahi = 0;
+    int64_t first = window_post(s, k, 0)->at;
+    for (size_t i = 0; i < n; i++) {
+        int64_t t = window_post(s, k, i)->at;
+        while (window_post(s, k, lo)->at < t - VG_STORM_SYNC_HALF)
+            lo++;
+        while (hi < n && window_post(s, k, hi)->at <= t + VG_STORM_SYNC_HALF)
+            hi++;
+        while (window_post(s, k, alo)->at < t - VG_STORM_SYNC_AROUND)
+            alo++;
+        while (ahi < n && window_post(s, k, ahi)->at <= t + VG_STORM_SYNC_AROUND)
+            ahi++;
+        double wave = (double)(hi - lo);
+        if (wave < min_shared_accounts(s))
+            continue;
+        /* The neighbourhood seen: not before the window's first post, not after now. */
+        int64_t from = t - VG_STORM_SYNC_AROUND < first ? first : t - VG_STORM_SYNC_AROUND;
+        int64_t to = t + VG_STORM_SYNC_AROUND > now ? now : t + VG_STORM_SYNC_AROUND;
+        double covered = (double)(to - from) - (2 * VG_STORM_SYNC_HALF + 1);
+        double lambda;
+        if (wave_score(wave, (double)(ahi - alo) - wave, covered, &lambda) < s->o.fresh_log10p ||
+            distinct_accounts(s, k, lo, hi) < min_shared_accounts(s))
+            continue;
+        for (size_t j = lo; j < hi; j++)
+            s->ring[k->q[k->q_head + j] & (s->cap_ring - 1)].sync = 1;
+        c->sync = 1;
+        if (lambda > c->sync_lambda)
+            c->sync_lambda = lambda;
+    }
+}
+
+/* Retweeters that make an original a co-retweet marker, and originals needed. */
+#define RT_ACCOUNTS  2
+#define RT_ORIGINALS 3
+
+/* Distinct accounts of value v among the n sorted (value, account) pairs. */
+static uint32_t distinct_of(const uint64_t *pairs, size_t n, uint64_t v)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pairs[2 * mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t d = 0;
+    for (size_t i = lo; i < n && pairs[2 * i] == v; i++) {
+        int dup = 0;
+        for (size_t j = lo; j < i && !dup; j++)
+            dup = pairs[2 * j + 1] == pairs[2 * i + 1];
+        d += !dup;
+        if (i - lo > 4096)
+            break;
+    }
+    return d;
+}
+
 static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t t, struct check *c)
 {
     memset(c, 0, sizeof(*c));
     size_t n = k->q_n;
-    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + 1) + 2);
+    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + VG_STORM_PAIRS + 1) + 2);
     if (rc)
         return rc;
-    uint32_t min_share_acc = s->o.min_accounts / 2 > 3 ? s->o.min_accounts / 2 : 3;
+    uint32_t min_share_acc = min_shared_accounts(s);
     /* Links. */
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct rpost *p = &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
+        const struct rpost *p = window_post(s, k, i);
         if (p->url) {
             s->scratch[2 * m] = p->url;
             s->scratch[2 * m + 1] = p->account;
             m++;
         }
     }
-    uint64_t vals[MAX_MARKERS];
-    double counts[MAX_MARKERS];
-    size_t nv = shared_values(s->scratch, m, min_share_acc, vals, counts, MAX_MARKERS);
+
+    enum {
+        MAX_SHARED = 256 /* shared values tested for freshness */
+    };
+
+    uint64_t vals[MAX_SHARED];
+    double counts[MAX_SHARED];
+    size_t nv = shared_values(s->scratch, m, min_share_acc, vals, counts, MAX_SHARED);
     double best = 0;
     for (size_t i = 0; i < nv; i++)
         if (counts[i] > best && fresh(s, vals[i], counts[i], t)) {
             best = counts[i];
             c->link = vals[i];
         }
-    /* Text sketches of posts that are not reposts (a retweet cascade is not a copy). */
+    /* Text sketches and hashtag pairs of posts of one's own (a retweet cascade is not a copy),
+     * and the originals that reposts repost. Pairs count only when the bursting hashtag is
+     * itself new: a habitual hashtag (one a copied text carries) bursting with a copy's own
+     * hashtag sequence is the copy's trace, not a campaign's sequence. So do retweets: on a
+     * busy habitual hashtag (#ipl) many originals are retweeted twice within minutes
+     * without any campaign. */
+    int new_tag = expected(s, k, t, (double)n) <= NOVEL_TAG;
     m = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct rpost *p = &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
-        if (!p->has_sketch || p->repost)
-            continue;
-        for (int j = 0; j < VG_STORM_SKETCH; j++) {
-            s->scratch[2 * m] = p->sketch[j];
+        const struct rpost *p = window_post(s, k, i);
+        uint64_t own[VG_STORM_SKETCH + VG_STORM_PAIRS + 1];
+        size_t n_own = 0;
+        if (new_tag && p->repost && p->rt)
+            own[n_own++] = p->rt;
+        for (int j = 0; !p->repost && p->has_sketch && j < VG_STORM_SKETCH; j++)
+            own[n_own++] = p->sketch[j];
+        /* Pairs with the bursting hashtag itself are left out: a copied text's last hashtag
+         * and the storm's make one, which says no more than the copy; a campaign's sequence
+         * is two or more new hashtags of its own beside the one that bursts. */
+        for (int j = 0; new_tag && !p->repost && j < p->n_pairs; j++)
+            if ((p->novel_pairs >> j & 1) && p->pair_tags[j][0] != k->h &&
+                p->pair_tags[j][1] != k->h)
+                own[n_own++] = p->pair[j];
+        for (size_t j = 0; j < n_own; j++) {
+            s->scratch[2 * m] = own[j];
             s->scratch[2 * m + 1] = p->account;
             m++;
         }
     }
-    nv = shared_values(s->scratch, m, min_share_acc, vals, counts, MAX_MARKERS);
-    for (size_t i = 0; i < nv; i++)
-        if (fresh(s, vals[i], counts[i], t))
-            c->markers[c->n_markers++] = vals[i];
-    /* Share of the window's posts carrying a marker, and their distinct accounts. */
-    struct alert probe = { .link_key = c->link, .n_markers = c->n_markers };
+    /* An original counts from RT_ACCOUNTS retweeters: the co-retweet test below asks for several
+     * originals, so each may have fewer accounts than a text or a link. */
+    nv = shared_values(s->scratch, m, RT_ACCOUNTS < min_share_acc ? RT_ACCOUNTS : min_share_acc,
+                       vals, counts, MAX_SHARED);
+    uint64_t rts[MAX_MARKERS];
+    uint32_t n_rts = 0;
+    for (size_t i = 0; i < nv && c->n_markers < MAX_MARKERS; i++) {
+        const struct key *vk = key_find(s, vals[i]);
+        int kind = vk ? vk->kind : 0;
+        /* An original is new by nature: its retweets need no freshness test. */
+        if (!vk || (kind != KEY_RT && !fresh(s, vals[i], counts[i], t)))
+            continue;
+        if (kind == KEY_RT) {
+            if (n_rts < MAX_MARKERS)
+                rts[n_rts++] = vals[i];
+            continue;
+        }
+        if (kind == KEY_TEXT && distinct_of(s->scratch, m, vals[i]) < min_share_acc)
+            continue;
+        if (kind == KEY_PAIR && distinct_of(s->scratch, m, vals[i]) < min_share_acc)
+            continue;
+        c->markers[c->n_markers++] = vals[i];
+        c->text_markers += kind == KEY_TEXT;
+        c->pair_markers += kind == KEY_PAIR;
+    }
+    /* Co-retweet: a campaign amplifies several posts; one original retweeted by many is a
+     * viral post, which organic trends have too. */
+    if (n_rts >= RT_ORIGINALS)
+        for (uint32_t i = 0; i < n_rts && c->n_markers < MAX_MARKERS; i++) {
+            c->markers[c->n_markers++] = rts[i];
+            c->rt_markers++;
+        }
+    mark_sync(s, k, t, c);
+    /* Share of the window's posts carrying a trace, and their distinct accounts. */
+    struct alert probe = { .link_key = c->link, .n_markers = c->n_markers, .sync = c->sync };
     memcpy(probe.markers, c->markers, sizeof(c->markers));
     size_t marked = 0;
     m = 0;
     for (size_t i = 0; i < n; i++) {
-        const struct rpost *p = &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
+        const struct rpost *p = window_post(s, k, i);
         if (alert_marked(&probe, p)) {
             marked++;
             s->scratch[m++] = p->account;
@@ -782,6 +974,72 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
         c->accounts += i == 0 || s->scratch[i] != s->scratch[i - 1];
     c->share = n ? (double)marked / (double)n : 0;
     return VG_OK;
+}
+
+static int alert_has_account(const struct alert *a, uint32_t acc)
+{
+    if (!a->cap_set)
+        return 0;
+    size_t j = (size_t)mix64(acc) & (a->cap_set - 1);
+    while (a->set[j] != NONE32) {
+        if (a->set[j] == acc)
+            return 1;
+        j = (j + 1) & (a->cap_set - 1);
+    }
+    return 0;
+}
+
+/* Whether at least half of k's synchronised window posts (and at least min_shared_accounts of
+ * them) are posts that alert number alert_id (index + 1) has counted already: another hashtag
+ * of the same posts, not another storm of the same people (storms of one movement share
+ * accounts). */
+static int sync_posts_known(const struct vg_storms *s, const struct key *k, uint32_t alert_id)
+{
+    uint32_t synced = 0, known = 0;
+    for (uint32_t q = 0; q < k->q_n; q++) {
+        const struct rpost *p = window_post(s, k, q);
+        if (p->sync) {
+            synced++;
+            known += p->alert_id == alert_id;
+        }
+    }
+    return known >= min_shared_accounts(s) && 2 * known >= synced;
+}
+
+static int names_tag(const struct alert *a, uint64_t tag_key)
+{
+    for (uint32_t i = 0; i < a->n_tags; i++)
+        if (a->tag_keys[i] == tag_key)
+            return 1;
+    return 0;
+}
+
+/* Whether at least min_shared_accounts of k's window posts carry a new hashtag pair with one of
+ * the sequence alert a's hashtags: the campaign's sequence seen from another of its hashtags. */
+static int continues_sequence(const struct vg_storms *s, const struct key *k, const struct alert *a)
+{
+    uint32_t n = 0;
+    for (uint32_t q = 0; q < k->q_n; q++) {
+        const struct rpost *p = window_post(s, k, q);
+        for (int j = 0; j < p->n_pairs; j++)
+            if ((p->novel_pairs >> j & 1) &&
+                (names_tag(a, p->pair_tags[j][0]) || names_tag(a, p->pair_tags[j][1]))) {
+                n++;
+                break;
+            }
+    }
+    return n >= min_shared_accounts(s);
+}
+
+/* An open alert of a hashtag sequence that k's window continues, or NULL. */
+static struct alert *sequence_alert(struct vg_storms *s, const struct key *k)
+{
+    for (size_t i = 0; i < s->n_alerts; i++) {
+        struct alert *a = &s->alerts[i];
+        if (a->open && a->pair_markers && continues_sequence(s, k, a))
+            return a;
+    }
+    return NULL;
 }
 
 /* An open alert whose markers the check found (the same link, or a shared text sketch): the
@@ -802,9 +1060,13 @@ static struct alert *same_campaign(struct vg_storms *s, const struct key *k, con
         if (with_link >= 2)
             return a;
         for (uint32_t m = 0; m < c->n_markers; m++)
-            for (uint32_t n = 0; n < a->n_markers; n++)
-                if (c->markers[m] == a->markers[n])
-                    return a;
+            if (has_marker(a, c->markers[m]))
+                return a;
+        /* Waves of another of its hashtags: most of their accounts are already the alert's. */
+        if (c->sync && a->sync && sync_posts_known(s, k, (uint32_t)i + 1))
+            return a;
+        if (a->pair_markers && continues_sequence(s, k, a))
+            return a;
     }
     return NULL;
 }
@@ -831,6 +1093,11 @@ static vg_status raise_alert(struct vg_storms *s, struct key *k, const struct vg
     a->link_key = c->link;
     a->n_markers = c->n_markers;
     memcpy(a->markers, c->markers, sizeof(a->markers));
+    a->text_markers = c->text_markers;
+    a->pair_markers = c->pair_markers;
+    a->rt_markers = c->rt_markers;
+    a->sync = c->sync;
+    a->sync_lambda = c->sync_lambda;
     a->detected_at = t;
     a->window_posts = k->q_n;
     a->expected = lam;
@@ -852,6 +1119,7 @@ static vg_status raise_alert(struct vg_storms *s, struct key *k, const struct vg
     for (uint32_t i = 0; i < k->q_n && !rc; i++) {
         const struct rpost *p = &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
         alert_count(a, p->at);
+        s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)].alert_id = (uint32_t)s->n_alerts;
         if (alert_marked(a, p))
             rc = alert_add_account(a, p->account);
     }
@@ -929,6 +1197,84 @@ void vg_storms_free(vg_storms *s)
     vg_free(s);
 }
 
+/* A synchronised storm's new post: when the hashtag's posts of the last 2 SYNC_HALF + 1 s
+ * make a wave (the test of mark_sync, against the rate of the SYNC_AROUND s before), they are
+ * flagged and their accounts join the alert (the wave's first posts came before it filled). */
+static vg_status alert_sync_wave(struct vg_storms *s, const struct key *k, struct alert *a,
+                                 int64_t t)
+{
+    size_t n = k->q_n, lo = n, alo = n;
+    while (lo > 0 && window_post(s, k, lo - 1)->at >= t - 2 * VG_STORM_SYNC_HALF)
+        lo--;
+    alo = lo;
+    while (alo > 0 && window_post(s, k, alo - 1)->at >= t - VG_STORM_SYNC_AROUND)
+        alo--;
+    double lambda, wave = (double)(n - lo);
+    double covered = VG_STORM_SYNC_AROUND - 2 * VG_STORM_SYNC_HALF - 1;
+    int64_t first = window_post(s, k, 0)->at;
+    if (t - VG_STORM_SYNC_AROUND < first)
+        covered = (double)(t - first) - 2 * VG_STORM_SYNC_HALF - 1;
+    if (wave < min_shared_accounts(s) ||
+        wave_score(wave, (double)(lo - alo), covered, &lambda) < s->o.fresh_log10p ||
+        distinct_accounts(s, k, lo, n) < min_shared_accounts(s))
+        return VG_OK;
+    vg_status rc = VG_OK;
+    for (size_t j = lo; j < n && !rc; j++) {
+        s->ring[k->q[k->q_head + j] & (s->cap_ring - 1)].sync = 1;
+        rc = alert_add_account(a, window_post(s, k, j)->account);
+    }
+    return rc;
+}
+
+/* A co-retweet storm retweets more originals as it goes: every 30 s of stream time, an original
+ * that RT_ACCOUNTS accounts of the hashtag's window retweeted, at least half of them accounts
+ * of the alert already, becomes one of its markers, and the window's posts that carry it (and
+ * the original's author) add their accounts. */
+static vg_status alert_refresh_retweets(struct vg_storms *s, struct key *k, struct alert *a,
+                                        int64_t t)
+{
+    if (t < k->next_check)
+        return VG_OK;
+    k->next_check = t + 30;
+    size_t n = k->q_n, m = 0;
+    vg_status rc = scratch_room(s, 2 * n + 2);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const struct rpost *p = window_post(s, k, i);
+        if (p->rt && !has_marker(a, p->rt)) {
+            s->scratch[2 * m] = p->rt;
+            s->scratch[2 * m + 1] = p->account;
+            m++;
+        }
+    }
+    uint64_t vals[MAX_MARKERS];
+    double counts[MAX_MARKERS];
+    size_t nv = shared_values(s->scratch, m, RT_ACCOUNTS, vals, counts, MAX_MARKERS);
+    size_t added = 0;
+    for (size_t v = 0; v < nv && a->n_markers < MAX_MARKERS; v++) {
+        uint32_t known = 0, all = 0;
+        for (size_t i = 0; i < n; i++) {
+            const struct rpost *p = window_post(s, k, i);
+            if (p->rt == vals[v]) {
+                all++;
+                known += alert_has_account(a, p->account);
+            }
+        }
+        if (2 * known >= all) {
+            a->markers[a->n_markers++] = vals[v];
+            a->rt_markers++;
+            added++;
+        }
+    }
+    for (size_t i = 0; i < n && added && !rc; i++) {
+        const struct rpost *p = window_post(s, k, i);
+        if (alert_marked(a, p))
+            rc = alert_add_account(a, p->account);
+    }
+    return rc;
+}
+
 /* A hashtag key after its post: update the open alert, or test for a storm. */
 static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct vg_post *post,
                                 const char *tag, const struct rpost *p, uint64_t seq, int64_t t)
@@ -939,8 +1285,13 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
             return VG_OK;
         a->last_seq = seq;
         alert_count(a, t);
-        vg_status rc = VG_OK;
-        if (alert_marked(a, p)) {
+        s->ring[seq & (s->cap_ring - 1)].alert_id = k->alert;
+        vg_status rc = a->sync ? alert_sync_wave(s, k, a, t) : VG_OK;
+        /* Only on the alert's own hashtag: the hashtags that joined it are carried by other
+         * storms too (their texts' own tags), whose originals would come in. */
+        if (!rc && a->rt_markers && k->h == a->tag_key)
+            rc = alert_refresh_retweets(s, k, a, t);
+        if (!rc && alert_marked(a, p)) {
             rc = alert_add_account(a, p->account);
             for (size_t i = 0; i < post->urls.n && !rc && a->link_key && !a->link; i++)
                 if (key_hash(KEY_URL, post->urls.v[i], strlen(post->urls.v[i])) == a->link_key &&
@@ -965,11 +1316,14 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
     k->next_check = t + 30;
     struct check c;
     vg_status rc = coordination(s, k, t, &c);
-    if (rc || c.share < s->o.coord_share || c.accounts < s->o.min_accounts)
+    if (rc)
         return rc;
-    struct alert *a = same_campaign(s, k, &c);
+    /* The middle hashtag of a campaign's sequence has no pair without itself: it joins the
+     * alert of its sequence even when its own traces fall short. */
+    int coordinated = c.share >= s->o.coord_share && c.accounts >= s->o.min_accounts;
+    struct alert *a = coordinated ? same_campaign(s, k, &c) : sequence_alert(s, k);
     if (!a)
-        return raise_alert(s, k, post, tag, &c, t, lam, score);
+        return coordinated ? raise_alert(s, k, post, tag, &c, t, lam, score) : VG_OK;
     /* Another hashtag of an open storm: it joins that alert, whose accounts it feeds from now. */
     if (a->n_tags < MAX_TAGS) {
         if (!(a->tags[a->n_tags] = vg_strdup(tag)))
@@ -979,6 +1333,71 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
         k->alert = (uint32_t)(a - s->alerts) + 1;
     }
     return VG_OK;
+}
+
+/* Count a post of key h (a marker candidate) in its baseline. */
+static vg_status key_seen(struct vg_storms *s, uint64_t h, int kind, int64_t t)
+{
+    struct key *k = key_get(s, h, kind);
+    if (!k)
+        return VG_ENOMEM;
+    key_bump(s, k, t);
+    return VG_OK;
+}
+
+/* Whether a hashtag is new to the stream: its baseline, its window's posts left out, expects
+ * at most NOVEL_TAG posts in a window. */
+static int tag_novel(struct vg_storms *s, const char *tag, size_t len, int64_t t)
+{
+    struct key *k = (struct key *)key_find(s, key_hash(KEY_TAG, tag, len));
+    if (!k)
+        return 1;
+    key_trim(s, k, t);
+    return expected(s, k, t, (double)k->q_n) <= NOVEL_TAG;
+}
+
+/* The post's last VG_STORM_PAIRS pairs of adjacent (distinct) hashtags, in order, as keys: a
+ * campaign appends the same sequence of hashtags to texts of its accounts' own. Bit i of
+ * *novel is set when both hashtags of pair i are new to the stream: only such pairs can
+ * become markers, since a habitual hashtag followed by a trending one (#gameofthrones
+ * #CupFinal) is what an organic trend looks like too. */
+static size_t hashtag_pairs(struct vg_storms *s, const struct vg_post *post, int64_t t,
+                            struct rpost *p)
+{
+    uint64_t *out = p->pair;
+    uint8_t *novel = &p->novel_pairs;
+    size_t n = 0;
+    char prev[TAG_MAX], cur[TAG_MAX];
+    size_t prev_len = 0;
+    int prev_novel = 0;
+    *novel = 0;
+    for (size_t i = 0; i < post->hashtags.n; i++) {
+        size_t len = vg__storm_tag_norm(post->hashtags.v[i], cur, sizeof(cur));
+        if (!len || (len == prev_len && !memcmp(cur, prev, len)))
+            continue;
+        int cur_novel = tag_novel(s, cur, len, t);
+        if (prev_len) {
+            char both[2 * TAG_MAX];
+            memcpy(both, prev, prev_len);
+            both[prev_len] = '\0';
+            memcpy(both + prev_len + 1, cur, len);
+            if (n == VG_STORM_PAIRS) { /* keep the last ones */
+                memmove(out, out + 1, (VG_STORM_PAIRS - 1) * sizeof(*out));
+                memmove(p->pair_tags, p->pair_tags + 1,
+                        (VG_STORM_PAIRS - 1) * sizeof(p->pair_tags[0]));
+                *novel >>= 1;
+                n--;
+            }
+            *novel |= (uint8_t)((prev_novel && cur_novel) << n);
+            p->pair_tags[n][0] = key_hash(KEY_TAG, prev, prev_len);
+            p->pair_tags[n][1] = key_hash(KEY_TAG, cur, len);
+            out[n++] = key_hash(KEY_PAIR, both, prev_len + 1 + len);
+        }
+        memcpy(prev, cur, len + 1);
+        prev_len = len;
+        prev_novel = cur_novel;
+    }
+    return n;
 }
 
 vg_status vg_storms_feed(vg_storms *s, const struct vg_post *post)
@@ -1018,6 +1437,13 @@ vg_status vg_storms_feed(vg_storms *s, const struct vg_post *post)
     if ((rc = account_index(s, post->account, &p.account)))
         return rc;
     p.has_sketch = vg__storm_sketch(post->text, p.sketch) >= VG_STORM_MIN_WORDS;
+    if (p.repost) {
+        p.rt = key_hash(KEY_RT, post->repost_of, strlen(post->repost_of));
+    } else {
+        p.n_pairs = (uint8_t)hashtag_pairs(s, post, t, &p);
+        if (post->id)
+            p.self = key_hash(KEY_RT, post->id, strlen(post->id));
+    }
     for (size_t i = 0; i < post->urls.n; i++) {
         const char *u = post->urls.v[i];
         uint64_t h = key_hash(KEY_URL, u, strlen(u));
@@ -1038,12 +1464,14 @@ vg_status vg_storms_feed(vg_storms *s, const struct vg_post *post)
         }
     }
     if (p.has_sketch && !p.repost)
-        for (int i = 0; i < VG_STORM_SKETCH; i++) {
-            struct key *k = key_get(s, p.sketch[i], KEY_TEXT);
-            if (!k)
-                return VG_ENOMEM;
-            key_bump(s, k, t);
-        }
+        for (int i = 0; i < VG_STORM_SKETCH; i++)
+            if ((rc = key_seen(s, p.sketch[i], KEY_TEXT, t)))
+                return rc;
+    for (int i = 0; i < p.n_pairs; i++)
+        if ((rc = key_seen(s, p.pair[i], KEY_PAIR, t)))
+            return rc;
+    if (p.rt && (rc = key_seen(s, p.rt, KEY_RT, t)))
+        return rc;
     uint64_t seq = 0;
     if (post->hashtags.n && (rc = ring_push(s, &p, &seq)))
         return rc;
@@ -1132,6 +1560,23 @@ vg_status vg_storm_alert_json(const struct vg_storm_alert *a, char **json)
                            a->expected, a->log10_p, a->coord_share, a->copy_markers, a->n_accounts);
     for (size_t i = 0; i < a->n_growth && !rc; i++)
         rc = vg_buf_printf(&b, "%s%u", i ? "," : "", a->growth[i]);
+    if (!rc)
+        rc = vg_buf_printf(&b, "],\"sequence_markers\":%u,\"coretweet_markers\":%u,\"traces\":[",
+                           a->sequence_markers, a->coretweet_markers);
+    const char *traces[5];
+    size_t n_traces = 0;
+    if (a->link)
+        traces[n_traces++] = "link";
+    if (a->copy_markers)
+        traces[n_traces++] = "text";
+    if (a->sequence_markers)
+        traces[n_traces++] = "hashtag_sequence";
+    if (a->coretweet_markers)
+        traces[n_traces++] = "co_retweet";
+    if (a->synchronised)
+        traces[n_traces++] = "synchronised";
+    for (size_t i = 0; i < n_traces && !rc; i++)
+        rc = vg_buf_printf(&b, "%s\"%s\"", i ? "," : "", traces[i]);
     if (!rc)
         rc = vg_buf_puts(&b, "],\"sample_text\":");
     if (!rc)

@@ -414,10 +414,10 @@ vg_status vg_storm_eval_json(const struct vg_storm_eval *e, char **json)
         rc = put_num(&b, "account_precision_all_alerts", e->precision_all, 1);
     if (!rc)
         rc = group_json(&b, "storms", &e->all);
-    if (!rc)
-        rc = group_json(&b, "link", &e->by_pattern[VG_STORM_LINK]);
-    if (!rc)
-        rc = group_json(&b, "copy", &e->by_pattern[VG_STORM_COPY]);
+    /* link and copy always (the first patterns), the others when the world has them */
+    for (int k = 0; k < VG_STORM__PATTERNS && !rc; k++)
+        if (k <= VG_STORM_COPY || e->by_pattern[k].storms)
+            rc = group_json(&b, vg_storm_pattern_name(k), &e->by_pattern[k]);
     if (!rc)
         rc = put_num(&b, "seconds", e->seconds, 1);
     if (!rc)

@@ -99,6 +99,13 @@ static vg_status str_array(struct vg_storm_truth *t, const cJSON *arr, size_t i,
     return VG_OK;
 }
 
+const char *vg_storm_pattern_name(int pattern)
+{
+    static const char *const names[VG_STORM__PATTERNS] = { "link", "copy", "seq", "retweet",
+                                                           "sync" };
+    return pattern >= 0 && pattern < VG_STORM__PATTERNS ? names[pattern] : NULL;
+}
+
 static vg_status read_storm(struct vg_storm_truth *t, const cJSON *item, size_t i, char *err,
                             size_t cap)
 {
@@ -115,11 +122,16 @@ static vg_status read_storm(struct vg_storm_truth *t, const cJSON *item, size_t 
     const cJSON *pat = cJSON_GetObjectItemCaseSensitive(item, "pattern");
     s->pattern = VG_STORM_LINK;
     if (pat) {
-        if (!cJSON_IsString(pat) || !pat->valuestring ||
-            (strcmp(pat->valuestring, "link") && strcmp(pat->valuestring, "copy")))
-            return fail(err, cap, VG_EPARSE, "storms[%zu].pattern: expected \"link\" or \"copy\"",
+        int found = -1;
+        for (int k = 0; k < VG_STORM__PATTERNS && found < 0 && cJSON_IsString(pat); k++)
+            if (pat->valuestring && !strcmp(pat->valuestring, vg_storm_pattern_name(k)))
+                found = k;
+        if (found < 0)
+            return fail(err, cap, VG_EPARSE,
+                        "storms[%zu].pattern: expected \"link\", \"copy\", \"seq\", "
+                        "\"retweet\" or \"sync\"",
                         i);
-        s->pattern = strcmp(pat->valuestring, "copy") ? VG_STORM_LINK : VG_STORM_COPY;
+        s->pattern = (enum vg_storm_pattern)found;
     }
     const cJSON *acc = cJSON_GetObjectItemCaseSensitive(item, "accounts");
     if (!acc)

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == VG_OK) {
         for (size_t i = 0; i < t.n_storms; i++) {
             const struct storm_truth_storm *s = &t.storms[i];
-            if (!s->id || !*s->id || (s->pattern != VG_STORM_LINK && s->pattern != VG_STORM_COPY))
+            if (!s->id || !*s->id || (unsigned)s->pattern >= VG_STORM__PATTERNS)
                 abort();
             check_tag(s->hashtag);
             check_strings(s->accounts, s->n_accounts);

@@ -440,7 +440,9 @@ static void truth_reader(void **state)
           VG_EPARSE, "storms[0].start: expected an instant" },
         { "{\"storms\":[{\"id\":\"s1\",\"hashtag\":\"a\",\"start\":\"2015-09-01T00:00:00Z\","
           "\"pattern\":\"slow\",\"accounts\":[]}]}",
-          VG_EPARSE, "storms[0].pattern: expected \"link\" or \"copy\"" },
+          VG_EPARSE,
+          "storms[0].pattern: expected \"link\", \"copy\", \"seq\", \"retweet\" or "
+          "\"sync\"" },
         { "{\"storms\":[{\"id\":\"s1\",\"hashtag\":\"a\",\"start\":\"2015-09-01T00:00:00Z\","
           "\"accounts\":[\"u1\",7]}]}",
           VG_EPARSE, "storms[0].accounts[1]: expected 1 to 512 bytes of UTF-8" },
@@ -461,6 +463,206 @@ static void truth_reader(void **state)
     vg_storm_truth *pt = (vg_storm_truth *)&t;
     assert_int_equal(vg_storm_truth_read("/nonexistent/truth.json", &pt), VG_ENOENT);
     assert_null(pt);
+}
+
+/* ---- the other traces: hashtag sequences, co-retweets, synchronised waves ---------------------
+ */
+
+struct trace_rec {
+    char id[24], account[24], text[200], repost_of[24];
+    char tags[4][32];
+    size_t n_tags;
+    int64_t at;
+};
+
+struct trace_stream {
+    struct trace_rec *p;
+    size_t n, cap;
+    uint64_t rng;
+};
+
+static uint64_t trnd(struct trace_stream *s)
+{
+    s->rng = s->rng * 6364136223846793005ull + 1442695040888963407ull;
+    return s->rng >> 33;
+}
+
+/* A post of account `acc` at `at` with up to three hashtags (NULL ends them early), its own
+ * words, and repost_of when given. */
+static struct trace_rec *tadd(struct trace_stream *s, int64_t at, const char *acc, const char *t1,
+                              const char *t2, const char *t3, const char *rt)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 1024;
+        s->p = realloc(s->p, s->cap * sizeof(*s->p));
+        assert_non_null(s->p);
+    }
+    struct trace_rec *r = &s->p[s->n++];
+    memset(r, 0, sizeof(*r));
+    snprintf(r->id, sizeof(r->id), "q%zu", s->n);
+    snprintf(r->account, sizeof(r->account), "%s", acc);
+    r->at = at;
+    const char *tags[] = { t1, t2, t3 };
+    for (int i = 0; i < 3 && tags[i]; i++)
+        snprintf(r->tags[r->n_tags++], sizeof(r->tags[0]), "%s", tags[i]);
+    for (int i = 0; i < 8; i++) {
+        char w[16];
+        snprintf(w, sizeof(w), "%sw%llu", i ? " " : "", (unsigned long long)(trnd(s) % 5000));
+        strncat(r->text, w, sizeof(r->text) - strlen(r->text) - 1);
+    }
+    if (rt)
+        snprintf(r->repost_of, sizeof(r->repost_of), "%s", rt);
+    return r;
+}
+
+static int trace_by_time(const void *a, const void *b)
+{
+    const struct trace_rec *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at ? 1 : strcmp(x->id, y->id);
+}
+
+#define SEQ_START  (T0 + 86400 + 2 * 3600)
+#define FINAL_AT   (T0 + 86400 + 5 * 3600)
+#define RT_START   (T0 + 86400 + 8 * 3600)
+#define VIRAL_AT   (T0 + 86400 + 11 * 3600)
+#define WAVE_START (T0 + 86400 + 14 * 3600)
+
+/* Two days of 300 ordinary accounts (a third of their posts "#football #news", a habitual
+ * pair), then on day 2: a sequence storm (40 accounts, own words, "#rise #standfirm
+ * #ourvoice"); an organic trend appending the new "#final" to the habitual "#football" (150
+ * accounts); a co-retweet storm (5 accounts post 2 originals each on #amplify, 40 others
+ * retweet 3 of them each); a viral post on the new #viral retweeted by 120 ordinary accounts,
+ * with 60 posts of their own; a synchronised storm (40 accounts, own words, #wave, 4 waves 10
+ * minutes apart, each within 3 s). */
+static void build_trace_stream(struct trace_stream *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->rng = 7;
+    char acc[24], id[24];
+    for (int i = 0; i < 6000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(s) % 300));
+        int habit = i % 3 == 0;
+        tadd(s, T0 + (int64_t)(trnd(s) % (2 * 86400)), acc, habit ? "football" : NULL,
+             habit ? "news" : NULL, NULL, NULL);
+    }
+    for (int a = 0; a < 40; a++)
+        for (int k = 0; k < 3; k++) {
+            snprintf(acc, sizeof(acc), "S%d", a);
+            struct trace_rec *r = tadd(s, SEQ_START + (int64_t)(trnd(s) % 3600), acc, "Rise",
+                                       "StandFirm", "OurVoice", NULL);
+            if (a == 0 && k == 0)
+                r->at = SEQ_START;
+        }
+    for (int a = 0; a < 150; a++) {
+        snprintf(acc, sizeof(acc), "o%d", a);
+        for (int k = 0; k < 2; k++)
+            tadd(s, FINAL_AT + (int64_t)(trnd(s) % 3600), acc, "football", "Final", NULL, NULL);
+    }
+    char orig[10][24];
+    for (int a = 0; a < 5; a++)
+        for (int k = 0; k < 2; k++) {
+            snprintf(acc, sizeof(acc), "R%d", a);
+            struct trace_rec *r =
+                    tadd(s, RT_START + (int64_t)(trnd(s) % 300), acc, "Amplify", NULL, NULL, NULL);
+            snprintf(orig[2 * a + k], sizeof(orig[0]), "%s", r->id);
+        }
+    for (int a = 0; a < 40; a++)
+        for (int k = 0; k < 3; k++) {
+            snprintf(acc, sizeof(acc), "A%d", a);
+            int o = (int)(trnd(s) % 10);
+            tadd(s, RT_START + 300 + (int64_t)(trnd(s) % 3600), acc, "Amplify", NULL, NULL,
+                 orig[o]);
+        }
+    struct trace_rec *v = tadd(s, VIRAL_AT, "o7", "Viral", NULL, NULL, NULL);
+    snprintf(id, sizeof(id), "%s", v->id);
+    for (int a = 0; a < 180; a++) {
+        snprintf(acc, sizeof(acc), "o%d", 100 + a % 200);
+        tadd(s, VIRAL_AT + 30 + (int64_t)(trnd(s) % 1800), acc, "Viral", NULL, NULL,
+             a < 120 ? id : NULL);
+    }
+    for (int a = 0; a < 40; a++)
+        for (int w = 0; w < 4; w++) {
+            snprintf(acc, sizeof(acc), "W%d", a);
+            tadd(s, WAVE_START + 600 * w + (int64_t)(trnd(s) % 3), acc, "Wave", NULL, NULL, NULL);
+        }
+    qsort(s->p, s->n, sizeof(*s->p), trace_by_time);
+}
+
+struct trace_seen {
+    int ended;
+    char tag[16][32];
+    size_t n_tags[16], accounts[16], members[16], others[16];
+    uint32_t seq[16], rt[16];
+    int sync[16];
+};
+
+static void trace_collect(const struct vg_storm_alert *a, void *ud)
+{
+    struct trace_seen *s = ud;
+    if (!a->final || s->ended >= 16)
+        return;
+    int i = s->ended++;
+    snprintf(s->tag[i], sizeof(s->tag[i]), "%s", a->hashtag);
+    s->n_tags[i] = a->n_hashtags;
+    s->accounts[i] = a->n_accounts;
+    s->seq[i] = a->sequence_markers;
+    s->rt[i] = a->coretweet_markers;
+    s->sync[i] = a->synchronised;
+    for (size_t k = 0; k < a->n_accounts; k++) {
+        char c = a->accounts[k][0];
+        if (c == 'S' || c == 'A' || c == 'R' || c == 'W')
+            s->members[i]++;
+        else
+            s->others[i]++;
+    }
+}
+
+static void coordination_traces(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    build_trace_stream(&st);
+    struct trace_seen seen = { 0 };
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = trace_collect;
+    o.ud = &seen;
+    vg_storms *d;
+    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
+    for (size_t i = 0; i < st.n; i++) {
+        const struct trace_rec *r = &st.p[i];
+        const char *tags[4] = { r->tags[0], r->tags[1], r->tags[2], r->tags[3] };
+        struct vg_post p = { .id = r->id,
+                             .account = r->account,
+                             .created_at = r->at,
+                             .text = r->text,
+                             .repost_of = r->repost_of[0] ? r->repost_of : NULL };
+        p.hashtags.v = tags;
+        p.hashtags.n = r->n_tags;
+        assert_int_equal(vg_storms_feed(d, &p), VG_OK);
+    }
+    assert_int_equal(vg_storms_finish(d), VG_OK);
+    vg_storms_free(d);
+    free(st.p);
+    /* Three storms, one alert each; neither the habitual pair with a trend nor the viral post. */
+    assert_int_equal(seen.ended, 3);
+    /* The sequence: raised on one of its hashtags, the two others joined it. */
+    assert_true(!strcmp(seen.tag[0], "rise") || !strcmp(seen.tag[0], "standfirm") ||
+                !strcmp(seen.tag[0], "ourvoice"));
+    assert_int_equal((int)seen.n_tags[0], 3);
+    assert_true(seen.seq[0] > 0);
+    assert_int_equal((int)seen.members[0], 40);
+    assert_int_equal((int)seen.others[0], 0);
+    /* The co-retweet storm: its retweeters and the authors of the originals. */
+    assert_string_equal(seen.tag[1], "amplify");
+    assert_true(seen.rt[1] >= 3);
+    assert_true(seen.members[1] >= 40);
+    assert_int_equal((int)seen.others[1], 0);
+    /* The waves. */
+    assert_string_equal(seen.tag[2], "wave");
+    assert_true(seen.sync[2]);
+    assert_int_equal((int)seen.members[2], 40);
+    assert_int_equal((int)seen.others[2], 0);
 }
 
 static void alert_json(void **state)
@@ -499,7 +701,8 @@ static void alert_json(void **state)
             "\"onset\":\"2026-03-01T00:00:00Z\",\"detected_at\":\"2026-03-01T00:05:00Z\","
             "\"delay_s\":300,\"last_at\":\"2026-03-01T00:15:00Z\",\"posts\":13,"
             "\"window_posts\":11,\"expected\":0.02,\"log10_p\":25.0,\"coord_share\":0.750,"
-            "\"copy_markers\":0,\"n_accounts\":2,\"growth_10min\":[4,9],\"sample_text\":\"hi\","
+            "\"copy_markers\":0,\"n_accounts\":2,\"growth_10min\":[4,9],\"sequence_markers\":0,"
+            "\"coretweet_markers\":0,\"traces\":[\"link\"],\"sample_text\":\"hi\","
             "\"accounts\":[\"u1\",\"u\\\"2\"]}");
     vg_free(json);
 }
@@ -514,6 +717,7 @@ int main(void)
         cmocka_unit_test(allocation_failures),
         cmocka_unit_test(replay_from_store),
         cmocka_unit_test(truth_reader),
+        cmocka_unit_test(coordination_traces),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
