@@ -82,6 +82,7 @@ static const char *const part_keys[VG_PART__COUNT] = {
     [VG_PART_RETURNS] = "return_links",  [VG_PART_NEIGHBOURS] = "neighbourhood",
     [VG_PART_MODERATION] = "moderation", [VG_PART_SOURCES] = "sources",
     [VG_PART_DECISIONS] = "decisions",   [VG_PART_APPEALS] = "appeals",
+    [VG_PART_AUDIT] = "audit",
 };
 
 vg_status vg_case_json(vg_db *db, const struct vg_actor *viewer, int64_t id, char **json,

@@ -316,6 +316,23 @@ static void claims_decisions_appeals(void **state)
     assert_int_equal(vg_appeal_decide(db, &rb, id, "reversed", &o, err, sizeof(err)), VG_OK);
     assert_int_equal(o, VG_CASE_DONE);
     assert_int_equal(sql_int("SELECT reverses FROM decisions WHERE action = 'no_action'"), d);
+    /* The case view carries the case's audit trail, oldest first, actors by pseudonym. */
+    char *view;
+    assert_int_equal(vg_case_json(db, &rb, id, &view, &found), VG_OK);
+    assert_int_equal(found, 1);
+    const char *trail = strstr(view, "\"audit\":[");
+    assert_non_null(trail);
+    const char *steps[] = { "\"actor\":\"Reviewer-A\",\"action\":\"case.claim\"",
+                            "\"actor\":\"Reviewer-A\",\"action\":\"case.decide\"",
+                            "\"actor\":\"Partner-C\",\"action\":\"case.appeal\"",
+                            "\"actor\":\"Reviewer-B\",\"action\":\"case.appeal_decide\"" };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        const char *at = strstr(trail, steps[i]);
+        assert_non_null(at);
+        trail = at;
+    }
+    assert_null(strstr(view, "user:11"));
+    vg_free(view);
     char *dsa;
     assert_int_equal(vg_dsa_report_json(db, 0, INT64_MAX / 4, &dsa), VG_OK);
     assert_non_null(strstr(dsa, "\"appeals\":{\"filed\":1,\"decided\":1,\"upheld\":0,"
