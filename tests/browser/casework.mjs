@@ -65,16 +65,31 @@ try {
     if (m.type() === 'error' && !/status of 40[1349]/.test(m.text())) problems.push(`console error: ${m.text()}`);
   });
 
+  // A trusted flagger's notice opens a case in its lane, which the queue puts first.
+  await signIn(page, 'Acme Watch');
+  await open(page, '/reports/new');
+  await page.selectOption('select[name=target_type]', 'account');
+  await page.fill('input[name=target]', 'u326');
+  await page.fill('textarea[name=reason]', 'Shares recruitment material.');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('[data-testid=report]');
+  await signOut(page);
+
   // Reviewer: the queue, a claim, the explanation, a suspension.
   const rita = await signIn(page, 'Rita Reviewer');
   const nav = await page.locator('nav a').allTextContents();
   assert.deepEqual(nav, ['Me', 'Dashboard', 'Queue', 'Appeals', 'Removal orders', 'Reports']);
   await open(page, '/cases');
-  const rows = page.locator('[data-testid=queue] tbody tr');
-  const n = await rows.count();
-  assert.ok(n >= 2, `the rules opened cases (${n})`);
-  const priorities = (await page.locator('[data-testid=queue] tbody td.num').allTextContents()).map(Number);
-  for (let i = 1; i < priorities.length; i++) assert.ok(priorities[i] <= priorities[i - 1], 'one lane: priority descends');
+  const all = page.locator('[data-testid=queue] tbody tr');
+  const n = await all.count();
+  assert.ok(n >= 3, `the rules and the notice opened cases (${n})`);
+  const lanes = await page.locator('[data-testid=queue] tbody .lane').allTextContents();
+  assert.equal(lanes[0], 'trusted flagger');
+  assert.deepEqual(lanes.slice(1), lanes.slice(1).map(() => 'normal'));
+  assert.match(await all.first().textContent(), /account u326/);
+  const rows = page.locator('[data-testid=queue] tbody tr', { hasText: 'rule high-score' });
+  const priorities = (await rows.locator('td.num').allTextContents()).map(Number);
+  for (let i = 1; i < priorities.length; i++) assert.ok(priorities[i] <= priorities[i - 1], 'in a lane, priority descends');
   const top = await rows.first().locator('a').textContent();
   const caseId = Number(top.replace('#', ''));
   await shot(page, 'queue');
@@ -82,7 +97,22 @@ try {
   await page.waitForSelector('[data-testid=queue-message] .notice-ok');
   assert.equal(await page.locator('[data-testid=queue-message]').textContent(), `Case ${caseId} is yours.`);
   assert.equal((await rows.first().locator('td').nth(8).textContent()).trim(), rita);
-  say(`the reviewer sees ${n} cases by priority and claims the top one (#${caseId}) as ${rita}`);
+  say(`the reviewer sees the notice's case first, then ${n - 1} rule cases by priority, and claims the top rule case (#${caseId}) as ${rita}`);
+
+  // Bulk: the notice's case claimed beside the one held (a claim of one's own is kept), then released.
+  await all.first().locator('input[type=checkbox]').check();
+  await rows.first().locator('input[type=checkbox]').check();
+  await page.click('details.bulk summary');
+  await page.click('[data-testid=bulk-claim]');
+  await page.locator('[data-testid=queue-message]', { hasText: /^claim: / }).waitFor();
+  assert.equal(await page.locator('[data-testid=queue-message]').textContent(), 'claim: 2 done.');
+  assert.equal((await all.first().locator('td').nth(8).textContent()).trim(), rita);
+  await all.first().locator('input[type=checkbox]').check();
+  await page.click('[data-testid=bulk-release]');
+  await page.locator('[data-testid=queue-message]', { hasText: /^release: / }).waitFor();
+  assert.equal(await page.locator('[data-testid=queue-message]').textContent(), 'release: 1 done.');
+  assert.equal((await all.first().locator('td').nth(8).textContent()).trim(), '');
+  say('bulk claim takes the notice case beside the one held; bulk release gives it back');
 
   await rows.first().locator('a').click();
   await page.waitForSelector('[data-testid=case]');
@@ -192,6 +222,29 @@ try {
   assert.doesNotMatch(await clock.getAttribute('class'), /clock-late/);
   await shot(page, 'order');
   say(`the lead receives removal order 1; its clock ticks (${first} -> ${second})`);
+  // An order past its hour: the same clock, red, counting how late it is.
+  const late = await page.evaluate(async () => {
+    const { liveClock } = await import('/js/screens/orders.js');
+    const el = liveClock({ id: 99, clock: { deadline: new Date(Date.now() - 75000).toISOString(), paused: false } });
+    document.getElementById('screen').append(el);
+    return [el.textContent, el.className, getComputedStyle(el).color];
+  });
+  assert.match(late[0], /^late by 0:01:1[56]$/);
+  assert.match(late[1], /clock-late/);
+  assert.equal(late[2], 'rgb(163, 39, 27)');
+  say(`an order past its hour shows "${late[0]}" in red`);
+
+  // Evidence: the suspended post was preserved by the decision; reading it needs a purpose.
+  await open(page, '/evidence');
+  const item = page.locator('[data-testid=evidence] tbody tr', { hasText: 'decision 1' });
+  assert.equal(await item.count(), 1);
+  await item.locator('input[name=note]').fill('Checking the appeal file.');
+  await item.locator('form[aria-label^=access] select').selectOption('complaint');
+  await item.locator('form[aria-label^=access] button').click();
+  await page.waitForSelector('[data-testid=evidence-content]');
+  assert.match(await page.locator('[data-testid=evidence-message] .notice').textContent(), /for complaint; hash matches/);
+  assert.match(await page.locator('[data-testid=evidence-content]').textContent(), /"post"/);
+  say('the lead reads the preserved post for a stated purpose (complaint); its hash matches');
 
   // Statements of reasons: the batch, downloaded as JSON.
   await open(page, '/sor');

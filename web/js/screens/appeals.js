@@ -62,8 +62,8 @@ export default {
         'data-outcome': outcome, onclick: async () => {
           const r = await attempt(message, () => api.post(`/api/v1/cases/${row.c.id}/appeals/decision`, { outcome }));
           if (!r) return;
-          message.replaceChildren(notice('ok', `Appeal on case ${r.case}: ${r.outcome}.`));
           await refresh();
+          message.replaceChildren(notice('ok', `Appeal on case ${r.case}: ${r.outcome}.`));
         } }, outcome === 'upheld' ? 'Uphold' : 'Reverse');
       list.replaceChildren(h('h2', null, 'Cases under appeal'), rows.length ? table([
         { title: 'case', cell: (r) => link(['cases', r.c.id], `#${r.c.id}`) },

@@ -45,7 +45,7 @@ function isLate(order, nowMs) {
 }
 
 // A clock element that keeps itself up to date every second while it is on the page.
-function liveClock(order) {
+export function liveClock(order) {
   const el = h('span', { class: 'clock', 'data-testid': 'clock', 'data-order': order.id });
   const tick = () => {
     const now = Date.now();

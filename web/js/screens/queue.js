@@ -63,8 +63,8 @@ export default {
         type: 'button', class: 'small', 'data-claim': c.id, onclick: async () => {
           const ok = await attempt(message, () => api.post(`/api/v1/cases/${c.id}/claim`, {}));
           if (!ok) return;
-          message.replaceChildren(notice('ok', `Case ${c.id} is yours.`));
           await refresh();
+          message.replaceChildren(notice('ok', `Case ${c.id} is yours.`));
         } }, 'Claim'));
       list.replaceChildren(cases.length ? table([
         canDecide ? { title: '', cell: tick } : null,
@@ -89,8 +89,10 @@ export default {
       }
       const res = await attempt(message, () => api.post('/api/v1/cases/bulk', { action, ids: [...selected] }));
       if (!res) return;
-      message.replaceChildren(notice('info', `${action}: `, JSON.stringify(res)));
+      const refusedIds = res.results.filter((x) => x.result !== 'done').map((x) => `#${x.id} (${x.result})`);
       await refresh();
+      message.replaceChildren(notice(res.refused ? 'info' : 'ok', `${action}: ${res.done} done`,
+        res.refused ? `, ${res.refused} refused: ${refusedIds.join(', ')}` : '', '.'));
     };
     const decision = decisionFields();
     const bulkDecide = async () => {
@@ -114,9 +116,9 @@ export default {
           lines.push(`case ${id}: ${err.message}`);
         }
       }
+      await refresh();
       message.replaceChildren(notice('info', h('ul', { 'data-testid': 'bulk-results' },
         lines.map((l) => h('li', null, l)))));
-      await refresh();
     };
     const bulk = canDecide ? h('details', { class: 'card bulk' },
       h('summary', null, 'Bulk actions on the selected cases ', count),
