@@ -134,6 +134,8 @@ try {
   assert.doesNotMatch(await avatar.getAttribute('class'), /media-blur/);
   assert.match(await page.locator('[data-testid=case-audit]').textContent(), new RegExp(`${rita}case\\.claim`));
   await avatar.click();
+  await page.locator('[data-testid=explain]').evaluate((el) => el.scrollIntoView());
+  await shot(page, 'case-explained');
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'case');
   say('the case view explains its priority, risk and reach with the values they came from; the avatar is blurred');
