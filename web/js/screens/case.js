@@ -260,7 +260,8 @@ export default {
       part('Neighbourhood', 'neighbourhood', neighbourhood(v.neighbourhood || {})),
       part('What opened it', 'sources', table([
         { title: 'kind', cell: (s) => s.kind },
-        { title: 'what', cell: (s) => (s.report ? `${s.report.kind} by ${s.report.filer} (${s.report.filer_role}): ${s.report.reason}` : s.ref) },
+        { title: 'what', cell: (s) => (s.report ? `${s.report.kind} by ${s.report.filer} (${s.report.filer_role}): ${s.report.reason}`
+          : s.kind === 'order' ? link(['orders', s.ref], `removal order #${s.ref}`) : s.ref) },
         { title: 'at (UTC)', cell: (s) => when(s.at) },
       ], v.sources)),
       part('Decisions', 'decisions', v.decisions.length ? table([
