@@ -200,6 +200,16 @@ try {
   assert.match(await page.locator('[data-testid=decisions] tbody tr').nth(1).textContent(), new RegExp(`^2no_action.*${lena}.*decision 1`));
   say(`the lead (${lena}) reverses the appeal; the counters say filed 1, reversed 1; decision 2 reverses decision 1`);
 
+  // Trusted flaggers: the lead sees the flagger's accuracy and mutes it.
+  await open(page, '/flaggers');
+  const flagger = page.locator('[data-testid=flaggers] tbody tr', { hasText: acme });
+  assert.match(await flagger.textContent(), new RegExp(`^${acme}100no decision yetno`));
+  await flagger.locator('input[name=reason]').fill('Floods the queue with weak notices.');
+  await flagger.locator('button[type=submit]').click();
+  await page.locator('[data-testid=flaggers-message]', { hasText: 'muted' }).waitFor();
+  assert.match(await page.locator('[data-testid=flaggers] tbody tr', { hasText: acme }).textContent(), /mutedUnmute$/);
+  say(`the lead sees ${acme}'s accuracy (1 notice, none decided) and mutes it`);
+
   // A removal order: Annex I intake, then its one-hour clock ticking down.
   await open(page, '/orders');
   const form = page.locator('[data-testid=order-form]');
@@ -247,6 +257,11 @@ try {
   assert.match(await page.locator('[data-testid=evidence-message] .notice').textContent(), /for complaint; hash matches/);
   assert.match(await page.locator('[data-testid=evidence-content]').textContent(), /"post"/);
   say('the lead reads the preserved post for a stated purpose (complaint); its hash matches');
+
+  // The TCO report counts the order.
+  await open(page, '/transparency');
+  assert.match(await page.locator('[data-testid=tco]').textContent(), /c removal orders.*received1acted on0/);
+  say('the TCO transparency report of the year counts the order received');
 
   // Statements of reasons: the batch, downloaded as JSON.
   await open(page, '/sor');
