@@ -2550,8 +2550,9 @@ VG_API VG_NODISCARD vg_status vg_queue_json(vg_db *db, const struct vg_actor *vi
 /**
  * One case with everything a reviewer needs: {"case":{...},"posts","scores","matches",
  * "list_hits","account","history","return_links","neighbourhood","moderation","sources",
- * "decisions","appeals","priority_explained"}; media and avatars as {"url","blurred":true}.
- * *found 0 when no such case (json NULL).
+ * "decisions","appeals","audit","priority_explained"}; media and avatars as
+ * {"url","blurred":true}; "audit" is the case's audit trail ({"seq","at","actor" (pseudonym),
+ * "action","detail"}, oldest first). *found 0 when no such case (json NULL).
  */
 VG_API VG_NODISCARD vg_status vg_case_json(vg_db *db, const struct vg_actor *viewer, int64_t id,
                                            char **json, int *found);

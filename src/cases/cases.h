@@ -54,6 +54,12 @@ vg_status vg__case_from_intake(vg_db *db, int64_t intake_id, const char *kind,
                                const char *target_type, const char *target, const char *filer,
                                int64_t at, int64_t *case_id);
 
+/* Open (or join) the case of a post named in a removal order just stored, inside the caller's
+ * transaction: the removal-order lane (a case in a later lane moves up to it), risk 1 (an
+ * authority's order), the order recorded among the case's sources. */
+vg_status vg__case_from_order(vg_db *db, int64_t order_id, const char *post_id, int64_t at,
+                              int64_t *case_id);
+
 /* Make the statement of reasons of one decision inside the caller's transaction; *made 0 when
  * its action has none or it exists already (cases_sor.c). */
 vg_status vg__sor_make_one(vg_db *db, int64_t decision, int *made);

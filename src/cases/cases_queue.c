@@ -82,6 +82,7 @@ static const char *const part_keys[VG_PART__COUNT] = {
     [VG_PART_RETURNS] = "return_links",  [VG_PART_NEIGHBOURS] = "neighbourhood",
     [VG_PART_MODERATION] = "moderation", [VG_PART_SOURCES] = "sources",
     [VG_PART_DECISIONS] = "decisions",   [VG_PART_APPEALS] = "appeals",
+    [VG_PART_AUDIT] = "audit",
 };
 
 vg_status vg_case_json(vg_db *db, const struct vg_actor *viewer, int64_t id, char **json,
@@ -695,6 +696,34 @@ vg_status vg__case_from_intake(vg_db *db, int64_t intake_id, const char *kind,
         (rc = ops->case_source_add(st, *case_id, "intake", ref, at)))
         return rc;
     return VG_OK;
+}
+
+vg_status vg__case_from_order(vg_db *db, int64_t order_id, const char *post_id, int64_t at,
+                              int64_t *case_id)
+{
+    *case_id = 0;
+    void *st;
+    const struct vg_store_queue_ops *ops = vg__db_queue(db, &st);
+    struct vg_store_case c = {
+        .target_type = "post",
+        .target = post_id,
+        .lane = "removal_order",
+        .lane_rank = VG_LANE_REMOVAL_ORDER,
+        .risk = 1,
+        .reach = vg__case_reach(-1),
+        .freshness = 1,
+        .source = "order",
+        .signals = "{}",
+        .at = at,
+    };
+    c.priority = c.risk * c.reach * c.freshness;
+    int created;
+    char ref[24];
+    snprintf(ref, sizeof(ref), "%lld", (long long)order_id);
+    vg_status rc = ops->case_open(st, &c, case_id, &created);
+    if (!rc)
+        rc = ops->case_source_add(st, *case_id, "order", ref, at);
+    return rc;
 }
 
 vg_status vg_flaggers_json(vg_db *db, const struct vg_actor *viewer, char **json)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cases.h"
 #include "records.h"
 
 #define REF_MAX      128
@@ -362,6 +363,30 @@ void vg__order_fields_release(struct vg__order_fields *f)
     memset(f, 0, sizeof(*f));
 }
 
+/* The posts an order names (Annex I section B, field `posts`, already checked) each open or
+ * join a case in the removal-order lane, inside the receipt's transaction. The URLs alone open
+ * none: the store keeps no post's own address to match them with. */
+static vg_status order_cases(vg_db *db, int64_t order_id, const char *annex1, int64_t at,
+                             int64_t *n_cases)
+{
+    *n_cases = 0;
+    cJSON *j = cJSON_Parse(annex1);
+    if (!j)
+        return VG_ENOMEM; /* annex1 is our own serialisation: only memory can fail here */
+    const cJSON *posts = cJSON_GetObjectItemCaseSensitive(j, "posts"), *p;
+    vg_status rc = VG_OK;
+    cJSON_ArrayForEach(p, posts)
+    {
+        int64_t case_id;
+        if (!cJSON_IsString(p) ||
+            (rc = vg__case_from_order(db, order_id, p->valuestring, at, &case_id)))
+            break;
+        ++*n_cases;
+    }
+    cJSON_Delete(j);
+    return rc;
+}
+
 vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *json, size_t len,
                            int64_t received_at, int64_t *id_out, enum vg_put_result *res, char *err,
                            size_t cap)
@@ -407,12 +432,18 @@ vg_status vg_order_receive(vg_db *db, const struct vg_actor *by, const char *jso
         *res = VG_PUT_DUPLICATE;
         goto done;
     }
+    int64_t n_cases = 0;
+    if ((rc = order_cases(db, id, a.annex1, received_at, &n_cases)))
+        goto rollback;
     char object[32];
     snprintf(object, sizeof(object), "order:%lld", (long long)id);
     vg_buf_puts(&d, "{\"reference\":");
     vg_buf_json_str(&d, a.reference, strlen(a.reference));
-    rc = vg_buf_printf(&d, ",\"issuing_state\":\"%s\",\"received_at\":%lld,\"urls\":%lld}",
-                       a.issuing_state, (long long)received_at, (long long)a.n_urls);
+    rc = vg_buf_printf(&d,
+                       ",\"issuing_state\":\"%s\",\"received_at\":%lld,\"urls\":%lld,"
+                       "\"cases\":%lld}",
+                       a.issuing_state, (long long)received_at, (long long)a.n_urls,
+                       (long long)n_cases);
     if (rc || (rc = vg__audit_append_txn(db, by, "order.receive", object, d.data)) ||
         (rc = vg__db_txn_commit(db)))
         goto rollback;

@@ -92,6 +92,7 @@ enum vg_case_part {
     VG_PART_SOURCES,    /* what opened the case: rules and intake reports */
     VG_PART_DECISIONS,  /* decisions, oldest first */
     VG_PART_APPEALS,
+    VG_PART_AUDIT, /* the case's audit entries (object "case:N"), oldest first */
     VG_PART__COUNT
 };
 

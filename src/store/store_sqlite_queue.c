@@ -386,6 +386,12 @@ static const char *const part_sql[VG_PART__COUNT] = {
         " a.filer_pseudonym, 'reason', a.reason, 'filed_at', a.filed_at, 'outcome', a.outcome,"
         " 'decided_at', a.decided_at)) FROM (SELECT * FROM appeals WHERE case_id = ?1"
         " ORDER BY id) a",
+    /* The case's own audit trail, actors by pseudonym (actor_id names no one but is left out:
+     * the case view is read by reviewers, who see colleagues by pseudonym only). */
+    [VG_PART_AUDIT] =
+        "SELECT json_group_array(json_object('seq', a.seq, 'at', a.at, 'actor', a.actor,"
+        " 'action', a.action, 'detail', json(a.detail))) FROM (SELECT * FROM audit_log"
+        " WHERE object = 'case:' || ?1 ORDER BY seq) a",
 };
 
 /* clang-format on */

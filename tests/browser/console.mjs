@@ -89,7 +89,8 @@ try {
   await signIn(page, adminName, adminPassword);
   assert.match(await page.locator('[data-testid=who]').textContent(), /admin, Ana Admin/);
   const navAdmin = await page.locator('nav a').allTextContents();
-  assert.deepEqual(navAdmin, ['Me', 'Dashboard', 'Reports', 'Audit log', 'Accounts', 'API tokens']);
+  assert.deepEqual(navAdmin, ['Me', 'Dashboard', 'Queue', 'Appeals', 'Removal orders', 'Evidence',
+    'Statements of reasons', 'Trusted flaggers', 'TCO / DSA reports', 'Reports', 'Audit log', 'Accounts', 'API tokens']);
   say('the admin signs in and sees every screen');
   await open(page, '/users');
   const reviewerPw = await addAccount(page, 'Rita Reviewer', 'reviewer');
@@ -125,7 +126,7 @@ try {
   // Trusted flagger: files a notice, sees only it.
   await signIn(page, 'Acme Watch', flaggerPw);
   const navFlagger = await page.locator('nav a').allTextContents();
-  assert.deepEqual(navFlagger, ['Me', 'Dashboard', 'Reports']);
+  assert.deepEqual(navFlagger, ['Me', 'Dashboard', 'Appeals', 'Trusted flaggers', 'Reports']);
   assert.doesNotMatch(await page.locator('[data-testid=who]').textContent(), /Acme Watch/);
   await open(page, '/reports');
   assert.equal(await page.locator('[data-testid=reports-empty]').count(), 1);
@@ -180,7 +181,8 @@ try {
   // Auditor: the audit entry of the notice, the chain verified.
   await signIn(page, 'Audrey Auditor', auditorPw);
   const navAuditor = await page.locator('nav a').allTextContents();
-  assert.deepEqual(navAuditor, ['Me', 'Dashboard', 'Reports', 'Audit log']);
+  assert.deepEqual(navAuditor, ['Me', 'Dashboard', 'Queue', 'Appeals', 'Removal orders', 'Evidence',
+    'Statements of reasons', 'TCO / DSA reports', 'Reports', 'Audit log']);
   await open(page, '/audit');
   const row = page.locator('[data-testid=audit] tbody tr', { hasText: 'report:2' });
   assert.equal(await row.count(), 1);

@@ -316,6 +316,23 @@ static void claims_decisions_appeals(void **state)
     assert_int_equal(vg_appeal_decide(db, &rb, id, "reversed", &o, err, sizeof(err)), VG_OK);
     assert_int_equal(o, VG_CASE_DONE);
     assert_int_equal(sql_int("SELECT reverses FROM decisions WHERE action = 'no_action'"), d);
+    /* The case view carries the case's audit trail, oldest first, actors by pseudonym. */
+    char *view;
+    assert_int_equal(vg_case_json(db, &rb, id, &view, &found), VG_OK);
+    assert_int_equal(found, 1);
+    const char *trail = strstr(view, "\"audit\":[");
+    assert_non_null(trail);
+    const char *steps[] = { "\"actor\":\"Reviewer-A\",\"action\":\"case.claim\"",
+                            "\"actor\":\"Reviewer-A\",\"action\":\"case.decide\"",
+                            "\"actor\":\"Partner-C\",\"action\":\"case.appeal\"",
+                            "\"actor\":\"Reviewer-B\",\"action\":\"case.appeal_decide\"" };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        const char *at = strstr(trail, steps[i]);
+        assert_non_null(at);
+        trail = at;
+    }
+    assert_null(strstr(view, "user:11"));
+    vg_free(view);
     char *dsa;
     assert_int_equal(vg_dsa_report_json(db, 0, INT64_MAX / 4, &dsa), VG_OK);
     assert_non_null(strstr(dsa, "\"appeals\":{\"filed\":1,\"decided\":1,\"upheld\":0,"
@@ -325,6 +342,66 @@ static void claims_decisions_appeals(void **state)
     struct vg_audit_verdict v;
     assert_int_equal(vg_audit_verify(db, &v), VG_OK);
     assert_true(v.ok);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+/* A removal order opens (or joins) a case in the removal-order lane for each post it names,
+ * in the receipt's transaction; a duplicate order opens nothing. */
+static void order_opens_cases(void **state)
+{
+    (void)state;
+    vg_rules *rules;
+    vg_db *db = world("order", &rules);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    int64_t before = sql_int("SELECT count(*) FROM cases");
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'p2' AND lane = 'normal'"),
+                     1);
+    char order[512];
+    snprintf(order, sizeof(order),
+             "{\"reference\":\"DE-O7\",\"issuing_state\":\"DE\",\"authority\":\"Invented Office\","
+             "\"issued_at\":%lld,\"urls\":[\"https://example.invalid/p2\"],\"reasons\":[\"a\"],"
+             "\"posts\":[\"p2\",\"p-not-stored\"]}",
+             (long long)time(NULL) - 60);
+    int64_t oid;
+    enum vg_put_result res;
+    char err[256];
+    assert_int_equal(vg_order_receive(db, &cli, order, strlen(order), (int64_t)time(NULL), &oid,
+                                      &res, err, sizeof(err)),
+                     VG_OK);
+    assert_int_equal(res, VG_PUT_NEW);
+    /* p2's rule case moved up to the removal-order lane; a case opened for the other post. */
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), before + 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE lane = 'removal_order' AND"
+                             " lane_rank = 1 AND target IN ('p2', 'p-not-stored')"),
+                     2);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'p-not-stored' AND"
+                             " source = 'order' AND risk = 1 AND account IS NULL"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM case_sources WHERE kind = 'order' AND"
+                             " ref = CAST((SELECT max(id) FROM removal_orders) AS TEXT)"),
+                     2);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'order.receive' AND"
+                             " json_extract(detail, '$.cases') = 2"),
+                     1);
+    /* The queue lists the removal-order lane after urgent and before the rest. */
+    char *q;
+    struct vg_queue_filter f = { .lane = "removal_order" };
+    assert_int_equal(vg_queue_json(db, &cli, &f, &q), VG_OK);
+    assert_non_null(strstr(q, "\"target\":\"p2\""));
+    assert_non_null(strstr(q, "\"target\":\"p-not-stored\""));
+    vg_free(q);
+    /* The same order again: a duplicate, nothing opened. */
+    assert_int_equal(vg_order_receive(db, &cli, order, strlen(order), (int64_t)time(NULL), &oid,
+                                      &res, err, sizeof(err)),
+                     VG_OK);
+    assert_int_equal(res, VG_PUT_DUPLICATE);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), before + 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM case_sources WHERE kind = 'order'"), 2);
     vg_rules_free(rules);
     fixture_close(db);
 }
@@ -578,6 +655,7 @@ int main(void)
         cmocka_unit_test(priority_parts),
         cmocka_unit_test(rules_run_shadow_backtest),
         cmocka_unit_test(claims_decisions_appeals),
+        cmocka_unit_test(order_opens_cases),
         cmocka_unit_test(claim_race),
         cmocka_unit_test(muted_flagger),
         cmocka_unit_test(sor_rules),

@@ -4,9 +4,18 @@
 // pattern that would also match it (/reports/new before /reports/:id).
 import me from './me.js';
 import dashboard from './dashboard.js';
+import queue from './queue.js';
+import caseView from './case.js';
+import appeals from './appeals.js';
+import { orderList, orderDetail } from './orders.js';
+import evidence from './evidence.js';
+import sor from './sor.js';
+import flaggers from './flaggers.js';
+import transparency from './transparency.js';
 import { reportList, reportNew, reportDetail } from './reports.js';
 import audit from './audit.js';
 import users from './users.js';
 import tokens from './tokens.js';
 
-export default [me, dashboard, reportList, reportNew, reportDetail, audit, users, tokens];
+export default [me, dashboard, queue, caseView, appeals, orderList, orderDetail, evidence, sor,
+  flaggers, transparency, reportList, reportNew, reportDetail, audit, users, tokens];
