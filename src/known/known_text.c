@@ -338,13 +338,21 @@ vg_status vg_text_similarity(const char *a, size_t a_len, const char *b, size_t 
 
 #define NIL UINT32_MAX
 
-/* One known text. */
+/* One known text, the part a query reads only for a reported match (and add/remove read): its
+ * id and 512-byte signature. What every candidate needs is in struct item_hot. */
 struct item {
     uint64_t id;
-    uint32_t *shingles; /* NULL: a free slot */
-    uint32_t n_shingles;
     uint32_t next_free;
     uint32_t sig[VG_KNOWN_BINS];
+};
+
+/* One known text, the part a query reads for every candidate: 16 bytes, four to a cache line, in
+ * an array of its own (2 MB pages), so verifying a candidate costs one miss here and one on its
+ * shingles instead of a miss on a 536-byte record first. */
+struct item_hot {
+    uint32_t *shingles; /* NULL: a free slot */
+    uint32_t n_shingles;
+    uint32_t unused;
 };
 
 /*
@@ -354,9 +362,14 @@ struct item {
  * whose keys collide share a list, which only adds a candidate that verification rejects.
  */
 struct band_slot {
-    uint32_t key; /* 0: empty slot (a key of 0 is stored as 1) */
-    uint32_t head;
+    uint32_t key;  /* 0: empty slot (a key of 0 is stored as 1) */
+    uint32_t head; /* NIL: empty list; else the first posting, with HEAD_MORE when others follow */
 };
+
+/* A list of one posting (the usual case: most bands of a text are its own) is read from its slot
+ * alone; only a head with this bit sends the query on to next[], another cache miss. */
+#define HEAD_MORE    0x80000000u
+#define POSTING_MASK 0x7fffffffu
 
 struct band_table {
     struct band_slot *slots;
@@ -371,7 +384,8 @@ struct id_table {
 };
 
 struct vg_text_index {
-    struct item *items;
+    struct item *items;   /* cap_items of them, vg_realloc'd */
+    struct item_hot *hot; /* cap_items of them, vg__huge_alloc'd */
     uint32_t n_items, cap_items, free_head;
     size_t size;
     uint32_t *next; /* posting (slot * BANDS + band) -> next posting, NIL at the end */
@@ -489,7 +503,8 @@ void vg_text_index_free(vg_text_index *ix)
     if (!ix)
         return;
     for (uint32_t i = 0; i < ix->n_items; i++)
-        vg_free(ix->items[i].shingles);
+        vg_free(ix->hot[i].shingles);
+    vg__huge_free(ix->hot, (size_t)ix->cap_items * sizeof(*ix->hot));
     vg_free(ix->items);
     vg_free(ix->next);
     band_release(&ix->bands);
@@ -503,6 +518,19 @@ size_t vg_text_index_size(const vg_text_index *ix)
     return ix->size;
 }
 
+/* Grow the hot array to cap entries: a new mapping and a copy (vg__huge_alloc has no realloc). */
+static vg_status grow_hot(vg_text_index *ix, uint32_t cap)
+{
+    struct item_hot *hot = vg__huge_alloc((size_t)cap * sizeof(*hot));
+    if (!hot)
+        return VG_ENOMEM;
+    if (ix->n_items)
+        memcpy(hot, ix->hot, (size_t)ix->n_items * sizeof(*hot));
+    vg__huge_free(ix->hot, (size_t)ix->cap_items * sizeof(*ix->hot));
+    ix->hot = hot;
+    return VG_OK;
+}
+
 /* A slot for a new item: a freed one, or a new one at the end. */
 static vg_status take_slot(vg_text_index *ix, uint32_t *out)
 {
@@ -512,7 +540,9 @@ static vg_status take_slot(vg_text_index *ix, uint32_t *out)
         return VG_OK;
     }
     if (ix->n_items == ix->cap_items) {
-        if (ix->cap_items >= (NIL - 2) / 2 / VG_KNOWN_BANDS)
+        /* Postings (slot * BANDS + band) must stay below POSTING_MASK: HEAD_MORE is their top
+         * bit. */
+        if (ix->cap_items >= POSTING_MASK / 2 / VG_KNOWN_BANDS)
             return VG_ELIMIT;
         uint32_t cap = ix->cap_items ? ix->cap_items * 2 : 256;
         struct item *items = vg_realloc(ix->items, cap * sizeof(*items));
@@ -523,20 +553,30 @@ static vg_status take_slot(vg_text_index *ix, uint32_t *out)
         if (!next)
             return VG_ENOMEM;
         ix->next = next;
+        if (grow_hot(ix, cap))
+            return VG_ENOMEM;
         ix->cap_items = cap;
     }
     *out = ix->n_items++;
-    ix->items[*out].shingles = NULL;
+    ix->hot[*out].shingles = NULL;
     return VG_OK;
 }
 
 static void release_slot(vg_text_index *ix, uint32_t slot)
 {
-    struct item *it = &ix->items[slot];
-    vg_free(it->shingles);
-    it->shingles = NULL;
-    it->next_free = ix->free_head;
+    vg_free(ix->hot[slot].shingles);
+    ix->hot[slot].shingles = NULL;
+    ix->hot[slot].n_shingles = 0;
+    ix->items[slot].next_free = ix->free_head;
     ix->free_head = slot;
+}
+
+/* The head word of a list that starts at posting first (NIL: empty). */
+static uint32_t head_of(const vg_text_index *ix, uint32_t first)
+{
+    if (first == NIL)
+        return NIL;
+    return first | (ix->next[first] != NIL ? HEAD_MORE : 0);
 }
 
 static void unlink_postings(vg_text_index *ix, uint32_t slot)
@@ -544,12 +584,21 @@ static void unlink_postings(vg_text_index *ix, uint32_t slot)
     for (int b = 0; b < VG_KNOWN_BANDS; b++) {
         uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
         /* The key is recomputed from the stored signature rather than kept per posting. */
-        size_t i = band_find(&ix->bands, band_key(ix->items[slot].sig, b));
-        uint32_t *link = &ix->bands.slots[i].head;
-        while (*link != NIL && *link != p)
-            link = &ix->next[*link];
-        if (*link == p)
-            *link = ix->next[p];
+        struct band_slot *sl =
+                &ix->bands.slots[band_find(&ix->bands, band_key(ix->items[slot].sig, b))];
+        if (sl->head == NIL)
+            continue;
+        uint32_t first = sl->head & POSTING_MASK;
+        if (first == p) {
+            first = ix->next[p];
+        } else {
+            uint32_t q = first;
+            while (ix->next[q] != NIL && ix->next[q] != p)
+                q = ix->next[q];
+            if (ix->next[q] == p)
+                ix->next[q] = ix->next[p];
+        }
+        sl->head = head_of(ix, first);
     }
 }
 
@@ -570,8 +619,8 @@ vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len, uin
     vg_text_index_remove(ix, id);
     struct item *it = &ix->items[slot];
     it->id = id;
-    it->shingles = fp.shingles;
-    it->n_shingles = (uint32_t)fp.n_shingles;
+    ix->hot[slot].shingles = fp.shingles;
+    ix->hot[slot].n_shingles = (uint32_t)fp.n_shingles;
     memcpy(it->sig, fp.sig, sizeof(it->sig));
     for (int b = 0; b < VG_KNOWN_BANDS; b++) {
         uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
@@ -582,8 +631,8 @@ vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len, uin
             sl->head = NIL;
             ix->bands.used++;
         }
-        ix->next[p] = sl->head;
-        sl->head = p;
+        ix->next[p] = sl->head == NIL ? NIL : sl->head & POSTING_MASK;
+        sl->head = head_of(ix, p);
     }
     size_t j = id_find(&ix->ids, id, 1);
     if (ix->ids.slot[j] == ID_EMPTY)
@@ -614,11 +663,62 @@ static int cmp_slot(const void *a, const void *b)
     return cmp_u32(a, b);
 }
 
+/* Sort and make distinct the n candidate slots; returns how many are left. Usually a handful
+ * (one text found in many bands, pushed once per run of bands): insertion sort then. */
+static size_t distinct_slots(uint32_t *c, size_t n)
+{
+    if (n < 2)
+        return n;
+    if (n <= 32) {
+        for (size_t i = 1; i < n; i++) {
+            uint32_t v = c[i];
+            size_t j = i;
+            for (; j > 0 && c[j - 1] > v; j--)
+                c[j] = c[j - 1];
+            c[j] = v;
+        }
+    } else {
+        qsort(c, n, sizeof(*c), cmp_slot);
+    }
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++)
+        if (c[i] != c[k - 1])
+            c[k++] = c[i];
+    return k;
+}
+
+/* The candidate slots of one query: on the stack while they fit (nearly always), else on the
+ * heap. */
+struct cands {
+    uint32_t *v;
+    size_t n, cap;
+    uint32_t local[64];
+};
+
+/* Append slot to c, unless it is the last one there: a copy's source comes band after band. */
+static vg_status push_candidate(struct cands *c, uint32_t slot)
+{
+    if (c->n && c->v[c->n - 1] == slot)
+        return VG_OK;
+    if (c->n == c->cap) {
+        size_t nc = c->cap * 2;
+        uint32_t *g = vg_malloc(nc * sizeof(*g));
+        if (!g)
+            return VG_ENOMEM;
+        memcpy(g, c->v, c->n * sizeof(*g));
+        if (c->v != c->local)
+            vg_free(c->v);
+        c->v = g;
+        c->cap = nc;
+    }
+    c->v[c->n++] = slot;
+    return VG_OK;
+}
+
 /* The distinct slots that share a band with fp, into *cand (grown as needed). */
 static vg_status collect_candidates(const vg_text_index *ix, const struct vg_known_fp *fp,
-                                    uint32_t **cand, size_t *n, size_t *cap)
+                                    struct cands *c)
 {
-    *n = 0;
     /* All band keys first, and their slots asked of memory at once: at a million texts each
      * probe misses the cache, and 32 misses in parallel cost little more than one. */
     uint32_t keys[VG_KNOWN_BANDS];
@@ -626,37 +726,39 @@ static vg_status collect_candidates(const vg_text_index *ix, const struct vg_kno
         keys[b] = band_key(fp->sig, b);
         __builtin_prefetch(&ix->bands.slots[band_home(&ix->bands, keys[b])]);
     }
-    for (int b = 0; b < VG_KNOWN_BANDS; b++) {
+    vg_status rc = VG_OK;
+    for (int b = 0; b < VG_KNOWN_BANDS && !rc; b++) {
         const struct band_slot *sl = &ix->bands.slots[band_find(&ix->bands, keys[b])];
-        if (!sl->key)
+        if (!sl->key || sl->head == NIL)
             continue;
-        for (uint32_t p = sl->head; p != NIL; p = ix->next[p]) {
-            if (*n == *cap) {
-                size_t nc = *cap * 2;
-                uint32_t *g = vg_realloc(*cand, nc * sizeof(**cand));
-                if (!g)
-                    return VG_ENOMEM;
-                *cand = g;
-                *cap = nc;
-            }
-            (*cand)[(*n)++] = p / VG_KNOWN_BANDS;
-        }
+        uint32_t p = sl->head & POSTING_MASK;
+        rc = push_candidate(c, p / VG_KNOWN_BANDS);
+        if (sl->head & HEAD_MORE)
+            for (p = ix->next[p]; p != NIL && !rc; p = ix->next[p])
+                rc = push_candidate(c, p / VG_KNOWN_BANDS);
     }
-    if (*n > 1) {
-        qsort(*cand, *n, sizeof(**cand), cmp_slot);
-        size_t k = 1;
-        for (size_t i = 1; i < *n; i++)
-            if ((*cand)[i] != (*cand)[k - 1])
-                (*cand)[k++] = (*cand)[i];
-        *n = k;
-    }
-    return VG_OK;
+    if (!rc)
+        c->n = distinct_slots(c->v, c->n);
+    return rc;
 }
 
 vg_status vg_text_index_query(const vg_text_index *ix, const char *text, size_t len,
                               double min_similarity, vg_text_match_fn fn, void *ud)
 {
     return vg__text_index_query_n(ix, text, len, min_similarity, fn, ud, NULL);
+}
+
+/* Ask memory for what verifying the candidates reads, all of them at once (each is a cache miss
+ * at a million texts): their hot records, then the first lines of their shingle sets. */
+static void prefetch_candidates(const vg_text_index *ix, const uint32_t *cand, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(&ix->hot[cand[i]]);
+    for (size_t i = 0; i < n; i++) {
+        const struct item_hot *h = &ix->hot[cand[i]];
+        __builtin_prefetch(h->shingles);
+        __builtin_prefetch(h->shingles + 16);
+    }
 }
 
 vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size_t len,
@@ -669,27 +771,30 @@ vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size
     vg_status rc = vg__known_fp_make(text, len, &fp);
     if (rc)
         return rc;
-    size_t cap = 64, n = 0;
-    uint32_t *cand = vg_malloc(cap * sizeof(*cand));
-    if (!cand) {
-        rc = VG_ENOMEM;
+    struct cands c;
+    c.v = c.local;
+    c.n = 0;
+    c.cap = VG_ARRAY_LEN(c.local);
+    rc = collect_candidates(ix, &fp, &c);
+    if (rc)
         goto done;
-    }
-    if ((rc = collect_candidates(ix, &fp, &cand, &n, &cap)))
-        goto done;
+    const uint32_t *cand = c.v;
+    size_t n = c.n;
     if (n_candidates)
         *n_candidates = n;
+    prefetch_candidates(ix, cand, n);
     for (size_t i = 0; i < n; i++) {
-        const struct item *it = &ix->items[cand[i]];
+        const struct item_hot *h = &ix->hot[cand[i]];
         /* Jaccard is at most min/max of the set sizes: skip pairs that cannot reach it. */
-        uint32_t lo = it->n_shingles < fp.n_shingles ? it->n_shingles : (uint32_t)fp.n_shingles;
-        uint32_t hi = it->n_shingles < fp.n_shingles ? (uint32_t)fp.n_shingles : it->n_shingles;
+        uint32_t lo = h->n_shingles < fp.n_shingles ? h->n_shingles : (uint32_t)fp.n_shingles;
+        uint32_t hi = h->n_shingles < fp.n_shingles ? (uint32_t)fp.n_shingles : h->n_shingles;
         if ((double)lo / (double)hi < min_similarity)
             continue;
-        double sim = jaccard_sorted(it->shingles, it->n_shingles, fp.shingles, fp.n_shingles);
+        double sim = jaccard_sorted(h->shingles, h->n_shingles, fp.shingles, fp.n_shingles);
         if (sim < min_similarity)
             continue;
         /* The estimate only for what is reported: it reads the 512-byte signature. */
+        const struct item *it = &ix->items[cand[i]];
         int same = 0;
         for (int k = 0; k < VG_KNOWN_BINS; k++)
             same += it->sig[k] == fp.sig[k];
@@ -699,7 +804,8 @@ vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size
         }
     }
 done:
-    vg_free(cand);
+    if (c.v != c.local)
+        vg_free(c.v);
     vg__known_fp_release(&fp);
     return rc;
 }
