@@ -202,9 +202,8 @@ static void make_signature(const uint64_t *h, size_t n, uint32_t sig[VG_KNOWN_BI
 }
 
 /* Sort v[0..n) ascending: LSD radix sort on bytes through tmp (n values), the four histograms
- * counted in one pass: linear, no comparator calls, no bad case on repeated values (qsort was
- * a fifth of a query). */
-static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+ * counted in one pass: linear, no comparator calls, no bad case on repeated values. */
+static void radix_sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
 {
     uint32_t count[4][256];
     memset(count, 0, sizeof(count));
@@ -226,6 +225,42 @@ static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
         dst = t;
     }
     /* An even number of passes: the result is back in v. */
+}
+
+#define BUCKET_SORT_MAX 1024 /* values; above, the radix sort */
+
+/* Sort v[0..n) ascending through tmp (n values). The values are hashes, spread evenly: for a
+ * tweet's hundred or so, one counting pass into about n buckets by their top bits leaves them
+ * nearly sorted, and an insertion sort finishes in about n steps. The radix sort's four passes
+ * over 256 counters each cost more than that at this size (it was a quarter of a fingerprint).
+ * Values that crowd one bucket (crafted text) cost at most BUCKET_SORT_MAX^2 / 2 steps. */
+static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+{
+    if (n > BUCKET_SORT_MAX) {
+        radix_sort_u32(v, tmp, n);
+        return;
+    }
+    if (n < 2)
+        return;
+    unsigned bits = 1;
+    while (((size_t)1 << bits) < n)
+        bits++;
+    uint16_t start[BUCKET_SORT_MAX + 1];
+    size_t nb = (size_t)1 << bits;
+    memset(start, 0, (nb + 1) * sizeof(start[0]));
+    for (size_t i = 0; i < n; i++)
+        start[(v[i] >> (32 - bits)) + 1]++;
+    for (size_t b = 1; b <= nb; b++)
+        start[b] = (uint16_t)(start[b] + start[b - 1]);
+    for (size_t i = 0; i < n; i++)
+        tmp[start[v[i] >> (32 - bits)]++] = v[i];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t x = tmp[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
 }
 
 vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
@@ -384,11 +419,12 @@ struct id_table {
 };
 
 struct vg_text_index {
-    struct item *items;   /* cap_items of them, vg_realloc'd */
+    struct item *items;   /* cap_items of them, vg__huge_alloc'd */
     struct item_hot *hot; /* cap_items of them, vg__huge_alloc'd */
     uint32_t n_items, cap_items, free_head;
     size_t size;
-    uint32_t *next; /* posting (slot * BANDS + band) -> next posting, NIL at the end */
+    uint32_t *next; /* vg__huge_alloc'd; posting (slot * BANDS + band) -> next posting, NIL at the
+                       end */
     struct band_table bands;
     struct id_table ids;
 };
@@ -396,10 +432,17 @@ struct vg_text_index {
 #define ID_EMPTY   NIL
 #define ID_REMOVED (NIL - 1)
 
+/* The 32-bit key of a band: its VG_KNOWN_ROWS values and its number mixed by multiplications,
+ * inline (a query computes 32 of them; a library hash call each was a tenth of the index's
+ * share of a query). */
 static uint32_t band_key(const uint32_t *sig, int band)
 {
-    uint32_t k = (uint32_t)vg_hash64(sig + band * VG_KNOWN_ROWS, VG_KNOWN_ROWS * sizeof(uint32_t),
-                                     (uint64_t)band + 1);
+    uint64_t h = ((uint64_t)band + 1) * 0xd6e8feb86659fd93ull;
+    for (int r = 0; r < VG_KNOWN_ROWS; r++) {
+        h = (h ^ sig[band * VG_KNOWN_ROWS + r]) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+    }
+    uint32_t k = mix32(h);
     return k ? k : 1;
 }
 
@@ -505,8 +548,8 @@ void vg_text_index_free(vg_text_index *ix)
     for (uint32_t i = 0; i < ix->n_items; i++)
         vg_free(ix->hot[i].shingles);
     vg__huge_free(ix->hot, (size_t)ix->cap_items * sizeof(*ix->hot));
-    vg_free(ix->items);
-    vg_free(ix->next);
+    vg__huge_free(ix->items, (size_t)ix->cap_items * sizeof(*ix->items));
+    vg__huge_free(ix->next, (size_t)ix->cap_items * VG_KNOWN_BANDS * sizeof(*ix->next));
     band_release(&ix->bands);
     vg_free(ix->ids.ids);
     vg_free(ix->ids.slot);
@@ -518,16 +561,35 @@ size_t vg_text_index_size(const vg_text_index *ix)
     return ix->size;
 }
 
-/* Grow the hot array to cap entries: a new mapping and a copy (vg__huge_alloc has no realloc). */
-static vg_status grow_hot(vg_text_index *ix, uint32_t cap)
+/* Move the first used elements of size bytes from *old (old_cap of them) into fresh (cap of
+ * them), both from vg__huge_alloc, and free *old. */
+static void huge_move(void **old, size_t old_cap, void *fresh, size_t used, size_t size)
 {
-    struct item_hot *hot = vg__huge_alloc((size_t)cap * sizeof(*hot));
-    if (!hot)
+    if (used)
+        memcpy(fresh, *old, used * size);
+    vg__huge_free(*old, old_cap * size);
+    *old = fresh;
+}
+
+/* Grow the three per-slot arrays to cap slots; all or none (the new blocks are all had before
+ * anything moves). They are read at random by queries: in 2 MB pages, a miss on them is not also
+ * a TLB miss. vg__huge_alloc has no realloc: a copy. */
+static vg_status grow_slots(vg_text_index *ix, uint32_t cap)
+{
+    size_t old = ix->cap_items, used = ix->n_items, bands = VG_KNOWN_BANDS;
+    void *items = vg__huge_alloc(cap * sizeof(*ix->items));
+    void *next = vg__huge_alloc(cap * bands * sizeof(*ix->next));
+    void *hot = vg__huge_alloc(cap * sizeof(*ix->hot));
+    if (!items || !next || !hot) {
+        vg__huge_free(items, cap * sizeof(*ix->items));
+        vg__huge_free(next, cap * bands * sizeof(*ix->next));
+        vg__huge_free(hot, cap * sizeof(*ix->hot));
         return VG_ENOMEM;
-    if (ix->n_items)
-        memcpy(hot, ix->hot, (size_t)ix->n_items * sizeof(*hot));
-    vg__huge_free(ix->hot, (size_t)ix->cap_items * sizeof(*ix->hot));
-    ix->hot = hot;
+    }
+    huge_move((void **)&ix->items, old, items, used, sizeof(*ix->items));
+    huge_move((void **)&ix->next, old * bands, next, used * bands, sizeof(*ix->next));
+    huge_move((void **)&ix->hot, old, hot, used, sizeof(*ix->hot));
+    ix->cap_items = cap;
     return VG_OK;
 }
 
@@ -544,18 +606,9 @@ static vg_status take_slot(vg_text_index *ix, uint32_t *out)
          * bit. */
         if (ix->cap_items >= POSTING_MASK / 2 / VG_KNOWN_BANDS)
             return VG_ELIMIT;
-        uint32_t cap = ix->cap_items ? ix->cap_items * 2 : 256;
-        struct item *items = vg_realloc(ix->items, cap * sizeof(*items));
-        if (!items)
-            return VG_ENOMEM;
-        ix->items = items;
-        uint32_t *next = vg_realloc(ix->next, (size_t)cap * VG_KNOWN_BANDS * sizeof(*next));
-        if (!next)
-            return VG_ENOMEM;
-        ix->next = next;
-        if (grow_hot(ix, cap))
-            return VG_ENOMEM;
-        ix->cap_items = cap;
+        vg_status rc = grow_slots(ix, ix->cap_items ? ix->cap_items * 2 : 256);
+        if (rc)
+            return rc;
     }
     *out = ix->n_items++;
     ix->hot[*out].shingles = NULL;
@@ -790,6 +843,11 @@ vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size
         uint32_t hi = h->n_shingles < fp.n_shingles ? (uint32_t)fp.n_shingles : h->n_shingles;
         if ((double)lo / (double)hi < min_similarity)
             continue;
+        /* The signature is read if the pair passes: asked for now, it arrives while the shingle
+         * sets are compared. */
+        const char *sig = (const char *)ix->items[cand[i]].sig;
+        for (size_t k = 0; k < sizeof(ix->items->sig); k += 64)
+            __builtin_prefetch(sig + k);
         double sim = jaccard_sorted(h->shingles, h->n_shingles, fp.shingles, fp.n_shingles);
         if (sim < min_similarity)
             continue;
