@@ -387,6 +387,56 @@ vg_status vg_text_similarity(const char *a, size_t a_len, const char *b, size_t 
     return VG_OK;
 }
 
+/* ---- sketches ------------------------------------------------------------------------------ */
+
+void vg__known_sketch_make(const uint32_t *s, size_t n, struct vg_known_sketch *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < n; i++) {
+        unsigned lane = (unsigned)(((uint64_t)s[i] * VG_KNOWN_SKETCH_LANES) >> 32);
+        unsigned w = lane / 64;
+        uint64_t bit = (uint64_t)1 << (lane % 64);
+        if (out->hi[w] & out->lo[w] & bit) /* 3: stays */
+            continue;
+        if (out->lo[w] & bit) { /* 1 -> 2 */
+            out->lo[w] &= ~bit;
+            out->hi[w] |= bit;
+        } else { /* 0 -> 1, 2 -> 3 */
+            out->lo[w] |= bit;
+        }
+    }
+}
+
+int vg__known_sketch_may_reach(const struct vg_known_sketch *a, uint32_t na,
+                               const struct vg_known_sketch *b, uint32_t nb, double min_similarity)
+{
+    /* min(x, y) = [x >= 1][y >= 1] + [x >= 2][y >= 2] + [x >= 3][y >= 3] + ...; exact in a lane
+     * where at most one count stopped at 3. Lanes where both stopped ("full") share at most
+     * min(what a has there, what b has there), and what a has there is at most na minus its
+     * (exact or lower-bound) counts elsewhere. */
+    int shared = 0, full = 0, tot_a = 0, tot_b = 0;
+    for (int w = 0; w < VG_KNOWN_SKETCH_WORDS; w++) {
+        uint64_t ge1a = a->lo[w] | a->hi[w], ge1b = b->lo[w] | b->hi[w];
+        uint64_t both_full = a->lo[w] & a->hi[w] & b->lo[w] & b->hi[w];
+        shared += __builtin_popcountll(ge1a & ge1b & ~both_full) +
+                  __builtin_popcountll(a->hi[w] & b->hi[w] & ~both_full);
+        full += __builtin_popcountll(both_full);
+        tot_a += __builtin_popcountll(a->lo[w]) + 2 * __builtin_popcountll(a->hi[w]);
+        tot_b += __builtin_popcountll(b->lo[w]) + 2 * __builtin_popcountll(b->hi[w]);
+    }
+    double inter = shared;
+    if (full) {
+        double rest_a = (double)na - (tot_a - 3 * full), rest_b = (double)nb - (tot_b - 3 * full);
+        inter += rest_a < rest_b ? rest_a : rest_b;
+    }
+    double lo = na < nb ? na : nb;
+    if (inter > lo)
+        inter = lo;
+    /* The same expression as the exact similarity: monotone in the intersection, so a pair
+     * whose exact value reaches min_similarity is never ruled out by rounding. */
+    return inter / ((double)na + (double)nb - inter) >= min_similarity;
+}
+
 /* ---- the index ----------------------------------------------------------------------------- */
 
 #define NIL UINT32_MAX
@@ -399,14 +449,17 @@ struct item {
     uint32_t sig[VG_KNOWN_BINS];
 };
 
-/* One known text, the part a query reads for every candidate: 16 bytes, four to a cache line, in
- * an array of its own (2 MB pages), so verifying a candidate costs one miss here and one on its
- * shingles instead of a miss on a 536-byte record first. */
+/* One known text, the part a query reads for every candidate: 64 bytes, one cache line, in an
+ * array of its own (2 MB pages). Its sketch rules most chance candidates out; only the others
+ * cost a second miss, on their shingle set. */
 struct item_hot {
     uint32_t *shingles; /* NULL: a free slot */
     uint32_t n_shingles;
     uint32_t unused;
+    struct vg_known_sketch sketch; /* of the shingle set */
 };
+
+_Static_assert(sizeof(struct item_hot) == 64, "one cache line per candidate");
 
 /*
  * Open-addressing table of band keys to the head of their posting list. Keys are never removed
@@ -692,6 +745,7 @@ vg_status vg_text_index_add(vg_text_index *ix, const char *text, size_t len, uin
     it->id = id;
     ix->hot[slot].shingles = fp.shingles;
     ix->hot[slot].n_shingles = (uint32_t)fp.n_shingles;
+    vg__known_sketch_make(fp.shingles, fp.n_shingles, &ix->hot[slot].sketch);
     memcpy(it->sig, fp.sig, sizeof(it->sig));
     for (int b = 0; b < VG_KNOWN_BANDS; b++) {
         uint32_t p = slot * VG_KNOWN_BANDS + (uint32_t)b;
@@ -819,17 +873,12 @@ vg_status vg_text_index_query(const vg_text_index *ix, const char *text, size_t 
     return vg__text_index_query_n(ix, text, len, min_similarity, fn, ud, NULL);
 }
 
-/* Ask memory for what verifying the candidates reads, all of them at once (each is a cache miss
- * at a million texts): their hot records, then the first lines of their shingle sets. */
+/* Ask memory for the candidates' hot records, all at once (each is a cache miss at a million
+ * texts). Their shingle sets are not: the sketch rules most of them out first. */
 static void prefetch_candidates(const vg_text_index *ix, const uint32_t *cand, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         __builtin_prefetch(&ix->hot[cand[i]]);
-    for (size_t i = 0; i < n; i++) {
-        const struct item_hot *h = &ix->hot[cand[i]];
-        __builtin_prefetch(h->shingles);
-        __builtin_prefetch(h->shingles + 16);
-    }
 }
 
 vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size_t len,
@@ -854,12 +903,17 @@ vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size
     if (n_candidates)
         *n_candidates = n;
     prefetch_candidates(ix, cand, n);
+    struct vg_known_sketch qsk;
+    vg__known_sketch_make(fp.shingles, fp.n_shingles, &qsk);
     for (size_t i = 0; i < n; i++) {
         const struct item_hot *h = &ix->hot[cand[i]];
         /* Jaccard is at most min/max of the set sizes: skip pairs that cannot reach it. */
         uint32_t lo = h->n_shingles < fp.n_shingles ? h->n_shingles : (uint32_t)fp.n_shingles;
         uint32_t hi = h->n_shingles < fp.n_shingles ? (uint32_t)fp.n_shingles : h->n_shingles;
         if ((double)lo / (double)hi < min_similarity)
+            continue;
+        if (!vg__known_sketch_may_reach(&h->sketch, h->n_shingles, &qsk, (uint32_t)fp.n_shingles,
+                                        min_similarity))
             continue;
         /* The signature is read if the pair passes: asked for now, it arrives while the shingle
          * sets are compared. */

@@ -163,6 +163,46 @@ static void shingle_sets_exact(void **state)
     }
 }
 
+/* The sketch bound never rules out a pair at or above the threshold (pairs of every size, so
+ * that lanes fill up to their stop at 3), and it does rule out most unrelated short pairs. */
+static void sketch_bound_is_safe(void **state)
+{
+    (void)state;
+    static char a[8000], b[8000];
+    const int sizes[] = { 4, 10, 14, 30, 80, 200, 400 };
+    size_t unrelated = 0, ruled_out = 0;
+    for (unsigned pair = 0; pair < 400; pair++) {
+        int wa = sizes[pair % VG_ARRAY_LEN(sizes)], wb = sizes[(pair / 7) % VG_ARRAY_LEN(sizes)];
+        words_text(pair, wa, a, sizeof(a));
+        if (pair % 3 == 0) { /* a near copy: b is a with its words shifted by one */
+            snprintf(b, sizeof(b), "%s", a + 1);
+        } else {
+            words_text(10000 + pair, wb, b, sizeof(b));
+        }
+        struct vg_known_fp fa, fb;
+        assert_int_equal(vg__known_fp_make(a, strlen(a), &fa), VG_OK);
+        assert_int_equal(vg__known_fp_make(b, strlen(b), &fb), VG_OK);
+        struct vg_known_sketch ka, kb;
+        vg__known_sketch_make(fa.shingles, fa.n_shingles, &ka);
+        vg__known_sketch_make(fb.shingles, fb.n_shingles, &kb);
+        double j = vg__known_fp_jaccard(&fa, &fb);
+        uint32_t na = (uint32_t)fa.n_shingles, nb = (uint32_t)fb.n_shingles;
+        /* At the exact value itself, and below it. */
+        assert_true(vg__known_sketch_may_reach(&ka, na, &kb, nb, j));
+        assert_true(vg__known_sketch_may_reach(&kb, nb, &ka, na, j));
+        for (double t = 0; t <= j; t += 0.05)
+            assert_true(vg__known_sketch_may_reach(&ka, na, &kb, nb, t));
+        if (j < 0.2 && na < 150 && nb < 150) {
+            unrelated++;
+            ruled_out += !vg__known_sketch_may_reach(&ka, na, &kb, nb, 0.5);
+        }
+        vg__known_fp_release(&fa);
+        vg__known_fp_release(&fb);
+    }
+    assert_true(unrelated >= 30);
+    assert_true(ruled_out * 10 >= unrelated * 9);
+}
+
 /* ---- the index ----------------------------------------------------------------------------- */
 
 struct hits {
@@ -864,21 +904,14 @@ static void post_matches_stored_once(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(matching_form),
-        cmocka_unit_test(similarity_of_mutations),
-        cmocka_unit_test(shingle_sets_exact),
-        cmocka_unit_test(index_add_query_remove),
-        cmocka_unit_test(index_shared_bands),
-        cmocka_unit_test(recall_on_real_tweets),
-        cmocka_unit_test(item_values),
-        cmocka_unit_test(banks_put_delete),
-        cmocka_unit_test(parse_te_csv),
-        cmocka_unit_test(parse_hma_json),
-        cmocka_unit_test(parse_tat_page),
-        cmocka_unit_test(tat_checkpoints),
-        cmocka_unit_test(export_round_trip),
-        cmocka_unit_test(matcher_thresholds),
-        cmocka_unit_test(post_matches_stored_once),
+        cmocka_unit_test(matching_form),          cmocka_unit_test(similarity_of_mutations),
+        cmocka_unit_test(shingle_sets_exact),     cmocka_unit_test(sketch_bound_is_safe),
+        cmocka_unit_test(index_add_query_remove), cmocka_unit_test(index_shared_bands),
+        cmocka_unit_test(recall_on_real_tweets),  cmocka_unit_test(item_values),
+        cmocka_unit_test(banks_put_delete),       cmocka_unit_test(parse_te_csv),
+        cmocka_unit_test(parse_hma_json),         cmocka_unit_test(parse_tat_page),
+        cmocka_unit_test(tat_checkpoints),        cmocka_unit_test(export_round_trip),
+        cmocka_unit_test(matcher_thresholds),     cmocka_unit_test(post_matches_stored_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
