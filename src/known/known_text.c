@@ -281,9 +281,18 @@ static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
     }
 }
 
-vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
+/*
+ * A fingerprint is made in two halves so that a query can ask memory for its band slots between
+ * them: fp_sign gives the signature (what the band keys need) and the shingle hashes unsorted;
+ * fp_settle sorts them and makes them distinct while the band slots are on their way.
+ */
+
+/* The signature of s and its shingle hashes, unsorted (fp->n_shingles of them); *scratch (the
+ * 64-bit hashes, for fp_settle) is the caller's. On failure fp is released, *scratch NULL. */
+static vg_status fp_sign(const char *s, size_t len, struct vg_known_fp *fp, uint64_t **scratch)
 {
     memset(fp, 0, sizeof(*fp));
+    *scratch = NULL;
     struct vg_buf w;
     vg_buf_init(&w, 4 * (size_t)VG_TEXT_MAX);
     size_t *off = NULL, n_cp = 0;
@@ -311,19 +320,10 @@ vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
         fp->shingles[i] = (uint32_t)(h[i] >> 16);
     }
     make_signature(h, n_sh, fp->sig);
-    sort_u32(fp->shingles, (uint32_t *)(void *)h, n_sh); /* h is free now: the scratch */
-    size_t k = 0;
-    for (size_t i = 0; i < n_sh; i++)
-        if (k == 0 || fp->shingles[i] != fp->shingles[k - 1])
-            fp->shingles[k++] = fp->shingles[i];
-    fp->n_shingles = k;
-    if (k < VG_KNOWN_MIN_SHINGLES) {
-        rc = VG_EPARSE;
-        goto fail;
-    }
-    vg_free(h);
+    fp->n_shingles = n_sh;
     vg_free(off);
     vg_buf_release(&w);
+    *scratch = h;
     return VG_OK;
 fail:
     vg_free(h);
@@ -331,6 +331,32 @@ fail:
     vg_buf_release(&w);
     vg__known_fp_release(fp);
     return rc;
+}
+
+/* Sort fp's shingle hashes and make them distinct; frees scratch. On failure (VG_EPARSE: fewer
+ * than VG_KNOWN_MIN_SHINGLES) fp is released. */
+static vg_status fp_settle(struct vg_known_fp *fp, uint64_t *scratch)
+{
+    size_t n_sh = fp->n_shingles;
+    sort_u32(fp->shingles, (uint32_t *)(void *)scratch, n_sh);
+    vg_free(scratch);
+    size_t k = 0;
+    for (size_t i = 0; i < n_sh; i++)
+        if (k == 0 || fp->shingles[i] != fp->shingles[k - 1])
+            fp->shingles[k++] = fp->shingles[i];
+    fp->n_shingles = k;
+    if (k < VG_KNOWN_MIN_SHINGLES) {
+        vg__known_fp_release(fp);
+        return VG_EPARSE;
+    }
+    return VG_OK;
+}
+
+vg_status vg__known_fp_make(const char *s, size_t len, struct vg_known_fp *fp)
+{
+    uint64_t *scratch;
+    vg_status rc = fp_sign(s, len, fp, &scratch);
+    return rc ? rc : fp_settle(fp, scratch);
 }
 
 void vg__known_fp_release(struct vg_known_fp *fp)
@@ -840,17 +866,21 @@ static vg_status push_candidate(struct cands *c, uint32_t slot)
     return VG_OK;
 }
 
-/* The distinct slots that share a band with fp, into *cand (grown as needed). */
-static vg_status collect_candidates(const vg_text_index *ix, const struct vg_known_fp *fp,
-                                    struct cands *c)
+/* The band keys of a signature, and their slots asked of memory at once: at a million texts
+ * each probe misses the cache, and 32 misses in parallel cost little more than one. */
+static void prefetch_bands(const vg_text_index *ix, const uint32_t *sig,
+                           uint32_t keys[VG_KNOWN_BANDS])
 {
-    /* All band keys first, and their slots asked of memory at once: at a million texts each
-     * probe misses the cache, and 32 misses in parallel cost little more than one. */
-    uint32_t keys[VG_KNOWN_BANDS];
     for (int b = 0; b < VG_KNOWN_BANDS; b++) {
-        keys[b] = band_key(fp->sig, b);
+        keys[b] = band_key(sig, b);
         __builtin_prefetch(&ix->bands.slots[band_home(&ix->bands, keys[b])]);
     }
+}
+
+/* The distinct slots filed under the band keys, into c. */
+static vg_status collect_candidates(const vg_text_index *ix, const uint32_t keys[VG_KNOWN_BANDS],
+                                    struct cands *c)
+{
     vg_status rc = VG_OK;
     for (int b = 0; b < VG_KNOWN_BANDS && !rc; b++) {
         const struct band_slot *sl = &ix->bands.slots[band_find(&ix->bands, keys[b])];
@@ -888,14 +918,22 @@ vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size
     if (!(min_similarity >= 0 && min_similarity <= 1) || !fn)
         return VG_EINVAL;
     struct vg_known_fp fp;
-    vg_status rc = vg__known_fp_make(text, len, &fp);
+    uint64_t *scratch;
+    vg_status rc = fp_sign(text, len, &fp, &scratch);
     if (rc)
         return rc;
+    /* The band slots are on their way while the shingle set is sorted. */
+    uint32_t keys[VG_KNOWN_BANDS];
+    prefetch_bands(ix, fp.sig, keys);
+    if ((rc = fp_settle(&fp, scratch)))
+        return rc;
+    struct vg_known_sketch qsk;
+    vg__known_sketch_make(fp.shingles, fp.n_shingles, &qsk);
     struct cands c;
     c.v = c.local;
     c.n = 0;
     c.cap = VG_ARRAY_LEN(c.local);
-    rc = collect_candidates(ix, &fp, &c);
+    rc = collect_candidates(ix, keys, &c);
     if (rc)
         goto done;
     const uint32_t *cand = c.v;
@@ -903,8 +941,6 @@ vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size
     if (n_candidates)
         *n_candidates = n;
     prefetch_candidates(ix, cand, n);
-    struct vg_known_sketch qsk;
-    vg__known_sketch_make(fp.shingles, fp.n_shingles, &qsk);
     for (size_t i = 0; i < n; i++) {
         const struct item_hot *h = &ix->hot[cand[i]];
         /* Jaccard is at most min/max of the set sizes: skip pairs that cannot reach it. */
