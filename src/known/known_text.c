@@ -104,11 +104,16 @@ static vg_status append_words(const char *n, size_t len, struct vg_buf *out)
     return VG_OK;
 }
 
+/* Bytes of a text whose working copies live on the stack: a post is nearly always shorter, and
+ * the allocations were a tenth of a fingerprint. */
+#define LOCAL_TEXT 1024
+
 vg_status vg__known_text_words(const char *s, size_t len, struct vg_buf *out)
 {
     if (len > VG_TEXT_MAX)
         return VG_ELIMIT;
-    char *copy = vg_malloc(len + 1);
+    char local[LOCAL_TEXT];
+    char *copy = len < sizeof(local) ? local : vg_malloc(len + 1);
     struct vg_buf norm;
     vg_buf_init(&norm, 4 * (size_t)VG_TEXT_MAX);
     if (!copy)
@@ -116,8 +121,9 @@ vg_status vg__known_text_words(const char *s, size_t len, struct vg_buf *out)
     memcpy(copy, s, len);
     copy[len] = '\0';
     struct span_blank b = { copy, s };
-    vg_status rc = VG_OK;
-    long found = vg_text_extract(s, len, blank_entity, &b);
+    /* Room for the normal form at once (it is rarely longer than the text), not by doublings. */
+    vg_status rc = vg_buf_reserve(&norm, len + len / 4 + 16);
+    long found = rc ? 0 : vg_text_extract(s, len, blank_entity, &b);
     if (found < 0)
         rc = (vg_status)found;
     if (!rc)
@@ -125,7 +131,8 @@ vg_status vg__known_text_words(const char *s, size_t len, struct vg_buf *out)
     if (!rc)
         rc = append_words(norm.data ? norm.data : "", norm.len, out);
     vg_buf_release(&norm);
-    vg_free(copy);
+    if (copy != local)
+        vg_free(copy);
     return rc;
 }
 
@@ -137,11 +144,13 @@ static int cmp_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Byte offsets of the code points of w (and len at the end): shingles are code-point windows,
- * so an Arabic letter counts as one character like a Latin one. */
-static vg_status cp_offsets(const char *w, size_t len, size_t **out, size_t *n_out)
+/* Byte offsets of the code points of w (and len at the end), into local (n_local entries) when
+ * they fit, else a vg_malloc'd array: shingles are code-point windows, so an Arabic letter
+ * counts as one character like a Latin one. */
+static vg_status cp_offsets(const char *w, size_t len, size_t *local, size_t n_local, size_t **out,
+                            size_t *n_out)
 {
-    size_t *off = vg_malloc((len + 1) * sizeof(*off));
+    size_t *off = len + 1 <= n_local ? local : vg_malloc((len + 1) * sizeof(*off));
     if (!off)
         return VG_ENOMEM;
     size_t n = 0;
@@ -301,6 +310,7 @@ static vg_status fp_sign(const char *s, size_t len, struct vg_known_fp *fp, uint
     *scratch = NULL;
     struct vg_buf w;
     vg_buf_init(&w, 4 * (size_t)VG_TEXT_MAX);
+    size_t off_local[LOCAL_TEXT];
     size_t *off = NULL, n_cp = 0;
     uint64_t *h = NULL;
     vg_status rc = vg__known_text_words(s, len, &w);
@@ -310,7 +320,7 @@ static vg_status fp_sign(const char *s, size_t len, struct vg_known_fp *fp, uint
         rc = VG_EPARSE;
         goto fail;
     }
-    if ((rc = cp_offsets(w.data, w.len, &off, &n_cp)))
+    if ((rc = cp_offsets(w.data, w.len, off_local, LOCAL_TEXT, &off, &n_cp)))
         goto fail;
     /* A text shorter than a shingle is one shingle. */
     size_t n_sh = n_cp >= VG_KNOWN_SHINGLE ? n_cp - VG_KNOWN_SHINGLE + 1 : 1;
@@ -327,13 +337,15 @@ static vg_status fp_sign(const char *s, size_t len, struct vg_known_fp *fp, uint
     }
     make_signature(h, n_sh, fp->sig);
     fp->n_shingles = n_sh;
-    vg_free(off);
+    if (off != off_local)
+        vg_free(off);
     vg_buf_release(&w);
     *scratch = h;
     return VG_OK;
 fail:
     vg_free(h);
-    vg_free(off);
+    if (off != off_local)
+        vg_free(off);
     vg_buf_release(&w);
     vg__known_fp_release(fp);
     return rc;
