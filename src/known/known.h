@@ -49,6 +49,28 @@ double vg__known_fp_estimate(const struct vg_known_fp *a, const struct vg_known_
 /* Jaccard similarity of the two shingle sets, exactly. */
 double vg__known_fp_jaccard(const struct vg_known_fp *a, const struct vg_known_fp *b);
 
+/*
+ * A 48-byte sketch of a shingle set, kept beside each indexed text so that most candidates are
+ * ruled out without reading their shingle set (a cache miss): the set's shingles counted in
+ * VG_KNOWN_SKETCH_LANES lanes by value, each count in 2 bits, stopping at 3 (bit planes lo and
+ * hi: count = 2 * hi + lo). Two sets share at most min(count a, count b) shingles in a lane, which
+ * bounds their Jaccard similarity from above: the bound never rules out a pair that reaches the
+ * threshold (the index stays exact above its LSH).
+ */
+#define VG_KNOWN_SKETCH_LANES 192
+#define VG_KNOWN_SKETCH_WORDS (VG_KNOWN_SKETCH_LANES / 64)
+
+struct vg_known_sketch {
+    uint64_t lo[VG_KNOWN_SKETCH_WORDS], hi[VG_KNOWN_SKETCH_WORDS];
+};
+
+/* The sketch of the n distinct shingle hashes s. */
+void vg__known_sketch_make(const uint32_t *s, size_t n, struct vg_known_sketch *out);
+/* 0 when the sets of a (na distinct shingles) and b (nb) cannot reach Jaccard similarity
+ * min_similarity; 1 when they may. */
+int vg__known_sketch_may_reach(const struct vg_known_sketch *a, uint32_t na,
+                               const struct vg_known_sketch *b, uint32_t nb, double min_similarity);
+
 #endif /* VG_KNOWN_H */
 
 /* vg_text_index_query that also tells how many candidates the bands gave (before verification):

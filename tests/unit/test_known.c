@@ -80,6 +80,129 @@ static void similarity_of_mutations(void **state)
                      VG_EPARSE);
 }
 
+/* The distinct 4-character shingles of an ASCII matching form, counted naively (strings). */
+static size_t naive_shingles(const char *w, char (*out)[5], size_t cap)
+{
+    size_t n = 0, len = strlen(w);
+    for (size_t i = 0; i + 4 <= len; i++) {
+        size_t k = 0;
+        while (k < n && memcmp(out[k], w + i, 4))
+            k++;
+        if (k == n && n < cap) {
+            memcpy(out[n], w + i, 4);
+            out[n++][4] = '\0';
+        }
+    }
+    return n;
+}
+
+static size_t naive_common(char (*a)[5], size_t na, char (*b)[5], size_t nb)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (!memcmp(a[i], b[j], 4)) {
+                c++;
+                break;
+            }
+    return c;
+}
+
+/* Words of a small invented vocabulary, n of them from a seed (repeats: shingles repeat). */
+static void words_text(unsigned seed, int n_words, char *out, size_t cap)
+{
+    static const char *const vocab[] = { "caravan", "mountain", "brigade", "video",  "release",
+                                         "winter",  "river",    "market",  "bridge", "lantern",
+                                         "orchard", "harbour",  "signal",  "valley", "meadow",
+                                         "copper",  "falcon",   "garden",  "island", "thunder",
+                                         "qaz",     "vex",      "jolt",    "kiwi",   "zephyr" };
+    size_t len = 0;
+    out[0] = '\0';
+    uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+    for (int i = 0; i < n_words; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        len += (size_t)snprintf(out + len, cap - len, "%s%s%u", i ? " " : "", vocab[x % 25],
+                                (unsigned)(x >> 40) % 97);
+    }
+}
+
+/* The shingle sets are sorted and distinct on both sorting paths (a tweet: buckets; over 1,024
+ * shingles: radix), with the counts and the Jaccard similarity a naive string count gives. */
+static void shingle_sets_exact(void **state)
+{
+    (void)state;
+    static char sa[4000][5], sb[4000][5];
+    static char a[8000], b[8000];
+    const int sizes[] = { 3, 12, 60, 110, 160, 400 };
+    for (size_t t = 0; t < VG_ARRAY_LEN(sizes); t++) {
+        words_text((unsigned)t, sizes[t], a, sizeof(a));
+        words_text((unsigned)t, sizes[t], b, sizeof(b));
+        b[strlen(b) / 2] = 'X'; /* one edit in the middle, lower-cased by the matching form */
+        struct vg_known_fp fa, fb;
+        assert_int_equal(vg__known_fp_make(a, strlen(a), &fa), VG_OK);
+        assert_int_equal(vg__known_fp_make(b, strlen(b), &fb), VG_OK);
+        for (size_t i = 1; i < fa.n_shingles; i++)
+            assert_true(fa.shingles[i - 1] < fa.shingles[i]);
+        for (size_t i = 1; i < fb.n_shingles; i++)
+            assert_true(fb.shingles[i - 1] < fb.shingles[i]);
+        /* The matching form of these texts is the text lower-cased. */
+        for (char *c = b; *c; c++)
+            *c = *c == 'X' ? 'x' : *c;
+        size_t na = naive_shingles(a, sa, 4000), nb = naive_shingles(b, sb, 4000);
+        assert_int_equal(fa.n_shingles, na);
+        assert_int_equal(fb.n_shingles, nb);
+        size_t common = naive_common(sa, na, sb, nb);
+        double want = (double)common / (double)(na + nb - common);
+        assert_true(vg__known_fp_jaccard(&fa, &fb) == want);
+        if (t == VG_ARRAY_LEN(sizes) - 1)
+            assert_true(na > 1024); /* the radix path was taken */
+        vg__known_fp_release(&fa);
+        vg__known_fp_release(&fb);
+    }
+}
+
+/* The sketch bound never rules out a pair at or above the threshold (pairs of every size, so
+ * that lanes fill up to their stop at 3), and it does rule out most unrelated short pairs. */
+static void sketch_bound_is_safe(void **state)
+{
+    (void)state;
+    static char a[8000], b[8000];
+    const int sizes[] = { 4, 10, 14, 30, 80, 200, 400 };
+    size_t unrelated = 0, ruled_out = 0;
+    for (unsigned pair = 0; pair < 400; pair++) {
+        int wa = sizes[pair % VG_ARRAY_LEN(sizes)], wb = sizes[(pair / 7) % VG_ARRAY_LEN(sizes)];
+        words_text(pair, wa, a, sizeof(a));
+        if (pair % 3 == 0) { /* a near copy: b is a with its words shifted by one */
+            snprintf(b, sizeof(b), "%s", a + 1);
+        } else {
+            words_text(10000 + pair, wb, b, sizeof(b));
+        }
+        struct vg_known_fp fa, fb;
+        assert_int_equal(vg__known_fp_make(a, strlen(a), &fa), VG_OK);
+        assert_int_equal(vg__known_fp_make(b, strlen(b), &fb), VG_OK);
+        struct vg_known_sketch ka, kb;
+        vg__known_sketch_make(fa.shingles, fa.n_shingles, &ka);
+        vg__known_sketch_make(fb.shingles, fb.n_shingles, &kb);
+        double j = vg__known_fp_jaccard(&fa, &fb);
+        uint32_t na = (uint32_t)fa.n_shingles, nb = (uint32_t)fb.n_shingles;
+        /* At the exact value itself, and below it. */
+        assert_true(vg__known_sketch_may_reach(&ka, na, &kb, nb, j));
+        assert_true(vg__known_sketch_may_reach(&kb, nb, &ka, na, j));
+        for (double t = 0; t <= j; t += 0.05)
+            assert_true(vg__known_sketch_may_reach(&ka, na, &kb, nb, t));
+        if (j < 0.2 && na < 150 && nb < 150) {
+            unrelated++;
+            ruled_out += !vg__known_sketch_may_reach(&ka, na, &kb, nb, 0.5);
+        }
+        vg__known_fp_release(&fa);
+        vg__known_fp_release(&fb);
+    }
+    assert_true(unrelated >= 30);
+    assert_true(ruled_out * 10 >= unrelated * 9);
+}
+
 /* ---- the index ----------------------------------------------------------------------------- */
 
 struct hits {
@@ -187,6 +310,72 @@ static void index_add_query_remove(void **state)
     assert_int_equal(h.ids[0], 1077);
     assert_int_equal(vg_text_index_query(ix, base_text, strlen(base_text), 1.5, collect_hit, &h),
                      VG_EINVAL);
+    vg_text_index_free(ix);
+}
+
+/* Texts that share all their bands (the same text under many ids) make posting lists longer
+ * than one: removing from the head, the middle and the tail of such lists, down to one and to
+ * none, and reusing the freed slots, leaves exactly the live ids found. */
+static void index_shared_bands(void **state)
+{
+    (void)state;
+    vg_text_index *ix;
+    assert_int_equal(vg_text_index_new(&ix), VG_OK);
+    char t[256];
+    for (unsigned i = 0; i < 300; i++) { /* neighbours in the table */
+        invented_text(5000 + i, t, sizeof(t));
+        assert_int_equal(vg_text_index_add(ix, t, strlen(t), 90000 + i), VG_OK);
+    }
+    for (uint64_t id = 1; id <= 40; id++)
+        assert_int_equal(vg_text_index_add(ix, base_text, strlen(base_text), id), VG_OK);
+    struct hits h = query(ix, base_text, 0.99);
+    assert_int_equal(h.n, 40);
+    /* Added 1..40, each at the head: remove the head (40), the tail (1), and every third. */
+    int live[41] = { 0 };
+    for (int id = 1; id <= 40; id++)
+        live[id] = 1;
+    int order[] = { 40, 1, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39 };
+    for (size_t k = 0; k < VG_ARRAY_LEN(order); k++) {
+        vg_text_index_remove(ix, (uint64_t)order[k]);
+        live[order[k]] = 0;
+    }
+    h = query(ix, base_text, 0.99);
+    assert_int_equal(h.n, 40 - VG_ARRAY_LEN(order));
+    for (size_t k = 0; k < h.n; k++) {
+        assert_true(h.ids[k] >= 1 && h.ids[k] <= 40);
+        assert_true(live[h.ids[k]]);
+        assert_true(h.sims[k] == 1.0);
+    }
+    /* Down to one: the last one found alone, through its band slots only. */
+    for (int id = 1; id <= 40; id++)
+        if (live[id] && id != 20)
+            vg_text_index_remove(ix, (uint64_t)id);
+    h = query(ix, base_text, 0.99);
+    assert_int_equal(h.n, 1);
+    assert_int_equal(h.ids[0], 20);
+    /* Freed slots reused by other texts; the shared list grows again. */
+    for (unsigned i = 0; i < 30; i++) {
+        invented_text(7000 + i, t, sizeof(t));
+        assert_int_equal(vg_text_index_add(ix, t, strlen(t), 80000 + i), VG_OK);
+    }
+    assert_int_equal(vg_text_index_add(ix, base_text, strlen(base_text), 41), VG_OK);
+    h = query(ix, base_text, 0.99);
+    assert_int_equal(h.n, 2);
+    assert_true((h.ids[0] == 20 && h.ids[1] == 41) || (h.ids[0] == 41 && h.ids[1] == 20));
+    vg_text_index_remove(ix, 20);
+    vg_text_index_remove(ix, 41);
+    h = query(ix, base_text, 0.5);
+    assert_int_equal(h.n, 0);
+    /* The other texts are all still found, each as itself. */
+    for (unsigned i = 0; i < 300; i += 7) {
+        invented_text(5000 + i, t, sizeof(t));
+        h = query(ix, t, 0.99);
+        int self = 0;
+        for (size_t k = 0; k < h.n; k++)
+            self |= h.ids[k] == 90000 + i;
+        assert_true(self);
+    }
+    assert_int_equal(vg_text_index_size(ix), 300 + 30);
     vg_text_index_free(ix);
 }
 
@@ -715,19 +904,14 @@ static void post_matches_stored_once(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(matching_form),
-        cmocka_unit_test(similarity_of_mutations),
-        cmocka_unit_test(index_add_query_remove),
-        cmocka_unit_test(recall_on_real_tweets),
-        cmocka_unit_test(item_values),
-        cmocka_unit_test(banks_put_delete),
-        cmocka_unit_test(parse_te_csv),
-        cmocka_unit_test(parse_hma_json),
-        cmocka_unit_test(parse_tat_page),
-        cmocka_unit_test(tat_checkpoints),
-        cmocka_unit_test(export_round_trip),
-        cmocka_unit_test(matcher_thresholds),
-        cmocka_unit_test(post_matches_stored_once),
+        cmocka_unit_test(matching_form),          cmocka_unit_test(similarity_of_mutations),
+        cmocka_unit_test(shingle_sets_exact),     cmocka_unit_test(sketch_bound_is_safe),
+        cmocka_unit_test(index_add_query_remove), cmocka_unit_test(index_shared_bands),
+        cmocka_unit_test(recall_on_real_tweets),  cmocka_unit_test(item_values),
+        cmocka_unit_test(banks_put_delete),       cmocka_unit_test(parse_te_csv),
+        cmocka_unit_test(parse_hma_json),         cmocka_unit_test(parse_tat_page),
+        cmocka_unit_test(tat_checkpoints),        cmocka_unit_test(export_round_trip),
+        cmocka_unit_test(matcher_thresholds),     cmocka_unit_test(post_matches_stored_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
