@@ -338,6 +338,10 @@ struct vg_ingest_summary {
     uint64_t rejected;              /* records that could not be turned into events */
     uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
     uint64_t files;                 /* inputs processed */
+    /* With opts->media_dir (docs/events.md#media-hashes): media files hashed, and media errors
+     * (a file missing or unreadable, not a safe name, a photo that does not decode); the posts
+     * of both land. */
+    uint64_t media_hashed, media_errors;
 };
 
 struct vg_ingest_opts {
@@ -360,6 +364,11 @@ struct vg_ingest_opts {
     void (*on_reject)(const struct vg_reject *r, void *ud);
     void (*on_progress)(const struct vg_progress *p, void *ud);
     void *ud;
+    /* A folder of media files: a new post's media object lacking a hash is hashed from the file
+     * it names (`file`, else `id`, under this folder; docs/events.md#media-hashes). Each error
+     * is logged naming file, line and field, and counted in media_errors. NULL: nothing is read
+     * from disk. Not owned. */
+    const char *media_dir;
 };
 
 /** Set *opts to defaults (auto format, received now, no callbacks). */

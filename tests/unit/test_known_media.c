@@ -252,6 +252,109 @@ static void media_matched_against_banks(void **state)
     fixture_close(db);
 }
 
+/* ---- ingest --media-dir --------------------------------------------------------------------- */
+
+struct logged {
+    char msg[8][300];
+    int n;
+};
+
+static void capture_log(enum vg_log_level level, const char *msg, void *ud)
+{
+    struct logged *l = ud;
+    if (level == VG_LOG_ERROR && l->n < 8)
+        snprintf(l->msg[l->n++], sizeof(l->msg[0]), "%s", msg);
+}
+
+#define POST(id, media)                                                                            \
+    "{\"type\":\"post\",\"id\":\"" id "\",\"account\":\"a\",\"created_at\":\"2026-01-01\","        \
+    "\"text\":\"\",\"media\":[" media "]}\n"
+#define PDQ_GIVEN "0000000000000000000000000000000000000000000000000000000000000001"
+
+static void ingest_hashes_media_files(void **state)
+{
+    (void)state;
+    char input[128];
+    snprintf(input, sizeof(input), "/tmp/vigie-media-%d.jsonl", (int)getpid());
+    FILE *f = fopen(input, "w");
+    assert_non_null(f);
+    fputs(POST("a1", "{\"type\":\"photo\",\"file\":\"rgb.png\"}")
+                  POST("a2", "{\"type\":\"photo\",\"id\":\"palette.png\",\"pdq\":\"" PDQ_GIVEN
+                             "\"}") POST("a3", "{\"type\":\"photo\",\"file\":\"missing.png\"}")
+                          POST("a4", "{\"type\":\"photo\",\"file\":\"notes.txt\"}")
+                                  POST("a5", "{\"type\":\"video\",\"file\":\"notes.txt\"}")
+                                          POST("a6", "{\"type\":\"photo\",\"id\":"
+                                                     "\"https://e.invalid/m/1\"}"),
+          f);
+    fclose(f);
+
+    vg_db *db = fixture_db("media", "ingest");
+    struct logged log = { 0 };
+    vg_log_set(capture_log, &log, VG_LOG_ERROR);
+    struct vg_ingest_opts o;
+    vg_ingest_opts_init(&o);
+    o.media_dir = FIXTURES;
+    struct vg_ingest_summary sum = { 0 };
+    assert_int_equal(vg_ingest_path(db, input, &o, &sum), VG_OK);
+    assert_int_equal(sum.read, 6);
+    assert_int_equal(sum.accepted, 6);
+    assert_int_equal(sum.rejected, 0);
+    assert_int_equal(sum.media_hashed, 4); /* a1, a2, a4, a5 */
+    assert_int_equal(sum.media_errors, 3); /* a3 missing, a4 not a picture, a6 unsafe id */
+    assert_int_equal(log.n, 3);
+    char want[400];
+    snprintf(want, sizeof(want),
+             "%s:3: field media[0].file: missing.png: cannot open: No such file or directory",
+             input);
+    assert_string_equal(log.msg[0], want);
+    assert_non_null(strstr(log.msg[1], ":4: field media[0].file: notes.txt: not a picture PDQ "
+                                       "can hash ("));
+    snprintf(want, sizeof(want),
+             "%s:6: field media[0].id: \"https://e.invalid/m/1\" is not a safe file name under "
+             "the media folder",
+             input);
+    assert_string_equal(log.msg[2], want);
+    assert_int_equal(count_rows("SELECT count(*) FROM posts"), 6);
+    assert_int_equal(count_rows("SELECT count(*) FROM post_media"), 4);
+    assert_int_equal(count_rows("SELECT count(*) FROM post_media WHERE post = 'a1' AND pdq = "
+                                "'ff6a008cab6f55d5209b34f06f0a35df6b0ac0b08b5fce10149acff0bea54a0f'"
+                                " AND pdq_quality = 100 AND md5 = "
+                                "'0ef147daa588e1b6c5f2e98c91dac34d' AND sha256 = "
+                                "'8a4841c6c02dfa4840143c0a54b2e60497af8d4d11035eed37616aaf1c35d6bf'"
+                                " AND file = 'rgb.png'"),
+                     1);
+    /* The hash the event gives is kept; the missing ones are computed. */
+    assert_int_equal(
+            count_rows("SELECT count(*) FROM post_media WHERE post = 'a2' AND pdq = '" PDQ_GIVEN
+                       "' AND pdq_quality IS NULL AND md5 = "
+                       "'6edc4601ac8a575135a8dae8312f8aa6'"),
+            1);
+    assert_int_equal(count_rows("SELECT count(*) FROM post_media WHERE post IN ('a4', 'a5') AND "
+                                "pdq IS NULL AND md5 = 'f03bad8114ea048ed5390cd5bc76cfa8'"),
+                     2);
+
+    /* Again: every post is a duplicate, and nothing is read from disk. */
+    memset(&sum, 0, sizeof(sum));
+    log.n = 0;
+    assert_int_equal(vg_ingest_path(db, input, &o, &sum), VG_OK);
+    assert_int_equal(sum.duplicates, 6);
+    assert_int_equal(sum.media_hashed + sum.media_errors, 0);
+    assert_int_equal(log.n, 0);
+    fixture_close(db);
+
+    /* Without a media folder nothing is hashed: only the hash a2's event gives is stored. */
+    db = fixture_db("media", "ingest-nodir");
+    o.media_dir = NULL;
+    memset(&sum, 0, sizeof(sum));
+    assert_int_equal(vg_ingest_path(db, input, &o, &sum), VG_OK);
+    assert_int_equal(sum.accepted, 6);
+    assert_int_equal(sum.media_hashed + sum.media_errors, 0);
+    assert_int_equal(count_rows("SELECT count(*) FROM post_media"), 1);
+    vg_log_set(NULL, NULL, VG_LOG_ERROR);
+    fixture_close(db);
+    unlink(input);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +362,7 @@ int main(void)
         cmocka_unit_test(hashes_of_fixture_files),
         cmocka_unit_test(safe_file_names),
         cmocka_unit_test(media_matched_against_banks),
+        cmocka_unit_test(ingest_hashes_media_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
