@@ -170,14 +170,11 @@ static int expects_picture(const char *type)
 static vg_status hash_one_media(struct db_sink *k, const struct vg_record *rec, size_t i,
                                 struct vg_media *m)
 {
+    /* `file` names a file (the reader checked it is safe): missing is an error. An id is usually
+     * the platform's own, not a file name: it is used only when it names a file that exists. */
     const char *name = m->file ? m->file : m->id, *field = m->file ? "file" : "id";
-    if (!name)
-        return VG_OK; /* nothing names a file */
-    if (!vg_media_file_name_safe(name)) {
-        media_error(k, rec, i, field, "\"%.100s\" is not a safe file name under the media folder",
-                    name);
+    if (!name || (!m->file && !vg_media_file_name_safe(name)))
         return VG_OK;
-    }
     char path[4096];
     if ((size_t)snprintf(path, sizeof(path), "%s/%s", k->opts->media_dir, name) >= sizeof(path)) {
         media_error(k, rec, i, field, "%.100s: path too long", name);
@@ -186,8 +183,8 @@ static vg_status hash_one_media(struct db_sink *k, const struct vg_record *rec, 
     struct vg_media_hashes h;
     char why[256] = "";
     vg_status rc = vg_media_hash_file(path, &h, why, sizeof(why));
-    if (rc == VG_ENOMEM)
-        return rc;
+    if (rc == VG_ENOMEM || (rc == VG_ENOENT && !m->file))
+        return rc == VG_ENOMEM ? rc : VG_OK;
     if (rc) {
         media_error(k, rec, i, field, "%.200s: %s", name, why[0] ? why : vg_strerror(rc));
         return VG_OK;
