@@ -339,8 +339,8 @@ struct vg_ingest_summary {
     uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
     uint64_t files;                 /* inputs processed */
     /* With opts->media_dir (docs/events.md#media-hashes): media files hashed, and media errors
-     * (a file missing or unreadable, not a safe name, a photo that does not decode); the posts
-     * of both land. */
+     * (a named file missing or unreadable, a photo that does not decode); the posts of both
+     * land. */
     uint64_t media_hashed, media_errors;
 };
 
