@@ -120,6 +120,10 @@ vg_status vg_media_hash_bytes(const void *data, size_t len, struct vg_media_hash
     if (why_no_pdq && cap)
         why_no_pdq[0] = '\0';
     uint8_t md5[16], sha[crypto_hash_sha256_BYTES];
+    /* SHA-256 needs no set-up, but libsodium asks for sodium_init() before any use; it is
+     * idempotent and thread-safe (1 when already done). */
+    if (sodium_init() < 0)
+        return VG_ENOMEM; /* cannot happen for SHA-256 in practice; reported, not ignored */
     vg__md5(data, len, md5);
     crypto_hash_sha256(sha, data, len);
     to_hex(md5, sizeof(md5), out->md5);
