@@ -11,11 +11,14 @@
  *      (normalised text, language, hashtags, canonical URLs), storing nothing;
  *   4. vigie ingest: the corpus, written to a file, ingested into a fresh SQLite file (WAL,
  *      batched transactions) as `vigie ingest FILE` does.
+ * Then media hashes (docs/events.md#media-hashes): a native corpus of the same number of posts,
+ * each with two photos, ingested without hashes (its baseline) and with pdq, pdq_quality, md5
+ * and sha256 given on every photo (validated by the reader, stored in post_media).
  * Each phase runs in its own child process, so its peak RSS is its own, and is repeated; the
  * median is reported, with ratios to the baseline, both in wall-clock time and in CPU time. This is
  * a benchmark, never a test: it prints figures and does not judge them.
  *
- *   bench_ingest [--tweets N] [--runs K] [--input FILE.jsonl[.gz]] [--dump FILE]
+ *   bench_ingest [--tweets N] [--runs K] [--input FILE.jsonl[.gz]] [--dump FILE] [--media-only]
  * --dump writes the corpus to FILE and exits (to profile `vigie ingest` on the same data).
  */
 #include <stdio.h>
@@ -297,6 +300,110 @@ static int phase_ingest(const char *s, size_t len)
     return rc || sum.rejected || sum.accepted == 0;
 }
 
+/* ---- media hashes -------------------------------------------------------------------------- */
+
+static char media_plain_file[] = "/tmp/vigie-bench-media0-XXXXXX";
+static char media_hashed_file[] = "/tmp/vigie-bench-media1-XXXXXX";
+
+static void put_hex(struct vg_buf *b, int digits)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < digits; i++)
+        vg_buf_putc(b, hex[rnd() & 15]);
+}
+
+/* n native posts with two photos each, with or without their hashes. */
+static char *generate_media(size_t n, int hashed, size_t *len)
+{
+    struct vg_buf b;
+    vg_buf_init(&b, (size_t)1 << 34);
+    for (size_t i = 0; i < n; i++) {
+        int k = (int)(rnd() % 5);
+        vg_buf_printf(&b,
+                      "{\"type\":\"post\",\"platform\":\"bench\",\"id\":\"m%zu\",\"account\":"
+                      "\"u%u\",\"created_at\":\"2026-03-01T%02d:%02d:00Z\",\"text\":\"%s\","
+                      "\"lang\":\"%s\",\"media\":[",
+                      i, (unsigned)(rnd() % 50000), (int)(i / 60 % 24), (int)(i % 60), texts[k],
+                      langs[k]);
+        for (int m = 0; m < 2; m++) {
+            vg_buf_printf(&b,
+                          "%s{\"type\":\"photo\",\"id\":\"%zu%d\",\"url\":"
+                          "\"https://media.example.org/%zu_%d.jpg\"",
+                          m ? "," : "", i, m, i, m);
+            if (hashed) {
+                vg_buf_puts(&b, ",\"pdq\":\"");
+                put_hex(&b, 64);
+                vg_buf_printf(&b, "\",\"pdq_quality\":%d,\"md5\":\"", 50 + (int)(rnd() % 51));
+                put_hex(&b, 32);
+                vg_buf_puts(&b, "\",\"sha256\":\"");
+                put_hex(&b, 64);
+                vg_buf_puts(&b, "\"");
+            }
+            vg_buf_putc(&b, '}');
+        }
+        vg_buf_puts(&b, "]}\n");
+    }
+    *len = b.len;
+    return vg_buf_take(&b);
+}
+
+static int write_file(char *path_template, const char *s, size_t len)
+{
+    int fd = mkstemp(path_template);
+    if (fd < 0)
+        return 1;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, s + done, len - done);
+        if (n <= 0)
+            break;
+        done += (size_t)n;
+    }
+    close(fd);
+    return done == len ? 0 : 1;
+}
+
+/* One native file ingested into a fresh store. */
+static int ingest_native_file(const char *file)
+{
+    char path[] = "/tmp/vigie-bench-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return 1;
+    close(fd);
+    unlink(path);
+    vg_db *db;
+    if (vg_db_open(path, &db))
+        return 1;
+    struct vg_ingest_summary sum = { 0 };
+    struct vg_ingest_opts o;
+    vg_ingest_opts_init(&o);
+    o.format = VG_FORMAT_NATIVE;
+    vg_status rc = vg_ingest_path(db, file, &o, &sum);
+    vg_db_close(db);
+    char side[600];
+    unlink(path);
+    snprintf(side, sizeof(side), "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", path);
+    unlink(side);
+    return rc || sum.rejected || sum.accepted == 0;
+}
+
+static int phase_media_plain(const char *s, size_t len)
+{
+    VG_UNUSED(s);
+    VG_UNUSED(len);
+    return ingest_native_file(media_plain_file);
+}
+
+static int phase_media_hashed(const char *s, size_t len)
+{
+    VG_UNUSED(s);
+    VG_UNUSED(len);
+    return ingest_native_file(media_hashed_file);
+}
+
 struct result {
     double seconds;     /* wall clock */
     double cpu_seconds; /* user + system: what the phase cost, whatever else the machine ran */
@@ -351,6 +458,48 @@ static double median(double *v, int n)
     return v[n / 2];
 }
 
+static struct result median_of(int runs, int (*fn)(const char *, size_t), const char *s,
+                               size_t len);
+
+/* The media rows: ingest with hashes beside the same posts without them. */
+static int bench_media(size_t n, int runs)
+{
+    size_t plain_len, hashed_len;
+    char *plain = generate_media(n, 0, &plain_len);
+    char *hashed = generate_media(n, 1, &hashed_len);
+    int failed = !plain || !hashed || write_file(media_plain_file, plain, plain_len) ||
+                 write_file(media_hashed_file, hashed, hashed_len);
+    vg_free(plain);
+    vg_free(hashed);
+    if (failed) {
+        fprintf(stderr, "bench_ingest: cannot write the media corpora\n");
+        return 1;
+    }
+    struct result base = median_of(runs, phase_media_plain, NULL, 0);
+    struct result with = median_of(runs, phase_media_hashed, NULL, 0);
+    unlink(media_plain_file);
+    unlink(media_hashed_file);
+    printf("\nmedia hashes: %zu native posts with 2 photos each (%.0f and %.0f bytes/post)\n", n,
+           (double)plain_len / (double)n, (double)hashed_len / (double)n);
+    printf("%-34s %11s %11s %8s %8s\n", "phase", "posts/s", "cpu po/s", "ratio", "cpu rat");
+
+    const struct {
+        const char *name;
+        struct result *r;
+    } rows[] = {
+        { "native ingest, no hashes (base)", &base },
+        { "native ingest, pdq+md5+sha256", &with },
+    };
+
+    for (size_t i = 0; i < 2; i++) {
+        struct result *r = rows[i].r;
+        printf("%-34s %11.0f %11.0f %8.2f %8.2f%s\n", rows[i].name, (double)n / r->seconds,
+               (double)n / r->cpu_seconds, base.seconds / r->seconds,
+               base.cpu_seconds / r->cpu_seconds, r->failed ? "  (FAILED)" : "");
+    }
+    return base.failed || with.failed;
+}
+
 static struct result median_of(int runs, int (*fn)(const char *, size_t), const char *s, size_t len)
 {
     double wall[64], cpu[64];
@@ -374,6 +523,7 @@ int main(int argc, char **argv)
     size_t n_tweets = 100000;
     int runs = 5;
     const char *input = NULL, *dump = NULL;
+    int media_only = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--tweets") && i + 1 < argc)
             n_tweets = strtoull(argv[++i], NULL, 10);
@@ -383,14 +533,21 @@ int main(int argc, char **argv)
             input = argv[++i];
         else if (!strcmp(argv[i], "--dump") && i + 1 < argc)
             dump = argv[++i];
+        else if (!strcmp(argv[i], "--media-only"))
+            media_only = 1;
         else {
             fprintf(stderr,
-                    "usage: bench_ingest [--tweets N] [--runs K] [--input FILE] [--dump FILE]\n");
+                    "usage: bench_ingest [--tweets N] [--runs K] [--input FILE] [--dump FILE]\n"
+                    "                    [--media-only]\n");
             return 2;
         }
     }
     if (runs < 1 || runs > 63)
         runs = 5;
+    if (media_only) {
+        printf("median of %d runs, each phase in its own process\n", runs);
+        return bench_media(n_tweets, runs);
+    }
     size_t len;
     char *corpus = input ? read_file(input, &len) : generate(n_tweets, &len);
     if (!corpus) {
@@ -445,5 +602,6 @@ int main(int argc, char **argv)
            "system) of the phase's process, which other load on a shared machine disturbs less.\n");
     printf("\n(peak RSS includes the corpus held in memory: %.1f MB)\n", (double)len / 1048576.0);
     vg_free(corpus);
-    return base.failed || arena.failed || norm.failed || ing.failed;
+    int media_failed = bench_media(n, runs);
+    return base.failed || arena.failed || norm.failed || ing.failed || media_failed;
 }

@@ -151,6 +151,13 @@ struct vg_media {
     const char *id;   /* platform media id, or NULL */
     const char *type; /* "photo", "video", "animated_gif", "audio", "other" */
     const char *url;  /* where the file can be fetched, or NULL */
+    /* Hashes of the file, when the platform gave them or `vigie ingest --media-dir` computed
+     * them (docs/events.md); NULL when unknown. Lower-case hex. */
+    const char *pdq;    /* 64 hex digits (vg_pdq_to_hex) */
+    int pdq_quality;    /* 0..100 with pdq; -1 when not given (then the hash is matched) */
+    const char *md5;    /* 32 hex digits of the file's bytes */
+    const char *sha256; /* 64 hex digits of the file's bytes */
+    const char *file;   /* native events: the file's name under --media-dir, or NULL */
 };
 
 struct vg_post {
@@ -331,6 +338,10 @@ struct vg_ingest_summary {
     uint64_t rejected;              /* records that could not be turned into events */
     uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
     uint64_t files;                 /* inputs processed */
+    /* With opts->media_dir (docs/events.md#media-hashes): media files hashed, and media errors
+     * (a named file missing or unreadable, a photo that does not decode); the posts of both
+     * land. */
+    uint64_t media_hashed, media_errors;
 };
 
 struct vg_ingest_opts {
@@ -353,6 +364,11 @@ struct vg_ingest_opts {
     void (*on_reject)(const struct vg_reject *r, void *ud);
     void (*on_progress)(const struct vg_progress *p, void *ud);
     void *ud;
+    /* A folder of media files: a new post's media object lacking a hash is hashed from the file
+     * it names (`file`, else `id`, under this folder; docs/events.md#media-hashes). Each error
+     * is logged naming file, line and field, and counted in media_errors. NULL: nothing is read
+     * from disk. Not owned. */
+    const char *media_dir;
 };
 
 /** Set *opts to defaults (auto format, received now, no callbacks). */
@@ -1733,23 +1749,62 @@ VG_API VG_NODISCARD vg_status vg_matcher_match(const vg_matcher *m, enum vg_item
                                                vg_match_fn fn, void *ud, char *why, size_t cap);
 
 struct vg_match_posts_summary {
-    uint64_t posts;         /* posts read */
-    uint64_t posts_matched; /* posts with at least one match */
-    uint64_t matches;       /* (post, item, kind) found in this run */
-    uint64_t new_matches;   /* of those, not stored before */
+    uint64_t posts;             /* posts read */
+    uint64_t posts_matched;     /* posts with at least one match */
+    uint64_t matches;           /* (post, item, kind) found in this run */
+    uint64_t new_matches;       /* of those, not stored before */
+    uint64_t media;             /* stored media with a hash (table post_media) read */
+    uint64_t media_low_quality; /* of those, PDQ hashes under VG_PDQ_MIN_QUAL: not matched */
 };
 
 /**
- * Match every stored post (its text against text items, its URLs against URL items; posts carry
- * no media hashes yet) and store each match in table post_matches (post, bank, item, kind,
- * distance, at): the signal later rules read. Idempotent: a second run finds the same matches
- * and stores nothing new. fn (may be NULL) sees each match with the post's id in *post_id.
- * Errors: VG_EDB, VG_EBUSY, VG_EFULL, VG_ENOMEM, VG_EINVAL (opts).
+ * Match every stored post (its text against text items, its URLs against URL items, the hashes
+ * of its media against PDQ, MD5 and SHA-256 items) and store each match in table post_matches
+ * (post, bank, item, kind, distance, at): the signal later rules read. A media PDQ hash whose
+ * quality is known and under VG_PDQ_MIN_QUAL is not matched (counted in media_low_quality).
+ * Idempotent: a second run finds the same matches and stores nothing new. fn (may be NULL) sees
+ * each match with the post's id in *post_id. Errors: VG_EDB, VG_EBUSY, VG_EFULL, VG_ENOMEM,
+ * VG_EINVAL (opts).
  */
 typedef int (*vg_post_match_fn)(const char *post_id, const struct vg_match *m, void *ud);
 VG_API VG_NODISCARD vg_status vg_match_posts(vg_db *db, const vg_matcher *m,
                                              const struct vg_match_opts *o, vg_post_match_fn fn,
                                              void *ud, struct vg_match_posts_summary *sum);
+
+/* ---------------------------------------------------------------------------------------------
+ * Known items: media files (docs/known.md#media). The hashes a bank can hold, computed from a
+ * file's bytes: PDQ of the decoded picture (JPEG, PNG, WebP) with its quality, MD5 and SHA-256
+ * of the bytes as they are.
+ * ------------------------------------------------------------------------------------------ */
+
+/** The hashes of one media file, as NUL-terminated lower-case hex. */
+struct vg_media_hashes {
+    char pdq[VG_PDQ_HEX_LEN + 1]; /* "" when the bytes are not a picture vg_image_decode reads */
+    int pdq_quality;              /* 0..100 with pdq, -1 without */
+    char md5[33];
+    char sha256[65];
+};
+
+/**
+ * Hash len bytes of a media file. MD5 and SHA-256 are always computed; the PDQ hash only when
+ * the bytes decode as a picture: when they do not, out->pdq is "" and why_no_pdq (cap bytes, may
+ * be NULL) says why in words. Errors: VG_ENOMEM (then *out is zeroed).
+ */
+VG_API VG_NODISCARD vg_status vg_media_hash_bytes(const void *data, size_t len,
+                                                  struct vg_media_hashes *out, char *why_no_pdq,
+                                                  size_t cap);
+/**
+ * vg_media_hash_bytes on the file at path (at most VG_IMAGE_MAX_BYTES). EXIF orientation is
+ * honoured, as `vigie pdq` does. Errors: VG_ENOENT (no such file), VG_EIO (unreadable, or a
+ * directory; why in why_no_pdq), VG_ELIMIT (too big), VG_ENOMEM; on error *out is zeroed.
+ */
+VG_API VG_NODISCARD vg_status vg_media_hash_file(const char *path, struct vg_media_hashes *out,
+                                                 char *why_no_pdq, size_t cap);
+/**
+ * 1 when name may be joined to a media folder: not empty, not absolute, no "." or ".."
+ * component, no empty component ("a//b"), no backslash; 0 otherwise.
+ */
+VG_API int vg_media_file_name_safe(const char *name);
 
 /* @@sites: URLs, domains, blocking lists, per-domain statistics (issue 6) @@ */
 

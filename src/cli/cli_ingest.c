@@ -4,11 +4,12 @@
  * ingest stores the events, convert prints them as native JSON lines. Per input a JSON line
  * reports what happened; the last line is the summary (read = accepted + duplicates + rejected).
  * `ingest --storms` and `--returns` run live detectors on the events as they are stored
- * (cli_ingest_live.c).
+ * (cli_ingest_live.c); `ingest --media-dir` hashes the media files new posts name.
  */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -45,12 +46,13 @@ static void ingest_help(FILE *f, int convert)
         fprintf(f,
                 "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
                 "                    [--model MODEL] [--storms] [--returns] [--rejects FILE]\n"
-                "                    [--quiet] [--verbose] INPUT...\n\n"
+                "                    [--media-dir DIR] [--quiet] [--verbose] INPUT...\n\n"
                 "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
                 "events. Prints a JSON line per input, then the summary:\n"
                 "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
-                "Exit status: 0 all records stored, 1 some rejected or an input unreadable,\n"
-                "2 usage error.\n\n");
+                "(with --media-dir, also \"media\":{\"hashed\":N,\"errors\":N}).\n"
+                "Exit status: 0 all records stored, 1 some rejected, a media file in error or\n"
+                "an input unreadable, 2 usage error.\n\n");
     fprintf(f,
             "options:\n"
             "  --db FILE       SQLite store (default %s)%s\n"
@@ -65,6 +67,9 @@ static void ingest_help(FILE *f, int convert)
             "  --returns       (ingest) link new accounts to the suspended accounts they\n"
             "                  replace as their events are stored; print and store each link\n"
             "                  (the store is replayed first; docs/returns.md)\n"
+            "  --media-dir DIR (ingest) hash the media files new posts name (a media object's\n"
+            "                  \"file\", else its \"id\", under DIR) when the event gives no\n"
+            "                  hash: PDQ, MD5, SHA-256 (docs/events.md#media-hashes)\n"
             "  --out FILE      (convert) write events to FILE\n"
             "  --quiet, -q     no progress and no per-input lines; only the summary\n"
             "  --verbose, -v   log more\n"
@@ -77,19 +82,13 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
 {
     const char *cmd = convert ? "convert" : "ingest";
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "format", required_argument, NULL, 'f' },
-        { "owner", required_argument, NULL, 'o' },
-        { "friends", no_argument, NULL, 'F' },
-        { "rejects", required_argument, NULL, 'r' },
-        { "out", required_argument, NULL, 'O' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "verbose", no_argument, NULL, 'v' },
-        { "model", required_argument, NULL, 'm' },
-        { "storms", no_argument, NULL, 'S' },
-        { "returns", no_argument, NULL, 'R' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },      { "format", required_argument, NULL, 'f' },
+        { "owner", required_argument, NULL, 'o' },   { "friends", no_argument, NULL, 'F' },
+        { "rejects", required_argument, NULL, 'r' }, { "out", required_argument, NULL, 'O' },
+        { "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
+        { "model", required_argument, NULL, 'm' },   { "storms", no_argument, NULL, 'S' },
+        { "returns", no_argument, NULL, 'R' },       { "media-dir", required_argument, NULL, 'M' },
+        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
     };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
@@ -132,6 +131,9 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
             case 'R':
                 a->returns = 1;
                 break;
+            case 'M':
+                a->opts.media_dir = optarg;
+                break;
             case 'q':
                 a->quiet = 1;
                 break;
@@ -150,6 +152,11 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
     a->n_inputs = argc - optind;
     if (convert && (a->storms || a->returns))
         return usage_error(cmd, "--storms and --returns need a store: use vigie ingest");
+    if (convert && a->opts.media_dir)
+        return usage_error(cmd, "--media-dir hashes the media of stored posts: use vigie ingest");
+    struct stat st;
+    if (a->opts.media_dir && (stat(a->opts.media_dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+        return usage_error(cmd, "--media-dir %s: not a readable folder", a->opts.media_dir);
     if (a->n_inputs == 0)
         return usage_error(cmd, "no INPUT given ('-' reads stdin; see --help)");
     return 0;
@@ -210,14 +217,20 @@ static void print_input_line(FILE *f, const char *path, const struct vg_ingest_s
     fprintf(f, "}\n");
 }
 
-/* The library's summary object; with live detectors, their counts before its closing brace. */
-static void print_summary(FILE *f, const struct vg_ingest_summary *sum, const struct cli_live *live)
+/* The library's summary object; with live detectors, their counts before its closing brace, and
+ * with --media-dir the media counts. */
+static void print_summary(FILE *f, const struct vg_ingest_summary *sum, const struct cli_live *live,
+                          int media)
 {
     char *json = NULL;
     if (vg_ingest_summary_json(sum, &json) == VG_OK) {
         size_t len = strlen(json);
         if (len && json[len - 1] == '}') {
             fprintf(f, "%.*s", (int)(len - 1), json);
+            if (media)
+                fprintf(f, ",\"media\":{\"hashed\":%llu,\"errors\":%llu}",
+                        (unsigned long long)sum->media_hashed,
+                        (unsigned long long)sum->media_errors);
             cli_live_summary(f, live);
             fprintf(f, "}\n");
         } else {
@@ -304,7 +317,7 @@ static int run(struct ingest_args *a, int convert)
             break;
         }
     }
-    if (sum.rejected)
+    if (sum.rejected || sum.media_errors)
         exit_code = EXIT_DATA;
     if (out != stdout)
         fclose(out);
@@ -312,7 +325,7 @@ static int run(struct ingest_args *a, int convert)
     if (cli_live_finish(&ctx.live))
         exit_code = EXIT_DATA;
     fflush(stdout);
-    print_summary(info, &sum, &ctx.live);
+    print_summary(info, &sum, &ctx.live, a->opts.media_dir != NULL);
 done:
     cli_live_close(&ctx.live);
     if (ctx.rejects.f)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * cli_match.c: `vigie match`: a text, a hash or a URL against the banks, or every stored post
- * (docs/known.md). Matches print as JSON lines with their distance, then a summary; with --posts
- * they are also stored on the posts (table post_matches) for the rules to read.
+ * cli_match.c: `vigie match`: a text, a hash, a URL or image files against the banks, or every
+ * stored post (docs/known.md). Matches print as JSON lines with their distance, then a summary;
+ * with --posts they are also stored on the posts (table post_matches) for the rules to read.
  */
 #include <getopt.h>
 #include <stdlib.h>
@@ -13,22 +13,26 @@
 static void match_help(void)
 {
     printf("usage: vigie match [--db FILE] [--bank NAME] (--text T | --pdq HEX | --md5 HEX |\n"
-           "                   --sha256 HEX | --url U | --posts)\n"
+           "                   --sha256 HEX | --url U | --posts | --image FILE...)\n"
            "                   [--max-distance N] [--min-similarity X]\n\n"
            "Match against the live items of the banks (all banks, or --bank NAME):\n"
            "  --text T          near-duplicate text (similarity of 4-character shingles)\n"
            "  --pdq HEX         PDQ hash, Hamming distance up to --max-distance (default 31)\n"
            "  --md5, --sha256   file hashes, exact\n"
            "  --url U           URL, exact in canonical form\n"
-           "  --posts           every stored post: its text and URLs; matches are stored on\n"
-           "                    the post (table post_matches), a re-run adds nothing\n"
+           "  --posts           every stored post: its text, URLs and media hashes (table\n"
+           "                    post_media); matches are stored on the post (table\n"
+           "                    post_matches), a re-run adds nothing\n"
+           "  --image FILE...   hash each file (PDQ of the picture, MD5 and SHA-256 of the\n"
+           "                    bytes) and match the hashes\n"
            "  --min-similarity X  text matches need at least X (default 0.5)\n"
-           "Images: hash them to PDQ first and pass --pdq (no image hasher in this build).\n\n"
+           "PDQ hashes of quality under 50 (media of posts, --image) are not matched, and\n"
+           "counted as low_quality.\n\n"
            "One JSON line per match:\n"
-           "  {[\"post\",]\"bank\",\"item\",\"type\",\"value\",\"label\",\"source\",\"ideology\","
-           "\"tco\",\n   \"tags\",\"distance\",\"similarity\"}\n"
+           "  {[\"post\"|\"file\",]\"bank\",\"item\",\"type\",\"value\",\"label\",\"source\","
+           "\"ideology\",\n   \"tco\",\"tags\",\"distance\",\"similarity\"}\n"
            "then a summary line. Exit 0 (also with no match), 1 when the value is not of its\n"
-           "type or the store fails, 2 on usage errors.\n");
+           "type, a file cannot be read or the store fails, 2 on usage errors.\n");
 }
 
 static void print_opt(const char *key, const char *v)
@@ -40,12 +44,13 @@ static void print_opt(const char *key, const char *v)
         printf("null");
 }
 
-static void print_match(const char *post, const struct vg_match *m)
+/* key (may be NULL): "post" or "file", the thing matched, printed first. */
+static void print_match(const char *key, const char *what, const struct vg_match *m)
 {
     printf("{");
-    if (post) {
-        printf("\"post\":");
-        cli_print_json_str(post);
+    if (key) {
+        printf("\"%s\":", key);
+        cli_print_json_str(what);
         printf(",");
     }
     printf("\"bank\":");
@@ -67,15 +72,78 @@ static void print_match(const char *post, const struct vg_match *m)
 static int on_match(const struct vg_match *m, void *ud)
 {
     (*(uint64_t *)ud)++;
-    print_match(NULL, m);
+    print_match(NULL, NULL, m);
     return 0;
 }
 
 static int on_post_match(const char *post, const struct vg_match *m, void *ud)
 {
     (void)ud;
-    print_match(post, m);
+    print_match("post", post, m);
     return 0;
+}
+
+struct image_run {
+    const char *file;
+    uint64_t matches;
+};
+
+static int on_image_match(const struct vg_match *m, void *ud)
+{
+    struct image_run *r = ud;
+    r->matches++;
+    print_match("file", r->file, m);
+    return 0;
+}
+
+struct image_summary {
+    unsigned long read, hashed, rejected, low_quality, matched;
+    uint64_t matches;
+};
+
+/* Hash one file and match its hashes; an unreadable file is named on stderr and counted. */
+static vg_status match_image(const vg_matcher *m, const struct vg_match_opts *o, const char *path,
+                             struct image_summary *sum)
+{
+    struct vg_media_hashes h;
+    char why[256] = "";
+    sum->read++;
+    vg_status rc = vg_media_hash_file(path, &h, why, sizeof(why));
+    if (rc == VG_ENOMEM)
+        return rc;
+    if (rc) {
+        fprintf(stderr, "vigie match: %s: %s\n", path, why[0] ? why : vg_strerror(rc));
+        sum->rejected++;
+        return VG_OK;
+    }
+    sum->hashed++;
+    struct image_run r = { path, 0 };
+    if (h.pdq[0] && h.pdq_quality < VG_PDQ_MIN_QUAL)
+        sum->low_quality++;
+    else if (h.pdq[0])
+        rc = vg_matcher_match(m, VG_ITEM_PDQ, h.pdq, o, on_image_match, &r, NULL, 0);
+    if (!rc)
+        rc = vg_matcher_match(m, VG_ITEM_MD5, h.md5, o, on_image_match, &r, NULL, 0);
+    if (!rc)
+        rc = vg_matcher_match(m, VG_ITEM_SHA256, h.sha256, o, on_image_match, &r, NULL, 0);
+    sum->matches += r.matches;
+    sum->matched += r.matches > 0;
+    return rc;
+}
+
+static int run_images(const vg_matcher *m, const struct vg_match_opts *o, char **files, int n)
+{
+    struct image_summary sum = { 0 };
+    vg_status rc = VG_OK;
+    for (int i = 0; i < n && !rc; i++)
+        rc = match_image(m, o, files[i], &sum);
+    if (rc)
+        fprintf(stderr, "vigie match: %s\n", vg_strerror(rc));
+    printf("{\"summary\":\"match image\",\"read\":%lu,\"hashed\":%lu,\"rejected\":%lu,"
+           "\"low_quality\":%lu,\"files_matched\":%lu,\"matches\":%llu}\n",
+           sum.read, sum.hashed, sum.rejected, sum.low_quality, sum.matched,
+           (unsigned long long)sum.matches);
+    return rc || sum.rejected ? EXIT_DATA : 0;
 }
 
 int cmd_match(int argc, char **argv)
@@ -90,6 +158,7 @@ int cmd_match(int argc, char **argv)
         { "sha256", required_argument, NULL, 'S' },
         { "url", required_argument, NULL, 'u' },
         { "posts", no_argument, NULL, 'P' },
+        { "image", no_argument, NULL, 'I' },
         { "max-distance", required_argument, NULL, 'x' },
         { "min-similarity", required_argument, NULL, 'm' },
         { "help", no_argument, NULL, 'h' },
@@ -97,7 +166,7 @@ int cmd_match(int argc, char **argv)
     };
     const char *db_path = DEFAULT_DB, *bank = NULL, *value = NULL;
     enum vg_item_type type = VG_ITEM__COUNT;
-    int posts = 0, modes = 0, bad = 0, c;
+    int posts = 0, image = 0, modes = 0, bad = 0, c;
     long n;
     struct vg_match_opts o;
     vg_match_opts_init(&o);
@@ -128,6 +197,10 @@ int cmd_match(int argc, char **argv)
                 posts = 1;
                 modes++;
                 break;
+            case 'I':
+                image = 1;
+                modes++;
+                break;
             case 'x':
                 bad = cli_parse_count(cmd, "--max-distance", optarg, 256, &n);
                 o.pdq_max_distance = (int)n;
@@ -145,10 +218,13 @@ int cmd_match(int argc, char **argv)
     }
     if (bad)
         return bad;
-    if (optind < argc)
+    if (optind < argc && !image)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (modes != 1)
-        return usage_error(cmd, "give one of --text, --pdq, --md5, --sha256, --url, --posts");
+        return usage_error(cmd,
+                           "give one of --text, --pdq, --md5, --sha256, --url, --posts, --image");
+    if (image && optind >= argc)
+        return usage_error(cmd, "--image needs at least one FILE");
     cli_log_init(0);
     vg_db *db;
     vg_status rc = vg_db_open(db_path, &db);
@@ -164,7 +240,9 @@ int cmd_match(int argc, char **argv)
         vg_db_close(db);
         return EXIT_DATA;
     }
-    if (posts) {
+    if (image) {
+        ex = run_images(m, &o, argv + optind, argc - optind);
+    } else if (posts) {
         struct vg_match_posts_summary sum = { 0 };
         rc = vg_match_posts(db, m, &o, on_post_match, NULL, &sum);
         if (rc) {
@@ -172,10 +250,11 @@ int cmd_match(int argc, char **argv)
             ex = EXIT_DATA;
         }
         printf("{\"summary\":\"match posts\",\"posts\":%llu,\"posts_matched\":%llu,"
-               "\"matches\":%llu,\"new_matches\":%llu,\"items_loaded\":%zu,\"items_skipped\":%zu}"
-               "\n",
+               "\"matches\":%llu,\"new_matches\":%llu,\"media\":%llu,\"media_low_quality\":%llu,"
+               "\"items_loaded\":%zu,\"items_skipped\":%zu}\n",
                (unsigned long long)sum.posts, (unsigned long long)sum.posts_matched,
                (unsigned long long)sum.matches, (unsigned long long)sum.new_matches,
+               (unsigned long long)sum.media, (unsigned long long)sum.media_low_quality,
                vg_matcher_size(m, VG_ITEM_TEXT) + vg_matcher_size(m, VG_ITEM_URL) +
                        vg_matcher_size(m, VG_ITEM_PDQ) + vg_matcher_size(m, VG_ITEM_MD5) +
                        vg_matcher_size(m, VG_ITEM_SHA256),

@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -114,6 +116,8 @@ static void add_summary(struct vg_ingest_summary *to, struct vg_ingest_summary *
     to->rejected += from->rejected;
     for (int t = 0; t < VG_EV__COUNT; t++)
         to->by_type[t] += from->by_type[t];
+    to->media_hashed += from->media_hashed;
+    to->media_errors += from->media_errors;
     memset(from, 0, sizeof(*from));
 }
 
@@ -136,7 +140,99 @@ static vg_status score_post(struct db_sink *k, const struct vg_post *post,
     return rc ? rc : vg__db_put_score(k->db, post->id, vg_classifier_model_id(c), &s);
 }
 
-static vg_status put_post(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
+/* ---- media files (--media-dir) ------------------------------------------------------------- */
+
+static void media_error(struct db_sink *k, const struct vg_record *rec, size_t i, const char *field,
+                        const char *fmt, ...) VG_PRINTF(5, 6);
+
+/* Log a media error naming the record and field, and count it: the post still lands. */
+static void media_error(struct db_sink *k, const struct vg_record *rec, size_t i, const char *field,
+                        const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    VG_LOG_ERR("%s:%llu: field media[%zu].%s: %s", rec ? rec->file : "-",
+               rec ? (unsigned long long)rec->line : 0ull, i, field, msg);
+    k->pending.media_errors++;
+}
+
+/* A media object of this type should be a picture PDQ can hash. */
+static int expects_picture(const char *type)
+{
+    return !type || !strcmp(type, "photo");
+}
+
+/* Hash the file of media object m (index i), filling the hashes it lacks (those the event
+ * gives are kept). Errors other than VG_ENOMEM are reported and counted, not returned. */
+static vg_status hash_one_media(struct db_sink *k, const struct vg_record *rec, size_t i,
+                                struct vg_media *m)
+{
+    /* `file` names a file (the reader checked it is safe): missing is an error. An id is usually
+     * the platform's own, not a file name: it is used only when it names a file that exists. */
+    const char *name = m->file ? m->file : m->id, *field = m->file ? "file" : "id";
+    if (!name || (!m->file && !vg_media_file_name_safe(name)))
+        return VG_OK;
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", k->opts->media_dir, name) >= sizeof(path)) {
+        media_error(k, rec, i, field, "%.100s: path too long", name);
+        return VG_OK;
+    }
+    struct vg_media_hashes h;
+    char why[256] = "";
+    vg_status rc = vg_media_hash_file(path, &h, why, sizeof(why));
+    if (rc == VG_ENOMEM || (rc == VG_ENOENT && !m->file))
+        return rc == VG_ENOMEM ? rc : VG_OK;
+    if (rc) {
+        media_error(k, rec, i, field, "%.200s: %s", name, why[0] ? why : vg_strerror(rc));
+        return VG_OK;
+    }
+    if ((!m->md5 && !(m->md5 = vg_arena_strdup(&k->arena, h.md5))) ||
+        (!m->sha256 && !(m->sha256 = vg_arena_strdup(&k->arena, h.sha256))))
+        return VG_ENOMEM;
+    if (!m->pdq && h.pdq[0]) {
+        if (!(m->pdq = vg_arena_strdup(&k->arena, h.pdq)))
+            return VG_ENOMEM;
+        m->pdq_quality = h.pdq_quality;
+    } else if (!h.pdq[0] && expects_picture(m->type)) {
+        media_error(k, rec, i, field,
+                    "%.200s: not a picture PDQ can hash (%s); md5 and sha256 kept", name, why);
+    }
+    k->pending.media_hashed++;
+    return VG_OK;
+}
+
+/* With opts->media_dir, *out is the post with its media hashed where they lacked a hash (a
+ * copy in k->arena); otherwise the post itself. */
+static vg_status hash_media(struct db_sink *k, const struct vg_record *rec,
+                            const struct vg_event *ev, const struct vg_event **out)
+{
+    *out = ev;
+    const struct vg_post *p = &ev->u.post;
+    if (!k->opts->media_dir || !p->n_media)
+        return VG_OK;
+    struct vg_event *copy = vg_arena_alloc(&k->arena, sizeof(*copy));
+    struct vg_media *media = vg_arena_alloc(&k->arena, p->n_media * sizeof(*media));
+    if (!copy || !media)
+        return VG_ENOMEM;
+    *copy = *ev;
+    memcpy(media, p->media, p->n_media * sizeof(*media));
+    copy->u.post.media = media;
+    for (size_t i = 0; i < p->n_media; i++) {
+        if (media[i].pdq && media[i].md5 && media[i].sha256)
+            continue;
+        vg_status rc = hash_one_media(k, rec, i, &media[i]);
+        if (rc)
+            return rc;
+    }
+    *out = copy;
+    return VG_OK;
+}
+
+static vg_status put_post(struct db_sink *k, const struct vg_record *rec, const struct vg_event *ev,
+                          enum vg_put_result *res)
 {
     /* Deriving costs more than a lookup, and reposted originals recur: look first. */
     int found;
@@ -147,6 +243,8 @@ static vg_status put_post(struct db_sink *k, const struct vg_event *ev, enum vg_
         *res = VG_PUT_DUPLICATE;
         return VG_OK;
     }
+    if ((rc = hash_media(k, rec, ev, &ev)))
+        return rc;
     struct vg_post_derived d;
     if ((rc = vg__post_derive(&ev->u.post, &k->arena, &k->scratch, &d)))
         return rc;
@@ -155,9 +253,10 @@ static vg_status put_post(struct db_sink *k, const struct vg_event *ev, enum vg_
     return k->opts->classifier ? score_post(k, &ev->u.post, &d) : VG_OK;
 }
 
-static vg_status put_event(struct db_sink *k, const struct vg_event *ev, enum vg_put_result *res)
+static vg_status put_event(struct db_sink *k, const struct vg_record *rec,
+                           const struct vg_event *ev, enum vg_put_result *res)
 {
-    vg_status rc = ev->type == VG_EV_POST ? put_post(k, ev, res)
+    vg_status rc = ev->type == VG_EV_POST ? put_post(k, rec, ev, res)
                                           : vg__db_put_derived(k->db, ev, NULL, res);
     if (rc || *res == VG_PUT_DUPLICATE || !k->opts->on_new_event)
         return rc;
@@ -185,7 +284,7 @@ static vg_status store_events(struct db_sink *k, const struct vg_record *rec)
     vg_status rc = VG_OK;
     for (size_t i = 0; i < rec->n_events && !rc; i++) {
         enum vg_put_result res;
-        rc = put_event(k, &rec->events[i], &res);
+        rc = put_event(k, rec, &rec->events[i], &res);
         if (!rc && res != VG_PUT_DUPLICATE) {
             any = 1;
             changed[rec->events[i].type]++;
@@ -221,7 +320,7 @@ vg_status vg_db_put(vg_db *db, const struct vg_event *ev, enum vg_put_result *re
     struct db_sink k = { .db = db, .opts = &opts, .sum = &sum };
     vg_arena_init(&k.arena, 16 << 10, VG_DOC_MAX);
     vg_buf_init(&k.scratch, VG_TEXT_MAX * 4);
-    vg_status rc = put_event(&k, ev, result);
+    vg_status rc = put_event(&k, NULL, ev, result);
     vg_arena_release(&k.arena);
     vg_buf_release(&k.scratch);
     return rc;

@@ -126,6 +126,12 @@ static void put_media(struct writer *w, const struct vg_media *m, size_t n)
             w->rc = vg_buf_json_str(w->out, type, strlen(type));
         put_str(w, "id", m[i].id);
         put_str(w, "url", m[i].url);
+        put_str(w, "file", m[i].file);
+        put_str(w, "pdq", m[i].pdq);
+        if (m[i].pdq)
+            put_int(w, "pdq_quality", m[i].pdq_quality);
+        put_str(w, "md5", m[i].md5);
+        put_str(w, "sha256", m[i].sha256);
         put_raw(w, "}");
     }
     put_raw(w, "]");

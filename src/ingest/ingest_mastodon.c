@@ -406,6 +406,7 @@ static vg_status read_media(struct vg_conv *cx, const cJSON *s, const char *wher
     p->media = vg_arena_alloc(&cx->arena, (size_t)n * sizeof(*p->media));
     if (!p->media)
         return VG_ENOMEM;
+    memset(p->media, 0, (size_t)n * sizeof(*p->media)); /* hashes and file: not given */
     cJSON_ArrayForEach(m, arr)
     {
         struct vg_media *md = &p->media[i];

@@ -2,7 +2,9 @@
 /*
  * ingest_native.c: reader of vigie's own JSON-lines events (docs/events.md). One line is one
  * record and one event. Unknown members are ignored, so newer writers stay readable; a member
- * of the wrong type or over its limit rejects the line and the message names it.
+ * of the wrong type or over its limit rejects the line and the message names it. Media hashes
+ * (pdq, md5, sha256) must be hex of their exact length, and a media file name must stay under
+ * the media folder: the message names the item, as in "field media[1].pdq".
  */
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +40,73 @@ static vg_status read_strv(struct vg_conv *cx, const cJSON *obj, const char *key
     return VG_OK;
 }
 
+/* A hash as exactly `digits` hex digits of either case, kept in lower case. */
+static vg_status read_hex(struct vg_conv *cx, const cJSON *m, const char *where, const char *key,
+                          size_t digits, const char **out)
+{
+    const char *s;
+    vg_status rc = vg_json_str(cx, m, where, key, 256, &s);
+    *out = NULL;
+    if (rc || !s)
+        return rc;
+    size_t len = strlen(s);
+    if (len != digits)
+        return vg_conv_field_error(cx, "field %s.%s: expected %zu hex digits, got %zu characters",
+                                   where, key, digits, len);
+    char *lower = vg_arena_alloc(&cx->arena, len + 1);
+    if (!lower)
+        return VG_ENOMEM;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'F')
+            c = (char)(c - 'A' + 'a');
+        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return vg_conv_field_error(cx, "field %s.%s: '%c' at %zu is not a hex digit", where,
+                                       key, s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', i);
+        lower[i] = c;
+    }
+    lower[len] = '\0';
+    *out = lower;
+    return VG_OK;
+}
+
+/* A file name under --media-dir: relative and never climbing out of it. */
+static vg_status read_file_name(struct vg_conv *cx, const cJSON *m, const char *where,
+                                const char **out)
+{
+    vg_status rc = vg_json_str(cx, m, where, "file", VG_ID_MAX, out);
+    if (rc || !*out)
+        return rc;
+    if (!vg_media_file_name_safe(*out)) {
+        *out = NULL;
+        return vg_conv_field_error(cx,
+                                   "field %s.file: must be a relative path without '..' "
+                                   "components",
+                                   where);
+    }
+    return VG_OK;
+}
+
+static vg_status read_media_hashes(struct vg_conv *cx, const cJSON *m, const char *where,
+                                   struct vg_media *md)
+{
+    int64_t quality;
+    vg_status rc;
+    if ((rc = read_hex(cx, m, where, "pdq", VG_PDQ_HEX_LEN, &md->pdq)) ||
+        (rc = read_hex(cx, m, where, "md5", 32, &md->md5)) ||
+        (rc = read_hex(cx, m, where, "sha256", 64, &md->sha256)) ||
+        (rc = vg_json_int(cx, m, where, "pdq_quality", &quality)) ||
+        (rc = read_file_name(cx, m, where, &md->file)))
+        return rc;
+    if (quality > 100)
+        return vg_conv_field_error(cx, "field %s.pdq_quality: %lld is over 100", where,
+                                   (long long)quality);
+    if (quality >= 0 && !md->pdq)
+        return vg_conv_field_error(cx, "field %s.pdq_quality: given without pdq", where);
+    md->pdq_quality = (int)quality;
+    return VG_OK;
+}
+
 static vg_status read_media(struct vg_conv *cx, const cJSON *obj, struct vg_post *p)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "media");
@@ -53,6 +122,7 @@ static vg_status read_media(struct vg_conv *cx, const cJSON *obj, struct vg_post
     p->media = vg_arena_alloc(&cx->arena, (size_t)n * sizeof(*p->media));
     if (!p->media)
         return VG_ENOMEM;
+    memset(p->media, 0, (size_t)n * sizeof(*p->media)); /* hashes and file: not given */
     char where[32];
     int i = 0;
     const cJSON *m;
@@ -65,7 +135,8 @@ static vg_status read_media(struct vg_conv *cx, const cJSON *obj, struct vg_post
         vg_status rc;
         if ((rc = vg_json_id(cx, m, where, "id", &md->id)) ||
             (rc = vg_json_str(cx, m, where, "type", VG_ID_MAX, &md->type)) ||
-            (rc = vg_json_str(cx, m, where, "url", VG_URL_MAX, &md->url)))
+            (rc = vg_json_str(cx, m, where, "url", VG_URL_MAX, &md->url)) ||
+            (rc = read_media_hashes(cx, m, where, md)))
             return rc;
     }
     p->n_media = (size_t)n;

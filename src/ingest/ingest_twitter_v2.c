@@ -276,6 +276,7 @@ static vg_status read_media(struct vg_conv *cx, const struct page *pg, const cJS
     p->media = vg_arena_alloc(&cx->arena, (size_t)n * sizeof(*p->media));
     if (!p->media)
         return VG_ENOMEM;
+    memset(p->media, 0, (size_t)n * sizeof(*p->media)); /* hashes and file: not given */
     int i = 0;
     cJSON_ArrayForEach(it, list)
     {

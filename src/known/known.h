@@ -71,8 +71,6 @@ void vg__known_sketch_make(const uint32_t *s, size_t n, struct vg_known_sketch *
 int vg__known_sketch_may_reach(const struct vg_known_sketch *a, uint32_t na,
                                const struct vg_known_sketch *b, uint32_t nb, double min_similarity);
 
-#endif /* VG_KNOWN_H */
-
 /* vg_text_index_query that also tells how many candidates the bands gave (before verification):
  * for the benchmark and the evaluation. */
 vg_status vg__text_index_query_n(const vg_text_index *ix, const char *text, size_t len,
@@ -115,3 +113,10 @@ vg_status vg__known_parse(enum vg_bank_format f, const char *text, size_t len,
 
 /* A TAT checkpoint "<unix time>,<id>" into its parts. Errors: VG_EPARSE. */
 vg_status vg__known_checkpoint_parse(const char *s, double *t, int64_t *id);
+
+/* ---- media files (known_media.c) ----------------------------------------------------------- */
+
+/* MD5 (RFC 1321) of len bytes into out. */
+void vg__md5(const void *data, size_t len, uint8_t out[16]);
+
+#endif /* VG_KNOWN_H */

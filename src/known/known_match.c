@@ -3,8 +3,9 @@
  * known_match.c: matching against the banks (docs/known.md). A matcher copies the live items of
  * the banks into memory: PDQ hashes go to a vg_pdq_index, texts to a vg_text_index (both keyed by
  * the item's position here), MD5, SHA-256 and URL values to one table sorted by (type, value)
- * where a match is a binary search. vg_match_posts runs every stored post through it and stores
- * the matches (table post_matches), the signal the rules of the casework stage read.
+ * where a match is a binary search. vg_match_posts runs every stored post (its text, URLs and
+ * the hashes of its media, table post_media) through it and stores the matches (table
+ * post_matches), the signal the rules of the casework stage read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -274,7 +275,6 @@ struct post_run {
     struct found *found;
     size_t n, cap;
     const char *post;
-    int post_matched;
     struct vg_match_posts_summary *sum;
     vg_status rc;
 };
@@ -309,7 +309,6 @@ static int collect(const struct vg_match *x, void *ud)
         }
     }
     p->found[p->n++] = (struct found){ post, pos, x->distance, x->similarity };
-    p->post_matched = 1;
     return 0;
 }
 
@@ -324,7 +323,6 @@ static vg_status match_post(struct post_run *p, const char *post_id, const char 
         f[i] = sep + 1;
     }
     p->post = post_id;
-    p->post_matched = 0;
     vg_status rc = vg_matcher_match(p->m, VG_ITEM_TEXT, f[3], p->o, collect, p, NULL, 0);
     if (rc == VG_EFIELD) /* no words: nothing to match */
         rc = VG_OK;
@@ -348,7 +346,6 @@ static vg_status match_post(struct post_run *p, const char *post_id, const char 
     if (rc == VG_ECANCEL)
         rc = VG_OK;
     p->sum->posts++;
-    p->sum->posts_matched += (uint64_t)p->post_matched;
     return rc;
 }
 
@@ -357,6 +354,51 @@ static vg_status on_post(const struct vg_scan_row *row, void *ud)
     if (!row->other || !row->item)
         return VG_OK;
     return match_post(ud, row->other, row->item);
+}
+
+/* One hashed media item of a stored post: its PDQ hash (unless its known quality is too low to
+ * match) and its file hashes. */
+static vg_status on_media(const struct vg_store_media_row *row, void *ud)
+{
+    struct post_run *p = ud;
+    p->post = row->post;
+    p->sum->media++;
+    vg_status rc = VG_OK;
+    if (row->pdq && row->pdq_quality >= 0 && row->pdq_quality < VG_PDQ_MIN_QUAL)
+        p->sum->media_low_quality++;
+    else if (row->pdq && p->m->count[VG_ITEM_PDQ])
+        rc = vg_matcher_match(p->m, VG_ITEM_PDQ, row->pdq, p->o, collect, p, NULL, 0);
+    if (!rc && row->md5 && p->m->count[VG_ITEM_MD5])
+        rc = vg_matcher_match(p->m, VG_ITEM_MD5, row->md5, p->o, collect, p, NULL, 0);
+    if (!rc && row->sha256 && p->m->count[VG_ITEM_SHA256])
+        rc = vg_matcher_match(p->m, VG_ITEM_SHA256, row->sha256, p->o, collect, p, NULL, 0);
+    if (p->rc)
+        return p->rc;
+    /* A value the store should not hold (it was checked at ingest) is not matchable. */
+    return rc == VG_EFIELD ? VG_OK : rc;
+}
+
+static int cmp_found_post(const void *a, const void *b)
+{
+    return strcmp((*(const struct found *const *)a)->post, (*(const struct found *const *)b)->post);
+}
+
+/* Posts with at least one match: text, URL and media matches of a post count it once. */
+static vg_status count_matched_posts(const struct post_run *p, uint64_t *out)
+{
+    *out = 0;
+    if (!p->n)
+        return VG_OK;
+    const struct found **v = vg_malloc(p->n * sizeof(*v));
+    if (!v)
+        return VG_ENOMEM;
+    for (size_t i = 0; i < p->n; i++)
+        v[i] = &p->found[i];
+    qsort(v, p->n, sizeof(*v), cmp_found_post);
+    for (size_t i = 0; i < p->n; i++)
+        *out += i == 0 || strcmp(v[i - 1]->post, v[i]->post) != 0;
+    vg_free(v);
+    return VG_OK;
 }
 
 static int cmp_item_id(const void *a, const void *b)
@@ -377,6 +419,11 @@ vg_status vg_match_posts(vg_db *db, const vg_matcher *m, const struct vg_match_o
     struct post_run p = { .m = m, .o = o, .sum = sum };
     vg_status rc =
             vg__db_scan(db, VG_SCAN_POSTS_BY_TIME, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, on_post, &p);
+    if (!rc)
+        rc = vg__db_post_media_scan(db, on_media, &p);
+    uint64_t matched = 0;
+    if (!rc && !(rc = count_matched_posts(&p, &matched)))
+        sum->posts_matched += matched;
     for (size_t i = 0; !rc && i < p.n; i++) {
         const struct found *f = &p.found[i];
         const struct mitem *it = &m->items[f->pos];

@@ -376,3 +376,11 @@ const struct vg_store_queue_ops *vg__db_queue(vg_db *db, void **state)
     *state = st;
     return db->ops->queue;
 }
+
+vg_status vg__db_post_media_scan(vg_db *db, vg_store_media_fn fn, void *ud)
+{
+    vg_status rc = vg_db_flush(db);
+    if (rc)
+        return rc;
+    return db->ops->post_media_scan(db->state, fn, ud);
+}

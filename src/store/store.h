@@ -107,6 +107,18 @@ struct vg_store_post_match {
     double distance; /* Hamming for pdq, 1 - similarity for text, 0 for the exact kinds */
 };
 
+/* A media item of a stored post with its hashes (table post_media); NULL: not known. */
+struct vg_store_media_row {
+    const char *post;
+    int idx; /* place in the post's media list */
+    const char *type;
+    const char *pdq;
+    int pdq_quality; /* -1: not given */
+    const char *md5, *sha256;
+};
+
+typedef vg_status (*vg_store_media_fn)(const struct vg_store_media_row *r, void *ud);
+
 struct vg_store_cases_ops;
 struct vg_store_records_ops;
 struct vg_store_queue_ops;
@@ -175,6 +187,8 @@ struct vg_store_ops {
     /* Keep a match; *inserted 0 when it was stored already (same post, item and kind). */
     vg_status (*put_post_match)(void *state, const struct vg_store_post_match *m, int64_t now,
                                 int *inserted);
+    /* Every stored media item with a hash, in the posts' time order, then by place. */
+    vg_status (*post_media_scan)(void *state, vg_store_media_fn fn, void *ud);
 };
 
 /*
@@ -276,5 +290,8 @@ vg_status vg__db_checkpoint_get(vg_db *db, const char *bank, const char *source,
 vg_status vg__db_checkpoint_put(vg_db *db, const char *bank, const char *source,
                                 const char *checkpoint);
 vg_status vg__db_put_post_match(vg_db *db, const struct vg_store_post_match *m, int *inserted);
+/* Stream the hashed media of stored posts (struct vg_store_ops.post_media_scan), after
+ * committing pending writes. */
+vg_status vg__db_post_media_scan(vg_db *db, vg_store_media_fn fn, void *ud);
 
 #endif /* VG_STORE_H */

@@ -446,6 +446,14 @@ static const char *const migrations[] = {
     "  body TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL"
     ");",
+    /* 10 -> 11: hashes of a post's media (docs/events.md, docs/known.md#media): one row per media
+     * item of a post that carries at least one hash (given by the platform or computed by
+     * `vigie ingest --media-dir`), idx its place in posts.media. vg_match_posts reads them. */
+    "CREATE TABLE post_media ("
+    "  post TEXT NOT NULL, idx INTEGER NOT NULL, type TEXT NOT NULL, url TEXT, file TEXT,"
+    "  pdq TEXT, pdq_quality INTEGER, md5 TEXT, sha256 TEXT,"
+    "  PRIMARY KEY (post, idx)"
+    ") WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -604,6 +612,12 @@ static const char *const migrations[] = {
                       " VALUES (?1,?2,?3,?4)")                                                     \
     X(INS_POST_MATCH, "INSERT OR IGNORE INTO post_matches (post, bank, item, kind, distance, at)"  \
                       " VALUES (?1,?2,?3,?4,?5,?6)")                                               \
+    X(INS_POST_MEDIA,                                                                              \
+      "INSERT OR IGNORE INTO post_media (post, idx, type, url, file, pdq, pdq_quality, md5,"       \
+      " sha256) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")                                              \
+    X(SCAN_POST_MEDIA,                                                                             \
+      "SELECT m.post, m.idx, m.type, m.pdq, m.pdq_quality, m.md5, m.sha256 FROM post_media m"      \
+      " JOIN posts p ON p.id = m.post ORDER BY p.created_at, p.rowid, m.idx")                      \
     X(INS_REJECT, "INSERT INTO dead_letters (at, file, line, offset, item, format, reason, raw,"   \
                   " raw_truncated) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)")                           \
     SCAN_STATEMENTS(X)
@@ -1070,6 +1084,32 @@ static vg_status put_post_lists(struct sqlite_state *st, sqlite3_int64 post,
     return rc;
 }
 
+/* The media that carry a hash, one row each (table post_media). */
+static vg_status put_post_media(struct sqlite_state *st, const struct vg_post *p)
+{
+    vg_status rc = VG_OK;
+    sqlite3_stmt *s = st->stmt[S_INS_POST_MEDIA];
+    for (size_t i = 0; i < p->n_media && !rc; i++) {
+        const struct vg_media *m = &p->media[i];
+        if (!m->pdq && !m->md5 && !m->sha256)
+            continue;
+        bind_text(s, 1, p->id);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)i);
+        bind_text(s, 3, m->type ? m->type : "other");
+        bind_text(s, 4, m->url);
+        bind_text(s, 5, m->file);
+        bind_text(s, 6, m->pdq);
+        if (m->pdq && m->pdq_quality >= 0)
+            sqlite3_bind_int(s, 7, m->pdq_quality);
+        else
+            sqlite3_bind_null(s, 7);
+        bind_text(s, 8, m->md5);
+        bind_text(s, 9, m->sha256);
+        rc = exec_stmt(st, S_INS_POST_MEDIA, "storing a post's media hashes");
+    }
+    return rc;
+}
+
 static vg_status sqlite_put_post(void *state, const struct vg_event *ev,
                                  const struct vg_post_derived *d, enum vg_put_result *res)
 {
@@ -1111,7 +1151,9 @@ static vg_status sqlite_put_post(void *state, const struct vg_event *ev,
         return VG_OK;
     }
     *res = VG_PUT_NEW;
-    return put_post_lists(st, sqlite3_last_insert_rowid(st->db), d);
+    if ((rc = put_post_lists(st, sqlite3_last_insert_rowid(st->db), d)))
+        return rc;
+    return put_post_media(st, p);
 }
 
 /* ---- accounts ------------------------------------------------------------------------------ */
@@ -1616,6 +1658,7 @@ static vg_status sqlite_checkpoint_put(void *state, const char *bank, const char
                                        const char *checkpoint, int64_t now);
 static vg_status sqlite_put_post_match(void *state, const struct vg_store_post_match *m,
                                        int64_t now, int *inserted);
+static vg_status sqlite_post_media_scan(void *state, vg_store_media_fn fn, void *ud);
 
 const struct vg_store_ops vg__store_sqlite = {
     .name = "sqlite",
@@ -1651,6 +1694,7 @@ const struct vg_store_ops vg__store_sqlite = {
     .checkpoint_get = sqlite_checkpoint_get,
     .checkpoint_put = sqlite_checkpoint_put,
     .put_post_match = sqlite_put_post_match,
+    .post_media_scan = sqlite_post_media_scan,
 };
 
 /* ---- reads for the network stage (src/graph/) ----------------------------------------------- */
@@ -2022,5 +2066,30 @@ static vg_status sqlite_put_post_match(void *state, const struct vg_store_post_m
     vg_status rc = exec_stmt(st, S_INS_POST_MATCH, "storing a post match");
     if (!rc)
         *inserted = sqlite3_changes(st->db) > 0;
+    return rc;
+}
+
+static vg_status sqlite_post_media_scan(void *state, vg_store_media_fn fn, void *ud)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_SCAN_POST_MEDIA];
+    vg_status rc = VG_OK;
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct vg_store_media_row r = {
+            .post = col_text(s, 0),
+            .idx = sqlite3_column_int(s, 1),
+            .type = col_text(s, 2),
+            .pdq = col_text(s, 3),
+            .pdq_quality = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(s, 4),
+            .md5 = col_text(s, 5),
+            .sha256 = col_text(s, 6),
+        };
+        if ((rc = fn(&r, ud)))
+            break;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = fail(st, src, "reading post media");
+    sqlite3_reset(s);
     return rc;
 }

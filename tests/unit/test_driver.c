@@ -231,6 +231,61 @@ static void native_field_errors_name_the_field(void **state)
     }
 }
 
+#define MEDIA_POST(media)                                                                          \
+    "{\"type\":\"post\",\"id\":\"1\",\"account\":\"a\",\"created_at\":\"2026-01-01\","             \
+    "\"text\":\"\",\"media\":[{\"type\":\"photo\"}," media "]}"
+#define PDQ64 "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b23"
+
+/* The hashes of a media object are checked one by one, and the rejection names the item. */
+static void native_media_hash_errors_name_the_item(void **state)
+{
+    (void)state;
+
+    static const struct {
+        const char *line, *reason;
+    } cases[] = {
+        { MEDIA_POST("{\"type\":\"photo\",\"pdq\":\"f8f8\"}"),
+          "field media[1].pdq: expected 64 hex digits, got 4 characters" },
+        { MEDIA_POST("{\"pdq\":\"" PDQ64 "\",\"pdq_quality\":101}"),
+          "field media[1].pdq_quality: 101 is over 100" },
+        { MEDIA_POST("{\"pdq\":\"" PDQ64 "\",\"pdq_quality\":-1}"),
+          "field media[1].pdq_quality: expected a non-negative integer, got number" },
+        { MEDIA_POST("{\"pdq_quality\":80}"), "field media[1].pdq_quality: given without pdq" },
+        { MEDIA_POST("{\"md5\":\"0123456789abcdef0123456789abcdeg\"}"),
+          "field media[1].md5: 'g' at 31 is not a hex digit" },
+        { MEDIA_POST("{\"sha256\":7}"), "field media[1].sha256: expected a string, got number" },
+        { MEDIA_POST("{\"file\":\"../etc/passwd\"}"),
+          "field media[1].file: must be a relative path without '..' components" },
+        { MEDIA_POST("{\"file\":\"/etc/passwd\"}"),
+          "field media[1].file: must be a relative path without '..' components" },
+        { MEDIA_POST("{\"file\":\"a/../../b.png\"}"),
+          "field media[1].file: must be a relative path without '..' components" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct collected c;
+        assert_int_equal(
+                collect_mem(cases[i].line, strlen(cases[i].line), VG_FORMAT_NATIVE, NULL, &c),
+                VG_OK);
+        assert_int_equal(c.n_rejects, 1);
+        assert_string_equal(c.reasons[0], cases[i].reason);
+        collected_free(&c);
+    }
+    /* The records around a bad one land: read = accepted + rejected. */
+    const char in[] = MEDIA_POST("{\"md5\":\"00\"}") "\n" MEDIA_POST(
+            "{\"md5\":\"D41D8CD98F00B204E9800998ECF8427E\",\"file\":\"img/a b.png\"}") "\n";
+    struct collected c;
+    assert_int_equal(collect_mem(in, sizeof(in) - 1, VG_FORMAT_NATIVE, NULL, &c), VG_OK);
+    assert_int_equal(c.n_records, 2);
+    assert_int_equal(c.n_rejects, 1);
+    assert_int_equal(c.reject_lines[0], 1);
+    assert_int_equal(c.n_events, 1);
+    /* Upper-case hex is kept in lower case. */
+    assert_non_null(strstr(c.events[0], "{\"type\":\"other\",\"file\":\"img/a b.png\","
+                                        "\"md5\":\"d41d8cd98f00b204e9800998ecf8427e\"}"));
+    collected_free(&c);
+}
+
 static void rejection_reasons_are_valid_utf8(void **state)
 {
     (void)state;
@@ -256,7 +311,11 @@ static void native_round_trip(void **state)
             "\"created_at\":\"2026-02-03T04:05:06Z\",\"text\":\"\xD8\xA7\xD9\x84 \\\"q\\\"\","
             "\"lang\":\"ar\",\"reply_to\":\"6\",\"repost_of\":null,\"quote_of\":\"5\","
             "\"hashtags\":[\"h\"],\"mentions\":[\"m\"],\"urls\":[\"https://e.org/\"],"
-            "\"media\":[{\"type\":\"photo\",\"id\":\"m1\",\"url\":\"https://e.org/i.jpg\"}]}\n"
+            "\"media\":[{\"type\":\"photo\",\"id\":\"m1\",\"url\":\"https://e.org/i.jpg\"},"
+            "{\"type\":\"photo\",\"pdq\":\"" PDQ64 "\",\"pdq_quality\":90,\"sha256\":\""
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"},"
+            "{\"type\":\"video\",\"pdq\":\"" PDQ64 "\",\"md5\":"
+            "\"d41d8cd98f00b204e9800998ecf8427e\",\"file\":\"v/1.mp4\"}]}\n"
             "{\"type\":\"account\",\"id\":\"a\",\"handle\":\"h\",\"name\":\"n\",\"bio\":\"b\","
             "\"created_at\":\"2020-01-01T00:00:00Z\",\"followers\":1,\"following\":2,\"posts\":3,"
             "\"avatar_url\":\"https://e.org/a.png\",\"observed_at\":\"2026-01-01T00:00:00Z\"}\n"
@@ -283,7 +342,11 @@ static void native_round_trip(void **state)
                         "\\\"q\\\"\",\"lang\":\"ar\",\"reply_to\":\"6\",\"quote_of\":\"5\","
                         "\"hashtags\":[\"h\"],\"mentions\":[\"m\"],\"urls\":[\"https://e.org/\"],"
                         "\"media\":[{\"type\":\"photo\",\"id\":\"m1\",\"url\":"
-                        "\"https://e.org/i.jpg\"}]}");
+                        "\"https://e.org/i.jpg\"},{\"type\":\"photo\",\"pdq\":\"" PDQ64
+                        "\",\"pdq_quality\":90,\"sha256\":\"e3b0c44298fc1c149afbf4c8996fb924"
+                        "27ae41e4649b934ca495991b7852b855\"},{\"type\":\"video\",\"file\":"
+                        "\"v/1.mp4\",\"pdq\":\"" PDQ64 "\",\"md5\":"
+                        "\"d41d8cd98f00b204e9800998ecf8427e\"}]}");
     vg_buf_release(&all);
     collected_free(&c1);
     collected_free(&c2);
@@ -341,6 +404,7 @@ int main(void)
         cmocka_unit_test(empty_input_has_no_records),
         cmocka_unit_test(unknown_shape_is_rejected_in_auto_mode),
         cmocka_unit_test(native_field_errors_name_the_field),
+        cmocka_unit_test(native_media_hash_errors_name_the_item),
         cmocka_unit_test(rejection_reasons_are_valid_utf8),
         cmocka_unit_test(native_round_trip),
         cmocka_unit_test(format_detection_from_head),
