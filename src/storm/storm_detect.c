@@ -87,8 +87,7 @@ struct alert {
     uint64_t markers[MAX_MARKERS]; /* text sketches, hashtag pairs, co-retweeted originals */
     uint32_t n_markers;
     uint32_t text_markers, pair_markers, rt_markers;
-    int sync;           /* the storm posts in synchronised waves */
-    double sync_lambda; /* background posts per wave when raised */
+    int sync; /* the storm posts in synchronised waves */
     int64_t onset, detected_at, last_at;
     uint64_t posts, window_posts;
     double expected, log10_p, coord_share;
@@ -722,10 +721,9 @@ struct check {
     uint64_t link;                 /* the fresh shared link, 0 when none */
     uint64_t markers[MAX_MARKERS]; /* fresh shared text sketches, hashtag pairs, originals */
     uint32_t n_markers, text_markers, pair_markers, rt_markers;
-    int sync;           /* some of the window's posts came in synchronised waves */
-    double sync_lambda; /* the largest background of a synchronised wave */
-    double share;       /* share of the window's posts that carry a trace */
-    uint32_t accounts;  /* distinct accounts of those posts */
+    int sync;          /* some of the window's posts came in synchronised waves */
+    double share;      /* share of the window's posts that carry a trace */
+    uint32_t accounts; /* distinct accounts of those posts */
 };
 
 /* The values that at least min_acc distinct accounts carry, among n (value, account) pairs laid
@@ -788,14 +786,13 @@ static uint32_t distinct_accounts(const struct vg_storms *s, const struct key *k
  * the same hashtag seen over `covered` seconds around it (outside the wave). The background
  * rate is floored at one post in 10 minutes, so that a quiet hashtag's first posts (a handful
  * within seconds, as when a thread is posted) are not a wave by themselves. */
-static double wave_score(double wave, double bg, double covered, double *lambda)
+static double wave_score(double wave, double bg, double covered)
 {
     const double len = 2 * VG_STORM_SYNC_HALF + 1;
     double rate = bg / (covered > 60 ? covered : 60);
     if (rate < 1.0 / 600)
         rate = 1.0 / 600;
-    *lambda = rate * len;
-    return vg__storm_poisson_log10_tail(wave, *lambda);
+    return vg__storm_poisson_log10_tail(wave, rate * len);
 }
 
 /* Synchronised timing (Pacheco et al. 2021): a post whose wave (the hashtag's posts within
@@ -824,15 +821,12 @@ static void mark_sync(struct vg_storms *s, const struct key *k, int64_t now, str
         int64_t from = t - VG_STORM_SYNC_AROUND < first ? first : t - VG_STORM_SYNC_AROUND;
         int64_t to = t + VG_STORM_SYNC_AROUND > now ? now : t + VG_STORM_SYNC_AROUND;
         double covered = (double)(to - from) - (2 * VG_STORM_SYNC_HALF + 1);
-        double lambda;
-        if (wave_score(wave, (double)(ahi - alo) - wave, covered, &lambda) < s->o.fresh_log10p ||
+        if (wave_score(wave, (double)(ahi - alo) - wave, covered) < s->o.fresh_log10p ||
             distinct_accounts(s, k, lo, hi) < min_shared_accounts(s))
             continue;
         for (size_t j = lo; j < hi; j++)
             s->ring[k->q[k->q_head + j] & (s->cap_ring - 1)].sync = 1;
         c->sync = 1;
-        if (lambda > c->sync_lambda)
-            c->sync_lambda = lambda;
     }
 }
 
@@ -1097,7 +1091,6 @@ static vg_status raise_alert(struct vg_storms *s, struct key *k, const struct vg
     a->pair_markers = c->pair_markers;
     a->rt_markers = c->rt_markers;
     a->sync = c->sync;
-    a->sync_lambda = c->sync_lambda;
     a->detected_at = t;
     a->window_posts = k->q_n;
     a->expected = lam;
@@ -1209,13 +1202,13 @@ static vg_status alert_sync_wave(struct vg_storms *s, const struct key *k, struc
     alo = lo;
     while (alo > 0 && window_post(s, k, alo - 1)->at >= t - VG_STORM_SYNC_AROUND)
         alo--;
-    double lambda, wave = (double)(n - lo);
+    double wave = (double)(n - lo);
     double covered = VG_STORM_SYNC_AROUND - 2 * VG_STORM_SYNC_HALF - 1;
     int64_t first = window_post(s, k, 0)->at;
     if (t - VG_STORM_SYNC_AROUND < first)
         covered = (double)(t - first) - 2 * VG_STORM_SYNC_HALF - 1;
     if (wave < min_shared_accounts(s) ||
-        wave_score(wave, (double)(lo - alo), covered, &lambda) < s->o.fresh_log10p ||
+        wave_score(wave, (double)(lo - alo), covered) < s->o.fresh_log10p ||
         distinct_accounts(s, k, lo, n) < min_shared_accounts(s))
         return VG_OK;
     vg_status rc = VG_OK;
