@@ -208,35 +208,59 @@ static void haystack_needles(void **state)
     vg_pdq_index_free(ix);
 }
 
-/* A failed allocation during an add (new bucket space, a new chunk, a bigger id map) leaves
- * the index as it was: every hash added before is still found, the failed one is not. */
+/* Add N_FAIL hashes (the same ones each time: the generator is reseeded), the k-th allocation
+ * from hash N_FAIL / 2 on failing (k = 0: none). Returns how many were added before the failure
+ * and how many allocations the second half made. */
+#define N_FAIL 4000
+
+static size_t add_failing_at(vg_pdq_index *ix, struct vg_pdq *hs, uint64_t k, int *failed,
+                             uint64_t *allocs)
+{
+    size_t added = 0;
+    uint64_t before = 0;
+    rng_state = 0x2545f4914f6cdd1dull;
+    *failed = 0;
+    for (size_t i = 0; i < N_FAIL; i++) {
+        random_hash(&hs[i]);
+        if (i == N_FAIL / 2) {
+            vg__alloc_fail_after(k);
+            before = vg__alloc_count();
+        }
+        vg_status rc = vg_pdq_index_add(ix, &hs[i], i);
+        if (rc) {
+            assert_int_equal(rc, VG_ENOMEM);
+            *failed = 1;
+            break;
+        }
+        added++;
+    }
+    vg__alloc_fail_after(0);
+    *allocs = vg__alloc_count() - before;
+    return added;
+}
+
+/* A failed allocation during an add (a bucket table rebuilt, a new chunk, a bigger id map)
+ * leaves the index as it was: every hash added before is still found, the failed one is not. */
 static void add_survives_allocation_failure(void **state)
 {
     (void)state;
-    static struct vg_pdq hs[400];
+    static struct vg_pdq hs[N_FAIL];
     static struct found f;
-    for (uint64_t k = 1; k < 60; k += 3) {
-        vg_pdq_index *ix;
+    vg_pdq_index *ix;
+    int failed;
+    uint64_t allocs, ignored;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    assert_int_equal(add_failing_at(ix, hs, 0, &failed, &allocs), N_FAIL);
+    vg_pdq_index_free(ix);
+    assert_false(failed);
+    assert_true(allocs >= 10); /* the second half does allocate: the failures below happen */
+    uint64_t step = allocs / 25 ? allocs / 25 : 1;
+    for (uint64_t k = 1; k <= allocs; k += step) {
         assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
-        size_t added = 0;
-        int failed = 0;
-        for (size_t i = 0; i < 400; i++) {
-            random_hash(&hs[i]);
-            if (i == 200)
-                vg__alloc_fail_after(k);
-            vg_status rc = vg_pdq_index_add(ix, &hs[i], i);
-            if (rc) {
-                assert_int_equal(rc, VG_ENOMEM);
-                failed = 1;
-                vg__alloc_fail_after(0);
-                break;
-            }
-            added++;
-        }
-        vg__alloc_fail_after(0);
+        size_t added = add_failing_at(ix, hs, k, &failed, &ignored);
         assert_true(failed);
         assert_int_equal(vg_pdq_index_size(ix), added);
-        for (size_t i = 0; i < added + failed; i++) {
+        for (size_t i = 0; i < added + 1; i++) {
             f.n = 0;
             assert_int_equal(vg_pdq_index_query(ix, &hs[i], 0, collect, &f), VG_OK);
             assert_int_equal(f.n, i < added ? 1 : 0);
