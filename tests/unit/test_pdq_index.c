@@ -91,41 +91,15 @@ static size_t brute_force(const struct vg_pdq *all, const int *live, const struc
     return n;
 }
 
-static void index_matches_brute_force(void **state)
+/* Queries near every stride-th hash at 13 distances: the index reports exactly the brute force's
+ * matches, each once, live, at its true distance, and the linear scan agrees. Returns the
+ * matches found within 31. */
+static size_t check_queries(const vg_pdq_index *ix, const struct vg_pdq *all, const int *live,
+                            size_t stride)
 {
-    (void)state;
-    static struct vg_pdq all[N_HASHES];
-    static int live[N_HASHES];
     static struct found f;
-    vg_pdq_index *ix;
-    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
-    for (size_t i = 0; i < N_HASHES; i++) {
-        if (i % 3 == 2) { /* a near copy of the previous hash */
-            all[i] = all[i - 1];
-            flip_bits(&all[i], (int)(next_random() % 40));
-        } else {
-            random_hash(&all[i]);
-        }
-        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
-        live[i] = 1;
-    }
-    for (size_t i = 0; i < N_HASHES; i += 7) { /* remove some, replace others */
-        vg_pdq_index_remove(ix, i);
-        live[i] = 0;
-    }
-    for (size_t i = 1; i < N_HASHES; i += 11) {
-        flip_bits(&all[i], 5);
-        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
-        live[i] = 1;
-    }
-    vg_pdq_index_remove(ix, N_HASHES + 5); /* not in: nothing */
-    size_t n_live = 0;
-    for (size_t i = 0; i < N_HASHES; i++)
-        n_live += live[i];
-    assert_int_equal(vg_pdq_index_size(ix), n_live);
-
     size_t total = 0;
-    for (size_t i = 0; i < N_HASHES; i += 5) {
+    for (size_t i = 0; i < N_HASHES; i += stride) {
         struct vg_pdq q = all[i];
         flip_bits(&q, 3);
         f.n = 0;
@@ -150,8 +124,125 @@ static void index_matches_brute_force(void **state)
             assert_int_equal(f.n, want);
         }
     }
+    return total;
+}
+
+/* N_HASHES hashes, every third a near copy (up to 40 bits) of the one before. */
+static void make_hashes(struct vg_pdq *all)
+{
+    for (size_t i = 0; i < N_HASHES; i++) {
+        if (i % 3 == 2) {
+            all[i] = all[i - 1];
+            flip_bits(&all[i], (int)(next_random() % 40));
+        } else {
+            random_hash(&all[i]);
+        }
+    }
+}
+
+/* Remove every 7th id, replace every 11th's hash (5 bits moved), remove an id not in. */
+static void churn(vg_pdq_index *ix, struct vg_pdq *all, int *live)
+{
+    for (size_t i = 0; i < N_HASHES; i += 7) {
+        vg_pdq_index_remove(ix, i);
+        live[i] = 0;
+    }
+    for (size_t i = 1; i < N_HASHES; i += 11) {
+        flip_bits(&all[i], 5);
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    vg_pdq_index_remove(ix, N_HASHES + 5); /* not in: nothing */
+    size_t n_live = 0;
+    for (size_t i = 0; i < N_HASHES; i++)
+        n_live += live[i];
+    assert_int_equal(vg_pdq_index_size(ix), n_live);
+}
+
+static void index_matches_brute_force(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES];
+    static int live[N_HASHES];
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    make_hashes(all);
+    for (size_t i = 0; i < N_HASHES; i++) {
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    assert_int_equal(vg__pdq_index_row_bytes(ix), 3);
+    churn(ix, all, live);
     /* The near copies (up to 40 bits apart) make matches at every distance tested. */
-    assert_true(total > 500);
+    assert_true(check_queries(ix, all, live, 5) > 500);
+    vg_pdq_index_free(ix);
+}
+
+/* add_many in two batches (the second repeats ids of the first and of itself: the last hash of
+ * an id wins) gives the same answers as the brute force, before and after in-place changes. */
+static void add_many_matches_brute_force(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES], batch[N_HASHES];
+    static uint64_t ids[N_HASHES];
+    static int live[N_HASHES];
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    make_hashes(all);
+    size_t half = N_HASHES / 2, added = 0;
+    for (size_t i = 0; i < half; i++)
+        ids[i] = i, live[i] = 1;
+    assert_int_equal(vg_pdq_index_add_many(ix, all, ids, half, &added), VG_OK);
+    assert_int_equal(added, half);
+    assert_int_equal(vg_pdq_index_size(ix), half);
+    /* Second batch: the rest, plus ids 0..99 again with new hashes, each given twice (a
+     * throwaway hash first). */
+    size_t n = 0;
+    for (size_t i = half; i < N_HASHES; i++)
+        batch[n] = all[i], ids[n++] = i, live[i] = 1;
+    for (size_t i = 0; i < 100; i++) {
+        random_hash(&batch[n]);
+        ids[n++] = i;
+        random_hash(&all[i]);
+        batch[n] = all[i], ids[n++] = i;
+    }
+    assert_int_equal(vg_pdq_index_add_many(ix, batch, ids, n, &added), VG_OK);
+    assert_int_equal(added, n);
+    assert_int_equal(vg_pdq_index_size(ix), N_HASHES);
+    assert_int_equal(vg_pdq_index_add_many(ix, batch, ids, 0, &added), VG_OK);
+    assert_int_equal(added, 0);
+    assert_true(check_queries(ix, all, live, 17) > 150);
+    churn(ix, all, live);
+    assert_true(check_queries(ix, all, live, 17) > 150);
+    vg_pdq_index_free(ix);
+}
+
+/* Row numbers widened from 3 to 4 bytes (done by itself at 2^24 rows) keep every answer, before
+ * and after in-place changes, and under add_many. */
+static void widened_rows_match_brute_force(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES];
+    static uint64_t ids[N_HASHES];
+    static int live[N_HASHES];
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    make_hashes(all);
+    size_t half = N_HASHES / 2;
+    for (size_t i = 0; i < half; i++) {
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    assert_int_equal(vg__pdq_index_widen(ix), VG_OK);
+    assert_int_equal(vg__pdq_index_row_bytes(ix), 4);
+    assert_int_equal(vg__pdq_index_widen(ix), VG_OK); /* once is enough */
+    for (size_t i = half; i < N_HASHES; i++)
+        ids[i] = i, live[i] = 1;
+    assert_int_equal(vg_pdq_index_add_many(ix, all + half, ids + half, N_HASHES - half, NULL),
+                     VG_OK);
+    assert_true(check_queries(ix, all, live, 17) > 150);
+    churn(ix, all, live);
+    assert_true(check_queries(ix, all, live, 17) > 150);
     vg_pdq_index_free(ix);
 }
 
@@ -298,6 +389,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hex_and_distance),
         cmocka_unit_test(index_matches_brute_force),
+        cmocka_unit_test(add_many_matches_brute_force),
+        cmocka_unit_test(widened_rows_match_brute_force),
         cmocka_unit_test(bad_distance_and_stop),
         cmocka_unit_test(haystack_needles),
         cmocka_unit_test(add_survives_allocation_failure),
