@@ -13,13 +13,14 @@
  * (when H = 1) the 16 values one bit away, and keeps the entries whose whole word is within P.
  *
  * Why it is fast. Each bucket entry stores, beside the row it points to, the 16 bits of the
- * partner slot of its word: the word filter runs on the bucket's contiguous 16-bit array (SSE2,
- * eight entries at a time) without touching the hashes. On random hashes the filter keeps about
- * 0.2 % of the entries scanned; only those rows are fetched and measured in full. A query is a
- * chain of cache misses (bucket header, bucket lines, survivor's row number, survivor's hash), so
- * it is software-pipelined: all 272 headers are asked for first, bucket lines a few buckets ahead
- * of their scan, and the survivors' row numbers then hashes in batches before they are used.
- * Everything it reads sits in 2 MB pages (vg__huge_alloc), so a miss is not also a TLB miss.
+ * partner slot of its word: the word filter runs on the bucket's contiguous 16-bit array (AVX2,
+ * 16 entries at a time, where the CPU has it; SSE2, 8, otherwise) without touching the hashes. On
+ * random hashes the filter keeps about 0.2 % of the entries scanned; only those rows are fetched
+ * and measured in full. A query is a chain of cache misses (bucket header, bucket lines, survivor's
+ * row number, survivor's hash), so it is software-pipelined: all 272 headers are asked for first,
+ * bucket lines a few buckets ahead of their scan, and the survivors' row numbers then hashes in
+ * batches before they are used. Everything it reads sits in 2 MB pages (vg__huge_alloc), so a miss
+ * is not also a TLB miss.
  *
  * Each match is reported once: from the first table in which it passes the word filter (that
  * table is always probed and the entry always found there).

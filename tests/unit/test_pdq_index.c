@@ -345,7 +345,7 @@ static void add_survives_allocation_failure(void **state)
     vg_pdq_index_free(ix);
     assert_false(failed);
     assert_true(allocs >= 10); /* the second half does allocate: the failures below happen */
-    uint64_t step = allocs / 25 ? allocs / 25 : 1;
+    uint64_t step = allocs / 12 ? allocs / 12 : 1;
     for (uint64_t k = 1; k <= allocs; k += step) {
         assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
         size_t added = add_failing_at(ix, hs, k, &failed, &ignored);
