@@ -19,8 +19,8 @@
  * and measured in full. A query is a chain of cache misses (bucket header, bucket lines, survivor's
  * row number, survivor's hash), so it is software-pipelined: all 272 headers are asked for first,
  * bucket lines a few buckets ahead of their scan, and the survivors' row numbers then hashes in
- * batches before they are used. Everything it reads sits in 2 MB pages (vg__huge_alloc), so a miss
- * is not also a TLB miss.
+ * batches before they are used. The headers, arenas and hash chunks are mappings advised to use
+ * 2 MB pages (vg__huge_alloc), so that a miss is less often also a TLB miss.
  *
  * Each match is reported once: from the first table in which it passes the word filter (that
  * table is always probed and the entry always found there).
