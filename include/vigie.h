@@ -1466,6 +1466,17 @@ VG_API size_t vg_pdq_index_size(const vg_pdq_index *ix);
 /** Add h under id; an id added before is replaced. Errors: VG_ENOMEM, VG_ELIMIT. */
 VG_API VG_NODISCARD vg_status vg_pdq_index_add(vg_pdq_index *ix, const struct vg_pdq *h,
                                                uint64_t id);
+/**
+ * Add n hashes at once, hashes[i] under ids[i]: the same as n calls of vg_pdq_index_add (an id
+ * already in, or repeated, is replaced: the last one wins), but the index first counts where they
+ * land and sizes its buckets once, which takes less time and memory than growing them one add at
+ * a time (use it to load a bank). Both arrays are the caller's, only read. n_added (NULL allowed)
+ * receives how many were added: on error hashes[0..*n_added) are in, the rest are not.
+ * Errors: VG_ENOMEM, VG_ELIMIT.
+ */
+VG_API VG_NODISCARD vg_status vg_pdq_index_add_many(vg_pdq_index *ix, const struct vg_pdq *hashes,
+                                                    const uint64_t *ids, size_t n,
+                                                    size_t *n_added);
 /** Remove id (nothing when it is not in). */
 VG_API void vg_pdq_index_remove(vg_pdq_index *ix, uint64_t id);
 /** Called once per match; return non-zero to stop the query. */

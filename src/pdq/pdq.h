@@ -13,4 +13,9 @@
 vg_status vg__pdq_index_scan(const vg_pdq_index *ix, const struct vg_pdq *h, int max_distance,
                              vg_pdq_match_fn fn, void *ud);
 
+/* Test hooks: switch the index's row numbers from 3 to 4 bytes now (it does so by itself at 2^24
+ * rows, too many for a unit test; errors VG_ENOMEM, index unchanged), and the width in use. */
+vg_status vg__pdq_index_widen(vg_pdq_index *ix);
+int vg__pdq_index_row_bytes(const vg_pdq_index *ix);
+
 #endif /* VG_PDQ_H */

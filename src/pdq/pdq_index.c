@@ -13,34 +13,64 @@
  * (when H = 1) the 16 values one bit away, and keeps the entries whose whole word is within P.
  *
  * Why it is fast. Each bucket entry stores, beside the row it points to, the 16 bits of the
- * partner slot of its word: the word filter runs on the bucket's contiguous 16-bit array (SSE2,
- * eight entries at a time) without touching the hashes. On random hashes the filter keeps about
- * 0.2 % of the entries scanned; only those rows are fetched and measured in full.
+ * partner slot of its word: the word filter runs on the bucket's contiguous 16-bit array (AVX2,
+ * 16 entries at a time, where the CPU has it; SSE2, 8, otherwise) without touching the hashes. On
+ * random hashes the filter keeps about 0.2 % of the entries scanned; only those rows are fetched
+ * and measured in full. A query is a chain of cache misses (bucket header, bucket lines, survivor's
+ * row number, survivor's hash), so it is software-pipelined: all 272 headers are asked for first,
+ * bucket lines a few buckets ahead of their scan, and the survivors' row numbers then hashes in
+ * batches before they are used. The headers, arenas and hash chunks are mappings advised to use
+ * 2 MB pages (vg__huge_alloc), so that a miss is less often also a TLB miss.
  *
  * Each match is reported once: from the first table in which it passes the word filter (that
  * table is always probed and the entry always found there).
  *
- * Storage: rows (hash, id) live in fixed chunks of 65,536 (no reallocation of the whole array as
+ * Storage, sized for 10 million hashes in under 1.5 GB. A table's buckets are blocks in two
+ * parallel arenas, partner slots (2 bytes) and row numbers (3 bytes while the index holds fewer
+ * than 2^24 rows, then 4: the index widens itself once), addressed by a flat array of (offset,
+ * count) headers. A bucket that outgrows its block moves to the arena's free tail; when the tail
+ * runs out the table is copied into a fresh arena, every block sized to its count plus an eighth.
+ * vg_pdq_index_add_many counts its hashes' keys first and sizes the blocks once (a 32nd of
+ * slack). Rows (hash, id) live in fixed chunks of 131,072 (no reallocation of the whole array as
  * it grows); the last row fills the hole a removal leaves. An open-addressing table maps ids to
- * rows. Bucket arrays grow by an eighth, keeping slack small at 10 million hashes.
+ * rows.
  */
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HAVE_AVX2_PATH 1
 #endif
 
 #include "pdq.h"
 
 #define N_TABLES   16
 #define N_KEYS     65536
-#define CHUNK_BITS 16
+#define CHUNK_BITS 17 /* 4 MB of hashes a chunk: big enough for 2 MB pages */
 #define CHUNK_ROWS (1u << CHUNK_BITS)
 #define INDEX_MAX  ((size_t)1 << 31)
+#define NARROW_MAX ((size_t)1 << 24) /* rows below this fit the 3-byte row numbers */
 
-/* One bucket: rows[cap] then others[cap] in one block. */
-struct bucket {
-    uint32_t *rows;
-    uint32_t n, cap;
+/* Slack of a block: count >> shift, plus pad entries (non-empty buckets). */
+#define SLACK_SHIFT_ONE  3 /* one add at a time: an eighth */
+#define SLACK_SHIFT_BULK 5 /* add_many knows the counts: a 32nd */
+#define SLACK_PAD        2
+
+/* Where bucket k's block starts in its table's arenas and how many entries it holds: the two
+ * fields a probe needs, 8 headers a cache line. */
+struct head {
+    uint32_t off, n;
+};
+
+/* One table: bucket k holds heads[k].n entries at arena positions [off, off + caps[k]). */
+struct table {
+    struct head *heads; /* N_KEYS, inside the index's shared header block */
+    uint32_t *caps;     /* N_KEYS */
+    uint16_t *others;   /* size entries: the partner slot of each entry's word */
+    uint8_t *rows;      /* size entries of row_bytes: the row each entry points to */
+    size_t used, size;  /* entries handed out to blocks (the rest is free tail), arena size */
 };
 
 struct vg_pdq_index {
@@ -51,13 +81,32 @@ struct vg_pdq_index {
     /* id -> row + 1 (0: empty), open addressing with linear probing, load at most 3/4 */
     uint32_t *slot_row;
     size_t slots;
-    struct bucket *tables; /* N_TABLES x N_KEYS, allocated with the first hash */
+    int row_bytes;      /* 3 or 4 */
+    struct head *heads; /* N_TABLES x N_KEYS, allocated with the first hash, as are caps */
+    uint32_t *caps;
+    struct table tables[N_TABLES];
 };
 
-static inline uint16_t *bucket_others(const struct bucket *b)
+/* ---- memory -------------------------------------------------------------------------------- */
+
+/* Big blocks are whole 2 MB pages (the kernel aligns such mappings so they can be huge pages). */
+static size_t huge_bytes(size_t bytes)
 {
-    return (uint16_t *)(b->rows + b->cap);
+    const size_t page = (size_t)2 << 20;
+    return bytes >= 2 * page ? (bytes + page - 1) & ~(page - 1) : bytes;
 }
+
+static void *huge_alloc(size_t bytes)
+{
+    return bytes ? vg__huge_alloc(huge_bytes(bytes)) : NULL;
+}
+
+static void huge_free(void *p, size_t bytes)
+{
+    vg__huge_free(p, huge_bytes(bytes));
+}
+
+/* ---- rows ---------------------------------------------------------------------------------- */
 
 static inline unsigned slot_value(const struct vg_pdq *h, int t)
 {
@@ -74,10 +123,29 @@ static inline uint64_t *row_id(const vg_pdq_index *ix, size_t r)
     return &ix->id_chunks[r >> CHUNK_BITS][r & (CHUNK_ROWS - 1)];
 }
 
+/* The row number at arena position i (little-endian, rb bytes). */
+static inline uint32_t entry_row(const uint8_t *rows, size_t i, int rb)
+{
+    const uint8_t *p = rows + i * (size_t)rb;
+    uint32_t r = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+    return rb == 4 ? r | (uint32_t)p[3] << 24 : r;
+}
+
+static inline void set_entry_row(uint8_t *rows, size_t i, int rb, uint32_t r)
+{
+    uint8_t *p = rows + i * (size_t)rb;
+    p[0] = (uint8_t)r, p[1] = (uint8_t)(r >> 8), p[2] = (uint8_t)(r >> 16);
+    if (rb == 4)
+        p[3] = (uint8_t)(r >> 24);
+}
+
 vg_status vg_pdq_index_new(vg_pdq_index **out)
 {
     *out = vg_calloc(1, sizeof **out);
-    return *out ? VG_OK : VG_ENOMEM;
+    if (!*out)
+        return VG_ENOMEM;
+    (*out)->row_bytes = 3;
+    return VG_OK;
 }
 
 void vg_pdq_index_free(vg_pdq_index *ix)
@@ -85,22 +153,45 @@ void vg_pdq_index_free(vg_pdq_index *ix)
     if (!ix)
         return;
     for (size_t c = 0; c < ix->n_chunks; c++) {
-        vg_free(ix->hash_chunks[c]);
+        huge_free(ix->hash_chunks[c], CHUNK_ROWS * sizeof(struct vg_pdq));
         vg_free(ix->id_chunks[c]);
     }
     vg_free(ix->hash_chunks);
     vg_free(ix->id_chunks);
-    vg_free(ix->slot_row);
-    if (ix->tables)
-        for (size_t k = 0; k < (size_t)N_TABLES * N_KEYS; k++)
-            vg_free(ix->tables[k].rows);
-    vg_free(ix->tables);
+    huge_free(ix->slot_row, ix->slots * sizeof *ix->slot_row);
+    for (int t = 0; t < N_TABLES; t++) {
+        struct table *tab = &ix->tables[t];
+        huge_free(tab->others, tab->size * sizeof *tab->others);
+        huge_free(tab->rows, tab->size * (size_t)ix->row_bytes);
+    }
+    huge_free(ix->heads, (size_t)N_TABLES * N_KEYS * sizeof *ix->heads);
+    huge_free(ix->caps, (size_t)N_TABLES * N_KEYS * sizeof *ix->caps);
     vg_free(ix);
 }
 
 size_t vg_pdq_index_size(const vg_pdq_index *ix)
 {
     return ix ? ix->n : 0;
+}
+
+/* The tables' headers, on the first add. */
+static vg_status tables_init(vg_pdq_index *ix)
+{
+    if (ix->heads)
+        return VG_OK;
+    struct head *heads = huge_alloc((size_t)N_TABLES * N_KEYS * sizeof *heads);
+    uint32_t *caps = huge_alloc((size_t)N_TABLES * N_KEYS * sizeof *caps);
+    if (!heads || !caps) {
+        huge_free(heads, (size_t)N_TABLES * N_KEYS * sizeof *heads);
+        huge_free(caps, (size_t)N_TABLES * N_KEYS * sizeof *caps);
+        return VG_ENOMEM;
+    }
+    ix->heads = heads, ix->caps = caps;
+    for (int t = 0; t < N_TABLES; t++) {
+        ix->tables[t].heads = heads + (size_t)t * N_KEYS;
+        ix->tables[t].caps = caps + (size_t)t * N_KEYS;
+    }
+    return VG_OK;
 }
 
 /* ---- id map -------------------------------------------------------------------------------- */
@@ -118,13 +209,18 @@ static size_t slot_of(const vg_pdq_index *ix, uint64_t id)
     return i;
 }
 
-static vg_status grow_slots(vg_pdq_index *ix)
+/* Make the id map hold `want` ids at load at most 3/4. */
+static vg_status reserve_slots(vg_pdq_index *ix, size_t want)
 {
-    size_t slots = ix->slots ? ix->slots * 2 : 1024;
-    uint32_t *s = vg_calloc(slots, sizeof *s);
+    size_t slots = ix->slots ? ix->slots : 1024;
+    while (want * 4 > slots * 3)
+        slots *= 2;
+    if (slots == ix->slots)
+        return VG_OK;
+    uint32_t *s = huge_alloc(slots * sizeof *s);
     if (!s)
         return VG_ENOMEM;
-    vg_free(ix->slot_row);
+    huge_free(ix->slot_row, ix->slots * sizeof *ix->slot_row);
     ix->slot_row = s;
     ix->slots = slots;
     for (size_t r = 0; r < ix->n; r++)
@@ -153,61 +249,132 @@ static void slot_delete(vg_pdq_index *ix, size_t i)
 
 /* ---- buckets ------------------------------------------------------------------------------- */
 
-static vg_status bucket_push(struct bucket *b, uint32_t row, uint16_t other)
+static inline size_t block_cap(size_t need, unsigned shift)
 {
-    if (b->n == b->cap) {
-        uint32_t cap = b->cap + b->cap / 8 + 4; /* small slack: 10M hashes x 16 tables */
-        uint32_t *rows = vg_malloc((size_t)cap * (sizeof(uint32_t) + sizeof(uint16_t)));
-        if (!rows)
-            return VG_ENOMEM;
-        if (b->n) {
-            memcpy(rows, b->rows, b->n * sizeof *rows);
-            memcpy(rows + cap, bucket_others(b), b->n * sizeof(uint16_t));
-        }
-        vg_free(b->rows);
-        b->rows = rows;
-        b->cap = cap;
+    return need ? need + (need >> shift) + SLACK_PAD : 0;
+}
+
+/*
+ * Copy table tab into fresh arenas, each bucket's block sized for its count plus extra[k]
+ * (extra may be NULL) plus slack, in key order, with a free tail of an eighth. On failure the
+ * table is unchanged.
+ */
+static vg_status table_rebuild(vg_pdq_index *ix, struct table *tab, const uint32_t *extra,
+                               unsigned shift)
+{
+    int rb = ix->row_bytes;
+    size_t total = 0;
+    for (size_t k = 0; k < N_KEYS; k++)
+        total += block_cap((size_t)tab->heads[k].n + (extra ? extra[k] : 0), shift);
+    size_t size = total + total / 8 + 1024;
+    if (size > UINT32_MAX)
+        return VG_ELIMIT;
+    uint16_t *others = huge_alloc(size * sizeof *others);
+    uint8_t *rows = huge_alloc(size * (size_t)rb);
+    if (!others || !rows) {
+        huge_free(others, size * sizeof *others);
+        huge_free(rows, size * (size_t)rb);
+        return VG_ENOMEM;
     }
-    b->rows[b->n] = row;
-    bucket_others(b)[b->n] = other;
-    b->n++;
+    size_t at = 0;
+    for (size_t k = 0; k < N_KEYS; k++) {
+        struct head *hd = &tab->heads[k];
+        if (hd->n) {
+            memcpy(others + at, tab->others + hd->off, hd->n * sizeof *others);
+            memcpy(rows + at * (size_t)rb, tab->rows + hd->off * (size_t)rb, hd->n * (size_t)rb);
+        }
+        hd->off = (uint32_t)at;
+        tab->caps[k] = (uint32_t)block_cap((size_t)hd->n + (extra ? extra[k] : 0), shift);
+        at += tab->caps[k];
+    }
+    huge_free(tab->others, tab->size * sizeof *others);
+    huge_free(tab->rows, tab->size * (size_t)rb);
+    tab->others = others, tab->rows = rows;
+    tab->used = at, tab->size = size;
     return VG_OK;
 }
 
-static void bucket_erase(struct bucket *b, uint32_t row)
+/* Room for one more entry in bucket k: grow its block at the end of the arena, move it to the
+ * free tail, or rebuild the table when the tail is used up. */
+static vg_status bucket_make_room(vg_pdq_index *ix, struct table *tab, unsigned k)
 {
-    uint16_t *others = bucket_others(b);
-    for (uint32_t k = 0; k < b->n; k++)
-        if (b->rows[k] == row) {
-            b->n--;
-            b->rows[k] = b->rows[b->n];
-            others[k] = others[b->n];
-            return;
+    struct head *hd = &tab->heads[k];
+    uint32_t cap = tab->caps[k];
+    if (hd->n < cap)
+        return VG_OK;
+    size_t new_cap = block_cap((size_t)cap + 1, SLACK_SHIFT_ONE);
+    if (new_cap > UINT32_MAX)
+        return VG_ELIMIT;
+    int last = cap && hd->off + cap == tab->used;
+    if (tab->used - (last ? cap : 0) + new_cap > tab->size) {
+        vg_status rc = table_rebuild(ix, tab, NULL, SLACK_SHIFT_ONE);
+        if (rc || hd->n < tab->caps[k]) /* every non-empty block got room */
+            return rc;
+        last = 0, cap = 0; /* an empty bucket: its block is taken from the new tail */
+    }
+    if (last) {
+        tab->used += new_cap - cap; /* the last block grows where it is */
+    } else {
+        int rb = ix->row_bytes;
+        if (hd->n) {
+            memcpy(tab->others + tab->used, tab->others + hd->off, hd->n * sizeof *tab->others);
+            memcpy(tab->rows + tab->used * (size_t)rb, tab->rows + hd->off * (size_t)rb,
+                   hd->n * (size_t)rb);
         }
+        hd->off = (uint32_t)tab->used; /* the old block is dead until the next rebuild */
+        tab->used += new_cap;
+    }
+    tab->caps[k] = (uint32_t)new_cap;
+    return VG_OK;
 }
 
-static void bucket_rename(struct bucket *b, uint32_t from, uint32_t to)
+static vg_status bucket_push(vg_pdq_index *ix, struct table *tab, unsigned k, uint32_t row,
+                             uint16_t other)
 {
-    for (uint32_t k = 0; k < b->n; k++)
-        if (b->rows[k] == from) {
-            b->rows[k] = to;
-            return;
-        }
+    vg_status rc = bucket_make_room(ix, tab, k);
+    if (rc)
+        return rc;
+    struct head *hd = &tab->heads[k];
+    size_t at = (size_t)hd->off + hd->n++;
+    tab->others[at] = other;
+    set_entry_row(tab->rows, at, ix->row_bytes, row);
+    return VG_OK;
 }
 
-static struct bucket *bucket_of(const vg_pdq_index *ix, const struct vg_pdq *h, int t)
+/* Arena position of (row, other) in bucket k; the bucket must hold it. */
+static size_t bucket_find(const vg_pdq_index *ix, const struct table *tab, unsigned k, uint32_t row,
+                          uint16_t other)
 {
-    return &ix->tables[(size_t)t * N_KEYS + slot_value(h, t)];
+    const struct head *hd = &tab->heads[k];
+    size_t i = hd->off, end = i + hd->n;
+    for (; i < end; i++)
+        if (tab->others[i] == other && entry_row(tab->rows, i, ix->row_bytes) == row)
+            return i;
+    return end;
 }
 
-/* Enter row r (hash h) in the first `upto` tables. */
+static void bucket_erase(vg_pdq_index *ix, struct table *tab, unsigned k, uint32_t row,
+                         uint16_t other)
+{
+    struct head *hd = &tab->heads[k];
+    size_t i = bucket_find(ix, tab, k, row, other), last = (size_t)hd->off + hd->n - 1;
+    if (i > last)
+        return;
+    tab->others[i] = tab->others[last];
+    set_entry_row(tab->rows, i, ix->row_bytes, entry_row(tab->rows, last, ix->row_bytes));
+    hd->n--;
+}
+
+/* Enter row r (hash h) in every table. */
 static vg_status tables_add(vg_pdq_index *ix, const struct vg_pdq *h, uint32_t r)
 {
     for (int t = 0; t < N_TABLES; t++) {
-        vg_status rc = bucket_push(bucket_of(ix, h, t), r, (uint16_t)slot_value(h, t ^ 1));
+        vg_status rc = bucket_push(ix, &ix->tables[t], slot_value(h, t), r,
+                                   (uint16_t)slot_value(h, t ^ 1));
         if (rc) {
             while (t-- > 0)
-                bucket_erase(bucket_of(ix, h, t), r);
+                bucket_erase(ix, &ix->tables[t], slot_value(h, t), r,
+                             (uint16_t)slot_value(h, t ^ 1));
             return rc;
         }
     }
@@ -217,42 +384,79 @@ static vg_status tables_add(vg_pdq_index *ix, const struct vg_pdq *h, uint32_t r
 static void tables_remove(vg_pdq_index *ix, const struct vg_pdq *h, uint32_t r)
 {
     for (int t = 0; t < N_TABLES; t++)
-        bucket_erase(bucket_of(ix, h, t), r);
+        bucket_erase(ix, &ix->tables[t], slot_value(h, t), r, (uint16_t)slot_value(h, t ^ 1));
+}
+
+/* Row numbers from 3 to 4 bytes, in every table, before the row 2^24 is added. All new arenas
+ * are allocated before any is changed, so a failure leaves the index as it was. */
+static vg_status widen_rows(vg_pdq_index *ix)
+{
+    uint8_t *wide[N_TABLES] = { 0 };
+    if (ix->row_bytes == 4)
+        return VG_OK;
+    for (int t = 0; t < N_TABLES; t++)
+        if (ix->tables[t].size && !(wide[t] = huge_alloc(ix->tables[t].size * 4))) {
+            while (t-- > 0)
+                huge_free(wide[t], ix->tables[t].size * 4);
+            return VG_ENOMEM;
+        }
+    for (int t = 0; t < N_TABLES; t++) {
+        struct table *tab = &ix->tables[t];
+        for (size_t i = 0; i < tab->used; i++)
+            set_entry_row(wide[t], i, 4, entry_row(tab->rows, i, 3));
+        huge_free(tab->rows, tab->size * 3);
+        tab->rows = wide[t];
+    }
+    ix->row_bytes = 4;
+    return VG_OK;
+}
+
+vg_status vg__pdq_index_widen(vg_pdq_index *ix)
+{
+    return widen_rows(ix);
+}
+
+int vg__pdq_index_row_bytes(const vg_pdq_index *ix)
+{
+    return ix->row_bytes;
 }
 
 /* ---- add and remove ------------------------------------------------------------------------ */
 
-static vg_status grow_rows(vg_pdq_index *ix)
+/* Chunks for `want` rows. */
+static vg_status reserve_rows(vg_pdq_index *ix, size_t want)
 {
-    if (ix->n_chunks == ix->chunk_cap) {
-        size_t cap = ix->chunk_cap ? ix->chunk_cap * 2 : 16;
-        struct vg_pdq **h = vg_realloc(ix->hash_chunks, cap * sizeof *h);
-        if (!h)
+    while (want > ix->n_chunks * CHUNK_ROWS) {
+        if (ix->n_chunks == ix->chunk_cap) {
+            size_t cap = ix->chunk_cap ? ix->chunk_cap * 2 : 16;
+            struct vg_pdq **h = vg_realloc(ix->hash_chunks, cap * sizeof *h);
+            if (!h)
+                return VG_ENOMEM;
+            ix->hash_chunks = h;
+            uint64_t **ids = vg_realloc(ix->id_chunks, cap * sizeof *ids);
+            if (!ids)
+                return VG_ENOMEM;
+            ix->id_chunks = ids;
+            ix->chunk_cap = cap;
+        }
+        struct vg_pdq *h = huge_alloc(CHUNK_ROWS * sizeof *h);
+        uint64_t *ids = vg_malloc(CHUNK_ROWS * sizeof *ids);
+        if (!h || !ids) {
+            huge_free(h, CHUNK_ROWS * sizeof *h);
+            vg_free(ids);
             return VG_ENOMEM;
-        ix->hash_chunks = h;
-        uint64_t **ids = vg_realloc(ix->id_chunks, cap * sizeof *ids);
-        if (!ids)
-            return VG_ENOMEM;
-        ix->id_chunks = ids;
-        ix->chunk_cap = cap;
+        }
+        ix->hash_chunks[ix->n_chunks] = h;
+        ix->id_chunks[ix->n_chunks++] = ids;
     }
-    struct vg_pdq *h = vg_malloc(CHUNK_ROWS * sizeof *h);
-    uint64_t *ids = vg_malloc(CHUNK_ROWS * sizeof *ids);
-    if (!h || !ids) {
-        vg_free(h);
-        vg_free(ids);
-        return VG_ENOMEM;
-    }
-    ix->hash_chunks[ix->n_chunks] = h;
-    ix->id_chunks[ix->n_chunks++] = ids;
     return VG_OK;
 }
 
 vg_status vg_pdq_index_add(vg_pdq_index *ix, const struct vg_pdq *h, uint64_t id)
 {
     vg_status rc;
-    if (!ix->tables && !(ix->tables = vg_calloc((size_t)N_TABLES * N_KEYS, sizeof *ix->tables)))
-        return VG_ENOMEM;
+    if ((rc = tables_init(ix)))
+        return rc;
     if (ix->slots && ix->slot_row[slot_of(ix, id)]) { /* replace the hash of a known id */
         uint32_t r = ix->slot_row[slot_of(ix, id)] - 1;
         struct vg_pdq old = *row_hash(ix, r);
@@ -267,9 +471,9 @@ vg_status vg_pdq_index_add(vg_pdq_index *ix, const struct vg_pdq *h, uint64_t id
     }
     if (ix->n >= INDEX_MAX)
         return VG_ELIMIT;
-    if ((ix->n + 1) * 4 > ix->slots * 3 && (rc = grow_slots(ix)))
+    if (ix->n >= NARROW_MAX && (rc = widen_rows(ix)))
         return rc;
-    if (ix->n == ix->n_chunks * CHUNK_ROWS && (rc = grow_rows(ix)))
+    if ((rc = reserve_slots(ix, ix->n + 1)) || (rc = reserve_rows(ix, ix->n + 1)))
         return rc;
     uint32_t r = (uint32_t)ix->n;
     if ((rc = tables_add(ix, h, r)))
@@ -279,6 +483,53 @@ vg_status vg_pdq_index_add(vg_pdq_index *ix, const struct vg_pdq *h, uint64_t id
     ix->n++;
     ix->slot_row[slot_of(ix, id)] = r + 1;
     return VG_OK;
+}
+
+/*
+ * Room for n more hashes: rows, id map, and in each table a block per bucket big enough for its
+ * present count plus the hashes about to land in it (counted here), so the adds that follow
+ * never move a bucket. Changes no content; on failure the tables already resized stay so.
+ */
+static vg_status reserve_many(vg_pdq_index *ix, const struct vg_pdq *hashes, size_t n)
+{
+    vg_status rc;
+    size_t want = ix->n + n < INDEX_MAX ? ix->n + n : INDEX_MAX;
+    if ((rc = tables_init(ix)))
+        return rc;
+    if (want > NARROW_MAX && (rc = widen_rows(ix)))
+        return rc;
+    if ((rc = reserve_slots(ix, want)) || (rc = reserve_rows(ix, want)))
+        return rc;
+    uint32_t *extra = vg_malloc(N_KEYS * sizeof *extra);
+    if (!extra)
+        return VG_ENOMEM;
+    for (int t = 0; t < N_TABLES && !rc; t++) {
+        struct table *tab = &ix->tables[t];
+        memset(extra, 0, N_KEYS * sizeof *extra);
+        for (size_t i = 0; i < n; i++)
+            extra[slot_value(&hashes[i], t)]++;
+        size_t short_of = 0; /* buckets whose block is too small */
+        for (size_t k = 0; k < N_KEYS; k++)
+            short_of += (size_t)tab->heads[k].n + extra[k] > tab->caps[k];
+        if (short_of)
+            rc = table_rebuild(ix, tab, extra, SLACK_SHIFT_BULK);
+    }
+    vg_free(extra);
+    return rc;
+}
+
+vg_status vg_pdq_index_add_many(vg_pdq_index *ix, const struct vg_pdq *hashes, const uint64_t *ids,
+                                size_t n, size_t *n_added)
+{
+    vg_status rc = VG_OK;
+    size_t i = 0;
+    if (n && !(rc = reserve_many(ix, hashes, n)))
+        for (; i < n; i++)
+            if ((rc = vg_pdq_index_add(ix, &hashes[i], ids[i])))
+                break;
+    if (n_added)
+        *n_added = i;
+    return rc;
 }
 
 void vg_pdq_index_remove(vg_pdq_index *ix, uint64_t id)
@@ -293,8 +544,12 @@ void vg_pdq_index_remove(vg_pdq_index *ix, uint64_t id)
     tables_remove(ix, row_hash(ix, r), r);
     if (r != last) { /* the last row fills the hole */
         const struct vg_pdq *lh = row_hash(ix, last);
-        for (int t = 0; t < N_TABLES; t++)
-            bucket_rename(bucket_of(ix, lh, t), last, r);
+        for (int t = 0; t < N_TABLES; t++) {
+            struct table *tab = &ix->tables[t];
+            unsigned k = slot_value(lh, t);
+            size_t at = bucket_find(ix, tab, k, last, (uint16_t)slot_value(lh, t ^ 1));
+            set_entry_row(tab->rows, at, ix->row_bytes, r);
+        }
         *row_hash(ix, r) = *lh;
         *row_id(ix, r) = *row_id(ix, last);
         ix->slot_row[slot_of(ix, *row_id(ix, r))] = r + 1;
@@ -330,8 +585,8 @@ static int first_table_is(const struct vg_pdq *q, const struct vg_pdq *x, int t,
     return 0;
 }
 
-/* Entries that passed the word filter, verified in batches so their rows can be fetched from
- * memory in parallel. */
+/* Entries that passed the word filter (table, arena position), verified in batches so their
+ * row numbers, then their hashes, can be fetched from memory in parallel. */
 #define BATCH 256
 
 struct probe {
@@ -340,7 +595,8 @@ struct probe {
     int max_distance, P, H;
     vg_pdq_match_fn fn;
     void *ud;
-    uint32_t rows[BATCH];
+    int (*distance)(const struct vg_pdq *a, const struct vg_pdq *b);
+    uint32_t at[BATCH]; /* arena position, then row */
     uint8_t tables[BATCH];
     int n;
 };
@@ -348,13 +604,19 @@ struct probe {
 /* Measure the batch in full; report each match from its first table. -1 when fn stopped. */
 static int flush(struct probe *p)
 {
+    const vg_pdq_index *ix = p->ix;
+    int rb = ix->row_bytes;
     for (int i = 0; i < p->n; i++)
-        __builtin_prefetch(row_hash(p->ix, p->rows[i]));
+        __builtin_prefetch(ix->tables[p->tables[i]].rows + (size_t)p->at[i] * (size_t)rb);
     for (int i = 0; i < p->n; i++) {
-        const struct vg_pdq *x = row_hash(p->ix, p->rows[i]);
-        int d = vg_pdq_distance(p->q, x);
+        p->at[i] = entry_row(ix->tables[p->tables[i]].rows, p->at[i], rb);
+        __builtin_prefetch(row_hash(ix, p->at[i]));
+    }
+    for (int i = 0; i < p->n; i++) {
+        const struct vg_pdq *x = row_hash(ix, p->at[i]);
+        int d = p->distance(p->q, x);
         if (d <= p->max_distance && first_table_is(p->q, x, p->tables[i], p->P, p->H) &&
-            p->fn(*row_id(p->ix, p->rows[i]), d, p->ud)) {
+            p->fn(*row_id(ix, p->at[i]), d, p->ud)) {
             p->n = 0;
             return -1;
         }
@@ -363,9 +625,9 @@ static int flush(struct probe *p)
     return 0;
 }
 
-static inline int candidate(struct probe *p, uint32_t row, int t)
+static inline int candidate(struct probe *p, size_t at, int t)
 {
-    p->rows[p->n] = row;
+    p->at[p->n] = (uint32_t)at;
     p->tables[p->n++] = (uint8_t)t;
     return p->n == BATCH ? flush(p) : 0;
 }
@@ -378,11 +640,20 @@ static inline int few_bits(unsigned x, int k)
     return x == 0;
 }
 
+/* A bucket to scan: its header, the partner-slot bound, the table. */
+struct scan_job {
+    const struct head *hd;
+    unsigned other;
+    int k, t;
+};
+
 /* Scan one bucket for entries whose partner slot is within k bits of `other`. */
-static int scan_bucket(struct probe *p, const struct bucket *b, unsigned other, int k, int t)
+static int scan_bucket(struct probe *p, const struct scan_job *s)
 {
-    const uint16_t *o = bucket_others(b);
-    uint32_t n = b->n, i = 0;
+    const uint16_t *o = p->ix->tables[s->t].others + s->hd->off;
+    uint32_t n = s->hd->n, i = 0;
+    unsigned other = s->other;
+    int k = s->k;
 #ifdef __SSE2__
     const __m128i q = _mm_set1_epi16((short)other), one = _mm_set1_epi16(1),
                   zero = _mm_setzero_si128();
@@ -394,23 +665,76 @@ static int scan_bucket(struct probe *p, const struct bucket *b, unsigned other, 
         while (mask) {
             int lane = __builtin_ctz((unsigned)mask) / 2;
             mask &= ~(3 << (2 * lane));
-            if (candidate(p, b->rows[i + (uint32_t)lane], t))
+            if (candidate(p, (size_t)s->hd->off + i + (uint32_t)lane, s->t))
                 return -1;
         }
     }
 #endif
     for (; i < n; i++)
-        if (few_bits(o[i] ^ other, k) && candidate(p, b->rows[i], t))
+        if (few_bits(o[i] ^ other, k) && candidate(p, (size_t)s->hd->off + i, s->t))
             return -1;
     return 0;
 }
 
-/* A bucket to scan: which one, the partner-slot bound, the table. */
-struct scan_job {
-    const struct bucket *b;
-    unsigned other;
-    int k, t;
-};
+#ifdef HAVE_AVX2_PATH
+/* vg_pdq_distance with the POPCNT instruction (every AVX2 CPU has it; the plain x86-64 build
+ * calls libgcc's bit-twiddling popcount instead). */
+__attribute__((target("popcnt"))) static int distance_popcnt(const struct vg_pdq *a,
+                                                             const struct vg_pdq *b)
+{
+    int d = 0;
+    for (size_t i = 0; i < VG_PDQ_BYTES; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a->bytes + i, 8);
+        memcpy(&y, b->bytes + i, 8);
+        d += __builtin_popcountll(x ^ y);
+    }
+    return d;
+}
+
+/* The same filter 16 entries at a time, for CPUs with AVX2 (chosen at run time: the build
+ * targets plain x86-64). */
+__attribute__((target("avx2"))) static int scan_bucket_avx2(struct probe *p,
+                                                            const struct scan_job *s)
+{
+    const uint16_t *o = p->ix->tables[s->t].others + s->hd->off;
+    uint32_t n = s->hd->n, i = 0;
+    int k = s->k;
+    const __m256i q = _mm256_set1_epi16((short)s->other), one = _mm256_set1_epi16(1),
+                  zero = _mm256_setzero_si256();
+    for (; i + 16 <= n; i += 16) {
+        __m256i x = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(o + i)), q);
+        for (int j = 0; j < k; j++)
+            x = _mm256_and_si256(x, _mm256_sub_epi16(x, one));
+        unsigned mask = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi16(x, zero));
+        while (mask) {
+            int lane = __builtin_ctz(mask) / 2;
+            mask &= ~(3u << (2 * lane));
+            if (candidate(p, (size_t)s->hd->off + i + (uint32_t)lane, s->t))
+                return -1;
+        }
+    }
+    for (; i < n; i++)
+        if (few_bits(o[i] ^ s->other, k) && candidate(p, (size_t)s->hd->off + i, s->t))
+            return -1;
+    return 0;
+}
+#endif
+
+/* The bucket scan and distance this CPU runs best. */
+typedef int (*scan_fn)(struct probe *p, const struct scan_job *s);
+
+static scan_fn pick_scan(struct probe *p)
+{
+    p->distance = vg_pdq_distance;
+#ifdef HAVE_AVX2_PATH
+    if (__builtin_cpu_supports("avx2")) { /* flags libgcc set at start-up */
+        p->distance = distance_popcnt;
+        return scan_bucket_avx2;
+    }
+#endif
+    return scan_bucket;
+}
 
 vg_status vg_pdq_index_query(const vg_pdq_index *ix, const struct vg_pdq *h, int max_distance,
                              vg_pdq_match_fn fn, void *ud)
@@ -424,6 +748,7 @@ vg_status vg_pdq_index_query(const vg_pdq_index *ix, const struct vg_pdq *h, int
     struct probe p;
     p.ix = ix, p.q = h, p.max_distance = max_distance, p.fn = fn, p.ud = ud, p.n = 0;
     p.P = max_distance / 8, p.H = max_distance / 16;
+    scan_fn scan = pick_scan(&p);
     /*
      * Up to 16 x 17 buckets, all known up front. A query is otherwise a chain of cache misses
      * (header, then each line of the bucket, then each candidate's row); asking for them all
@@ -433,15 +758,15 @@ vg_status vg_pdq_index_query(const vg_pdq_index *ix, const struct vg_pdq *h, int
     int n_jobs = 0;
     for (int t = 0; t < N_TABLES; t++) {
         unsigned key = slot_value(h, t), other = slot_value(h, t ^ 1);
-        const struct bucket *tab = ix->tables + (size_t)t * N_KEYS;
-        jobs[n_jobs++] = (struct scan_job){ &tab[key], other, p.P, t };
+        const struct head *heads = ix->tables[t].heads;
+        jobs[n_jobs++] = (struct scan_job){ &heads[key], other, p.P, t };
         if (p.H < 1 || p.P < 1)
             continue;
         for (int bit = 0; bit < 16; bit++)
-            jobs[n_jobs++] = (struct scan_job){ &tab[key ^ (1u << bit)], other, p.P - 1, t };
+            jobs[n_jobs++] = (struct scan_job){ &heads[key ^ (1u << bit)], other, p.P - 1, t };
     }
     for (int j = 0; j < n_jobs; j++)
-        __builtin_prefetch(jobs[j].b);
+        __builtin_prefetch(jobs[j].hd);
 
     /* The buckets' lines are asked for AHEAD jobs before their scan: enough to overlap the
      * misses, few enough not to flood the core's outstanding-miss slots. */
@@ -451,13 +776,14 @@ vg_status vg_pdq_index_query(const vg_pdq_index *ix, const struct vg_pdq *h, int
 
     for (int j = 0; j < n_jobs + AHEAD; j++) {
         if (j < n_jobs) {
-            const struct bucket *b = jobs[j].b;
-            const char *o = (const char *)bucket_others(b), *end = o + b->n * sizeof(uint16_t);
+            const struct head *hd = jobs[j].hd;
+            const uint16_t *base = ix->tables[jobs[j].t].others + hd->off;
+            const char *o = (const char *)base, *end = (const char *)(base + hd->n);
             for (; o < end; o += 64)
                 __builtin_prefetch(o);
         }
         const struct scan_job *s = j >= AHEAD ? &jobs[j - AHEAD] : NULL;
-        if (s && s->b->n && scan_bucket(&p, s->b, s->other, s->k, s->t))
+        if (s && s->hd->n && scan(&p, s))
             return VG_ECANCEL;
     }
     return flush(&p) ? VG_ECANCEL : VG_OK;

@@ -91,41 +91,15 @@ static size_t brute_force(const struct vg_pdq *all, const int *live, const struc
     return n;
 }
 
-static void index_matches_brute_force(void **state)
+/* Queries near every stride-th hash at 13 distances: the index reports exactly the brute force's
+ * matches, each once, live, at its true distance, and the linear scan agrees. Returns the
+ * matches found within 31. */
+static size_t check_queries(const vg_pdq_index *ix, const struct vg_pdq *all, const int *live,
+                            size_t stride)
 {
-    (void)state;
-    static struct vg_pdq all[N_HASHES];
-    static int live[N_HASHES];
     static struct found f;
-    vg_pdq_index *ix;
-    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
-    for (size_t i = 0; i < N_HASHES; i++) {
-        if (i % 3 == 2) { /* a near copy of the previous hash */
-            all[i] = all[i - 1];
-            flip_bits(&all[i], (int)(next_random() % 40));
-        } else {
-            random_hash(&all[i]);
-        }
-        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
-        live[i] = 1;
-    }
-    for (size_t i = 0; i < N_HASHES; i += 7) { /* remove some, replace others */
-        vg_pdq_index_remove(ix, i);
-        live[i] = 0;
-    }
-    for (size_t i = 1; i < N_HASHES; i += 11) {
-        flip_bits(&all[i], 5);
-        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
-        live[i] = 1;
-    }
-    vg_pdq_index_remove(ix, N_HASHES + 5); /* not in: nothing */
-    size_t n_live = 0;
-    for (size_t i = 0; i < N_HASHES; i++)
-        n_live += live[i];
-    assert_int_equal(vg_pdq_index_size(ix), n_live);
-
     size_t total = 0;
-    for (size_t i = 0; i < N_HASHES; i += 5) {
+    for (size_t i = 0; i < N_HASHES; i += stride) {
         struct vg_pdq q = all[i];
         flip_bits(&q, 3);
         f.n = 0;
@@ -150,8 +124,125 @@ static void index_matches_brute_force(void **state)
             assert_int_equal(f.n, want);
         }
     }
+    return total;
+}
+
+/* N_HASHES hashes, every third a near copy (up to 40 bits) of the one before. */
+static void make_hashes(struct vg_pdq *all)
+{
+    for (size_t i = 0; i < N_HASHES; i++) {
+        if (i % 3 == 2) {
+            all[i] = all[i - 1];
+            flip_bits(&all[i], (int)(next_random() % 40));
+        } else {
+            random_hash(&all[i]);
+        }
+    }
+}
+
+/* Remove every 7th id, replace every 11th's hash (5 bits moved), remove an id not in. */
+static void churn(vg_pdq_index *ix, struct vg_pdq *all, int *live)
+{
+    for (size_t i = 0; i < N_HASHES; i += 7) {
+        vg_pdq_index_remove(ix, i);
+        live[i] = 0;
+    }
+    for (size_t i = 1; i < N_HASHES; i += 11) {
+        flip_bits(&all[i], 5);
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    vg_pdq_index_remove(ix, N_HASHES + 5); /* not in: nothing */
+    size_t n_live = 0;
+    for (size_t i = 0; i < N_HASHES; i++)
+        n_live += live[i];
+    assert_int_equal(vg_pdq_index_size(ix), n_live);
+}
+
+static void index_matches_brute_force(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES];
+    static int live[N_HASHES];
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    make_hashes(all);
+    for (size_t i = 0; i < N_HASHES; i++) {
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    assert_int_equal(vg__pdq_index_row_bytes(ix), 3);
+    churn(ix, all, live);
     /* The near copies (up to 40 bits apart) make matches at every distance tested. */
-    assert_true(total > 500);
+    assert_true(check_queries(ix, all, live, 5) > 500);
+    vg_pdq_index_free(ix);
+}
+
+/* add_many in two batches (the second repeats ids of the first and of itself: the last hash of
+ * an id wins) gives the same answers as the brute force, before and after in-place changes. */
+static void add_many_matches_brute_force(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES], batch[N_HASHES];
+    static uint64_t ids[N_HASHES];
+    static int live[N_HASHES];
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    make_hashes(all);
+    size_t half = N_HASHES / 2, added = 0;
+    for (size_t i = 0; i < half; i++)
+        ids[i] = i, live[i] = 1;
+    assert_int_equal(vg_pdq_index_add_many(ix, all, ids, half, &added), VG_OK);
+    assert_int_equal(added, half);
+    assert_int_equal(vg_pdq_index_size(ix), half);
+    /* Second batch: the rest, plus ids 0..99 again with new hashes, each given twice (a
+     * throwaway hash first). */
+    size_t n = 0;
+    for (size_t i = half; i < N_HASHES; i++)
+        batch[n] = all[i], ids[n++] = i, live[i] = 1;
+    for (size_t i = 0; i < 100; i++) {
+        random_hash(&batch[n]);
+        ids[n++] = i;
+        random_hash(&all[i]);
+        batch[n] = all[i], ids[n++] = i;
+    }
+    assert_int_equal(vg_pdq_index_add_many(ix, batch, ids, n, &added), VG_OK);
+    assert_int_equal(added, n);
+    assert_int_equal(vg_pdq_index_size(ix), N_HASHES);
+    assert_int_equal(vg_pdq_index_add_many(ix, batch, ids, 0, &added), VG_OK);
+    assert_int_equal(added, 0);
+    assert_true(check_queries(ix, all, live, 17) > 150);
+    churn(ix, all, live);
+    assert_true(check_queries(ix, all, live, 17) > 150);
+    vg_pdq_index_free(ix);
+}
+
+/* Row numbers widened from 3 to 4 bytes (done by itself at 2^24 rows) keep every answer, before
+ * and after in-place changes, and under add_many. */
+static void widened_rows_match_brute_force(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES];
+    static uint64_t ids[N_HASHES];
+    static int live[N_HASHES];
+    vg_pdq_index *ix;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    make_hashes(all);
+    size_t half = N_HASHES / 2;
+    for (size_t i = 0; i < half; i++) {
+        assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        live[i] = 1;
+    }
+    assert_int_equal(vg__pdq_index_widen(ix), VG_OK);
+    assert_int_equal(vg__pdq_index_row_bytes(ix), 4);
+    assert_int_equal(vg__pdq_index_widen(ix), VG_OK); /* once is enough */
+    for (size_t i = half; i < N_HASHES; i++)
+        ids[i] = i, live[i] = 1;
+    assert_int_equal(vg_pdq_index_add_many(ix, all + half, ids + half, N_HASHES - half, NULL),
+                     VG_OK);
+    assert_true(check_queries(ix, all, live, 17) > 150);
+    churn(ix, all, live);
+    assert_true(check_queries(ix, all, live, 17) > 150);
     vg_pdq_index_free(ix);
 }
 
@@ -208,35 +299,59 @@ static void haystack_needles(void **state)
     vg_pdq_index_free(ix);
 }
 
-/* A failed allocation during an add (new bucket space, a new chunk, a bigger id map) leaves
- * the index as it was: every hash added before is still found, the failed one is not. */
+/* Add N_FAIL hashes (the same ones each time: the generator is reseeded), the k-th allocation
+ * from hash N_FAIL / 2 on failing (k = 0: none). Returns how many were added before the failure
+ * and how many allocations the second half made. */
+#define N_FAIL 4000
+
+static size_t add_failing_at(vg_pdq_index *ix, struct vg_pdq *hs, uint64_t k, int *failed,
+                             uint64_t *allocs)
+{
+    size_t added = 0;
+    uint64_t before = 0;
+    rng_state = 0x2545f4914f6cdd1dull;
+    *failed = 0;
+    for (size_t i = 0; i < N_FAIL; i++) {
+        random_hash(&hs[i]);
+        if (i == N_FAIL / 2) {
+            vg__alloc_fail_after(k);
+            before = vg__alloc_count();
+        }
+        vg_status rc = vg_pdq_index_add(ix, &hs[i], i);
+        if (rc) {
+            assert_int_equal(rc, VG_ENOMEM);
+            *failed = 1;
+            break;
+        }
+        added++;
+    }
+    vg__alloc_fail_after(0);
+    *allocs = vg__alloc_count() - before;
+    return added;
+}
+
+/* A failed allocation during an add (a bucket table rebuilt, a new chunk, a bigger id map)
+ * leaves the index as it was: every hash added before is still found, the failed one is not. */
 static void add_survives_allocation_failure(void **state)
 {
     (void)state;
-    static struct vg_pdq hs[400];
+    static struct vg_pdq hs[N_FAIL];
     static struct found f;
-    for (uint64_t k = 1; k < 60; k += 3) {
-        vg_pdq_index *ix;
+    vg_pdq_index *ix;
+    int failed;
+    uint64_t allocs, ignored;
+    assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+    assert_int_equal(add_failing_at(ix, hs, 0, &failed, &allocs), N_FAIL);
+    vg_pdq_index_free(ix);
+    assert_false(failed);
+    assert_true(allocs >= 10); /* the second half does allocate: the failures below happen */
+    uint64_t step = allocs / 12 ? allocs / 12 : 1;
+    for (uint64_t k = 1; k <= allocs; k += step) {
         assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
-        size_t added = 0;
-        int failed = 0;
-        for (size_t i = 0; i < 400; i++) {
-            random_hash(&hs[i]);
-            if (i == 200)
-                vg__alloc_fail_after(k);
-            vg_status rc = vg_pdq_index_add(ix, &hs[i], i);
-            if (rc) {
-                assert_int_equal(rc, VG_ENOMEM);
-                failed = 1;
-                vg__alloc_fail_after(0);
-                break;
-            }
-            added++;
-        }
-        vg__alloc_fail_after(0);
+        size_t added = add_failing_at(ix, hs, k, &failed, &ignored);
         assert_true(failed);
         assert_int_equal(vg_pdq_index_size(ix), added);
-        for (size_t i = 0; i < added + failed; i++) {
+        for (size_t i = 0; i < added + 1; i++) {
             f.n = 0;
             assert_int_equal(vg_pdq_index_query(ix, &hs[i], 0, collect, &f), VG_OK);
             assert_int_equal(f.n, i < added ? 1 : 0);
@@ -274,6 +389,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hex_and_distance),
         cmocka_unit_test(index_matches_brute_force),
+        cmocka_unit_test(add_many_matches_brute_force),
+        cmocka_unit_test(widened_rows_match_brute_force),
         cmocka_unit_test(bad_distance_and_stop),
         cmocka_unit_test(haystack_needles),
         cmocka_unit_test(add_survives_allocation_failure),
