@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# bench_load.sh: the console's list endpoint under a fixed request rate while `vigie ingest`
+# bench_load.sh: the review queue endpoint under a fixed request rate while `vigie ingest`
 # writes a generated world into the same store, beside the same load without ingest (the
 # baseline, measured first in the same run). Loopback only, bounded in time and count.
 #   bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N]
 #                       [--threads N] [--full]
-# Defaults: GET /api/v1/reports (100 rows per answer) as the stand-in for the queue endpoint,
+# Defaults: GET /api/v1/cases (the queue: 100 cases per answer, ordered by lane and priority),
 # 1,000 requests/s for 10 s over 16 keep-alive connections (bench/load_paced.mjs: open loop,
-# latency counted from when each request was due), 3,000 reports filed first, and a world of
-# 20,000 accounts over 3 days ingested with the shipped model. --full: 30 s and 5,000 reports.
+# latency counted from when each request was due), 3,000 reports filed first (each opens a case),
+# and a world of 20,000 accounts over 5 days ingested with the shipped model (it outlasts the
+# load). --full: 30 s and 5,000 reports.
 # The server runs with 4 worker threads (--threads); client, server and ingest share the cores.
 # Prints one JSON line per phase and a summary line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-vigie=""; endpoint="/api/v1/reports"; rate=1000; seconds=10; reports=3000; conns=16; threads=4
+vigie=""; endpoint="/api/v1/cases"; rate=1000; seconds=10; reports=3000; conns=16; threads=4
 while (($#)); do
   case "$1" in
     --endpoint) endpoint=$2; shift ;;
@@ -70,7 +71,7 @@ done
 stored=$(count)
 
 # The world to ingest, generated before anything is measured.
-"$vigie" sim --seed 7 --accounts 20000 --days 3 --set supporter_share=0.005 --quiet --out "$tmp/world" \
+"$vigie" sim --seed 7 --accounts 20000 --days 5 --set supporter_share=0.005 --quiet --out "$tmp/world" \
   >"$tmp/sim.out"
 events=$(grep -o '"events":[0-9]*' "$tmp/sim.out" | cut -d: -f2)
 model=()

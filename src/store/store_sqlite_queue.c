@@ -6,7 +6,9 @@
  * one statement. Answers to the API are built as JSON by SQLite (json_object, json_group_array)
  * and appended to the caller's buffer.
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_queue.h"
@@ -270,14 +272,120 @@ static vg_status rule_shadow_insert(void *st, int64_t run_id, const char *rule, 
 
 /* ---- the queue ------------------------------------------------------------------------------ */
 
-/* A case as the queue lists it. Claimants appear by pseudonym only. */
-#define CASE_OBJECT                                                                                \
-    "json_object('id', c.id, 'target_type', c.target_type, 'target', c.target, 'account',"         \
-    " c.account, 'lane', c.lane, 'priority', round(c.priority, 6), 'risk', round(c.risk, 6),"      \
-    " 'reach', round(c.reach, 6), 'freshness', round(c.freshness, 6), 'status', c.status,"         \
-    " 'source', c.source, 'rule', c.rule, 'claimed_by', c.claimed_pseudonym, 'claimed_at',"        \
-    " c.claimed_at, 'not_before', c.not_before, 'created_at', c.created_at, 'updated_at',"         \
-    " c.updated_at, 'signals', json(c.signals))"
+/* A case as the queue lists it, written here rather than by SQLite's json_object: that formats
+ * every number through its printf, and the json() that nests the objects parses them all again,
+ * which was most of the 0.55 ms of server CPU a 100-case listing cost (perf, docs/console.md).
+ * The bytes are those json_object gave (a test compares them). Claimants appear by pseudonym
+ * only. */
+#define CASE_COLUMNS                                                                               \
+    "c.id, c.target_type, c.target, c.account, c.lane, c.priority, c.risk, c.reach,"               \
+    " c.freshness, c.status, c.source, c.rule, c.claimed_pseudonym, c.claimed_at, c.not_before,"   \
+    " c.created_at, c.updated_at, c.signals"
+
+/* Append a decimal integer (vg_buf_printf goes through printf, the cost this file avoids). */
+static vg_status put_int(struct vg_buf *b, int64_t v)
+{
+    char t[24], *p = t + sizeof t;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    return vg_buf_append(b, p, (size_t)(t + sizeof t - p));
+}
+
+/* SQLite's round(x, 6) (print with 6 decimals, read back) then the way its JSON writes a REAL
+ * ("%!.15g": a ".0" when the digits show no point). Between 1e-4 and 1e9, where "%.15g" writes
+ * the digits without an exponent and 15 of them hold the 6 decimals, in integers; elsewhere
+ * through printf. */
+static vg_status put_round6(struct vg_buf *b, double x)
+{
+    double ax = fabs(x);
+    if (x == 0 || (ax >= 1e-4 && ax < 1e9)) {
+        int64_t v = llround(ax * 1e6);
+        if (x < 0 && v && vg_buf_putc(b, '-'))
+            return VG_ENOMEM;
+        vg_status rc = put_int(b, v / 1000000);
+        char t[8];
+        int frac = (int)(v % 1000000), n = 6;
+        for (int i = 5; i >= 0; i--, frac /= 10)
+            t[i] = (char)('0' + frac % 10);
+        while (n > 1 && t[n - 1] == '0')
+            n--;
+        if (!rc)
+            rc = vg_buf_putc(b, '.');
+        return rc ? rc : vg_buf_append(b, t, (size_t)n);
+    }
+    char t[64];
+    snprintf(t, sizeof t, "%.6f", x);
+    snprintf(t, sizeof t, "%.15g", strtod(t, NULL));
+    const char *e = strchr(t, 'e');
+    size_t digits = e ? (size_t)(e - t) : strlen(t);
+    vg_status rc = vg_buf_append(b, t, digits);
+    if (!rc && !memchr(t, '.', digits) && !strpbrk(t, "in")) /* no point, not inf / nan */
+        rc = vg_buf_puts(b, ".0");
+    return rc || !e ? rc : vg_buf_puts(b, e);
+}
+
+static vg_status put_column(struct vg_buf *b, sqlite3_stmt *s, int i)
+{
+    switch (sqlite3_column_type(s, i)) {
+        case SQLITE_NULL:
+            return vg_buf_puts(b, "null");
+        case SQLITE_INTEGER:
+            return put_int(b, sqlite3_column_int64(s, i));
+        default:
+            return vg_buf_json_str(b, col_text(s, i), (size_t)sqlite3_column_bytes(s, i));
+    }
+}
+
+/* Append the current row of a CASE_COLUMNS statement as one JSON object. */
+static vg_status put_case(struct vg_buf *b, sqlite3_stmt *s)
+{
+    static const char *const keys[] = {
+        "{\"id\":",         ",\"target_type\":", ",\"target\":",     ",\"account\":",
+        ",\"lane\":",       ",\"priority\":",    ",\"risk\":",       ",\"reach\":",
+        ",\"freshness\":",  ",\"status\":",      ",\"source\":",     ",\"rule\":",
+        ",\"claimed_by\":", ",\"claimed_at\":",  ",\"not_before\":", ",\"created_at\":",
+        ",\"updated_at\":", ",\"signals\":",
+    };
+    vg_status rc = VG_OK;
+    for (int i = 0; !rc && i < (int)VG_ARRAY_LEN(keys); i++) {
+        rc = vg_buf_puts(b, keys[i]);
+        if (rc)
+            break;
+        if (i >= 5 && i <= 8) /* the scores */
+            rc = put_round6(b, sqlite3_column_double(s, i));
+        else if (i == 17) /* JSON text written by the rules: it goes in as it is stored */
+            rc = vg_buf_puts(b, col_text(s, i) ? col_text(s, i) : "null");
+        else
+            rc = put_column(b, s, i);
+    }
+    return rc ? rc : vg_buf_putc(b, '}');
+}
+
+/* Step s (CASE_COLUMNS) to the end, appending its cases as a JSON list inside {"cases":...}
+ * (list set) or the one case alone; *found says whether there was a row. Finalizes. */
+static vg_status put_cases(void *st, sqlite3_stmt *s, struct vg_buf *out, int list, int *found,
+                           const char *what)
+{
+    vg_status rc = list ? vg_buf_puts(out, "{\"cases\":[") : VG_OK;
+    int n = 0, src;
+    while (!rc && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n++ && (rc = vg_buf_putc(out, ',')))
+            break;
+        rc = put_case(out, s);
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = vg__sqlite_fail(st, src, what);
+    if (!rc && list)
+        rc = vg_buf_puts(out, "]}");
+    if (found)
+        *found = n > 0;
+    sqlite3_finalize(s);
+    return rc;
+}
 
 /* Only the filters given go into the statement: SQLite plans "?1 IS NULL OR c.lane = ?1" as a
  * scan and a sort of every case, while "c.status = ?2" alone reads the LIMIT rows in order from
@@ -286,9 +394,8 @@ static vg_status queue_json(void *st, const struct vg_store_queue_filter *f, str
 {
     char sql[1024];
     snprintf(sql, sizeof sql,
-             "SELECT json_object('cases', json(ifnull(json_group_array(json(o)), '[]')))"
-             " FROM (SELECT " CASE_OBJECT " AS o FROM cases c WHERE c.priority >= ?5%s%s%s%s"
-             " ORDER BY c.lane_rank, c.priority DESC, c.id LIMIT ?6)",
+             "SELECT " CASE_COLUMNS " FROM cases c WHERE c.priority >= ?5%s%s%s%s"
+             " ORDER BY c.lane_rank, c.priority DESC, c.id LIMIT ?6",
              f->lane ? " AND c.lane = ?1" : "", f->status ? " AND c.status = ?2" : "",
              f->claimed_by ? " AND c.claimed_by = ?3" : "",
              f->unclaimed ? " AND c.claimed_by IS NULL" : "");
@@ -301,17 +408,17 @@ static vg_status queue_json(void *st, const struct vg_store_queue_filter *f, str
     bind_text(s, 3, f->claimed_by);
     sqlite3_bind_double(s, 5, f->min_priority);
     sqlite3_bind_int64(s, 6, f->limit);
-    return json_row(st, s, out, NULL, "listing the queue");
+    return put_cases(st, s, out, 1, NULL, "listing the queue");
 }
 
 static vg_status case_json(void *st, int64_t id, struct vg_buf *out, int *found)
 {
     sqlite3_stmt *s;
-    vg_status rc = prep(st, "SELECT " CASE_OBJECT " FROM cases c WHERE c.id = ?1", &s);
+    vg_status rc = prep(st, "SELECT " CASE_COLUMNS " FROM cases c WHERE c.id = ?1", &s);
     if (rc)
         return rc;
     sqlite3_bind_int64(s, 1, id);
-    return json_row(st, s, out, found, "reading a case");
+    return put_cases(st, s, out, 0, found, "reading a case");
 }
 
 /* The posts of a case: the post itself, or the account's latest 20. */

@@ -211,6 +211,91 @@ static void rules_run_shadow_backtest(void **state)
     fixture_close(db);
 }
 
+/* The queue listing writes its JSON itself (store_sqlite_queue.c): the same bytes SQLite's
+ * json_object gave, on scores with every kind of decimal, text with quotes, newlines and
+ * non-ASCII letters, and NULL fields. (One known difference is left out: a value within a
+ * rounding error of a tie at the 7th decimal, such as 5e-7, rounds as its binary value says
+ * (0.0) in glibc's printf and up (1.0e-06) in SQLite's.) */
+static void queue_listing_bytes(void **state)
+{
+    (void)state;
+    vg_db *db = fixture_db("queue", "bytes");
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fixture_path, &h), SQLITE_OK);
+    static const double values[] = {
+        0,         1,           2,         0.5,           1e-7,  4e-6,
+        1.0 / 3,   123.4567891, 0.1 + 0.2, 7e5,           1e20,  0.0000015001,
+        0.9999999, 0.00012345,  5.5e-5,    12345.6789012, 2.5e9, 3.14159265358979
+    };
+    static const char *const targets[] = { "p\"1", "line\nbreak", "عربي", "ordinaire", "a\\b" };
+    sqlite3_stmt *ins;
+    assert_int_equal(
+            sqlite3_prepare_v2(h,
+                               "INSERT INTO cases (target_type, target, account, lane, lane_rank,"
+                               " risk, reach, freshness, priority, status, source, rule, signals,"
+                               " claimed_by, claimed_pseudonym, claimed_at, created_at, updated_at)"
+                               " VALUES ('post', ?1, ?2, 'normal', 3, ?3, ?4, ?5, ?6, 'open',"
+                               " 'rule', ?7, '{\"n\":1}', ?8, ?8, ?9, 1700000000, 1700000001)",
+                               -1, &ins, NULL),
+            SQLITE_OK);
+    size_t nv = VG_ARRAY_LEN(values);
+    for (size_t i = 0; i < 60; i++) {
+        char target[64];
+        snprintf(target, sizeof target, "%s-%zu", targets[i % VG_ARRAY_LEN(targets)], i);
+        sqlite3_bind_text(ins, 1, target, -1, SQLITE_TRANSIENT);
+        if (i % 3)
+            sqlite3_bind_text(ins, 2, "acct-1", -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins, 2);
+        sqlite3_bind_double(ins, 3, values[i % nv]);
+        sqlite3_bind_double(ins, 4, values[(i + 3) % nv]);
+        sqlite3_bind_double(ins, 5, values[(i + 7) % nv]);
+        sqlite3_bind_double(ins, 6, values[(i * 5) % nv]);
+        if (i % 2)
+            sqlite3_bind_text(ins, 7, "high-score", -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(ins, 7);
+        if (i % 4 == 1) {
+            sqlite3_bind_text(ins, 8, "Reviewer Quiet Heron", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 9, 1700000100 + (int64_t)i);
+        } else {
+            sqlite3_bind_null(ins, 8);
+            sqlite3_bind_null(ins, 9);
+        }
+        assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+        sqlite3_reset(ins);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_stmt *s;
+    assert_int_equal(
+            sqlite3_prepare_v2(
+                    h,
+                    "SELECT json_object('cases', json(ifnull(json_group_array(json(o)), '[]')))"
+                    " FROM (SELECT json_object('id', c.id, 'target_type', c.target_type,"
+                    " 'target', c.target, 'account', c.account, 'lane', c.lane, 'priority',"
+                    " round(c.priority, 6), 'risk', round(c.risk, 6), 'reach', round(c.reach, 6),"
+                    " 'freshness', round(c.freshness, 6), 'status', c.status, 'source', c.source,"
+                    " 'rule', c.rule, 'claimed_by', c.claimed_pseudonym, 'claimed_at',"
+                    " c.claimed_at, 'not_before', c.not_before, 'created_at', c.created_at,"
+                    " 'updated_at', c.updated_at, 'signals', json(c.signals)) AS o FROM cases c"
+                    " ORDER BY c.lane_rank, c.priority DESC, c.id LIMIT 1000)",
+                    -1, &s, NULL),
+            SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    char *want = strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    struct vg_queue_filter f = { .status = "any", .limit = 1000 };
+    char *got;
+    assert_int_equal(vg_queue_json(db, &cli, &f, &got), VG_OK);
+    assert_string_equal(got, want);
+    vg_free(got);
+    free(want);
+    fixture_close(db);
+}
+
 static void claims_decisions_appeals(void **state)
 {
     (void)state;
@@ -654,6 +739,7 @@ int main(void)
         cmocka_unit_test(rules_parse_errors),
         cmocka_unit_test(priority_parts),
         cmocka_unit_test(rules_run_shadow_backtest),
+        cmocka_unit_test(queue_listing_bytes),
         cmocka_unit_test(claims_decisions_appeals),
         cmocka_unit_test(order_opens_cases),
         cmocka_unit_test(claim_race),
