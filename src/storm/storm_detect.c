@@ -14,8 +14,11 @@
  * it is itself fresh (bursting against its own baseline) and shared by several accounts of the
  * window. Only a burst whose posts carry markers raises an alert; an organic burst, in which each
  * account writes its own words and no shared link dominates, does not. After the alert, each post
- * of the hashtag carrying a marker adds its account; the alert ends after close_minutes of
- * silence. Another hashtag bursting with an open alert's markers joins that alert.
+ * of the hashtag carrying a marker adds its account; the alert ends after close_minutes in which
+ * its hashtag was silent or back to the rate expected of it before the storm (a habitual hashtag
+ * that burst once keeps its copied texts: without this its alert took in every ordinary account
+ * for the rest of the data). Another hashtag bursting with an open alert's markers joins that
+ * alert.
  *
  * Recent posts live in one ring (the posts of the last window); a hashtag key holds the ring
  * sequence numbers of its window posts. Keys whose baseline has decayed below half a post a day
@@ -89,6 +92,8 @@ struct alert {
     uint32_t text_markers, pair_markers, rt_markers;
     int sync; /* the storm posts in synchronised waves */
     int64_t onset, detected_at, last_at;
+    int64_t live_at;   /* the last post of its own hashtag while that was above live_above */
+    double live_above; /* posts a window of its own hashtag holds while the storm lasts */
     uint64_t posts, window_posts;
     double expected, log10_p, coord_share;
     uint32_t *acc; /* accounts, in order of joining */
@@ -674,12 +679,20 @@ static vg_status alert_close(struct vg_storms *s, struct alert *a)
     return emit(s, a);
 }
 
-/* Close the alerts whose hashtag has been silent for close_minutes before t. */
+/* The window count above which a storm's own hashtag still runs above the rate expected of it
+ * when the alert was raised (lam per window): three standard deviations and one post over it. */
+static double live_count(double lam)
+{
+    return lam + 3 * sqrt(lam) + 1;
+}
+
+/* Close the alerts whose hashtag has been silent, or back to its expected rate, for
+ * close_minutes before t. */
 static vg_status close_quiet(struct vg_storms *s, int64_t t)
 {
     vg_status rc = VG_OK;
     for (size_t i = 0; i < s->n_alerts && !rc; i++)
-        if (s->alerts[i].open && t - s->alerts[i].last_at > (int64_t)s->close)
+        if (s->alerts[i].open && t - s->alerts[i].live_at > (int64_t)s->close)
             rc = alert_close(s, &s->alerts[i]);
     return rc;
 }
@@ -1092,6 +1105,8 @@ static vg_status raise_alert(struct vg_storms *s, struct key *k, const struct vg
     a->rt_markers = c->rt_markers;
     a->sync = c->sync;
     a->detected_at = t;
+    a->live_at = t;
+    a->live_above = live_count(lam);
     a->window_posts = k->q_n;
     a->expected = lam;
     a->log10_p = score;
@@ -1278,6 +1293,8 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
             return VG_OK;
         a->last_seq = seq;
         alert_count(a, t);
+        if (k->h == a->tag_key && (double)k->q_n > a->live_above)
+            a->live_at = t;
         s->ring[seq & (s->cap_ring - 1)].alert_id = k->alert;
         vg_status rc = a->sync ? alert_sync_wave(s, k, a, t) : VG_OK;
         /* Only on the alert's own hashtag: the hashtags that joined it are carried by other

@@ -238,7 +238,7 @@ static vg_status measure(struct evalctx *e, const struct vg_storm_truth *t,
     for (size_t i = 0; i < t->n_storms && !rc; i++) {
         const struct storm_truth_storm *s = &t->storms[i];
         struct vg_storm_group_eval *grp[2] = { &out->all, &out->by_pattern[s->pattern] };
-        struct u64set members = { 0 };
+        struct u64set members = { 0 }, found = { 0 };
         for (size_t k = 0; k < s->n_accounts && !rc; k++)
             rc = set_add(&members, str_hash(s->accounts[k]));
         int64_t first = INT64_MAX;
@@ -251,11 +251,19 @@ static vg_status measure(struct evalctx *e, const struct vg_storm_truth *t,
             g->matched = 1;
             if (at < first)
                 first = at;
-            alert_acc += g->n_acc;
-            for (size_t k = 0; k < g->n_acc; k++)
-                hits += (uint64_t)set_has(&members, str_hash(g->acc[k]));
+            /* The union of the matched alerts' accounts: a storm that outlives one alert (its
+             * hashtag back to its rate for an hour) may raise another with the same accounts. */
+            for (size_t k = 0; k < g->n_acc && !rc; k++) {
+                uint64_t h = str_hash(g->acc[k]);
+                if (set_has(&found, h))
+                    continue;
+                rc = set_add(&found, h);
+                alert_acc++;
+                hits += (uint64_t)set_has(&members, h);
+            }
         }
         vg_free(members.v);
+        vg_free(found.v);
         for (int gi = 0; gi < 2; gi++) {
             grp[gi]->storms++;
             grp[gi]->truth_accounts += s->n_accounts;

@@ -610,7 +610,7 @@ static void trace_collect(const struct vg_storm_alert *a, void *ud)
     s->sync[i] = a->synchronised;
     for (size_t k = 0; k < a->n_accounts; k++) {
         char c = a->accounts[k][0];
-        if (c == 'S' || c == 'A' || c == 'R' || c == 'W')
+        if (c == 'S' || c == 'A' || c == 'R' || c == 'W' || c == 'C')
             s->members[i]++;
         else
             s->others[i]++;
@@ -663,6 +663,61 @@ static void coordination_traces(void **state)
     assert_true(seen.sync[2]);
     assert_int_equal((int)seen.members[2], 40);
     assert_int_equal((int)seen.others[2], 0);
+}
+
+/* A habitual hashtag (#daily, 300 ordinary accounts, three days) bursts once with a copied text
+ * (60 accounts C* within 30 minutes on day 2), after which ordinary accounts keep posting it at
+ * the usual rate, one post in five with the same text. The alert must end once the hashtag is
+ * back to its rate, not take in every ordinary account that posts the text for the rest of the
+ * data (the alert of a habitual hashtag stayed open as long as the hashtag was never silent for
+ * an hour). */
+static void habitual_burst_ends(void **state)
+{
+    (void)state;
+    static const char copied[] = "everyone share this message now before it is taken down";
+    struct trace_stream st;
+    memset(&st, 0, sizeof(st));
+    st.rng = 11;
+    char acc[24];
+    const int64_t burst = T0 + 86400 + 10 * 3600;
+    for (int i = 0; i < 3000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(&st) % 300));
+        int64_t at = T0 + (int64_t)(trnd(&st) % (3 * 86400));
+        struct trace_rec *r = tadd(&st, at, acc, "daily", NULL, NULL, NULL);
+        if (at > burst + 1800 && trnd(&st) % 5 == 0)
+            snprintf(r->text, sizeof(r->text), "%s", copied);
+    }
+    for (int a = 0; a < 60; a++) {
+        snprintf(acc, sizeof(acc), "C%d", a);
+        struct trace_rec *r =
+                tadd(&st, burst + (int64_t)(trnd(&st) % 1800), acc, "daily", NULL, NULL, NULL);
+        snprintf(r->text, sizeof(r->text), "%s", copied);
+    }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = trace_collect;
+    o.ud = &seen;
+    vg_storms *d;
+    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
+    for (size_t i = 0; i < st.n; i++) {
+        const struct trace_rec *r = &st.p[i];
+        const char *tags[1] = { r->tags[0] };
+        struct vg_post p = {
+            .id = r->id, .account = r->account, .created_at = r->at, .text = r->text
+        };
+        p.hashtags.v = tags;
+        p.hashtags.n = r->n_tags;
+        assert_int_equal(vg_storms_feed(d, &p), VG_OK);
+    }
+    assert_int_equal(vg_storms_finish(d), VG_OK);
+    vg_storms_free(d);
+    free(st.p);
+    assert_int_equal(seen.ended, 1);
+    assert_string_equal(seen.tag[0], "daily");
+    assert_true(seen.members[0] >= 50);
+    assert_true(seen.others[0] <= 30);
 }
 
 static void alert_json(void **state)
@@ -718,6 +773,7 @@ int main(void)
         cmocka_unit_test(replay_from_store),
         cmocka_unit_test(truth_reader),
         cmocka_unit_test(coordination_traces),
+        cmocka_unit_test(habitual_burst_ends),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
