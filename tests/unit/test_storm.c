@@ -617,20 +617,18 @@ static void trace_collect(const struct vg_storm_alert *a, void *ud)
     }
 }
 
-static void coordination_traces(void **state)
+/* Feed the whole stream to a detector with default options; the ended alerts go to seen. The
+ * stream's posts are freed. */
+static void feed_trace_stream(struct trace_stream *st, struct trace_seen *seen)
 {
-    (void)state;
-    struct trace_stream st;
-    build_trace_stream(&st);
-    struct trace_seen seen = { 0 };
     struct vg_storm_opts o;
     vg_storm_opts_init(&o);
     o.on_alert = trace_collect;
-    o.ud = &seen;
+    o.ud = seen;
     vg_storms *d;
     assert_int_equal(vg_storms_new(&o, &d), VG_OK);
-    for (size_t i = 0; i < st.n; i++) {
-        const struct trace_rec *r = &st.p[i];
+    for (size_t i = 0; i < st->n; i++) {
+        const struct trace_rec *r = &st->p[i];
         const char *tags[4] = { r->tags[0], r->tags[1], r->tags[2], r->tags[3] };
         struct vg_post p = { .id = r->id,
                              .account = r->account,
@@ -643,7 +641,16 @@ static void coordination_traces(void **state)
     }
     assert_int_equal(vg_storms_finish(d), VG_OK);
     vg_storms_free(d);
-    free(st.p);
+    free(st->p);
+}
+
+static void coordination_traces(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    build_trace_stream(&st);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
     /* Three storms, one alert each; neither the habitual pair with a trend nor the viral post. */
     assert_int_equal(seen.ended, 3);
     /* The sequence: raised on one of its hashtags, the two others joined it. */
@@ -695,25 +702,7 @@ static void habitual_burst_ends(void **state)
     }
     qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
     struct trace_seen seen = { 0 };
-    struct vg_storm_opts o;
-    vg_storm_opts_init(&o);
-    o.on_alert = trace_collect;
-    o.ud = &seen;
-    vg_storms *d;
-    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
-    for (size_t i = 0; i < st.n; i++) {
-        const struct trace_rec *r = &st.p[i];
-        const char *tags[1] = { r->tags[0] };
-        struct vg_post p = {
-            .id = r->id, .account = r->account, .created_at = r->at, .text = r->text
-        };
-        p.hashtags.v = tags;
-        p.hashtags.n = r->n_tags;
-        assert_int_equal(vg_storms_feed(d, &p), VG_OK);
-    }
-    assert_int_equal(vg_storms_finish(d), VG_OK);
-    vg_storms_free(d);
-    free(st.p);
+    feed_trace_stream(&st, &seen);
     assert_int_equal(seen.ended, 1);
     assert_string_equal(seen.tag[0], "daily");
     assert_true(seen.members[0] >= 50);
