@@ -1475,8 +1475,7 @@ VG_API VG_NODISCARD vg_status vg_pdq_index_add(vg_pdq_index *ix, const struct vg
  * Errors: VG_ENOMEM, VG_ELIMIT.
  */
 VG_API VG_NODISCARD vg_status vg_pdq_index_add_many(vg_pdq_index *ix, const struct vg_pdq *hashes,
-                                                    const uint64_t *ids, size_t n,
-                                                    size_t *n_added);
+                                                    const uint64_t *ids, size_t n, size_t *n_added);
 /** Remove id (nothing when it is not in). */
 VG_API void vg_pdq_index_remove(vg_pdq_index *ix, uint64_t id);
 /** Called once per match; return non-zero to stop the query. */
@@ -2069,7 +2068,8 @@ VG_API VG_NODISCARD vg_status vg_site_matcher_add(vg_site_matcher *m, const char
                                                   const char *value, int64_t added,
                                                   int64_t withdrawn);
 /** Compile what was added. Errors: VG_EPARSE (a pattern Hyperscan rejects; logged with the
- * pattern), VG_ENOMEM. */
+ * pattern), VG_ELIMIT (its frozen tables would pass 32 GB), VG_EINVAL (compiled already),
+ * VG_ENOMEM. */
 VG_API VG_NODISCARD vg_status vg_site_matcher_compile(vg_site_matcher *m);
 /**
  * A compiled matcher with every entry (in force or withdrawn) of the named lists (all lists
@@ -2713,6 +2713,10 @@ VG_API void vg_server_cases_config(vg_server *s, const struct vg_enforce_delay *
 
 struct vg_outbox_opts {
     const char *webhook_url; /* "http://host:port/path" (NULL: file only) */
+    /* Shared secret (NULL or "": unsigned). Each webhook request then carries
+     * X-Vigie-Timestamp (Unix seconds) and X-Vigie-Signature: "sha256=" + hex HMAC-SHA256 of
+     * "<timestamp>.<body>" under the secret (docs/cases.md). */
+    const char *webhook_secret;
     const char *outbox_path; /* JSONL file every action is appended to (NULL: none) */
     int max_attempts;        /* webhook tries per action (0: 8) */
     int64_t backoff_base;    /* seconds; attempt k waits base * 2^(k-1) (0: 30) */

@@ -67,7 +67,9 @@ vg_status vg__sor_make_one(vg_db *db, int64_t decision, int *made);
  * replaced by "[removed]", appended to b. */
 vg_status vg__sor_scrub(const char *text, struct vg_buf *b);
 /* POST body to an http:// URL; the HTTP status, 0 when there was no answer (err says why). */
-int vg__webhook_post(const char *url, const char *body, int timeout_ms, char *err, size_t cap);
+/* secret NULL or "": no signature headers; now: the X-Vigie-Timestamp it signs. */
+int vg__webhook_post(const char *url, const char *body, const char *secret, int64_t now,
+                     int timeout_ms, char *err, size_t cap);
 /* Seconds before retry number `attempts` (1-based): base * 2^(attempts - 1), at most max. */
 int64_t vg__backoff(int attempts, int64_t base, int64_t max);
 

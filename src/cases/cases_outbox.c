@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cases.h"
 #include "store_queue.h"
 
@@ -118,8 +120,31 @@ static int send_all(int fd, const char *p, size_t n, int timeout_ms)
     return 1;
 }
 
+/* The signature headers of a request (empty without a secret): HMAC-SHA256 (libsodium) of
+ * "<now>.<body>" under the secret, so that the receiver can check who sent the action and
+ * refuse a replayed one by its timestamp (the scheme of Stripe's and GitHub's webhooks). */
+static void sign_headers(const char *secret, int64_t now, const char *body, char *out, size_t cap)
+{
+    out[0] = 0;
+    if (!secret || !*secret)
+        return;
+    char ts[24];
+    snprintf(ts, sizeof ts, "%lld", (long long)now);
+    crypto_auth_hmacsha256_state h;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_init(&h, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&h, (const unsigned char *)ts, strlen(ts));
+    crypto_auth_hmacsha256_update(&h, (const unsigned char *)".", 1);
+    crypto_auth_hmacsha256_update(&h, (const unsigned char *)body, strlen(body));
+    crypto_auth_hmacsha256_final(&h, mac);
+    char hex[2 * sizeof mac + 1];
+    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+    snprintf(out, cap, "X-Vigie-Timestamp: %s\r\nX-Vigie-Signature: sha256=%s\r\n", ts, hex);
+}
+
 /* POST body to the webhook; the HTTP status (0 when no answer) and err on failure. */
-int vg__webhook_post(const char *url, const char *body, int timeout_ms, char *err, size_t cap)
+int vg__webhook_post(const char *url, const char *body, const char *secret, int64_t now,
+                     int timeout_ms, char *err, size_t cap)
 {
     struct http_target t;
     if (!url_parse(url, &t)) {
@@ -129,12 +154,13 @@ int vg__webhook_post(const char *url, const char *body, int timeout_ms, char *er
     int fd = connect_to(&t, timeout_ms, err, cap);
     if (fd < 0)
         return 0;
-    char head[URL_MAX + 512];
+    char head[URL_MAX + 768], sig[192];
     size_t len = strlen(body);
+    sign_headers(secret, now, body, sig, sizeof sig);
     int hl = snprintf(head, sizeof(head),
                       "POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/json\r\n"
-                      "Content-Length: %zu\r\nUser-Agent: vigie\r\nConnection: close\r\n\r\n",
-                      t.path, t.host, t.port, len);
+                      "Content-Length: %zu\r\n%sUser-Agent: vigie\r\nConnection: close\r\n\r\n",
+                      t.path, t.host, t.port, len, sig);
     int status = 0;
     char buf[512];
     size_t got = 0;
@@ -251,7 +277,8 @@ vg_status vg_outbox_flush(vg_db *db, const struct vg_outbox_opts *o, int64_t now
         if (!o->webhook_url || d->attempts >= max_attempts)
             continue;
         char err[256] = "";
-        int status = vg__webhook_post(o->webhook_url, d->payload, timeout, err, sizeof(err));
+        int status = vg__webhook_post(o->webhook_url, d->payload, o->webhook_secret, now, timeout,
+                                      err, sizeof(err));
         int ok = status >= 200 && status <= 299;
         if (ok)
             out->delivered++;

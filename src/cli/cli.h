@@ -75,6 +75,10 @@ int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);
 /* Open a store that must exist (commands that read one): 0, or EXIT_DATA after saying why. */
 int cli_open_store(const char *cmd, const char *path, vg_db **db);
 
+/* Read a shared secret from a file (not the command line, where ps would show it): its first
+ * line, at least 16 and at most cap - 1 bytes. 0, or EXIT_USAGE after saying why. */
+int cli_read_secret(const char *cmd, const char *opt, const char *path, char *out, size_t cap);
+
 /* Install the log sink that prints library errors to stderr. */
 void cli_log_init(int verbose);
 

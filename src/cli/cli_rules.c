@@ -18,7 +18,7 @@
 #include "cli.h"
 
 struct case_args {
-    const char *db_path, *rules_path, *lane, *status, *webhook, *outbox;
+    const char *db_path, *rules_path, *lane, *status, *webhook, *webhook_secret_file, *outbox;
     long id, limit, max_attempts, backoff;
     int64_t since, from, to, until;
     int shadow, clear;
@@ -32,8 +32,8 @@ static void rules_help(void)
            "       vigie cases list [--lane L] [--status S] [--limit N] [--db FILE]\n"
            "       vigie cases show --id N [--db FILE]\n"
            "       vigie cases gag --id N (--until T | --clear) [--db FILE]\n"
-           "       vigie outbox flush [--webhook URL] [--outbox FILE] [--max-attempts N]\n"
-           "                          [--backoff S] [--db FILE]\n"
+           "       vigie outbox flush [--webhook URL [--webhook-secret-file F]] [--outbox FILE]\n"
+           "                          [--max-attempts N] [--backoff S] [--db FILE]\n"
            "       vigie sor export [--since T] [--db FILE]\n"
            "       vigie report dsa [--from T] [--to T] [--db FILE]\n\n"
            "Cases, queues and decisions (docs/cases.md). 'rules run' opens a case for each post\n"
@@ -56,6 +56,9 @@ static void rules_help(void)
            "  --until T          gag date: no statement of reasons exported before T\n"
            "  --clear            remove the gag date\n"
            "  --webhook URL      http://host:port/path the actions are posted to\n"
+           "  --webhook-secret-file F\n"
+           "                     sign each request (HMAC-SHA256, X-Vigie-Signature) with the\n"
+           "                     secret on F's first line (at least 16 bytes; docs/cases.md)\n"
            "  --outbox FILE      JSONL file every due action is appended to\n"
            "  --max-attempts N   webhook tries per action (default 8)\n"
            "  --backoff S        first retry after S seconds, doubling (default 30)\n"
@@ -78,6 +81,7 @@ static int parse_case_args(const char *cmd, int argc, char **argv, struct case_a
         { "until", required_argument, NULL, 'u' },
         { "clear", no_argument, NULL, 'C' },
         { "webhook", required_argument, NULL, 'w' },
+        { "webhook-secret-file", required_argument, NULL, 'k' },
         { "outbox", required_argument, NULL, 'o' },
         { "max-attempts", required_argument, NULL, 'm' },
         { "backoff", required_argument, NULL, 'b' },
@@ -126,6 +130,9 @@ static int parse_case_args(const char *cmd, int argc, char **argv, struct case_a
                 break;
             case 'w':
                 a->webhook = optarg;
+                break;
+            case 'k':
+                a->webhook_secret_file = optarg;
                 break;
             case 'o':
                 a->outbox = optarg;
@@ -387,10 +394,18 @@ int cmd_outbox(int argc, char **argv)
         return usage_error(cmd, "give --webhook URL and/or --outbox FILE");
     if (a.webhook && strncmp(a.webhook, "http://", 7))
         return usage_error(cmd, "--webhook takes an http:// URL (no TLS client: docs/cases.md)");
+    char secret[256] = "";
+    if (a.webhook_secret_file && !a.webhook)
+        return usage_error(cmd, "--webhook-secret-file needs --webhook");
+    if (a.webhook_secret_file &&
+        (ex = cli_read_secret(cmd, "--webhook-secret-file", a.webhook_secret_file, secret,
+                              sizeof secret)))
+        return ex;
     vg_db *db;
     if ((ex = cli_open_store(cmd, a.db_path, &db)))
         return ex;
     struct vg_outbox_opts o = { .webhook_url = a.webhook,
+                                .webhook_secret = secret,
                                 .outbox_path = a.outbox,
                                 .max_attempts = (int)a.max_attempts,
                                 .backoff_base = a.backoff };

@@ -17,7 +17,8 @@
 static void serve_help(void)
 {
     printf("usage: vigie serve [--db FILE] [--listen ADDR:PORT] [--web DIR] [--threads N]\n"
-           "                   [--max-body BYTES] [--webhook URL] [--outbox FILE]\n"
+           "                   [--max-body BYTES] [--webhook URL [--webhook-secret-file F]]\n"
+           "                   [--outbox FILE]\n"
            "                   [--deliver-every S] [--enforce-delay MIN:MAX]\n"
            "       vigie serve --routes\n\n"
            "Serve the JSON API under /api/v1 (docs/api.md), the web console from --web, /healthz\n"
@@ -31,6 +32,9 @@ static void serve_help(void)
            "  --threads N        worker threads (default 4)\n"
            "  --max-body BYTES   request body limit (default 65536)\n"
            "  --webhook URL      deliver decided actions to this http:// URL (retries, backoff)\n"
+           "  --webhook-secret-file F\n"
+           "                     sign each webhook request (HMAC-SHA256, X-Vigie-Signature) with\n"
+           "                     the secret on F's first line (at least 16 bytes)\n"
            "  --outbox FILE      and append each to this JSONL file\n"
            "  --deliver-every S  delivery pass every S seconds (default 5)\n"
            "  --enforce-delay A:B  random delay before enforcing a decision, A to B seconds\n"
@@ -64,6 +68,7 @@ int cmd_serve(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { "routes", no_argument, NULL, 'r' },
         { "webhook", required_argument, NULL, 'W' },
+        { "webhook-secret-file", required_argument, NULL, 'K' },
         { "outbox", required_argument, NULL, 'O' },
         { "deliver-every", required_argument, NULL, 'E' },
         { "enforce-delay", required_argument, NULL, 'D' },
@@ -79,6 +84,8 @@ int cmd_serve(int argc, char **argv)
     int c, bad = 0;
     long v, every = 5;
     struct vg_outbox_opts ob = { 0 };
+    const char *secret_file = NULL;
+    char secret[256] = "";
     struct vg_enforce_delay delay = { 0, 0 };
     while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -107,6 +114,9 @@ int cmd_serve(int argc, char **argv)
                 ob.webhook_url = optarg;
                 if (strncmp(optarg, "http://", 7))
                     bad = usage_error(cmd, "--webhook takes an http:// URL (docs/cases.md)");
+                break;
+            case 'K':
+                secret_file = optarg;
                 break;
             case 'O':
                 ob.outbox_path = optarg;
@@ -141,6 +151,12 @@ int cmd_serve(int argc, char **argv)
         return bad;
     if (optind < argc)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (secret_file && !ob.webhook_url)
+        return usage_error(cmd, "--webhook-secret-file needs --webhook");
+    if (secret_file &&
+        (bad = cli_read_secret(cmd, "--webhook-secret-file", secret_file, secret, sizeof secret)))
+        return bad;
+    ob.webhook_secret = secret;
     cli_log_init(0);
     /* Block the stop signals in every thread (the server's threads inherit the mask), then
      * wait for one here: no handler runs inside a worker. */

@@ -3,6 +3,8 @@
  * cli_util.c: the pieces subcommands share: the log sink, terminal progress (count, rate, time
  * left; silent when stderr is not a terminal so pipes and logs stay clean), and reject lines.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -171,5 +173,22 @@ int cli_open_store(const char *cmd, const char *path, vg_db **db)
         fprintf(stderr, "vigie %s: cannot open %s: %s\n", cmd, path, vg_strerror(rc));
         return EXIT_DATA;
     }
+    return 0;
+}
+
+int cli_read_secret(const char *cmd, const char *opt, const char *path, char *out, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return usage_error(cmd, "%s: cannot read %s: %s", opt, path, strerror(errno));
+    int ok = fgets(out, (int)cap, f) != NULL;
+    fclose(f);
+    size_t n = ok ? strcspn(out, "\r\n") : 0;
+    if (ok && n == strlen(out) && n == cap - 1)
+        return usage_error(cmd, "%s: the secret in %s is over %zu bytes", opt, path, cap - 1);
+    out[n] = 0;
+    if (n < 16)
+        return usage_error(cmd, "%s: the secret in %s must be at least 16 bytes on its first line",
+                           opt, path);
     return 0;
 }

@@ -16,6 +16,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -699,7 +700,10 @@ static void webhook_retries(void **state)
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", ntohs(a.sin_port));
     snprintf(file, sizeof(file), "%s.outbox.jsonl", fixture_path);
     unlink(file);
-    struct vg_outbox_opts ob = { .webhook_url = url, .outbox_path = file, .backoff_base = 30 };
+    static const char secret[] = "an-invented-shared-secret-for-tests";
+    struct vg_outbox_opts ob = {
+        .webhook_url = url, .webhook_secret = secret, .outbox_path = file, .backoff_base = 30
+    };
     struct vg_outbox_stats st;
     int64_t now = (int64_t)time(NULL);
     assert_int_equal(vg_outbox_flush(db, &ob, now, &st), VG_OK);
@@ -718,6 +722,22 @@ static void webhook_retries(void **state)
     assert_int_equal(l.served, 2);
     assert_non_null(strstr(l.got, "POST /hook HTTP/1.1\r\n"));
     assert_non_null(strstr(l.got, "\"action\":\"escalate_law_enforcement\""));
+    /* The signature: HMAC-SHA256 under the secret of "<X-Vigie-Timestamp>.<body>". */
+    const char *ts = strstr(l.got, "\r\nX-Vigie-Timestamp: "), *sig = strstr(l.got, "sha256=");
+    const char *body = strstr(l.got, "\r\n\r\n");
+    assert_true(ts && sig && body);
+    long long when = atoll(ts + 21);
+    assert_true(when == now + 31);
+    char msg[4096];
+    snprintf(msg, sizeof msg, "%lld.%s", when, body + 4);
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256_state h;
+    crypto_auth_hmacsha256_init(&h, (const unsigned char *)secret, strlen(secret));
+    crypto_auth_hmacsha256_update(&h, (const unsigned char *)msg, strlen(msg));
+    crypto_auth_hmacsha256_final(&h, mac);
+    char hex[2 * sizeof mac + 1];
+    sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+    assert_memory_equal(sig + 7, hex, 64);
     assert_int_equal(sql_int("SELECT attempts FROM outbox WHERE delivered_at IS NOT NULL"), 2);
     FILE *f = fopen(file, "r");
     assert_non_null(f);
@@ -727,7 +747,7 @@ static void webhook_retries(void **state)
     fclose(f);
     unlink(file);
     assert_int_equal(lines, 1);
-    assert_int_equal(vg__webhook_post("https://x/", "{}", 100, err, sizeof(err)), 0);
+    assert_int_equal(vg__webhook_post("https://x/", "{}", NULL, 0, 100, err, sizeof(err)), 0);
     assert_string_equal(err, "webhook URL must be http://host[:port][/path]");
     vg_rules_free(rules);
     fixture_close(db);
