@@ -190,7 +190,8 @@ void h_cases_bulk(struct vg_req *r)
     }
     char *json = NULL;
     if (!decide) {
-        send_json(r, vg_cases_bulk(r->db, &r->who, action, ids, n, &json), json);
+        vg_status rc = vg_cases_bulk(r->db, &r->who, action, ids, n, &json);
+        send_json(r, rc, json);
         return;
     }
     /* The decision object is read with the body's field helpers: point them at it. */
