@@ -722,6 +722,17 @@ VG_API size_t vg_network_n_communities(const vg_network *net);
 VG_API VG_NODISCARD vg_status vg_network_community_json(const vg_network *net, size_t k,
                                                         size_t top_n, char **json);
 
+/**
+ * Keep the communities vg_network_score() found in db, replacing what an earlier call kept
+ * (tables community_run, communities, account_communities; docs/networks.md): each community
+ * of two or more accounts (id "c1" for k = 0) with its size, seeds, language, mean score, top
+ * hashtags and domains, and each member with its network score and rank in it. `at` is the
+ * run's time (Unix seconds). One transaction. The case view (vg_case_json) shows the case
+ * account's community from these. Errors: VG_EINVAL (net not scored), VG_ENOMEM, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_network_communities_store(vg_db *db, const vg_network *net,
+                                                           int64_t at);
+
 /** Reach of a set of accounts over the follow graph (docs/networks.md). */
 struct vg_reach {
     uint64_t accounts;          /* accounts in the set the network knows */
@@ -2701,6 +2712,21 @@ VG_API VG_NODISCARD vg_status vg_flagger_mute(vg_db *db, const struct vg_actor *
 VG_API VG_NODISCARD vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by,
                                             const char *action, const int64_t *ids, size_t n,
                                             char **json);
+/**
+ * Decide many cases the same way: each id as vg_case_decide() would (its own transaction, the
+ * claimant only, a delay drawn per case, outbox, statement of reasons, audit entry), so a case
+ * refused stores nothing and does not undo the others. The decision is checked once first: a
+ * bad field gives *out VG_CASE_BAD_FIELD, err the reason, and nothing is stored. Otherwise *out
+ * is VG_CASE_DONE and *json {"results":[{"id","result","decision"|"error"}],"done":N,
+ * "refused":N}, result "done", "not_found", "conflict" (decided) or "forbidden" (not the
+ * caller's claim). At most 500 ids (VG_EINVAL beyond).
+ */
+VG_API VG_NODISCARD vg_status vg_cases_bulk_decide(vg_db *db, const struct vg_actor *by,
+                                                   const int64_t *ids, size_t n,
+                                                   const struct vg_decision_in *in,
+                                                   const struct vg_enforce_delay *delay,
+                                                   enum vg_case_outcome *out, char **json,
+                                                   char *err, size_t cap);
 /** Set or clear (VG_TIME_UNKNOWN) a case's gag date: no statement of reasons is exported
  *  before it. *found 0 when no such case. */
 VG_API VG_NODISCARD vg_status vg_case_not_before(vg_db *db, const struct vg_actor *by, int64_t id,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cases_queue.c: the review queue and what happens to a case (docs/cases.md): listing and
- * showing cases, exclusive claims, bulk claim/release, decisions (with the optional random
+ * showing cases, exclusive claims, bulk claim/release/decide, decisions (with the optional random
  * delay before enforcement and the action queued in the outbox), appeals decided by another
  * reviewer, trusted flaggers' cases, accuracy and mutes, and gag dates. Each change is one
  * transaction with its audit entry; refusals store nothing.
@@ -82,7 +82,7 @@ static const char *const part_keys[VG_PART__COUNT] = {
     [VG_PART_RETURNS] = "return_links",  [VG_PART_NEIGHBOURS] = "neighbourhood",
     [VG_PART_MODERATION] = "moderation", [VG_PART_SOURCES] = "sources",
     [VG_PART_DECISIONS] = "decisions",   [VG_PART_APPEALS] = "appeals",
-    [VG_PART_AUDIT] = "audit",
+    [VG_PART_AUDIT] = "audit",           [VG_PART_COMMUNITY] = "community",
 };
 
 vg_status vg_case_json(vg_db *db, const struct vg_actor *viewer, int64_t id, char **json,
@@ -524,6 +524,55 @@ vg_status vg_case_decide(vg_db *db, const struct vg_actor *by, int64_t id,
         return rc;
     }
     return vg__db_txn_commit(db);
+}
+
+vg_status vg_cases_bulk_decide(vg_db *db, const struct vg_actor *by, const int64_t *ids, size_t n,
+                               const struct vg_decision_in *in,
+                               const struct vg_enforce_delay *delay, enum vg_case_outcome *out,
+                               char **json, char *err, size_t cap)
+{
+    *json = NULL;
+    *out = VG_CASE_DONE;
+    vg_errf(err, cap, "%s", "");
+    if (!by || !in || n > BULK_MAX || (n && !ids))
+        return VG_EINVAL;
+    if (!decision_valid(in, err, cap)) {
+        *out = VG_CASE_BAD_FIELD;
+        return VG_OK;
+    }
+    struct vg_buf b;
+    vg_buf_init(&b, 1u << 20);
+    vg_status rc = vg_buf_puts(&b, "{\"results\":[");
+    int64_t done = 0;
+    char why[256];
+    /* Each case exactly as the single call decides it, in a transaction of its own. */
+    for (size_t i = 0; !rc && i < n; i++) {
+        enum vg_case_outcome o;
+        int64_t decision;
+        rc = vg_case_decide(db, by, ids[i], in, delay, &decision, &o, why, sizeof(why));
+        if (!rc)
+            rc = vg_buf_printf(&b, "%s{\"id\":%lld,\"result\":\"%s\"", i ? "," : "",
+                               (long long)ids[i], outcome_name(o));
+        if (!rc && o == VG_CASE_DONE)
+            rc = vg_buf_printf(&b, ",\"decision\":%lld", (long long)decision);
+        if (!rc && o != VG_CASE_DONE) {
+            if (!why[0])
+                snprintf(why, sizeof(why), "no case %lld", (long long)ids[i]);
+            rc = vg_buf_puts(&b, ",\"error\":");
+            if (!rc)
+                rc = vg_buf_json_str(&b, why, strlen(why));
+        }
+        if (!rc)
+            rc = vg_buf_putc(&b, '}');
+        done += !rc && o == VG_CASE_DONE;
+    }
+    if (!rc)
+        rc = vg_buf_printf(&b, "],\"done\":%lld,\"refused\":%lld}", (long long)done,
+                           (long long)((int64_t)n - done));
+    if (!rc)
+        rc = take(&b, json);
+    vg_buf_release(&b);
+    return rc;
 }
 
 vg_status vg_decision_json(vg_db *db, int64_t id, char **json, int *found)

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -108,13 +109,15 @@ static int print_and_free(const char *cmd, vg_status rc, char *json)
 static void communities_help(void)
 {
     printf("usage: vigie network communities [--db FILE] [--seeds FILE] [--before T]\n"
-           "                                 [--threshold X] [--top N] [--weights FILE]\n\n"
+           "                                 [--threshold X] [--top N] [--weights FILE]\n"
+           "                                 [--no-store]\n\n"
            "Score accounts as 'vigie accounts score' does, then find communities (Leiden) among\n"
            "the seeds and the accounts scoring at least X. One JSON line per community of two\n"
            "or more accounts, largest first:\n"
            "  {\"community\":\"c1\",\"size\":..,\"seeds\":..,\"lang\":..,\"mean_score\":..,\n"
            "   \"top_accounts\":[..],\"top_hashtags\":[..],\"top_domains\":[..],\"reach\":{..}}\n"
-           "then a summary line.\n\n"
+           "then a summary line. The communities and their members are stored (replacing the\n"
+           "previous run's) for the case view; the summary says how many (\"stored\").\n\n"
            "options:\n"
            "  --db FILE       the store (default " DEFAULT_DB ")\n"
            "  --seeds FILE    known accounts, one id a line (default: the suspended accounts)\n"
@@ -122,17 +125,24 @@ static void communities_help(void)
            "  --threshold X   candidate score, 0..1 (default 0.5)\n"
            "  --top N         accounts, hashtags and domains shown per community (default 10)\n"
            "  --weights FILE  the score's weights (vigie accounts fit; default: built in)\n"
+           "  --no-store      print only; keep the stored communities as they are\n"
            "  --help, -h      this help\n");
 }
 
 static int cmd_network_communities(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },     { "seeds", required_argument, NULL, 's' },
-        { "before", required_argument, NULL, 'b' }, { "threshold", required_argument, NULL, 'x' },
-        { "top", required_argument, NULL, 't' },    { "weights", required_argument, NULL, 'w' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },
+        { "seeds", required_argument, NULL, 's' },
+        { "before", required_argument, NULL, 'b' },
+        { "threshold", required_argument, NULL, 'x' },
+        { "top", required_argument, NULL, 't' },
+        { "weights", required_argument, NULL, 'w' },
+        { "no-store", no_argument, NULL, 'n' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
+    int store = 1;
     const char *cmd = "network communities", *db_path = DEFAULT_DB, *seeds = NULL, *weights = NULL;
     struct vg_network_opts o;
     vg_network_opts_init(&o);
@@ -160,6 +170,9 @@ static int cmd_network_communities(int argc, char **argv)
             case 'w':
                 weights = optarg;
                 break;
+            case 'n':
+                store = 0;
+                break;
             case 'h':
                 communities_help();
                 return 0;
@@ -185,10 +198,24 @@ static int cmd_network_communities(int argc, char **argv)
             vg_free(json);
         }
     }
+    int stored_failed = 0;
+    if (!rc && store && (rc = vg_network_communities_store(db, net, (int64_t)time(NULL)))) {
+        fprintf(stderr, "vigie %s: cannot store the communities: %s: %s\n", cmd, vg_strerror(rc),
+                vg_db_errmsg(db));
+        stored_failed = 1;
+    }
     char *sum = NULL;
     if (!rc)
         rc = vg_network_summary_json(net, &sum);
-    ex = print_and_free(cmd, rc, sum);
+    if (!rc && sum && sum[0] && sum[strlen(sum) - 1] == '}') {
+        /* The summary object, with how many communities were stored. */
+        sum[strlen(sum) - 1] = '\0';
+        printf("%s,\"stored\":%zu}\n", sum, store ? vg_network_n_communities(net) : (size_t)0);
+        vg_free(sum);
+        ex = 0;
+    } else {
+        ex = stored_failed ? EXIT_DATA : print_and_free(cmd, rc, sum);
+    }
     vg_network_free(net);
     vg_db_close(db);
     return ex;

@@ -116,14 +116,60 @@ void h_case_release(struct vg_req *r)
         claim_answer(r, "released");
 }
 
+/* The fields of a decision from the request's JSON object (the body, or the "decision" object
+ * of a bulk decide); 0 after answering 400. codes holds the jurisdictions' strings. */
+static int decision_fields(struct vg_req *r, struct vg_decision_in *in, const char **codes)
+{
+    static const char *const fields[] = { "action",      "jurisdictions", "ground", "legal_ground",
+                                          "explanation", "automated",     NULL };
+    int automated = 0;
+    memset(in, 0, sizeof(*in));
+    if (!req_only(r, fields) || !req_str(r, "action", 1, 40, &in->action) ||
+        !req_str(r, "ground", 0, 40, &in->ground) ||
+        !req_str(r, "legal_ground", 0, 500, &in->legal_ground) ||
+        !req_str(r, "explanation", 0, 2000, &in->explanation) ||
+        !req_bool(r, "automated", &automated))
+        return 0;
+    in->automated = automated > 0;
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(r->json, "jurisdictions"), *e;
+    if (j) {
+        if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) > 40) {
+            res_error(r, 400, "field 'jurisdictions' must be a list of at most 40 codes");
+            return 0;
+        }
+        cJSON_ArrayForEach(e, j)
+        {
+            if (!cJSON_IsString(e)) {
+                res_error(r, 400, "field 'jurisdictions' items must be strings");
+                return 0;
+            }
+            codes[in->n_jurisdictions++] = e->valuestring;
+        }
+        in->jurisdictions = codes;
+    }
+    return 1;
+}
+
 void h_cases_bulk(struct vg_req *r)
 {
-    static const char *const fields[] = { "action", "ids", NULL };
+    static const char *const fields[] = { "action", "ids", "decision", NULL };
     const char *action;
     if (!req_only(r, fields) || !req_str(r, "action", 1, 16, &action))
         return;
-    if (strcmp(action, "claim") && strcmp(action, "release")) {
-        res_error(r, 400, "field 'action' must be \"claim\" or \"release\"");
+    int decide = !strcmp(action, "decide");
+    if (!decide && strcmp(action, "claim") && strcmp(action, "release")) {
+        res_error(r, 400, "field 'action' must be \"claim\", \"release\" or \"decide\"");
+        return;
+    }
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(r->json, "decision");
+    if (decide && !cJSON_IsObject(d)) {
+        res_error(r, 400,
+                  "field 'decision' is required for decide: an object as POST "
+                  "/api/v1/cases/{id}/decisions takes");
+        return;
+    }
+    if (!decide && d) {
+        res_error(r, 400, "field 'decision' applies to decide only");
         return;
     }
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(r->json, "ids"), *e;
@@ -143,7 +189,26 @@ void h_cases_bulk(struct vg_req *r)
         ids[n++] = (int64_t)e->valuedouble;
     }
     char *json = NULL;
-    vg_status rc = vg_cases_bulk(r->db, &r->who, action, ids, n, &json);
+    if (!decide) {
+        vg_status rc = vg_cases_bulk(r->db, &r->who, action, ids, n, &json);
+        send_json(r, rc, json);
+        return;
+    }
+    /* The decision object is read with the body's field helpers: point them at it. */
+    struct vg_decision_in in;
+    const char *codes[40];
+    cJSON *body = r->json;
+    r->json = (cJSON *)d;
+    int ok = decision_fields(r, &in, codes);
+    r->json = body;
+    if (!ok)
+        return;
+    char err[256];
+    enum vg_case_outcome o;
+    vg_status rc = vg_cases_bulk_decide(r->db, &r->who, ids, n, &in, &r->srv->delay, &o, &json, err,
+                                        sizeof(err));
+    if (!rc && refused(r, o, err))
+        return; /* a bad decision field: nothing stored */
     send_json(r, rc, json);
 }
 
@@ -151,34 +216,10 @@ void h_cases_bulk(struct vg_req *r)
 
 void h_case_decide(struct vg_req *r)
 {
-    static const char *const fields[] = { "action",      "jurisdictions", "ground", "legal_ground",
-                                          "explanation", "automated",     NULL };
-    struct vg_decision_in in = { 0 };
-    int automated = 0;
-    if (!req_only(r, fields) || !req_str(r, "action", 1, 40, &in.action) ||
-        !req_str(r, "ground", 0, 40, &in.ground) ||
-        !req_str(r, "legal_ground", 0, 500, &in.legal_ground) ||
-        !req_str(r, "explanation", 0, 2000, &in.explanation) ||
-        !req_bool(r, "automated", &automated))
-        return;
-    in.automated = automated > 0;
+    struct vg_decision_in in;
     const char *codes[40];
-    const cJSON *j = cJSON_GetObjectItemCaseSensitive(r->json, "jurisdictions"), *e;
-    if (j) {
-        if (!cJSON_IsArray(j) || cJSON_GetArraySize(j) > 40) {
-            res_error(r, 400, "field 'jurisdictions' must be a list of at most 40 codes");
-            return;
-        }
-        cJSON_ArrayForEach(e, j)
-        {
-            if (!cJSON_IsString(e)) {
-                res_error(r, 400, "field 'jurisdictions' items must be strings");
-                return;
-            }
-            codes[in.n_jurisdictions++] = e->valuestring;
-        }
-        in.jurisdictions = codes;
-    }
+    if (!decision_fields(r, &in, codes))
+        return;
     char err[256];
     int64_t id;
     enum vg_case_outcome o;

@@ -39,7 +39,7 @@ void h_dsa_report(struct vg_req *r);
     { "POST", "/api/v1/cases/{id}/release", CASE_DECIDERS, 0, h_case_release,                      \
       "give a claim back (leads: anyone's)" },                                                     \
     { "POST", "/api/v1/cases/bulk", CASE_DECIDERS, 0, h_cases_bulk,                                \
-      "claim or release many cases" },                                                             \
+      "claim, release or decide many cases (at most 500)" },                                                             \
     { "POST", "/api/v1/cases/{id}/decisions", CASE_DECIDERS, 0, h_case_decide,                     \
       "decide a case you claimed" },                                                               \
     { "POST", "/api/v1/cases/{id}/appeals", CASE_APPELLANT, 0, h_case_appeal,                      \

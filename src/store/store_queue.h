@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_queue.h: the tables of cases, rules, queues, decisions, appeals, trusted-flagger mutes,
- * the action outbox and DSA statements of reasons (docs/cases.md). src/cases/ is the only
- * caller; it reaches these operations with vg__db_queue() and groups writes that belong
- * together (a change and its audit entry) in one transaction with vg__db_txn_begin/commit, as
- * the casework foundation does (store_cases.h).
+ * the action outbox and DSA statements of reasons (docs/cases.md), and the stored communities
+ * the case view shows. src/cases/ is the caller (and the graph stage, for communities_replace);
+ * it reaches these operations with vg__db_queue() and groups writes that belong together (a
+ * change and its audit entry) in one transaction with vg__db_txn_begin/commit, as the casework
+ * foundation does (store_cases.h).
  *
  * Reads that only feed an answer return JSON built by the database (SQLite's json_object), so
  * no row struct and no copy sits between the table and the HTTP answer. Reads the engine
@@ -92,8 +93,33 @@ enum vg_case_part {
     VG_PART_SOURCES,    /* what opened the case: rules and intake reports */
     VG_PART_DECISIONS,  /* decisions, oldest first */
     VG_PART_APPEALS,
-    VG_PART_AUDIT, /* the case's audit entries (object "case:N"), oldest first */
+    VG_PART_AUDIT,     /* the case's audit entries (object "case:N"), oldest first */
+    VG_PART_COMMUNITY, /* the account's stored Leiden community (an object, not an array) */
     VG_PART__COUNT
+};
+
+/* The communities of one `vigie network communities` run (communities_replace). */
+struct vg_store_community_run {
+    int64_t at;     /* when it ran */
+    int64_t before; /* the data's cut-off, VG_TIME_UNKNOWN: all */
+    double threshold;
+    uint32_t seeds, candidates;
+};
+
+struct vg_store_community {
+    uint32_t id; /* 1 = c1, the largest */
+    uint32_t size, seeds;
+    const char *lang;
+    double mean_score;
+    const char *top_hashtags, *top_domains; /* JSON arrays */
+};
+
+struct vg_store_community_member {
+    const char *account;
+    uint32_t community; /* struct vg_store_community.id */
+    uint32_t rank;      /* 1 = the member scoring highest in its community */
+    double score;
+    int seed;
 };
 
 /* An outbox row due for delivery. */
@@ -194,6 +220,13 @@ struct vg_store_queue_ops {
                             struct vg_buf *out, int64_t *last, int64_t *n, int64_t *held);
     /* The DSA counters as one JSON object (docs/cases.md). */
     vg_status (*dsa_json)(void *st, int64_t from, int64_t to, struct vg_buf *out);
+
+    /* ---- communities (the graph stage's vg_network_communities_store) ---- */
+    /* Replace the stored run, communities and members with these, inside the caller's
+     * transaction (vg__db_txn_begin). */
+    vg_status (*communities_replace)(void *st, const struct vg_store_community_run *run,
+                                     const struct vg_store_community *c, size_t n_c,
+                                     const struct vg_store_community_member *m, size_t n_m);
 };
 
 extern const struct vg_store_queue_ops vg__store_sqlite_queue;

@@ -459,6 +459,27 @@ static const char *const migrations[] = {
      * (docs/console.md, load). */
     "DROP INDEX cases_queue;"
     "CREATE INDEX cases_queue ON cases(status, lane_rank, priority DESC, id);",
+    /* 12 -> 13: the Leiden communities of the last `vigie network communities` run, so the case
+     * view can show an account's community (docs/cases.md): the run (one row), each community
+     * of two or more accounts with its summary, and each member with its rank by network score
+     * in it; a run replaces all three. The audit log gets an index on its object, which the
+     * case view's audit trail ("case:N") reads instead of scanning the log (docs/console.md). */
+    "CREATE TABLE community_run ("
+    "  one INTEGER PRIMARY KEY CHECK (one = 1), at INTEGER NOT NULL, before INTEGER,"
+    "  threshold REAL NOT NULL, seeds INTEGER NOT NULL, candidates INTEGER NOT NULL,"
+    "  communities INTEGER NOT NULL, members INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE communities ("
+    "  id INTEGER PRIMARY KEY, size INTEGER NOT NULL, seeds INTEGER NOT NULL,"
+    "  lang TEXT NOT NULL, mean_score REAL NOT NULL, top_hashtags TEXT NOT NULL,"
+    "  top_domains TEXT NOT NULL, computed_at INTEGER NOT NULL"
+    ");"
+    "CREATE TABLE account_communities ("
+    "  account TEXT PRIMARY KEY, community INTEGER NOT NULL, rank INTEGER NOT NULL,"
+    "  score REAL NOT NULL, seed INTEGER NOT NULL, computed_at INTEGER NOT NULL"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX account_communities_rank ON account_communities(community, rank);"
+    "CREATE INDEX audit_log_object ON audit_log(object, seq);",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))

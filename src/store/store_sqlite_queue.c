@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * store_sqlite_queue.c: cases, rules, queues, decisions, appeals, trusted-flagger mutes, the
- * action outbox and statements of reasons on SQLite (store_queue.h, migration 9 -> 10).
+ * action outbox and statements of reasons on SQLite (store_queue.h, migration 9 -> 10), and the
+ * stored communities of the case view (migration 12 -> 13).
  * Statements are prepared per call as in store_sqlite_cases.c; the rules' scan of every post is
  * one statement. Answers to the API are built as JSON by SQLite (json_object, json_group_array)
  * and appended to the caller's buffer.
@@ -502,6 +503,24 @@ static const char *const part_sql[VG_PART__COUNT] = {
         "SELECT json_group_array(json_object('seq', a.seq, 'at', a.at, 'actor', a.actor,"
         " 'action', a.action, 'detail', json(a.detail))) FROM (SELECT * FROM audit_log"
         " WHERE object = 'case:' || ?1 ORDER BY seq) a",
+    /* The account's community as the last `vigie network communities` run stored it: the run
+     * (null fields when none ran), the account's place in it (null when it was in none) and the
+     * community's summary with its 10 highest-scoring members. */
+    [VG_PART_COMMUNITY] =
+        "WITH c AS (SELECT account AS a FROM cases WHERE id = ?1),"
+        " m AS (SELECT x.* FROM account_communities x, c WHERE x.account = c.a)"
+        " SELECT json_object('computed_at', r.at, 'before', r.before, 'threshold', r.threshold,"
+        " 'account', (SELECT json_object('rank', m.rank, 'score', round(m.score, 6), 'seed',"
+        "  json(CASE WHEN m.seed THEN 'true' ELSE 'false' END)) FROM m),"
+        " 'community', (SELECT json_object('id', 'c' || k.id, 'size', k.size, 'seeds', k.seeds,"
+        "  'lang', k.lang, 'mean_score', round(k.mean_score, 6), 'top_members',"
+        "  (SELECT json_group_array(json_object('account', t.account, 'handle', (SELECT handle"
+        "   FROM accounts WHERE id = t.account), 'score', round(t.score, 6), 'seed',"
+        "   json(CASE WHEN t.seed THEN 'true' ELSE 'false' END))) FROM (SELECT * FROM"
+        "   account_communities WHERE community = k.id ORDER BY rank LIMIT 10) t),"
+        "  'top_hashtags', json(k.top_hashtags), 'top_domains', json(k.top_domains))"
+        "  FROM m JOIN communities k ON k.id = m.community))"
+        " FROM (SELECT 1) LEFT JOIN community_run r ON r.one = 1",
 };
 
 /* clang-format on */
@@ -1065,6 +1084,75 @@ static vg_status dsa_json(void *st, int64_t from, int64_t to, struct vg_buf *out
     return json_row(st, s, out, NULL, "counting for the DSA report");
 }
 
+/* ---- communities ---------------------------------------------------------------------------- */
+
+static vg_status communities_replace(void *st, const struct vg_store_community_run *run,
+                                     const struct vg_store_community *c, size_t n_c,
+                                     const struct vg_store_community_member *m, size_t n_m)
+{
+    static const char *const clear[] = { "DELETE FROM community_run", "DELETE FROM communities",
+                                         "DELETE FROM account_communities" };
+    sqlite3_stmt *s;
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < VG_ARRAY_LEN(clear) && !rc; i++)
+        if (!(rc = prep(st, clear[i], &s)))
+            rc = vg__sqlite_run(st, s, "replacing communities");
+    if (rc || (rc = prep(st,
+                         "INSERT INTO community_run (one, at, before, threshold, seeds,"
+                         " candidates, communities, members) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6,"
+                         " ?7)",
+                         &s)))
+        return rc;
+    sqlite3_bind_int64(s, 1, run->at);
+    bind_time(s, 2, run->before);
+    sqlite3_bind_double(s, 3, run->threshold);
+    sqlite3_bind_int64(s, 4, run->seeds);
+    sqlite3_bind_int64(s, 5, run->candidates);
+    sqlite3_bind_int64(s, 6, (int64_t)n_c);
+    sqlite3_bind_int64(s, 7, (int64_t)n_m);
+    if ((rc = vg__sqlite_run(st, s, "storing a communities run")))
+        return rc;
+    /* Many rows: one prepared statement each for communities and members, reset per row. */
+    if ((rc = prep(st,
+                   "INSERT INTO communities (id, size, seeds, lang, mean_score, top_hashtags,"
+                   " top_domains, computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                   &s)))
+        return rc;
+    int src = SQLITE_DONE;
+    for (size_t i = 0; i < n_c && src == SQLITE_DONE; i++) {
+        sqlite3_bind_int64(s, 1, c[i].id);
+        sqlite3_bind_int64(s, 2, c[i].size);
+        sqlite3_bind_int64(s, 3, c[i].seeds);
+        bind_text(s, 4, c[i].lang ? c[i].lang : "und");
+        sqlite3_bind_double(s, 5, c[i].mean_score);
+        bind_text(s, 6, c[i].top_hashtags ? c[i].top_hashtags : "[]");
+        bind_text(s, 7, c[i].top_domains ? c[i].top_domains : "[]");
+        sqlite3_bind_int64(s, 8, run->at);
+        src = sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    if (src != SQLITE_DONE)
+        return vg__sqlite_fail(st, src, "storing a community");
+    if ((rc = prep(st,
+                   "INSERT INTO account_communities (account, community, rank, score, seed,"
+                   " computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                   &s)))
+        return rc;
+    for (size_t i = 0; i < n_m && src == SQLITE_DONE; i++) {
+        bind_text(s, 1, m[i].account);
+        sqlite3_bind_int64(s, 2, m[i].community);
+        sqlite3_bind_int64(s, 3, m[i].rank);
+        sqlite3_bind_double(s, 4, m[i].score);
+        sqlite3_bind_int(s, 5, m[i].seed != 0);
+        sqlite3_bind_int64(s, 6, run->at);
+        src = sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    return src == SQLITE_DONE ? VG_OK : vg__sqlite_fail(st, src, "storing a community member");
+}
+
 const struct vg_store_queue_ops vg__store_sqlite_queue = {
     .signals_scan = signals_scan,
     .latest_post = latest_post,
@@ -1100,4 +1188,5 @@ const struct vg_store_queue_ops vg__store_sqlite_queue = {
     .sor_insert = sor_insert,
     .sor_export = sor_export,
     .dsa_json = dsa_json,
+    .communities_replace = communities_replace,
 };

@@ -8,8 +8,9 @@
 // audit log; a trusted flagger files an appeal; the original reviewer is refused deciding it
 // (the server's message is shown); a lead reverses it and the outcome is counted; the lead
 // receives a removal order and its one-hour clock ticks; the lead exports the statements of
-// reasons and the downloaded JSON holds the suspension. Any page error, console error or CSP
-// violation fails the test.
+// reasons and the downloaded JSON holds the suspension; the case view shows the account's stored
+// community; the lead bulk-claims the open cases and bulk-decides them in one request. Any page
+// error, console error or CSP violation fails the test.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -139,6 +140,20 @@ try {
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'case');
   say('the case view explains its priority, risk and reach with the values they came from; the avatar is blurred');
+
+  // The account's community, as the network run before the server started stored it.
+  const comm = page.locator('[data-testid=community]');
+  assert.match(await comm.locator('[data-testid=community-id]').textContent(), /^c\d+$/);
+  const size = Number(await comm.locator('[data-testid=community-size]').textContent());
+  assert.ok(size >= 2, `a community has two or more accounts (${size})`);
+  const members = comm.locator('[data-testid=community-members] tbody tr');
+  assert.equal(await members.count(), Math.min(size, 10));
+  const account = (await page.locator('[data-testid=account] dd').first().textContent()).split(' ')[0];
+  assert.equal(await members.filter({ hasText: account }).count(), 1, `${account} is among its community's members`);
+  assert.match(await comm.textContent(), new RegExp(`This accountrank \\d+ of ${size}, network score 0\\.\\d{3}`));
+  const memberScores = (await members.locator('td.num').allTextContents()).map(Number);
+  for (let i = 1; i < memberScores.length; i++) assert.ok(memberScores[i] <= memberScores[i - 1], 'members by score');
+  say(`the case view shows the account's community (${await comm.locator('[data-testid=community-id]').textContent()}, ${size} accounts, ${account} among its members by score)`);
 
   await page.selectOption('[data-testid=decide] select[name=action]', 'suspend_account');
   await page.fill('[data-testid=decide] textarea[name=explanation]', 'Recruits for an armed group in its posts.');
@@ -276,6 +291,30 @@ try {
   assert.equal(batch.statements[0].illegal_content_explanation, 'Recruits for an armed group in its posts.');
   assert.equal(download.suggestedFilename(), 'vigie-sor-after-0.json');
   say('the lead exports the statements: the downloaded JSON holds vigie-decision-1, account suspended');
+
+  // Bulk decide: the lead claims the open cases in bulk and decides them in one request.
+  await open(page, '/cases');
+  const open2 = page.locator('[data-testid=queue] tbody tr');
+  const nOpen = await open2.count();
+  assert.ok(nOpen >= 2, `open cases remain (${nOpen})`);
+  const openIds = (await open2.locator('td a').allTextContents()).map((t) => Number(t.replace('#', '')));
+  for (let i = 0; i < nOpen; i++) await open2.nth(i).locator('input[type=checkbox]').check();
+  await page.click('details.bulk summary');
+  await page.click('[data-testid=bulk-claim]');
+  await page.locator('[data-testid=queue-message]', { hasText: /^claim: / }).waitFor();
+  assert.equal(await page.locator('[data-testid=queue-message]').textContent(), `claim: ${nOpen} done.`);
+  for (let i = 0; i < nOpen; i++) await open2.nth(i).locator('input[type=checkbox]').check();
+  await page.selectOption('details.bulk select[name=action]', 'no_action');
+  await page.fill('details.bulk textarea[name=explanation]', 'Not propaganda: weather and football posts.');
+  await page.click('[data-testid=bulk-decide]');
+  await page.waitForSelector('[data-testid=bulk-summary]');
+  assert.equal(await page.locator('[data-testid=bulk-summary]').textContent(), `decide (no_action): ${nOpen} done, 0 refused.`);
+  const results = await page.locator('[data-testid=bulk-results] li').allTextContents();
+  assert.deepEqual(results, [...openIds].sort((a, b) => a - b).map((id, i) => `case ${id}: decision ${3 + i} (no_action)`));
+  await page.waitForSelector('[data-testid=queue-empty]');
+  await open(page, `/cases/${openIds[0]}`);
+  assert.match(await page.locator('[data-testid=case-audit]').textContent(), new RegExp(`${lena}case\\.decide`));
+  say(`the lead claims the ${nOpen} open cases and decides them in one bulk request (no action): one result per case, each with its audit entry`);
   await signOut(page);
 
   assert.deepEqual(problems, [], 'no page error, console error or CSP violation');

@@ -5,7 +5,8 @@
  * shadow run and backtest over an invented store, exclusive claims (also two connections racing
  * from two threads), decisions by the claimant only with the random delay, appeals decided by
  * another reviewer, muted flaggers, statements of reasons (valid, no personal data, puid
- * idempotent, gag dates) and the webhook against a real loopback listener that fails first.
+ * idempotent, gag dates), the webhook against a real loopback listener that fails first, bulk
+ * decide (each case as the single call) and the stored community in the case view.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -753,6 +754,204 @@ static void webhook_retries(void **state)
     fixture_close(db);
 }
 
+/* Bulk decide: each case exactly as the single call decides it (claimant only, its own
+ * transaction, audit entry, outbox, delay, statement), one result per case; a bad decision is
+ * refused before any case and stores nothing. */
+static void bulk_decide(void **state)
+{
+    (void)state;
+    vg_rules *rules;
+    vg_db *db = world("bulk", &rules);
+    struct vg_actor cli, ra, rb;
+    vg_actor_cli(&cli);
+    actor(&ra, VG_ROLE_REVIEWER, 41, "Reviewer-F");
+    actor(&rb, VG_ROLE_REVIEWER, 42, "Reviewer-G");
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    int64_t c1 = sql_int("SELECT id FROM cases WHERE target = 'p1'");
+    int64_t c2 = sql_int("SELECT id FROM cases WHERE target = 'p2'");
+    enum vg_case_outcome o;
+    assert_int_equal(vg_case_claim(db, &ra, c1, &o), VG_OK);
+    assert_int_equal(vg_case_claim(db, &rb, c2, &o), VG_OK);
+    int64_t audit_before = sql_int("SELECT count(*) FROM audit_log");
+
+    /* A bad decision: refused before any case, nothing stored. */
+    int64_t ids[3] = { c1, c2, 999 };
+    struct vg_decision_in geo = { .action = "geo_restrict", .ground = "illegal_content" };
+    char err[256], *json = (char *)1;
+    assert_int_equal(vg_cases_bulk_decide(db, &ra, ids, 3, &geo, NULL, &o, &json, err, sizeof(err)),
+                     VG_OK);
+    assert_int_equal(o, VG_CASE_BAD_FIELD);
+    assert_null(json);
+    assert_string_equal(err, "field 'jurisdictions' is required for geo_restrict");
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions"), 0);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log"), audit_before);
+
+    /* Reviewer F holds case 1 only: 1 done, case 2 (G's) forbidden, 999 not found. */
+    struct vg_decision_in none = { .action = "no_action", .explanation = "spam, not propaganda" };
+    assert_int_equal(
+            vg_cases_bulk_decide(db, &ra, ids, 3, &none, NULL, &o, &json, err, sizeof(err)), VG_OK);
+    assert_int_equal(o, VG_CASE_DONE);
+    char want[512];
+    snprintf(want, sizeof(want),
+             "{\"results\":[{\"id\":%lld,\"result\":\"done\",\"decision\":1},"
+             "{\"id\":%lld,\"result\":\"forbidden\",\"error\":\"only the reviewer who claimed case"
+             " %lld may decide it\"},{\"id\":999,\"result\":\"not_found\",\"error\":\"no case"
+             " 999\"}],\"done\":1,\"refused\":2}",
+             (long long)c1, (long long)c2, (long long)c2);
+    assert_string_equal(json, want);
+    vg_free(json);
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions"), 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM outbox"), 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'case.decide'"), 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log"), audit_before + 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE status = 'open' AND claimed_by ="
+                             " 'user:42'"),
+                     1);
+
+    /* Reviewer G: case 2 removed with the random delay drawn for it, case 1 already decided. */
+    int64_t ids2[2] = { c2, c1 };
+    struct vg_decision_in rm = { .action = "remove_post", .ground = "illegal_content" };
+    struct vg_enforce_delay delay = { 100, 200 };
+    assert_int_equal(
+            vg_cases_bulk_decide(db, &rb, ids2, 2, &rm, &delay, &o, &json, err, sizeof(err)),
+            VG_OK);
+    snprintf(want, sizeof(want),
+             "{\"results\":[{\"id\":%lld,\"result\":\"done\",\"decision\":2},"
+             "{\"id\":%lld,\"result\":\"conflict\",\"error\":\"case %lld is decided\"}],"
+             "\"done\":1,\"refused\":1}",
+             (long long)c2, (long long)c1, (long long)c1);
+    assert_string_equal(json, want);
+    vg_free(json);
+    int64_t wait = sql_int("SELECT enforce_at - decided_at FROM decisions WHERE id = 2");
+    assert_true(wait >= 100 && wait <= 200);
+    assert_int_equal(sql_int("SELECT count(*) FROM sor WHERE puid = 'vigie-decision-2'"), 1);
+    assert_int_equal(sql_int("SELECT count(*) FROM sor WHERE puid = 'vigie-decision-1'"), 0);
+    assert_int_equal(sql_int("SELECT count(*) FROM evidence WHERE post_id = 'p2'"
+                             " AND basis = 'decision 2'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE status = 'decided'"
+                             " AND claimed_by IS NULL"),
+                     2);
+    /* At most 500 ids. */
+    int64_t many[501];
+    for (int i = 0; i < 501; i++)
+        many[i] = i + 1;
+    assert_int_equal(
+            vg_cases_bulk_decide(db, &ra, many, 501, &none, NULL, &o, &json, err, sizeof(err)),
+            VG_EINVAL);
+    struct vg_audit_verdict v;
+    assert_int_equal(vg_audit_verify(db, &v), VG_OK);
+    assert_true(v.ok);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+/* The case view's community: none before a run; after vg_network_communities_store, the case
+ * account's community (two cliques of five, each its own), its rank and the top members by
+ * score with their handles; a later run replaces what the first stored. */
+static void case_view_community(void **state)
+{
+    (void)state;
+    vg_db *db = fixture_db("queue", "community");
+    char ids[10][8];
+    for (int i = 0; i < 10; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "%c%d", i < 5 ? 'a' : 'b', i % 5);
+        char handle[16];
+        snprintf(handle, sizeof(handle), "handle_%s", ids[i]);
+        fixture_account(db, ids[i], handle, T0 - 86400);
+    }
+    for (int g = 0; g < 2; g++)
+        for (int i = 0; i < 5; i++)
+            for (int j = 0; j < 5; j++)
+                if (i != j)
+                    fixture_edge(db, VG_EV_FOLLOW, ids[g * 5 + i], ids[g * 5 + j], T0);
+    fixture_edge(db, VG_EV_FOLLOW, "a0", "b0", T0); /* the one bridge */
+    post(db, "pa", "a2", T0, 0.95, 0.0, 0);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    vg_rules *rules;
+    char err[256], *s;
+    assert_int_equal(vg_rules_parse(rules_text, strlen(rules_text), &rules, err, sizeof(err)),
+                     VG_OK);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    int64_t id = sql_int("SELECT id FROM cases WHERE target = 'pa'");
+    char *view;
+    int found;
+    assert_int_equal(vg_case_json(db, &cli, id, &view, &found), VG_OK);
+    assert_non_null(strstr(view, "\"community\":{\"computed_at\":null,\"before\":null,"
+                                 "\"threshold\":null,\"account\":null,\"community\":null}"));
+    vg_free(view);
+
+    vg_network *net;
+    assert_int_equal(vg_network_load(db, NULL, &net), VG_OK);
+    assert_int_equal(vg_network_communities_store(db, net, 1000), VG_EINVAL); /* not scored */
+    const char *seeds[10];
+    for (int i = 0; i < 10; i++)
+        seeds[i] = ids[i];
+    assert_int_equal(vg_network_set_seeds(net, seeds, 10, NULL), VG_OK);
+    assert_int_equal(vg_network_score(db, net), VG_OK);
+    assert_int_equal(vg_network_n_communities(net), 2);
+    assert_int_equal(vg_network_communities_store(db, net, 1000), VG_OK);
+    int k = vg_network_community_of(net, vg_network_find(net, "a2"));
+    assert_true(k >= 0);
+    assert_int_equal(sql_int("SELECT count(*) FROM account_communities"), 10);
+    assert_int_equal(sql_int("SELECT count(*) FROM communities"), 2);
+    assert_int_equal(vg_case_json(db, &cli, id, &view, &found), VG_OK);
+    const char *c = strstr(view, "\"community\":{\"computed_at\":1000,\"before\":null,");
+    assert_non_null(c);
+    char want[128];
+    snprintf(want, sizeof(want), "\"community\":{\"id\":\"c%d\",\"size\":5,\"seeds\":5,", k + 1);
+    assert_non_null(strstr(c, want));
+    /* Top members: the five of a's clique, best first, with their handles; no b. */
+    const char *top = strstr(c, "\"top_members\":[");
+    assert_non_null(top);
+    const char *end = strstr(top, "]");
+    double last = 2;
+    int n = 0;
+    for (const char *m = strstr(top, "{\"account\":\"a"); m && m < end;
+         m = strstr(m + 1, "{\"account\":\"a")) {
+        char handle[32];
+        snprintf(handle, sizeof(handle), "\"handle\":\"handle_a%c\"", m[13]);
+        assert_non_null(strstr(m, handle));
+        double score = strtod(strstr(m, "\"score\":") + 8, NULL);
+        assert_true(score <= last);
+        last = score;
+        n++;
+    }
+    assert_int_equal(n, 5);
+    assert_null(strstr(top, "\"account\":\"b"));
+    int64_t rank = sql_int("SELECT rank FROM account_communities WHERE account = 'a2'");
+    assert_true(rank >= 1 && rank <= 5);
+    snprintf(want, sizeof(want), "\"account\":{\"rank\":%lld,", (long long)rank);
+    assert_non_null(strstr(c, want));
+    vg_free(view);
+    vg_network_free(net);
+
+    /* A later run over the b clique alone (threshold 1: only seeds are candidates) replaces
+     * the stored communities: a2 is then in none. */
+    struct vg_network_opts o;
+    vg_network_opts_init(&o);
+    o.threshold = 1;
+    assert_int_equal(vg_network_load(db, &o, &net), VG_OK);
+    assert_int_equal(vg_network_set_seeds(net, seeds + 5, 5, NULL), VG_OK);
+    assert_int_equal(vg_network_score(db, net), VG_OK);
+    assert_int_equal(vg_network_communities_store(db, net, 2000), VG_OK);
+    vg_network_free(net);
+    assert_int_equal(sql_int("SELECT count(*) FROM account_communities WHERE account LIKE 'a%'"),
+                     0);
+    assert_int_equal(sql_int("SELECT count(*) FROM account_communities"), 5);
+    assert_int_equal(vg_case_json(db, &cli, id, &view, &found), VG_OK);
+    assert_non_null(strstr(view, "\"community\":{\"computed_at\":2000,\"before\":null,"
+                                 "\"threshold\":1.0,\"account\":null,\"community\":null}"));
+    vg_free(view);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -766,6 +965,8 @@ int main(void)
         cmocka_unit_test(muted_flagger),
         cmocka_unit_test(sor_rules),
         cmocka_unit_test(webhook_retries),
+        cmocka_unit_test(bulk_decide),
+        cmocka_unit_test(case_view_community),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

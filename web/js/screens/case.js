@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // case.js: one case (GET /api/v1/cases/{id}) with everything the API gives a reviewer: the
 // post(s) with their media blurred until clicked, the account (avatar blurred) and its past
-// identities, return links, its neighbourhood (follows, followers, interaction partners),
+// identities, return links, its neighbourhood (follows, followers, interaction partners), its
+// stored Leiden community (summary, top members, the account's rank in it),
 // bank matches and site-list hits, every score with its explanation (the priority parts with
 // the inputs the rules stored in `signals`, each classifier score with its model and flags),
 // moderation history, what opened the case, prior decisions, appeals, and the case's audit
@@ -141,6 +142,43 @@ function neighbourhood(n) {
   ]);
 }
 
+// The account's Leiden community as the last `vigie network communities` run stored it: the
+// community's summary, its highest-scoring members (handles as the platform shows them), and
+// where this account stands in it. Communities are not recomputed per view.
+function community(k) {
+  if (!k || !k.computed_at) {
+    return h('p', { class: 'muted', 'data-testid': 'community-none' },
+      'No community run is stored (vigie network communities computes and stores them).');
+  }
+  const run = `as of the run at ${when(k.computed_at)} UTC${k.before ? ` over data before ${when(k.before)} UTC` : ''}, candidates scoring at least ${num(k.threshold, 2)} and the seeds`;
+  if (!k.community) {
+    return h('p', { class: 'muted', 'data-testid': 'community-none' },
+      `The account is in no community of two or more accounts (${run}).`);
+  }
+  const c = k.community;
+  const terms = (list, key) => (list && list.length ? list.map((t) => `${t[key]} (${t.n})`).join(', ') : 'none');
+  return [
+    facts([
+      ['Community', h('span', { 'data-testid': 'community-id' }, c.id)],
+      ['Size', h('span', { 'data-testid': 'community-size' }, String(c.size))],
+      ['Seeds in it', String(c.seeds)],
+      ['Main language', c.lang],
+      ['Mean network score', num(c.mean_score)],
+      ['This account', k.account ? `rank ${k.account.rank} of ${c.size}, network score ${num(k.account.score)}${k.account.seed ? ', a seed' : ''}` : ''],
+      ['Top hashtags', terms(c.top_hashtags, 'tag')],
+      ['Top domains', terms(c.top_domains, 'domain')],
+    ]),
+    h('h3', null, 'Highest-scoring members'),
+    table([
+      { title: 'account', cell: (m) => m.account },
+      { title: 'handle', cell: (m) => m.handle || '' },
+      { title: 'network score', cell: (m) => num(m.score), class: 'num' },
+      { title: 'seed', cell: (m) => (m.seed ? 'yes' : '') },
+    ], c.top_members || [], { 'data-testid': 'community-members' }),
+    h('p', { class: 'muted' }, `Stored ${run}.`),
+  ];
+}
+
 function auditDetail(d) {
   if (!d || typeof d !== 'object') return '';
   return Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(', ');
@@ -258,6 +296,7 @@ export default {
         { title: 'evidence', cell: (r) => h('span', { class: 'clip', title: JSON.stringify(r.evidence) }, JSON.stringify(r.evidence)) },
       ], v.return_links) : [], 'No return link of or to this account.'),
       part('Neighbourhood', 'neighbourhood', neighbourhood(v.neighbourhood || {})),
+      part('Community', 'community', community(v.community)),
       part('What opened it', 'sources', table([
         { title: 'kind', cell: (s) => s.kind },
         { title: 'what', cell: (s) => (s.report ? `${s.report.kind} by ${s.report.filer} (${s.report.filer_role}): ${s.report.reason}`

@@ -3,9 +3,9 @@
 // flagger, normal), then priority, highest first, as the server orders it. Filters by lane,
 // status, "mine" and "unclaimed"; a claim button per case (the claim is exclusive: a case
 // another reviewer holds answers 409 and the message is shown); bulk select with claim and
-// release (POST /cases/bulk) and bulk decide, which posts the same decision to each selected
-// case the caller holds (one POST /cases/{id}/decisions per case: the API decides one case per
-// call, so a bulk decision is as auditable as a single one). Claimants by pseudonym only.
+// release, and bulk decide (POST /cases/bulk with "decide" and one decision for every selected
+// case: the server decides each as POST /cases/{id}/decisions would, with its own audit entry,
+// and answers one result per case). Claimants by pseudonym only.
 import { h, table, notice, field, select, link, when } from '../dom.js';
 import { CASE_READERS, DECIDERS } from '../roles.js';
 import { query } from '../api.js';
@@ -107,18 +107,16 @@ export default {
         message.replaceChildren(notice('error', err.message));
         return;
       }
-      const lines = [];
-      for (const id of [...selected].sort((a, b) => a - b)) {
-        try {
-          await api.post(`/api/v1/cases/${id}/decisions`, body);
-          lines.push(`case ${id}: ${body.action}`);
-        } catch (err) {
-          lines.push(`case ${id}: ${err.message}`);
-        }
-      }
+      // One request: the server decides each case as the single call would, in a transaction
+      // of its own, and answers one result per case (a refused case stores nothing).
+      const ids = [...selected].sort((a, b) => a - b);
+      const res = await attempt(message, () => api.post('/api/v1/cases/bulk', { action: 'decide', ids, decision: body }));
+      if (!res) return;
       await refresh();
-      message.replaceChildren(notice('info', h('ul', { 'data-testid': 'bulk-results' },
-        lines.map((l) => h('li', null, l)))));
+      message.replaceChildren(notice(res.refused ? 'info' : 'ok',
+        h('p', { 'data-testid': 'bulk-summary' }, `decide (${body.action}): ${res.done} done, ${res.refused} refused.`),
+        h('ul', { 'data-testid': 'bulk-results' }, res.results.map((x) => h('li', { 'data-case': x.id },
+          x.result === 'done' ? `case ${x.id}: decision ${x.decision} (${body.action})` : `case ${x.id}: ${x.result}: ${x.error}`)))));
     };
     const bulk = canDecide ? h('details', { class: 'card bulk' },
       h('summary', null, 'Bulk actions on the selected cases ', count),
