@@ -32,6 +32,9 @@
 #define SHOUTERS_MAX 16
 #define NAMED_MAX    16
 #define MENTIONS_MAX 32
+#define NET_HUB      4096 /* an account with more followers (or follows) says nothing rare */
+#define NET_MAX      4096 /* suspended accounts whose overlap a new account keeps */
+#define NET_TOP      16   /* of them, those with the most weight go to each query */
 
 enum ev_kind {
     EV_IDENT,
@@ -71,6 +74,7 @@ struct acct {
     int64_t first_seen;
     uint32_t ident; /* current identity, NONE before the first */
     uint32_t track; /* index in r->nw when new, else NONE */
+    uint32_t entry; /* index entry while suspended, else NONE */
     uint8_t suspended;
 };
 
@@ -92,6 +96,12 @@ struct track {
     uint32_t n_early;
     uint32_t link; /* index in r->links, NONE */
     uint8_t done;  /* linked and past the early window, or suspended */
+    /* Exact overlap with suspended accounts, weighed by rarity (vg_link_net), sorted by entry;
+     * `top` the NET_TOP with the most weight, handed to the query. */
+    struct vg_link_net *net;
+    uint32_t n_net, cap_net, n_top;
+    double net_total_f, net_total_r; /* weights of all it follows, of all following it */
+    struct vg_link_net top[NET_TOP];
 };
 
 struct link {
@@ -133,6 +143,7 @@ struct vg_returns {
     int64_t last_at; /* the latest instant applied live */
     uint64_t live_events, late_events;
     uint64_t suspensions, reinstatements, evaluations, follows, posts_seen, personas;
+    uint32_t n_susp; /* accounts suspended now (in the index) */
     struct vg_buf scratch;
 };
 
@@ -216,7 +227,7 @@ static vg_status account_of(struct vg_returns *r, const char *id, uint32_t *out)
     memset(a, 0, sizeof(*a));
     if (!(a->id = vg_arena_strdup(&r->arena, id)))
         return VG_ENOMEM;
-    a->ident = a->track = NONE;
+    a->ident = a->track = a->entry = NONE;
     a->first_seen = INT64_MAX;
     s->h = h;
     s->idx = r->n_acc;
@@ -462,6 +473,88 @@ static vg_status make_link(struct vg_returns *r, uint32_t ti, const struct vg_li
     return VG_OK;
 }
 
+/* ---- follow overlap weighed by rarity ------------------------------------------------------- */
+
+static vg_status net_add(struct track *t, uint32_t entry, float follows, float followers)
+{
+    uint32_t lo = 0, hi = t->n_net;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t->net[mid].entry < entry)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < t->n_net && t->net[lo].entry == entry) {
+        t->net[lo].follows += follows;
+        t->net[lo].followers += followers;
+        return VG_OK;
+    }
+    if (t->n_net >= NET_MAX)
+        return VG_OK; /* bounded: the first NET_MAX suspended accounts met keep their weight */
+    GROW(t->net, t->n_net, t->cap_net, 16);
+    memmove(&t->net[lo + 1], &t->net[lo], (t->n_net - lo) * sizeof(*t->net));
+    t->net[lo] = (struct vg_link_net){ entry, follows, followers };
+    t->n_net++;
+    return VG_OK;
+}
+
+/*
+ * The tracked account follows x (as_follower = 0), or y follows it (as_follower = 1; x = y):
+ * every suspended account in `list` (x's followers, or y's follows) shares x with it, weighed
+ * ln(1 + S / d), S the suspended accounts, d those in the list (vg_link_net); the weight, ln 2
+ * when d = 0, adds to the account's whole. A hub (a list longer than NET_HUB) is skipped: it would
+ * cost time and weigh little.
+ */
+static vg_status net_credit(struct vg_returns *r, struct track *t, const struct u32v *list,
+                            int as_follower)
+{
+    if (list->n > NET_HUB || (r->opts.without & VG_RETURN_NO_FOLLOWS))
+        return VG_OK;
+    uint32_t d = 0;
+    for (uint32_t i = 0; i < list->n; i++)
+        d += r->acc[list->v[i]].suspended && r->acc[list->v[i]].entry != NONE;
+    float w = (float)(d ? log1p((double)r->n_susp / (double)d) : log(2.0));
+    if (as_follower)
+        t->net_total_r += w;
+    else
+        t->net_total_f += w;
+    if (!d)
+        return VG_OK;
+    vg_status rc = VG_OK;
+    for (uint32_t i = 0; i < list->n && !rc; i++) {
+        const struct acct *e = &r->acc[list->v[i]];
+        if (e->suspended && e->entry != NONE)
+            rc = net_add(t, e->entry, as_follower ? 0 : w, as_follower ? w : 0);
+    }
+    return rc;
+}
+
+/* The NET_TOP entries whose overlap terms (link_index.c: shared / (whole + prior)) add up to
+ * the most, best first (ties: lower entry). */
+static void net_top(struct track *t)
+{
+    double kf = 1.0 / (t->net_total_f + VG_LINK_NET_PRIOR);
+    double kr = 1.0 / (t->net_total_r + VG_LINK_NET_PRIOR);
+    double key[NET_TOP];
+    t->n_top = 0;
+    for (uint32_t i = 0; i < t->n_net; i++) {
+        double w = t->net[i].follows * kf + t->net[i].followers * kr;
+        uint32_t pos = t->n_top;
+        while (pos > 0 && key[pos - 1] < w)
+            pos--;
+        if (pos >= NET_TOP)
+            continue;
+        uint32_t last = t->n_top < NET_TOP ? t->n_top : NET_TOP - 1;
+        memmove(&t->top[pos + 1], &t->top[pos], (last - pos) * sizeof(*t->top));
+        memmove(&key[pos + 1], &key[pos], (last - pos) * sizeof(*key));
+        t->top[pos] = t->net[i];
+        key[pos] = w;
+        if (t->n_top < NET_TOP)
+            t->n_top++;
+    }
+}
+
 static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
 {
     struct track *t = &r->nw[ti];
@@ -472,7 +565,12 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
         t->done = 1;
         return VG_OK;
     }
-    struct vg_link_talk talk = { t->shout, t->n_shouts, t->n_shouters, t->named, t->n_named };
+    net_top(t);
+    struct vg_link_talk talk = { t->shout,       t->n_shouts,
+                                 t->n_shouters,  t->named,
+                                 t->n_named,     t->top,
+                                 t->n_top,       !(r->opts.without & VG_RETURN_NO_FOLLOWS),
+                                 t->net_total_f, t->net_total_r };
     struct vg_link_candidate c[TOP_KEEP];
     size_t n = 0;
     r->evaluations++;
@@ -519,8 +617,13 @@ static vg_status start_track(struct vg_returns *r, uint32_t a, int64_t now)
         vg__link_sig_add(&t->prof.following, str_hash(r->acc[r->acc[a].following.v[i]].id));
     for (uint32_t i = 0; i < r->acc[a].followers.n; i++)
         vg__link_sig_add(&t->prof.followers, str_hash(r->acc[r->acc[a].followers.v[i]].id));
+    vg_status rc = VG_OK;
+    for (uint32_t i = 0; i < r->acc[a].following.n && !rc; i++)
+        rc = net_credit(r, t, &r->acc[r->acc[a].following.v[i]].followers, 0);
+    for (uint32_t i = 0; i < r->acc[a].followers.n && !rc; i++)
+        rc = net_credit(r, t, &r->acc[r->acc[a].followers.v[i]].following, 1);
     r->acc[a].track = r->n_new++;
-    return VG_OK;
+    return rc;
 }
 
 static vg_status on_ident_ev(struct vg_returns *r, const struct ev *e)
@@ -547,17 +650,27 @@ static vg_status on_follow_ev(struct vg_returns *r, const struct ev *e)
 {
     struct acct *s = &r->acc[e->a], *d = &r->acc[e->b];
     vg_status rc;
+    /* A follow repeated (after an unfollow, which is not replayed) adds no overlap. */
+    int again = 0;
+    if (s->track != NONE || d->track != NONE)
+        for (uint32_t i = 0; i < s->following.n && !again; i++)
+            again = s->following.v[i] == e->b;
     if ((rc = u32v_push(&s->following, e->b)) || (rc = u32v_push(&d->followers, e->a)))
         return rc;
     if (s->track != NONE) {
         struct track *t = &r->nw[s->track];
         vg__link_sig_add(&t->prof.following, str_hash(d->id));
         t->n_actions++;
+        if (!again && !t->done && (rc = net_credit(r, t, &d->followers, 0)))
+            return rc;
         if ((rc = evaluate(r, s->track, e->at)))
             return rc;
     }
     if (d->track != NONE) {
-        vg__link_sig_add(&r->nw[d->track].prof.followers, str_hash(s->id));
+        struct track *t = &r->nw[d->track];
+        vg__link_sig_add(&t->prof.followers, str_hash(s->id));
+        if (!again && !t->done && (rc = net_credit(r, t, &s->following, 1)))
+            return rc;
         rc = evaluate(r, d->track, e->at);
     }
     return rc;
@@ -639,6 +752,8 @@ static vg_status on_suspend_ev(struct vg_returns *r, const struct ev *e)
 {
     struct acct *a = &r->acc[e->a];
     r->suspensions++;
+    if (!a->suspended)
+        r->n_susp++;
     a->suspended = 1;
     if (a->track != NONE && r->nw[a->track].link == NONE)
         r->nw[a->track].done = 1; /* a suspended new account is no longer matched */
@@ -651,13 +766,19 @@ static vg_status on_suspend_ev(struct vg_returns *r, const struct ev *e)
         vg__link_sig_add(&p.following, str_hash(r->acc[a->following.v[i]].id));
     for (uint32_t i = 0; i < a->followers.n; i++)
         vg__link_sig_add(&p.followers, str_hash(r->acc[a->followers.v[i]].id));
-    return vg__link_index_add(r->ix, &p, e->at);
+    vg_status rc = vg__link_index_add(r->ix, &p, e->at);
+    if (!rc)
+        a->entry = vg__link_index_find_id(r->ix, a->id);
+    return rc;
 }
 
 static void on_reinstate_ev(struct vg_returns *r, const struct ev *e)
 {
     r->reinstatements++;
+    if (r->acc[e->a].suspended)
+        r->n_susp--;
     r->acc[e->a].suspended = 0;
+    r->acc[e->a].entry = NONE;
     vg__link_index_remove(r->ix, r->acc[e->a].id);
 }
 
@@ -867,6 +988,8 @@ void vg_returns_free(vg_returns *r)
     vg_free(r->idents);
     vg_free(r->posts);
     vg_free(r->ev);
+    for (uint32_t i = 0; i < r->n_new; i++)
+        vg_free(r->nw[i].net);
     vg_free(r->nw);
     vg_free(r->links);
     vg_buf_release(&r->scratch);

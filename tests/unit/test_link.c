@@ -4,7 +4,8 @@
  * look-alikes, Arabic/Latin transliteration and reordering; the bit-parallel edit distance
  * against the textbook table; shout-out cues in three languages and the texts that must not
  * fire; the index (candidates, reinstatement, time, generic avatars); the batch over a small
- * invented store (link time, evidence, personas across two returns, the stored table); the
+ * invented store (link time, evidence, personas across two returns, the stored table); follows
+ * weighed by rarity among the suspended; the
  * evaluation against a truth file; allocation failures. All names and texts are invented.
  */
 #include <math.h>
@@ -580,6 +581,84 @@ static void batch_respects_before_and_ablation(void **state)
     remove_db_files();
 }
 
+/*
+ * Rare follows weigh more than common ones. Six accounts are suspended: pa followed h1 and r1;
+ * pb and s1..s4 followed h1, h2 and h3 (so h2 and h3 are followed by five of the six, h1 by all
+ * six, r1 by pa alone); y1 followed pa alone. The new account c follows h1, h2, h3 and r1 and is
+ * followed by y1. Plain containment prefers pb (3 of its 4 follows against pa's 2); weighed by
+ * rarity (ln(1 + 6 / d)), pa shares ln 2 + ln 7 = 2.64 of c's 4.22 and pb ln 2 + 2 ln 2.2 = 2.27,
+ * and y1 (ln 7 = 1.95) points at pa alone. c's post naming pa's handle links it, with the weights
+ * in the evidence.
+ */
+static vg_db *rare_world(void)
+{
+    snprintf(path, sizeof(path), "/tmp/vigie-link-rare-%d.db", (int)getpid());
+    remove_db_files();
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    const char *sus[] = { "pa", "pb", "s1", "s2", "s3", "s4" };
+    const char *handles[] = { "vorilo_kamesh", "tesunar_bilo", "gadimu_perro",
+                              "holafi_zenkar", "jumeto_ribas", "kifaro_lesnu" };
+    const char *other[] = { "h1", "h2", "h3", "r1", "y1" };
+    for (int i = 0; i < 6; i++)
+        account(db, sus[i], handles[i], handles[i], NULL, T0);
+    for (int i = 0; i < 5; i++)
+        account(db, other[i], other[i], other[i], NULL, T0);
+    follow(db, "pa", "h1", T0);
+    follow(db, "pa", "r1", T0);
+    for (int i = 1; i < 6; i++)
+        for (int k = 0; k < 3; k++)
+            follow(db, sus[i], other[k], T0);
+    follow(db, "y1", "pa", T0);
+    for (int i = 0; i < 6; i++)
+        moderate(db, VG_EV_SUSPENSION, sus[i], T0 + 3600);
+    account(db, "c", "mirelu_dostan", "Mirelu Dostan", NULL, T0 + 7200);
+    for (int k = 0; k < 4; k++)
+        follow(db, "c", other[k], T0 + 7300 + k);
+    follow(db, "y1", "c", T0 + 7400);
+    post(db, "qc", "c", T0 + 9000, "New account, the old one @vorilo_kamesh was suspended",
+         "vorilo_kamesh");
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    return db;
+}
+
+static void rare_follows_weigh_more(void **state)
+{
+    (void)state;
+    vg_db *db = rare_world();
+    vg_returns *r;
+    assert_int_equal(vg_returns_run(db, NULL, &r), VG_OK);
+    /* Early (5 actions: profile and 4 follows, then y1's follow), pa ranks first. */
+    struct vg_link_new_info info;
+    assert_int_equal(vg__returns_n_new(r), 1);
+    vg__returns_new_info(r, 0, &info);
+    assert_string_equal(info.id, "c");
+    assert_true(info.n_early >= 2);
+    assert_string_equal(info.early[0], "pa");
+    assert_int_equal(vg_returns_n_links(r), 1);
+    char *json, buf[64];
+    assert_int_equal(vg_returns_link_json(r, 0, &json), VG_OK);
+    assert_string_equal(link_field(json, "replaces", buf, sizeof(buf)), "pa");
+    /* shared / (whole + 4): 2.639 / 8.216 and 1.946 / 5.946 */
+    assert_non_null(strstr(json, "{\"kind\":\"follows\",\"overlap\":0.321,\"rare_weight\":2.64}"));
+    assert_non_null(
+            strstr(json, "{\"kind\":\"followers\",\"overlap\":0.327,\"rare_weight\":1.95}"));
+    vg_free(json);
+    vg_returns_free(r);
+    /* Without follows, no weights, and the early ranking has nothing to tell pa from pb. */
+    struct vg_returns_opts o;
+    vg_returns_opts_init(&o);
+    o.without = VG_RETURN_NO_FOLLOWS;
+    assert_int_equal(vg_returns_run(db, &o, &r), VG_OK);
+    assert_int_equal(vg_returns_link_json(r, 0, &json), VG_OK);
+    assert_null(strstr(json, "rare_weight"));
+    assert_null(strstr(json, "\"kind\":\"follows\""));
+    vg_free(json);
+    vg_returns_free(r);
+    vg_db_close(db);
+    remove_db_files();
+}
+
 /* ---- evaluation ---------------------------------------------------------------------------- */
 
 static void write_file(const char *p, const char *text)
@@ -687,6 +766,7 @@ int main(void)
         cmocka_unit_test(batch_links_on_time_with_personas),
         cmocka_unit_test(live_feed_links_as_the_batch),
         cmocka_unit_test(batch_respects_before_and_ablation),
+        cmocka_unit_test(rare_follows_weigh_more),
         cmocka_unit_test(eval_against_truth),
         cmocka_unit_test(allocation_failures_are_reported),
     };
