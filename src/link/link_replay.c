@@ -78,30 +78,37 @@ struct acct {
     uint8_t suspended;
 };
 
-/* A new account and what is known of it. */
-struct track {
-    uint32_t acct;
+/* What matching a new account needs (about 2.5 KB, and its overlap list): freed when the account
+ * expires (opts.track_secs), so that a live stage does not grow with every account it saw. */
+struct match {
     struct vg_link_profile prof;
-    uint32_t n_actions;
-    int64_t first_action, first_shout;
-    double shout;
-    uint32_t n_shouts, n_shouters;
     uint32_t shouters[SHOUTERS_MAX];
     struct vg_link_named named[NAMED_MAX];
     uint32_t n_named;
-    /* The early figure: the state at the last evaluation within the window. */
-    double early_score;
-    uint32_t early_cand[TOP_KEEP];
-    double early_cand_score[TOP_KEEP];
-    uint32_t n_early;
-    uint32_t link; /* index in r->links, NONE */
-    uint8_t done;  /* linked and past the early window, or suspended */
     /* Exact overlap with suspended accounts, weighed by rarity (vg_link_net), sorted by entry;
      * `top` the NET_TOP with the most weight, handed to the query. */
     struct vg_link_net *net;
     uint32_t n_net, cap_net, n_top;
     double net_total_f, net_total_r; /* weights of all it follows, of all following it */
     struct vg_link_net top[NET_TOP];
+};
+
+/* A new account and what is known of it. */
+struct track {
+    uint32_t acct;
+    struct match *m; /* NULL once expired */
+    uint32_t n_actions;
+    int64_t first_action, first_shout;
+    double shout;
+    uint32_t n_shouts, n_shouters;
+    /* The early figure: the state at the last evaluation within the window. */
+    double early_score;
+    uint32_t early_cand[TOP_KEEP];
+    double early_cand_score[TOP_KEEP];
+    uint32_t n_early;
+    uint32_t link;   /* index in r->links, NONE */
+    uint8_t done;    /* linked and past the early window, suspended, or expired */
+    uint8_t expired; /* matched for opts.track_secs, then forgotten (m freed) */
 };
 
 struct link {
@@ -143,7 +150,9 @@ struct vg_returns {
     int64_t last_at; /* the latest instant applied live */
     uint64_t live_events, late_events;
     uint64_t suspensions, reinstatements, evaluations, follows, posts_seen, personas;
-    uint32_t n_susp; /* accounts suspended now (in the index) */
+    uint32_t n_susp;      /* accounts suspended now (in the index) */
+    uint32_t expire_next; /* tracks before it have expired (opts.track_secs) */
+    uint64_t expired;
     struct vg_buf scratch;
 };
 
@@ -455,7 +464,7 @@ static vg_status make_link(struct vg_returns *r, uint32_t ti, const struct vg_li
     struct track *t = &r->nw[ti];
     struct acct *a = &r->acc[t->acct];
     vg_buf_reset(&r->scratch);
-    vg_status rc = vg__link_evidence_json(r->ix, &t->prof, c, &r->scratch);
+    vg_status rc = vg__link_evidence_json(r->ix, &t->m->prof, c, &r->scratch);
     if (rc)
         return rc;
     GROW(r->links, r->n_links, r->cap_links, 256);
@@ -475,7 +484,7 @@ static vg_status make_link(struct vg_returns *r, uint32_t ti, const struct vg_li
 
 /* ---- follow overlap weighed by rarity ------------------------------------------------------- */
 
-static vg_status net_add(struct track *t, uint32_t entry, float follows, float followers)
+static vg_status net_add(struct match *t, uint32_t entry, float follows, float followers)
 {
     uint32_t lo = 0, hi = t->n_net;
     while (lo < hi) {
@@ -506,7 +515,7 @@ static vg_status net_add(struct track *t, uint32_t entry, float follows, float f
  * when d = 0, adds to the account's whole. A hub (a list longer than NET_HUB) is skipped: it would
  * cost time and weigh little.
  */
-static vg_status net_credit(struct vg_returns *r, struct track *t, const struct u32v *list,
+static vg_status net_credit(struct vg_returns *r, struct match *t, const struct u32v *list,
                             int as_follower)
 {
     if (list->n > NET_HUB || (r->opts.without & VG_RETURN_NO_FOLLOWS))
@@ -532,7 +541,7 @@ static vg_status net_credit(struct vg_returns *r, struct track *t, const struct 
 
 /* The NET_TOP entries whose overlap terms (link_index.c: shared / (whole + prior)) add up to
  * the most, best first (ties: lower entry). */
-static void net_top(struct track *t)
+static void net_top(struct match *t)
 {
     double kf = 1.0 / (t->net_total_f + VG_LINK_NET_PRIOR);
     double kr = 1.0 / (t->net_total_r + VG_LINK_NET_PRIOR);
@@ -565,16 +574,16 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
         t->done = 1;
         return VG_OK;
     }
-    net_top(t);
-    struct vg_link_talk talk = { t->shout,       t->n_shouts,
-                                 t->n_shouters,  t->named,
-                                 t->n_named,     t->top,
-                                 t->n_top,       !(r->opts.without & VG_RETURN_NO_FOLLOWS),
-                                 t->net_total_f, t->net_total_r };
+    net_top(t->m);
+    struct vg_link_talk talk = { t->shout,          t->n_shouts,
+                                 t->n_shouters,     t->m->named,
+                                 t->m->n_named,     t->m->top,
+                                 t->m->n_top,       !(r->opts.without & VG_RETURN_NO_FOLLOWS),
+                                 t->m->net_total_f, t->m->net_total_r };
     struct vg_link_candidate c[TOP_KEEP];
     size_t n = 0;
     r->evaluations++;
-    vg_status rc = vg__link_index_query(r->ix, &t->prof, &talk, now, c, TOP_KEEP, &n);
+    vg_status rc = vg__link_index_query(r->ix, &t->m->prof, &talk, now, c, TOP_KEEP, &n);
     if (rc)
         return rc;
     if (early) {
@@ -593,12 +602,12 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
 
 static void profile_from_ident(struct vg_returns *r, struct track *t, const struct ident *id)
 {
-    struct vg_link_sig fw = t->prof.following, fr = t->prof.followers;
+    struct vg_link_profile *p = &t->m->prof;
+    struct vg_link_sig fw = p->following, fr = p->followers;
     const struct acct *a = &r->acc[t->acct];
-    vg__link_profile_init(&t->prof, a->id, id->handle, id->name, id->bio, id->avatar,
-                          t->first_action);
-    t->prof.following = fw;
-    t->prof.followers = fr;
+    vg__link_profile_init(p, a->id, id->handle, id->name, id->bio, id->avatar, t->first_action);
+    p->following = fw;
+    p->followers = fr;
 }
 
 static vg_status start_track(struct vg_returns *r, uint32_t a, int64_t now)
@@ -610,19 +619,22 @@ static vg_status start_track(struct vg_returns *r, uint32_t a, int64_t now)
     t->first_action = now;
     t->first_shout = VG_TIME_UNKNOWN;
     t->link = NONE;
-    vg__link_sig_init(&t->prof.following);
-    vg__link_sig_init(&t->prof.followers);
+    struct match *m = t->m = vg_calloc(1, sizeof(*m));
+    if (!m)
+        return VG_ENOMEM;
+    r->acc[a].track = r->n_new++; /* from here on vg_returns_free frees m */
+    vg__link_sig_init(&m->prof.following);
+    vg__link_sig_init(&m->prof.followers);
     /* Follows it already has (none in time-ordered data, but a store may hold some). */
     for (uint32_t i = 0; i < r->acc[a].following.n; i++)
-        vg__link_sig_add(&t->prof.following, str_hash(r->acc[r->acc[a].following.v[i]].id));
+        vg__link_sig_add(&m->prof.following, str_hash(r->acc[r->acc[a].following.v[i]].id));
     for (uint32_t i = 0; i < r->acc[a].followers.n; i++)
-        vg__link_sig_add(&t->prof.followers, str_hash(r->acc[r->acc[a].followers.v[i]].id));
+        vg__link_sig_add(&m->prof.followers, str_hash(r->acc[r->acc[a].followers.v[i]].id));
     vg_status rc = VG_OK;
     for (uint32_t i = 0; i < r->acc[a].following.n && !rc; i++)
-        rc = net_credit(r, t, &r->acc[r->acc[a].following.v[i]].followers, 0);
+        rc = net_credit(r, m, &r->acc[r->acc[a].following.v[i]].followers, 0);
     for (uint32_t i = 0; i < r->acc[a].followers.n && !rc; i++)
-        rc = net_credit(r, t, &r->acc[r->acc[a].followers.v[i]].following, 1);
-    r->acc[a].track = r->n_new++;
+        rc = net_credit(r, m, &r->acc[r->acc[a].followers.v[i]].following, 1);
     return rc;
 }
 
@@ -641,8 +653,10 @@ static vg_status on_ident_ev(struct vg_returns *r, const struct ev *e)
             return rc;
     }
     struct track *t = &r->nw[a->track];
-    profile_from_ident(r, t, id);
     t->n_actions++;
+    if (t->expired)
+        return VG_OK;
+    profile_from_ident(r, t, id);
     return evaluate(r, a->track, e->at);
 }
 
@@ -659,24 +673,26 @@ static vg_status on_follow_ev(struct vg_returns *r, const struct ev *e)
         return rc;
     if (s->track != NONE) {
         struct track *t = &r->nw[s->track];
-        vg__link_sig_add(&t->prof.following, str_hash(d->id));
         t->n_actions++;
-        if (!again && !t->done && (rc = net_credit(r, t, &d->followers, 0)))
-            return rc;
-        if ((rc = evaluate(r, s->track, e->at)))
-            return rc;
+        if (!t->expired) {
+            vg__link_sig_add(&t->m->prof.following, str_hash(d->id));
+            if (!again && !t->done && (rc = net_credit(r, t->m, &d->followers, 0)))
+                return rc;
+            if ((rc = evaluate(r, s->track, e->at)))
+                return rc;
+        }
     }
-    if (d->track != NONE) {
+    if (d->track != NONE && !r->nw[d->track].expired) {
         struct track *t = &r->nw[d->track];
-        vg__link_sig_add(&t->prof.followers, str_hash(s->id));
-        if (!again && !t->done && (rc = net_credit(r, t, &s->following, 1)))
+        vg__link_sig_add(&t->m->prof.followers, str_hash(s->id));
+        if (!again && !t->done && (rc = net_credit(r, t->m, &s->following, 1)))
             return rc;
         rc = evaluate(r, d->track, e->at);
     }
     return rc;
 }
 
-static void add_named(struct track *t, uint32_t entry, double strength, int by_self,
+static void add_named(struct match *t, uint32_t entry, double strength, int by_self,
                       const char *post)
 {
     for (uint32_t i = 0; i < t->n_named; i++)
@@ -700,10 +716,10 @@ static void shout_for(struct vg_returns *r, struct track *m, const struct post *
     if (m->first_shout == VG_TIME_UNKNOWN)
         m->first_shout = now;
     for (uint32_t i = 0; i < m->n_shouters && i < SHOUTERS_MAX; i++)
-        if (m->shouters[i] == author)
+        if (m->m->shouters[i] == author)
             return; /* one author's repeated shout-outs count once */
     if (m->n_shouters < SHOUTERS_MAX)
-        m->shouters[m->n_shouters] = author;
+        m->m->shouters[m->n_shouters] = author;
     m->n_shouters++;
     m->shout += s;
     /* Other handles in the same post that belong to suspended accounts: "@new is the new
@@ -711,7 +727,7 @@ static void shout_for(struct vg_returns *r, struct track *m, const struct post *
     for (uint32_t k = 0; k < p->n_mentions; k++) {
         uint32_t e = vg__link_index_find_handle(r->ix, p->mentions[k]);
         if (e != NONE)
-            add_named(m, e, s, 0, p->id);
+            add_named(m->m, e, s, 0, p->id);
     }
 }
 
@@ -724,12 +740,12 @@ static vg_status on_post_ev(struct vg_returns *r, const struct ev *e)
         r->nw[a->track].n_actions++;
     for (uint32_t k = 0; p && k < p->n_mentions && !rc; k++) {
         const char *h = p->mentions[k];
-        if (a->track != NONE) {
+        if (a->track != NONE && !r->nw[a->track].expired) {
             /* The new account names a suspended handle: "the old one @x was suspended". */
             uint32_t ent = vg__link_index_find_handle(r->ix, h);
             if (ent != NONE) {
                 double s = vg__link_shout_strength(p->cues);
-                add_named(&r->nw[a->track], ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR,
+                add_named(r->nw[a->track].m, ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR,
                           1, p->id);
             }
         }
@@ -782,8 +798,31 @@ static void on_reinstate_ev(struct vg_returns *r, const struct ev *e)
     vg__link_index_remove(r->ix, r->acc[e->a].id);
 }
 
+/*
+ * Forget the new accounts first seen more than opts.track_secs before now. Tracks are made in
+ * the order of their first action, so a cursor finds them; in live data out of order, a track
+ * made late waits for those before it (it expires late, never early).
+ */
+static void expire_tracks(struct vg_returns *r, int64_t now)
+{
+    if (r->opts.track_secs <= 0)
+        return;
+    while (r->expire_next < r->n_new &&
+           now - r->nw[r->expire_next].first_action > r->opts.track_secs) {
+        struct track *t = &r->nw[r->expire_next++];
+        if (t->m) {
+            vg_free(t->m->net);
+            vg_free(t->m);
+            t->m = NULL;
+        }
+        t->done = t->expired = 1;
+        r->expired++;
+    }
+}
+
 static vg_status apply(struct vg_returns *r, const struct ev *e)
 {
+    expire_tracks(r, e->at);
     switch (e->kind) {
         case EV_IDENT:
             return on_ident_ev(r, e);
@@ -814,6 +853,7 @@ void vg_returns_opts_init(struct vg_returns_opts *opts)
     opts->before = VG_TIME_UNKNOWN;
     opts->threshold = 0.5;
     opts->without = 0;
+    opts->track_secs = 0;
 }
 
 vg_status vg_returns_run(vg_db *db, const struct vg_returns_opts *opts, vg_returns **out)
@@ -989,7 +1029,10 @@ void vg_returns_free(vg_returns *r)
     vg_free(r->posts);
     vg_free(r->ev);
     for (uint32_t i = 0; i < r->n_new; i++)
-        vg_free(r->nw[i].net);
+        if (r->nw[i].m) {
+            vg_free(r->nw[i].m->net);
+            vg_free(r->nw[i].m);
+        }
     vg_free(r->nw);
     vg_free(r->links);
     vg_buf_release(&r->scratch);
@@ -1071,9 +1114,15 @@ vg_status vg_returns_summary_json(const vg_returns *r, char **json)
         rc = r->t_start == INT64_MAX ? vg_buf_puts(&b, "null")
                                      : vg_buf_printf(&b, "\"%s\"", vg_time_format(r->t_start, iso));
     if (!rc)
-        rc = r->opts.before == VG_TIME_UNKNOWN ? vg_buf_puts(&b, ",\"before\":null}")
-                                               : vg_buf_printf(&b, ",\"before\":\"%s\"}",
-                                                               vg_time_format(r->opts.before, iso));
+        rc = r->opts.before == VG_TIME_UNKNOWN
+                     ? vg_buf_puts(&b, ",\"before\":null")
+                     : vg_buf_printf(&b, ",\"before\":\"%s\"", vg_time_format(r->opts.before, iso));
+    /* Only with an expiry, so that the default summary keeps its fields. */
+    if (!rc && r->opts.track_secs > 0)
+        rc = vg_buf_printf(&b, ",\"track_hours\":%.4g,\"expired\":%llu",
+                           (double)r->opts.track_secs / 3600.0, (unsigned long long)r->expired);
+    if (!rc)
+        rc = vg_buf_puts(&b, "}");
     if (rc) {
         vg_buf_release(&b);
         return rc;

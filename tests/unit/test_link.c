@@ -371,14 +371,14 @@ static void post(vg_db *db, const char *id, const char *author, int64_t at, cons
  * follows what p2 followed (linked at that post); n1 is an ordinary newcomer; c1 is suspended
  * in turn and c3 replaces it (persona p1 across two returns).
  */
-static vg_db *small_world_fed(vg_returns **live)
+static vg_db *small_world_fed(vg_returns **live, const struct vg_returns_opts *opts)
 {
     snprintf(path, sizeof(path), "/tmp/vigie-link-%d.db", (int)getpid());
     remove_db_files();
     vg_db *db;
     assert_int_equal(vg_db_open(path, &db), VG_OK);
     if (live) {
-        assert_int_equal(vg_returns_start(db, NULL, live), VG_OK);
+        assert_int_equal(vg_returns_start(db, opts, live), VG_OK);
         g_live = *live;
         g_fed = 0;
     }
@@ -413,7 +413,7 @@ static vg_db *small_world_fed(vg_returns **live)
 
 static vg_db *small_world(void)
 {
-    return small_world_fed(NULL);
+    return small_world_fed(NULL, NULL);
 }
 
 static const char *link_field(char *json, const char *key, char *out, size_t cap)
@@ -492,7 +492,7 @@ static void live_feed_links_as_the_batch(void **state)
 {
     (void)state;
     vg_returns *live, *batch;
-    vg_db *db = small_world_fed(&live);
+    vg_db *db = small_world_fed(&live, NULL);
     assert_int_equal(vg_returns_run(db, NULL, &batch), VG_OK);
     assert_int_equal(vg_returns_n_links(live), 3);
     assert_int_equal(vg_returns_n_links(batch), 3);
@@ -551,6 +551,68 @@ static void live_feed_links_as_the_batch(void **state)
     assert_int_equal(sqlite3_column_int64(st, 1), T0 + 7200);
     sqlite3_finalize(st);
     sqlite3_close(s);
+    remove_db_files();
+}
+
+/* With track_secs, a new account is forgotten that long after its first action, live and in the
+ * batch alike: c2 (first seen at +8000 s, its post naming p2 at +9000 s) is no longer linked with
+ * 500 s; c1 and c3, linked on sight, are. Events about an expired account change nothing. */
+static void live_tracks_expire(void **state)
+{
+    (void)state;
+    struct vg_returns_opts o;
+    vg_returns_opts_init(&o);
+    assert_true(o.track_secs == 0);
+    o.track_secs = 500;
+    vg_returns *live, *batch;
+    vg_db *db = small_world_fed(&live, &o);
+    assert_int_equal(vg_returns_run(db, &o, &batch), VG_OK);
+    assert_int_equal(vg_returns_n_links(live), 2);
+    assert_int_equal(vg_returns_n_links(batch), 2);
+    for (size_t i = 0; i < 2; i++) {
+        char *a, *b, buf[64];
+        assert_int_equal(vg_returns_link_json(live, i, &a), VG_OK);
+        assert_int_equal(vg_returns_link_json(batch, i, &b), VG_OK);
+        assert_string_equal(a, b);
+        assert_string_equal(link_field(a, "account", buf, sizeof(buf)), i ? "c3" : "c1");
+        vg_free(a);
+        vg_free(b);
+    }
+    /* By c3's profile (+30000 s), c1, n1 and c2 have expired. */
+    char *sum;
+    assert_int_equal(vg_returns_summary_json(live, &sum), VG_OK);
+    assert_non_null(strstr(sum, "\"track_hours\":0.1389,\"expired\":3}"));
+    vg_free(sum);
+    /* The early figures of an expired account stay for the evaluation. */
+    struct vg_link_new_info info;
+    vg__returns_new_info(live, 2, &info);
+    assert_string_equal(info.id, "c2");
+    assert_int_equal(info.linked, 0);
+    assert_true(info.first_action == T0 + 8000);
+    /* Its later events are applied to the graph and link nothing. */
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_FOLLOW;
+    ev.u.edge = (struct vg_edge){ "f3", "c2", T0 + 40000 };
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    ev.u.edge = (struct vg_edge){ "c2", "f4", T0 + 40001 };
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_POST;
+    const char *m[1] = { "zorvik_nelamo" };
+    ev.u.post = (struct vg_post){ .id = "q9", .account = "c2", .created_at = T0 + 40002 };
+    ev.u.post.text = "Old account @zorvik_nelamo was suspended, follow and share";
+    ev.u.post.mentions.v = m;
+    ev.u.post.mentions.n = 1;
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    assert_int_equal(vg_returns_n_links(live), 2);
+    vg_returns_free(live);
+    vg_returns_free(batch);
+    /* Without expiry the batch links c2 too. */
+    assert_int_equal(vg_returns_run(db, NULL, &batch), VG_OK);
+    assert_int_equal(vg_returns_n_links(batch), 3);
+    vg_returns_free(batch);
+    vg_db_close(db);
     remove_db_files();
 }
 
@@ -765,6 +827,7 @@ int main(void)
         cmocka_unit_test(index_ranks_and_forgets),
         cmocka_unit_test(batch_links_on_time_with_personas),
         cmocka_unit_test(live_feed_links_as_the_batch),
+        cmocka_unit_test(live_tracks_expire),
         cmocka_unit_test(batch_respects_before_and_ablation),
         cmocka_unit_test(rare_follows_weigh_more),
         cmocka_unit_test(eval_against_truth),
