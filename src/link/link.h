@@ -150,8 +150,9 @@ struct vg_link_net {
     float follows, followers;
 };
 
-/* The overlap term is shared weight / (the new account's whole weight + this): a weighted
- * containment, shrunk when the new account has followed (or been followed by) little. */
+/* The overlap term is (shared weight - the weight a random suspended account would share, at
+ * least 0) / (the new account's whole weight + this): a weighted containment above chance,
+ * shrunk when the new account has followed (or been followed by) little. */
 #define VG_LINK_NET_PRIOR 4.0
 
 /*
@@ -169,7 +170,8 @@ struct vg_link_talk {
     const struct vg_link_net *net;
     size_t n_net;
     int net_exact;
-    double net_follows_total, net_followers_total; /* the new account's whole weights */
+    double net_follows_total, net_followers_total;   /* the new account's whole weights */
+    double net_follows_chance, net_followers_chance; /* shared by a random suspended account */
 };
 
 /* One candidate parent with the terms of its score. */

@@ -514,8 +514,10 @@ static void score_pair(const vg_link_index *ix, const struct vg_link_profile *q,
                 continue;
             c->rare_follows = talk->net[i].follows;
             c->rare_followers = talk->net[i].followers;
-            c->follows = c->rare_follows / (talk->net_follows_total + VG_LINK_NET_PRIOR);
-            c->followers = c->rare_followers / (talk->net_followers_total + VG_LINK_NET_PRIOR);
+            c->follows = fmax(0, c->rare_follows - talk->net_follows_chance) /
+                         (talk->net_follows_total + VG_LINK_NET_PRIOR);
+            c->followers = fmax(0, c->rare_followers - talk->net_followers_chance) /
+                           (talk->net_followers_total + VG_LINK_NET_PRIOR);
             break;
         }
     }

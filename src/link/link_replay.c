@@ -89,7 +89,8 @@ struct match {
      * `top` the NET_TOP with the most weight, handed to the query. */
     struct vg_link_net *net;
     uint32_t n_net, cap_net, n_top;
-    double net_total_f, net_total_r; /* weights of all it follows, of all following it */
+    double net_total_f, net_total_r;   /* weights of all it follows, of all following it */
+    double net_chance_f, net_chance_r; /* the weight a suspended account shares by chance */
     struct vg_link_net top[NET_TOP];
 };
 
@@ -524,10 +525,16 @@ static vg_status net_credit(struct vg_returns *r, struct match *t, const struct 
     for (uint32_t i = 0; i < list->n; i++)
         d += r->acc[list->v[i]].suspended && r->acc[list->v[i]].entry != NONE;
     float w = (float)(d ? log1p((double)r->n_susp / (double)d) : log(2.0));
-    if (as_follower)
+    /* A suspended account drawn at random shares x with chance d / S: what every candidate
+     * shares by chance is not evidence for one of them. */
+    double chance = (double)w * (double)d / (double)(r->n_susp ? r->n_susp : 1);
+    if (as_follower) {
         t->net_total_r += w;
-    else
+        t->net_chance_r += chance;
+    } else {
         t->net_total_f += w;
+        t->net_chance_f += chance;
+    }
     if (!d)
         return VG_OK;
     vg_status rc = VG_OK;
@@ -548,7 +555,8 @@ static void net_top(struct match *t)
     double key[NET_TOP];
     t->n_top = 0;
     for (uint32_t i = 0; i < t->n_net; i++) {
-        double w = t->net[i].follows * kf + t->net[i].followers * kr;
+        double w = fmax(0, t->net[i].follows - t->net_chance_f) * kf +
+                   fmax(0, t->net[i].followers - t->net_chance_r) * kr;
         uint32_t pos = t->n_top;
         while (pos > 0 && key[pos - 1] < w)
             pos--;
@@ -575,11 +583,12 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
         return VG_OK;
     }
     net_top(t->m);
-    struct vg_link_talk talk = { t->shout,          t->n_shouts,
-                                 t->n_shouters,     t->m->named,
-                                 t->m->n_named,     t->m->top,
-                                 t->m->n_top,       !(r->opts.without & VG_RETURN_NO_FOLLOWS),
-                                 t->m->net_total_f, t->m->net_total_r };
+    struct vg_link_talk talk = { t->shout,           t->n_shouts,
+                                 t->n_shouters,      t->m->named,
+                                 t->m->n_named,      t->m->top,
+                                 t->m->n_top,        !(r->opts.without & VG_RETURN_NO_FOLLOWS),
+                                 t->m->net_total_f,  t->m->net_total_r,
+                                 t->m->net_chance_f, t->m->net_chance_r };
     struct vg_link_candidate c[TOP_KEEP];
     size_t n = 0;
     r->evaluations++;
