@@ -8,7 +8,9 @@
  * (its profile, a post, a follow) or others act on it (a follow to it, a post naming it), its
  * candidates are scored again, and the first time the best scores at least the threshold the
  * link is made, stamped with that event's instant. That is the time an ingest feeding the
- * index live would have linked it.
+ * index live would have linked it. Each follow by or to a new account also updates its exact
+ * overlap with the suspended accounts, weighed by rarity (vg_link_net), which the index alone
+ * cannot know; with opts.track_secs a new account is forgotten that long after its first action.
  *
  * What the replay keeps in memory: every account's id and current identity, the follow lists
  * (both directions, 8 bytes per follow), the events after the start (the starting graph goes
