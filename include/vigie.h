@@ -1109,6 +1109,11 @@ struct vg_returns_opts {
     int64_t before;   /* only data strictly before this instant; VG_TIME_UNKNOWN: all */
     double threshold; /* a link is made when the best candidate scores at least this; 0.5 */
     unsigned without; /* VG_RETURN_NO_* signals ignored; 0 */
+    /* A new account is matched for this many seconds from its first action, then forgotten:
+     * no link after that, and its matching state (about 2.5 KB) is freed; what the evaluation
+     * needs stays. 0 (the default): for as long as the data lasts. A live deployment sets it
+     * (vigie ingest --returns: 24 hours, the early window's). */
+    int64_t track_secs;
 };
 
 VG_API void vg_returns_opts_init(struct vg_returns_opts *opts);

@@ -108,7 +108,9 @@ struct cli_live {
 };
 
 /* Start the detectors asked for (returns replays the store): 0, or EXIT_DATA after saying why. */
-int cli_live_open(struct cli_live *l, vg_db *db, FILE *out, int storms, int returns);
+/* returns_track_secs: vg_returns_opts.track_secs of the returning-accounts stage. */
+int cli_live_open(struct cli_live *l, vg_db *db, FILE *out, int storms, int returns,
+                  int64_t returns_track_secs);
 /* 1 when a detector runs. */
 int cli_live_on(const struct cli_live *l);
 /* One event stored as new or changed (the ingest's on_new_event). */

@@ -22,6 +22,7 @@ struct ingest_args {
     int quiet;
     int verbose;
     int storms, returns;
+    long track_hours; /* --track-hours (with --returns) */
     char **inputs;
     int n_inputs;
 };
@@ -45,8 +46,9 @@ static void ingest_help(FILE *f, int convert)
     else
         fprintf(f,
                 "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
-                "                    [--model MODEL] [--storms] [--returns] [--rejects FILE]\n"
-                "                    [--media-dir DIR] [--quiet] [--verbose] INPUT...\n\n"
+                "                    [--model MODEL] [--storms] [--returns [--track-hours H]]\n"
+                "                    [--rejects FILE] [--media-dir DIR] [--quiet] [--verbose]\n"
+                "                    INPUT...\n\n"
                 "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
                 "events. Prints a JSON line per input, then the summary:\n"
                 "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
@@ -67,6 +69,8 @@ static void ingest_help(FILE *f, int convert)
             "  --returns       (ingest) link new accounts to the suspended accounts they\n"
             "                  replace as their events are stored; print and store each link\n"
             "                  (the store is replayed first; docs/returns.md)\n"
+            "  --track-hours H (ingest, with --returns) match a new account for H hours from\n"
+            "                  its first action, then forget it (default 24; 0: never)\n"
             "  --media-dir DIR (ingest) hash the media files new posts name (a media object's\n"
             "                  \"file\", else its \"id\", under DIR) when the event gives no\n"
             "                  hash: PDQ, MD5, SHA-256 (docs/events.md#media-hashes)\n"
@@ -82,16 +86,25 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
 {
     const char *cmd = convert ? "convert" : "ingest";
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },      { "format", required_argument, NULL, 'f' },
-        { "owner", required_argument, NULL, 'o' },   { "friends", no_argument, NULL, 'F' },
-        { "rejects", required_argument, NULL, 'r' }, { "out", required_argument, NULL, 'O' },
-        { "quiet", no_argument, NULL, 'q' },         { "verbose", no_argument, NULL, 'v' },
-        { "model", required_argument, NULL, 'm' },   { "storms", no_argument, NULL, 'S' },
-        { "returns", no_argument, NULL, 'R' },       { "media-dir", required_argument, NULL, 'M' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },
+        { "format", required_argument, NULL, 'f' },
+        { "owner", required_argument, NULL, 'o' },
+        { "friends", no_argument, NULL, 'F' },
+        { "rejects", required_argument, NULL, 'r' },
+        { "out", required_argument, NULL, 'O' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "model", required_argument, NULL, 'm' },
+        { "storms", no_argument, NULL, 'S' },
+        { "returns", no_argument, NULL, 'R' },
+        { "media-dir", required_argument, NULL, 'M' },
+        { "track-hours", required_argument, NULL, 'H' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
+    a->track_hours = -1;
     const char *env_model = getenv("VIGIE_MODEL");
     a->model_path = env_model && *env_model ? env_model : NULL;
     vg_ingest_opts_init(&a->opts);
@@ -134,6 +147,10 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
             case 'M':
                 a->opts.media_dir = optarg;
                 break;
+            case 'H':
+                if (cli_parse_count(cmd, "--track-hours", optarg, 87600, &a->track_hours))
+                    return EXIT_USAGE;
+                break;
             case 'q':
                 a->quiet = 1;
                 break;
@@ -150,6 +167,10 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
     }
     a->inputs = argv + optind;
     a->n_inputs = argc - optind;
+    if (a->track_hours >= 0 && !a->returns)
+        return usage_error(cmd, "--track-hours goes with --returns");
+    if (a->track_hours < 0)
+        a->track_hours = 24; /* the early window's 24 hours (docs/returns.md) */
     if (convert && (a->storms || a->returns))
         return usage_error(cmd, "--storms and --returns need a store: use vigie ingest");
     if (convert && a->opts.media_dir)
@@ -291,7 +312,8 @@ static int run(struct ingest_args *a, int convert)
     a->opts.on_progress = run_progress;
     a->opts.ud = &ctx;
     if ((a->storms || a->returns) &&
-        (exit_code = cli_live_open(&ctx.live, db, stdout, a->storms, a->returns)))
+        (exit_code = cli_live_open(&ctx.live, db, stdout, a->storms, a->returns,
+                                   (int64_t)a->track_hours * 3600)))
         goto done;
     if (cli_live_on(&ctx.live))
         a->opts.on_new_event = run_new_event;

@@ -57,9 +57,12 @@ static vg_status storms_feed(struct cli_live *l, const struct vg_post *post)
 
 /* The batch over what the store holds already; its links replace the stored ones, as a run of
  * `vigie returns` would, and are not printed: only links made by this ingest's events are. */
-static int returns_open(struct cli_live *l, vg_db *db)
+static int returns_open(struct cli_live *l, vg_db *db, int64_t track_secs)
 {
-    vg_status rc = vg_returns_start(db, NULL, &l->returns);
+    struct vg_returns_opts o;
+    vg_returns_opts_init(&o);
+    o.track_secs = track_secs;
+    vg_status rc = vg_returns_start(db, &o, &l->returns);
     if (!rc)
         rc = vg_returns_store(db, l->returns);
     if (rc) {
@@ -87,14 +90,15 @@ static vg_status returns_feed(struct cli_live *l, const struct vg_event *ev)
     return rc;
 }
 
-int cli_live_open(struct cli_live *l, vg_db *db, FILE *out, int storms, int returns)
+int cli_live_open(struct cli_live *l, vg_db *db, FILE *out, int storms, int returns,
+                  int64_t returns_track_secs)
 {
     memset(l, 0, sizeof(*l));
     l->db = db;
     l->out = out;
     if (storms && storms_open(l))
         return EXIT_DATA;
-    if (returns && returns_open(l, db))
+    if (returns && returns_open(l, db, returns_track_secs))
         return EXIT_DATA;
     return 0;
 }

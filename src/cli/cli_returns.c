@@ -21,9 +21,10 @@ struct returns_args {
 static void returns_help(void)
 {
     printf("usage: vigie returns [--db FILE] [--since T] [--before T] [--threshold X]\n"
-           "                     [--without LIST]\n"
+           "                     [--without LIST] [--track-hours H]\n"
            "       vigie returns eval --truth FILE [--db FILE] [--before T] [--threshold X]\n"
-           "                          [--without LIST] [--md FILE] [--misses FILE]\n\n"
+           "                          [--without LIST] [--track-hours H] [--md FILE]\n"
+           "                          [--misses FILE]\n\n"
            "Link new accounts to the suspended accounts they replace: the store is replayed in\n"
            "time order and each account first seen after the start of the data is linked as\n"
            "soon as its best candidate scores at least the threshold (names, bio, avatar, follow\n"
@@ -39,6 +40,8 @@ static void returns_help(void)
            "  --threshold X    link when the best candidate scores at least X (default 0.5)\n"
            "  --without LIST   ignore signals, comma-separated: names, bio, avatar, follows, "
            "posts\n"
+           "  --track-hours H  match a new account for H hours from its first action, then\n"
+           "                   forget it, as vigie ingest --returns does (default 0: never)\n"
            "  --truth FILE     (eval) truth.json written by vigie sim\n"
            "  --md FILE        (eval) also write a Markdown table\n"
            "  --misses FILE    (eval) write each miss as a JSON line\n"
@@ -79,11 +82,17 @@ static int parse_without(const char *cmd, const char *s, unsigned *out)
 static int parse_args(const char *cmd, int eval, int argc, char **argv, struct returns_args *a)
 {
     static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },      { "since", required_argument, NULL, 's' },
-        { "before", required_argument, NULL, 'b' },  { "threshold", required_argument, NULL, 'x' },
-        { "without", required_argument, NULL, 'w' }, { "truth", required_argument, NULL, 'T' },
-        { "md", required_argument, NULL, 'm' },      { "misses", required_argument, NULL, 'M' },
-        { "help", no_argument, NULL, 'h' },          { NULL, 0, NULL, 0 },
+        { "db", required_argument, NULL, 'd' },
+        { "since", required_argument, NULL, 's' },
+        { "before", required_argument, NULL, 'b' },
+        { "threshold", required_argument, NULL, 'x' },
+        { "without", required_argument, NULL, 'w' },
+        { "truth", required_argument, NULL, 'T' },
+        { "md", required_argument, NULL, 'm' },
+        { "misses", required_argument, NULL, 'M' },
+        { "track-hours", required_argument, NULL, 'H' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
@@ -115,6 +124,12 @@ static int parse_args(const char *cmd, int eval, int argc, char **argv, struct r
             case 'w':
                 bad = parse_without(cmd, optarg, &a->opts.without);
                 break;
+            case 'H': {
+                long h = 0;
+                bad = cli_parse_count(cmd, "--track-hours", optarg, 87600, &h);
+                a->opts.track_secs = (int64_t)h * 3600;
+                break;
+            }
             case 'T':
                 a->truth_path = optarg;
                 break;

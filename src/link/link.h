@@ -135,13 +135,43 @@ struct vg_link_named {
 
 #define VG_LINK_NAMED_FLOOR 0.3 /* a new account naming a suspended handle without any cue */
 
-/* What others said about the new account: shout-outs naming it. */
+/*
+ * Exact follow overlap of a new account with one suspended account, each shared account weighed
+ * by how rare it is among the suspended (the batch computes it from its follow lists; the index
+ * alone only has MinHash signatures). An account x the new account follows weighs
+ * ln(1 + S / d), S the suspended accounts indexed, d those of them that followed x (ln 2 when
+ * none did: it says nothing of which one it replaces). `follows` sums the weights of the accounts
+ * both followed. `followers` does the same for the accounts that follow the new account, d being
+ * the suspended accounts each of them followed. A hub followed by most of the network weighs
+ * ln 2 or less; an account that followed only this one suspended account weighs ln(1 + S).
+ */
+struct vg_link_net {
+    uint32_t entry;
+    float follows, followers;
+};
+
+/* The overlap term is (shared weight - the weight a random suspended account would share, at
+ * least 0) / (the new account's whole weight + this): a weighted containment above chance,
+ * shrunk when the new account has followed (or been followed by) little. */
+#define VG_LINK_NET_PRIOR 4.0
+
+/*
+ * What others said about the new account (shout-outs naming it), and, when `net_exact`, its exact
+ * follow overlap with the suspended accounts that share the most weight with it (net; an entry
+ * not listed shares none or less than the last listed, and is scored as sharing none). With
+ * net_exact the follow terms come from it instead of the MinHash signatures.
+ */
 struct vg_link_talk {
     double shout;        /* sum of the strengths of shout-outs naming it, by distinct authors */
     uint32_t n_shouts;   /* those posts */
     uint32_t n_shouters; /* distinct authors */
     const struct vg_link_named *named;
     size_t n_named;
+    const struct vg_link_net *net;
+    size_t n_net;
+    int net_exact;
+    double net_follows_total, net_followers_total;   /* the new account's whole weights */
+    double net_follows_chance, net_followers_chance; /* shared by a random suspended account */
 };
 
 /* One candidate parent with the terms of its score. */
@@ -149,6 +179,7 @@ struct vg_link_candidate {
     uint32_t entry;
     double score;
     double handle, name, bio, follows, followers, named, shout;
+    double rare_follows, rare_followers; /* weight sums of vg_link_net, 0 when none */
     int avatar;
     double hours; /* from the suspension to the new account's first sighting */
     const char *named_post;

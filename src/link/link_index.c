@@ -505,6 +505,22 @@ static void score_pair(const vg_link_index *ix, const struct vg_link_profile *q,
     c->avatar = q->avatar && q->avatar == e->avatar && !avatar_generic(ix, e->avatar);
     c->follows = shrunk_overlap(&q->following, &e->following);
     c->followers = shrunk_overlap(&q->followers, &e->followers);
+    /* The batch's exact overlap weighed by rarity replaces the estimate: a few rare accounts in
+     * common say more than many that the whole network follows. */
+    if (talk && talk->net_exact) {
+        c->follows = c->followers = 0;
+        for (size_t i = 0; i < talk->n_net; i++) {
+            if (talk->net[i].entry != ei)
+                continue;
+            c->rare_follows = talk->net[i].follows;
+            c->rare_followers = talk->net[i].followers;
+            c->follows = fmax(0, c->rare_follows - talk->net_follows_chance) /
+                         (talk->net_follows_total + VG_LINK_NET_PRIOR);
+            c->followers = fmax(0, c->rare_followers - talk->net_followers_chance) /
+                           (talk->net_followers_total + VG_LINK_NET_PRIOR);
+            break;
+        }
+    }
     unsigned no = ix->without;
     if (no & VG_RETURN_NO_NAMES)
         c->handle = c->name = 0;
@@ -513,7 +529,7 @@ static void score_pair(const vg_link_index *ix, const struct vg_link_profile *q,
     if (no & VG_RETURN_NO_AVATAR)
         c->avatar = 0;
     if (no & VG_RETURN_NO_FOLLOWS)
-        c->follows = c->followers = 0;
+        c->follows = c->followers = c->rare_follows = c->rare_followers = 0;
     if (no & VG_RETURN_NO_POSTS)
         talk = NULL;
     double z = W_BIAS + W_HANDLE * c->handle + W_NAME * c->name + W_BIO * c->bio +
@@ -575,6 +591,8 @@ vg_status vg__link_index_query(vg_link_index *ix, const struct vg_link_profile *
     if (talk)
         for (size_t i = 0; i < talk->n_named; i++)
             cand_add(ix, talk->named[i].entry, &nc);
+    for (size_t i = 0; talk && i < talk->n_net; i++)
+        cand_add(ix, talk->net[i].entry, &nc);
     struct keyset ks;
     profile_keys(q, &ks);
     for (size_t k = 0; k < ks.n && nc < CAND_MAX; k++) {
@@ -641,11 +659,21 @@ vg_status vg__link_evidence_json(const vg_link_index *ix, const struct vg_link_p
         sep = ",";
     }
     if (!rc && c->follows > 0) {
-        rc = vg_buf_printf(b, "%s{\"kind\":\"follows\",\"overlap\":%.3f}", sep, c->follows);
+        rc = c->rare_follows > 0 ? vg_buf_printf(b,
+                                                 "%s{\"kind\":\"follows\",\"overlap\":%.3f,"
+                                                 "\"rare_weight\":%.2f}",
+                                                 sep, c->follows, c->rare_follows)
+                                 : vg_buf_printf(b, "%s{\"kind\":\"follows\",\"overlap\":%.3f}",
+                                                 sep, c->follows);
         sep = ",";
     }
     if (!rc && c->followers > 0) {
-        rc = vg_buf_printf(b, "%s{\"kind\":\"followers\",\"overlap\":%.3f}", sep, c->followers);
+        rc = c->rare_followers > 0 ? vg_buf_printf(b,
+                                                   "%s{\"kind\":\"followers\",\"overlap\":%.3f,"
+                                                   "\"rare_weight\":%.2f}",
+                                                   sep, c->followers, c->rare_followers)
+                                   : vg_buf_printf(b, "%s{\"kind\":\"followers\",\"overlap\":%.3f}",
+                                                   sep, c->followers);
         sep = ",";
     }
     if (!rc && c->named > 0) {

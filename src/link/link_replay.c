@@ -8,7 +8,9 @@
  * (its profile, a post, a follow) or others act on it (a follow to it, a post naming it), its
  * candidates are scored again, and the first time the best scores at least the threshold the
  * link is made, stamped with that event's instant. That is the time an ingest feeding the
- * index live would have linked it.
+ * index live would have linked it. Each follow by or to a new account also updates its exact
+ * overlap with the suspended accounts, weighed by rarity (vg_link_net), which the index alone
+ * cannot know; with opts.track_secs a new account is forgotten that long after its first action.
  *
  * What the replay keeps in memory: every account's id and current identity, the follow lists
  * (both directions, 8 bytes per follow), the events after the start (the starting graph goes
@@ -32,6 +34,9 @@
 #define SHOUTERS_MAX 16
 #define NAMED_MAX    16
 #define MENTIONS_MAX 32
+#define NET_HUB      4096 /* an account with more followers (or follows) says nothing rare */
+#define NET_MAX      4096 /* suspended accounts whose overlap a new account keeps */
+#define NET_TOP      16   /* of them, those with the most weight go to each query */
 
 enum ev_kind {
     EV_IDENT,
@@ -71,27 +76,42 @@ struct acct {
     int64_t first_seen;
     uint32_t ident; /* current identity, NONE before the first */
     uint32_t track; /* index in r->nw when new, else NONE */
+    uint32_t entry; /* index entry while suspended, else NONE */
     uint8_t suspended;
+};
+
+/* What matching a new account needs (about 2.5 KB, and its overlap list): freed when the account
+ * expires (opts.track_secs), so that a live stage does not grow with every account it saw. */
+struct match {
+    struct vg_link_profile prof;
+    uint32_t shouters[SHOUTERS_MAX];
+    struct vg_link_named named[NAMED_MAX];
+    uint32_t n_named;
+    /* Exact overlap with suspended accounts, weighed by rarity (vg_link_net), sorted by entry;
+     * `top` the NET_TOP with the most weight, handed to the query. */
+    struct vg_link_net *net;
+    uint32_t n_net, cap_net, n_top;
+    double net_total_f, net_total_r;   /* weights of all it follows, of all following it */
+    double net_chance_f, net_chance_r; /* the weight a suspended account shares by chance */
+    struct vg_link_net top[NET_TOP];
 };
 
 /* A new account and what is known of it. */
 struct track {
     uint32_t acct;
-    struct vg_link_profile prof;
+    struct match *m; /* NULL once expired */
     uint32_t n_actions;
     int64_t first_action, first_shout;
     double shout;
     uint32_t n_shouts, n_shouters;
-    uint32_t shouters[SHOUTERS_MAX];
-    struct vg_link_named named[NAMED_MAX];
-    uint32_t n_named;
     /* The early figure: the state at the last evaluation within the window. */
     double early_score;
     uint32_t early_cand[TOP_KEEP];
     double early_cand_score[TOP_KEEP];
     uint32_t n_early;
-    uint32_t link; /* index in r->links, NONE */
-    uint8_t done;  /* linked and past the early window, or suspended */
+    uint32_t link;   /* index in r->links, NONE */
+    uint8_t done;    /* linked and past the early window, suspended, or expired */
+    uint8_t expired; /* matched for opts.track_secs, then forgotten (m freed) */
 };
 
 struct link {
@@ -133,6 +153,9 @@ struct vg_returns {
     int64_t last_at; /* the latest instant applied live */
     uint64_t live_events, late_events;
     uint64_t suspensions, reinstatements, evaluations, follows, posts_seen, personas;
+    uint32_t n_susp;      /* accounts suspended now (in the index) */
+    uint32_t expire_next; /* tracks before it have expired (opts.track_secs) */
+    uint64_t expired;
     struct vg_buf scratch;
 };
 
@@ -216,7 +239,7 @@ static vg_status account_of(struct vg_returns *r, const char *id, uint32_t *out)
     memset(a, 0, sizeof(*a));
     if (!(a->id = vg_arena_strdup(&r->arena, id)))
         return VG_ENOMEM;
-    a->ident = a->track = NONE;
+    a->ident = a->track = a->entry = NONE;
     a->first_seen = INT64_MAX;
     s->h = h;
     s->idx = r->n_acc;
@@ -444,7 +467,7 @@ static vg_status make_link(struct vg_returns *r, uint32_t ti, const struct vg_li
     struct track *t = &r->nw[ti];
     struct acct *a = &r->acc[t->acct];
     vg_buf_reset(&r->scratch);
-    vg_status rc = vg__link_evidence_json(r->ix, &t->prof, c, &r->scratch);
+    vg_status rc = vg__link_evidence_json(r->ix, &t->m->prof, c, &r->scratch);
     if (rc)
         return rc;
     GROW(r->links, r->n_links, r->cap_links, 256);
@@ -462,6 +485,95 @@ static vg_status make_link(struct vg_returns *r, uint32_t ti, const struct vg_li
     return VG_OK;
 }
 
+/* ---- follow overlap weighed by rarity ------------------------------------------------------- */
+
+static vg_status net_add(struct match *t, uint32_t entry, float follows, float followers)
+{
+    uint32_t lo = 0, hi = t->n_net;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (t->net[mid].entry < entry)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < t->n_net && t->net[lo].entry == entry) {
+        t->net[lo].follows += follows;
+        t->net[lo].followers += followers;
+        return VG_OK;
+    }
+    if (t->n_net >= NET_MAX)
+        return VG_OK; /* bounded: the first NET_MAX suspended accounts met keep their weight */
+    GROW(t->net, t->n_net, t->cap_net, 16);
+    memmove(&t->net[lo + 1], &t->net[lo], (t->n_net - lo) * sizeof(*t->net));
+    t->net[lo] = (struct vg_link_net){ entry, follows, followers };
+    t->n_net++;
+    return VG_OK;
+}
+
+/*
+ * The tracked account follows x (as_follower = 0), or y follows it (as_follower = 1; x = y):
+ * every suspended account in `list` (x's followers, or y's follows) shares x with it, weighed
+ * ln(1 + S / d), S the suspended accounts, d those in the list (vg_link_net); the weight, ln 2
+ * when d = 0, adds to the account's whole. A hub (a list longer than NET_HUB) is skipped: it would
+ * cost time and weigh little.
+ */
+static vg_status net_credit(struct vg_returns *r, struct match *t, const struct u32v *list,
+                            int as_follower)
+{
+    if (list->n > NET_HUB || (r->opts.without & VG_RETURN_NO_FOLLOWS))
+        return VG_OK;
+    uint32_t d = 0;
+    for (uint32_t i = 0; i < list->n; i++)
+        d += r->acc[list->v[i]].suspended && r->acc[list->v[i]].entry != NONE;
+    float w = (float)(d ? log1p((double)r->n_susp / (double)d) : log(2.0));
+    /* A suspended account drawn at random shares x with chance d / S: what every candidate
+     * shares by chance is not evidence for one of them. */
+    double chance = (double)w * (double)d / (double)(r->n_susp ? r->n_susp : 1);
+    if (as_follower) {
+        t->net_total_r += w;
+        t->net_chance_r += chance;
+    } else {
+        t->net_total_f += w;
+        t->net_chance_f += chance;
+    }
+    if (!d)
+        return VG_OK;
+    vg_status rc = VG_OK;
+    for (uint32_t i = 0; i < list->n && !rc; i++) {
+        const struct acct *e = &r->acc[list->v[i]];
+        if (e->suspended && e->entry != NONE)
+            rc = net_add(t, e->entry, as_follower ? 0 : w, as_follower ? w : 0);
+    }
+    return rc;
+}
+
+/* The NET_TOP entries whose overlap terms (link_index.c: shared / (whole + prior)) add up to
+ * the most, best first (ties: lower entry). */
+static void net_top(struct match *t)
+{
+    double kf = 1.0 / (t->net_total_f + VG_LINK_NET_PRIOR);
+    double kr = 1.0 / (t->net_total_r + VG_LINK_NET_PRIOR);
+    double key[NET_TOP];
+    t->n_top = 0;
+    for (uint32_t i = 0; i < t->n_net; i++) {
+        double w = fmax(0, t->net[i].follows - t->net_chance_f) * kf +
+                   fmax(0, t->net[i].followers - t->net_chance_r) * kr;
+        uint32_t pos = t->n_top;
+        while (pos > 0 && key[pos - 1] < w)
+            pos--;
+        if (pos >= NET_TOP)
+            continue;
+        uint32_t last = t->n_top < NET_TOP ? t->n_top : NET_TOP - 1;
+        memmove(&t->top[pos + 1], &t->top[pos], (last - pos) * sizeof(*t->top));
+        memmove(&key[pos + 1], &key[pos], (last - pos) * sizeof(*key));
+        t->top[pos] = t->net[i];
+        key[pos] = w;
+        if (t->n_top < NET_TOP)
+            t->n_top++;
+    }
+}
+
 static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
 {
     struct track *t = &r->nw[ti];
@@ -472,11 +584,17 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
         t->done = 1;
         return VG_OK;
     }
-    struct vg_link_talk talk = { t->shout, t->n_shouts, t->n_shouters, t->named, t->n_named };
+    net_top(t->m);
+    struct vg_link_talk talk = { t->shout,           t->n_shouts,
+                                 t->n_shouters,      t->m->named,
+                                 t->m->n_named,      t->m->top,
+                                 t->m->n_top,        !(r->opts.without & VG_RETURN_NO_FOLLOWS),
+                                 t->m->net_total_f,  t->m->net_total_r,
+                                 t->m->net_chance_f, t->m->net_chance_r };
     struct vg_link_candidate c[TOP_KEEP];
     size_t n = 0;
     r->evaluations++;
-    vg_status rc = vg__link_index_query(r->ix, &t->prof, &talk, now, c, TOP_KEEP, &n);
+    vg_status rc = vg__link_index_query(r->ix, &t->m->prof, &talk, now, c, TOP_KEEP, &n);
     if (rc)
         return rc;
     if (early) {
@@ -495,12 +613,12 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
 
 static void profile_from_ident(struct vg_returns *r, struct track *t, const struct ident *id)
 {
-    struct vg_link_sig fw = t->prof.following, fr = t->prof.followers;
+    struct vg_link_profile *p = &t->m->prof;
+    struct vg_link_sig fw = p->following, fr = p->followers;
     const struct acct *a = &r->acc[t->acct];
-    vg__link_profile_init(&t->prof, a->id, id->handle, id->name, id->bio, id->avatar,
-                          t->first_action);
-    t->prof.following = fw;
-    t->prof.followers = fr;
+    vg__link_profile_init(p, a->id, id->handle, id->name, id->bio, id->avatar, t->first_action);
+    p->following = fw;
+    p->followers = fr;
 }
 
 static vg_status start_track(struct vg_returns *r, uint32_t a, int64_t now)
@@ -512,15 +630,23 @@ static vg_status start_track(struct vg_returns *r, uint32_t a, int64_t now)
     t->first_action = now;
     t->first_shout = VG_TIME_UNKNOWN;
     t->link = NONE;
-    vg__link_sig_init(&t->prof.following);
-    vg__link_sig_init(&t->prof.followers);
+    struct match *m = t->m = vg_calloc(1, sizeof(*m));
+    if (!m)
+        return VG_ENOMEM;
+    r->acc[a].track = r->n_new++; /* from here on vg_returns_free frees m */
+    vg__link_sig_init(&m->prof.following);
+    vg__link_sig_init(&m->prof.followers);
     /* Follows it already has (none in time-ordered data, but a store may hold some). */
     for (uint32_t i = 0; i < r->acc[a].following.n; i++)
-        vg__link_sig_add(&t->prof.following, str_hash(r->acc[r->acc[a].following.v[i]].id));
+        vg__link_sig_add(&m->prof.following, str_hash(r->acc[r->acc[a].following.v[i]].id));
     for (uint32_t i = 0; i < r->acc[a].followers.n; i++)
-        vg__link_sig_add(&t->prof.followers, str_hash(r->acc[r->acc[a].followers.v[i]].id));
-    r->acc[a].track = r->n_new++;
-    return VG_OK;
+        vg__link_sig_add(&m->prof.followers, str_hash(r->acc[r->acc[a].followers.v[i]].id));
+    vg_status rc = VG_OK;
+    for (uint32_t i = 0; i < r->acc[a].following.n && !rc; i++)
+        rc = net_credit(r, m, &r->acc[r->acc[a].following.v[i]].followers, 0);
+    for (uint32_t i = 0; i < r->acc[a].followers.n && !rc; i++)
+        rc = net_credit(r, m, &r->acc[r->acc[a].followers.v[i]].following, 1);
+    return rc;
 }
 
 static vg_status on_ident_ev(struct vg_returns *r, const struct ev *e)
@@ -538,8 +664,10 @@ static vg_status on_ident_ev(struct vg_returns *r, const struct ev *e)
             return rc;
     }
     struct track *t = &r->nw[a->track];
-    profile_from_ident(r, t, id);
     t->n_actions++;
+    if (t->expired)
+        return VG_OK;
+    profile_from_ident(r, t, id);
     return evaluate(r, a->track, e->at);
 }
 
@@ -547,23 +675,35 @@ static vg_status on_follow_ev(struct vg_returns *r, const struct ev *e)
 {
     struct acct *s = &r->acc[e->a], *d = &r->acc[e->b];
     vg_status rc;
+    /* A follow repeated (after an unfollow, which is not replayed) adds no overlap. */
+    int again = 0;
+    if (s->track != NONE || d->track != NONE)
+        for (uint32_t i = 0; i < s->following.n && !again; i++)
+            again = s->following.v[i] == e->b;
     if ((rc = u32v_push(&s->following, e->b)) || (rc = u32v_push(&d->followers, e->a)))
         return rc;
     if (s->track != NONE) {
         struct track *t = &r->nw[s->track];
-        vg__link_sig_add(&t->prof.following, str_hash(d->id));
         t->n_actions++;
-        if ((rc = evaluate(r, s->track, e->at)))
-            return rc;
+        if (!t->expired) {
+            vg__link_sig_add(&t->m->prof.following, str_hash(d->id));
+            if (!again && !t->done && (rc = net_credit(r, t->m, &d->followers, 0)))
+                return rc;
+            if ((rc = evaluate(r, s->track, e->at)))
+                return rc;
+        }
     }
-    if (d->track != NONE) {
-        vg__link_sig_add(&r->nw[d->track].prof.followers, str_hash(s->id));
+    if (d->track != NONE && !r->nw[d->track].expired) {
+        struct track *t = &r->nw[d->track];
+        vg__link_sig_add(&t->m->prof.followers, str_hash(s->id));
+        if (!again && !t->done && (rc = net_credit(r, t->m, &s->following, 1)))
+            return rc;
         rc = evaluate(r, d->track, e->at);
     }
     return rc;
 }
 
-static void add_named(struct track *t, uint32_t entry, double strength, int by_self,
+static void add_named(struct match *t, uint32_t entry, double strength, int by_self,
                       const char *post)
 {
     for (uint32_t i = 0; i < t->n_named; i++)
@@ -587,10 +727,10 @@ static void shout_for(struct vg_returns *r, struct track *m, const struct post *
     if (m->first_shout == VG_TIME_UNKNOWN)
         m->first_shout = now;
     for (uint32_t i = 0; i < m->n_shouters && i < SHOUTERS_MAX; i++)
-        if (m->shouters[i] == author)
+        if (m->m->shouters[i] == author)
             return; /* one author's repeated shout-outs count once */
     if (m->n_shouters < SHOUTERS_MAX)
-        m->shouters[m->n_shouters] = author;
+        m->m->shouters[m->n_shouters] = author;
     m->n_shouters++;
     m->shout += s;
     /* Other handles in the same post that belong to suspended accounts: "@new is the new
@@ -598,7 +738,7 @@ static void shout_for(struct vg_returns *r, struct track *m, const struct post *
     for (uint32_t k = 0; k < p->n_mentions; k++) {
         uint32_t e = vg__link_index_find_handle(r->ix, p->mentions[k]);
         if (e != NONE)
-            add_named(m, e, s, 0, p->id);
+            add_named(m->m, e, s, 0, p->id);
     }
 }
 
@@ -611,12 +751,12 @@ static vg_status on_post_ev(struct vg_returns *r, const struct ev *e)
         r->nw[a->track].n_actions++;
     for (uint32_t k = 0; p && k < p->n_mentions && !rc; k++) {
         const char *h = p->mentions[k];
-        if (a->track != NONE) {
+        if (a->track != NONE && !r->nw[a->track].expired) {
             /* The new account names a suspended handle: "the old one @x was suspended". */
             uint32_t ent = vg__link_index_find_handle(r->ix, h);
             if (ent != NONE) {
                 double s = vg__link_shout_strength(p->cues);
-                add_named(&r->nw[a->track], ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR,
+                add_named(r->nw[a->track].m, ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR,
                           1, p->id);
             }
         }
@@ -639,6 +779,8 @@ static vg_status on_suspend_ev(struct vg_returns *r, const struct ev *e)
 {
     struct acct *a = &r->acc[e->a];
     r->suspensions++;
+    if (!a->suspended)
+        r->n_susp++;
     a->suspended = 1;
     if (a->track != NONE && r->nw[a->track].link == NONE)
         r->nw[a->track].done = 1; /* a suspended new account is no longer matched */
@@ -651,18 +793,47 @@ static vg_status on_suspend_ev(struct vg_returns *r, const struct ev *e)
         vg__link_sig_add(&p.following, str_hash(r->acc[a->following.v[i]].id));
     for (uint32_t i = 0; i < a->followers.n; i++)
         vg__link_sig_add(&p.followers, str_hash(r->acc[a->followers.v[i]].id));
-    return vg__link_index_add(r->ix, &p, e->at);
+    vg_status rc = vg__link_index_add(r->ix, &p, e->at);
+    if (!rc)
+        a->entry = vg__link_index_find_id(r->ix, a->id);
+    return rc;
 }
 
 static void on_reinstate_ev(struct vg_returns *r, const struct ev *e)
 {
     r->reinstatements++;
+    if (r->acc[e->a].suspended)
+        r->n_susp--;
     r->acc[e->a].suspended = 0;
+    r->acc[e->a].entry = NONE;
     vg__link_index_remove(r->ix, r->acc[e->a].id);
+}
+
+/*
+ * Forget the new accounts first seen more than opts.track_secs before now. Tracks are made in
+ * the order of their first action, so a cursor finds them; in live data out of order, a track
+ * made late waits for those before it (it expires late, never early).
+ */
+static void expire_tracks(struct vg_returns *r, int64_t now)
+{
+    if (r->opts.track_secs <= 0)
+        return;
+    while (r->expire_next < r->n_new &&
+           now - r->nw[r->expire_next].first_action > r->opts.track_secs) {
+        struct track *t = &r->nw[r->expire_next++];
+        if (t->m) {
+            vg_free(t->m->net);
+            vg_free(t->m);
+            t->m = NULL;
+        }
+        t->done = t->expired = 1;
+        r->expired++;
+    }
 }
 
 static vg_status apply(struct vg_returns *r, const struct ev *e)
 {
+    expire_tracks(r, e->at);
     switch (e->kind) {
         case EV_IDENT:
             return on_ident_ev(r, e);
@@ -693,6 +864,7 @@ void vg_returns_opts_init(struct vg_returns_opts *opts)
     opts->before = VG_TIME_UNKNOWN;
     opts->threshold = 0.5;
     opts->without = 0;
+    opts->track_secs = 0;
 }
 
 vg_status vg_returns_run(vg_db *db, const struct vg_returns_opts *opts, vg_returns **out)
@@ -867,6 +1039,11 @@ void vg_returns_free(vg_returns *r)
     vg_free(r->idents);
     vg_free(r->posts);
     vg_free(r->ev);
+    for (uint32_t i = 0; i < r->n_new; i++)
+        if (r->nw[i].m) {
+            vg_free(r->nw[i].m->net);
+            vg_free(r->nw[i].m);
+        }
     vg_free(r->nw);
     vg_free(r->links);
     vg_buf_release(&r->scratch);
@@ -948,9 +1125,15 @@ vg_status vg_returns_summary_json(const vg_returns *r, char **json)
         rc = r->t_start == INT64_MAX ? vg_buf_puts(&b, "null")
                                      : vg_buf_printf(&b, "\"%s\"", vg_time_format(r->t_start, iso));
     if (!rc)
-        rc = r->opts.before == VG_TIME_UNKNOWN ? vg_buf_puts(&b, ",\"before\":null}")
-                                               : vg_buf_printf(&b, ",\"before\":\"%s\"}",
-                                                               vg_time_format(r->opts.before, iso));
+        rc = r->opts.before == VG_TIME_UNKNOWN
+                     ? vg_buf_puts(&b, ",\"before\":null")
+                     : vg_buf_printf(&b, ",\"before\":\"%s\"", vg_time_format(r->opts.before, iso));
+    /* Only with an expiry, so that the default summary keeps its fields. */
+    if (!rc && r->opts.track_secs > 0)
+        rc = vg_buf_printf(&b, ",\"track_hours\":%.4g,\"expired\":%llu",
+                           (double)r->opts.track_secs / 3600.0, (unsigned long long)r->expired);
+    if (!rc)
+        rc = vg_buf_puts(&b, "}");
     if (rc) {
         vg_buf_release(&b);
         return rc;

@@ -187,6 +187,19 @@ static int breaks_look(const struct sim_world *w, const struct sim_acct *a, uint
     return (double)(h >> 11) * 0x1.0p-53 < share;
 }
 
+/* The names account v shows: its persona's (mutated at each return), or names of its own when it
+ * is one of the return_new_names share. Profiles and the posts that mention it agree. */
+static int account_names(const struct sim_world *w, uint32_t v, char *handle, char *name)
+{
+    const struct sim_acct *a = &w->acct[v];
+    int new_names = breaks_look(w, a, v, 0x6e616d6573ull, w->cfg->return_new_names);
+    if (new_names)
+        vg__sim_names(w->seed, v, -1, 0, a->lang, handle, name); /* names of its own */
+    else
+        vg__sim_names(w->seed, v, a->persona, a->incarnation, a->lang, handle, name);
+    return new_names;
+}
+
 int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, int64_t t)
 {
     struct sim_acct *a = &w->acct[v];
@@ -196,12 +209,8 @@ int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, in
         return 0;
     a->snap_hash = snap;
     char handle[SIM_HANDLE_MAX], name[SIM_NAME_MAX];
-    int new_names = breaks_look(w, a, v, 0x6e616d6573ull, w->cfg->return_new_names);
+    int new_names = account_names(w, v, handle, name);
     int new_avatar = breaks_look(w, a, v, 0x617661746172ull, w->cfg->return_new_avatar);
-    if (new_names)
-        vg__sim_names(w->seed, v, -1, 0, a->lang, handle, name); /* names of its own */
-    else
-        vg__sim_names(w->seed, v, a->persona, a->incarnation, a->lang, handle, name);
     uint64_t key = profile_key(a, v);
     uint64_t h = vg_hash64(&key, sizeof(key), w->seed);
     uint64_t own = v;
@@ -315,10 +324,8 @@ static void write_post(struct sim_out *o, const struct sim_world *w, const struc
     const struct sim_text *tx = &w->texts.t[ev->text];
     const char *tag = event_tag(w, ev);
     char handle[SIM_HANDLE_MAX] = "", name[SIM_NAME_MAX];
-    if (ev->b != SIM_NONE) {
-        const struct sim_acct *m = &w->acct[ev->b];
-        vg__sim_names(w->seed, ev->b, m->persona, m->incarnation, m->lang, handle, name);
-    }
+    if (ev->b != SIM_NONE)
+        account_names(w, ev->b, handle, name);
     PUT_LIT(o, "{\"type\":\"post\",\"platform\":\"sim\",\"id\":");
     put_post(o, ev->id);
     PUT_LIT(o, ",\"account\":");

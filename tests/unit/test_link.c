@@ -4,7 +4,8 @@
  * look-alikes, Arabic/Latin transliteration and reordering; the bit-parallel edit distance
  * against the textbook table; shout-out cues in three languages and the texts that must not
  * fire; the index (candidates, reinstatement, time, generic avatars); the batch over a small
- * invented store (link time, evidence, personas across two returns, the stored table); the
+ * invented store (link time, evidence, personas across two returns, the stored table); follows
+ * weighed by rarity among the suspended; the
  * evaluation against a truth file; allocation failures. All names and texts are invented.
  */
 #include <math.h>
@@ -370,14 +371,14 @@ static void post(vg_db *db, const char *id, const char *author, int64_t at, cons
  * follows what p2 followed (linked at that post); n1 is an ordinary newcomer; c1 is suspended
  * in turn and c3 replaces it (persona p1 across two returns).
  */
-static vg_db *small_world_fed(vg_returns **live)
+static vg_db *small_world_fed(vg_returns **live, const struct vg_returns_opts *opts)
 {
     snprintf(path, sizeof(path), "/tmp/vigie-link-%d.db", (int)getpid());
     remove_db_files();
     vg_db *db;
     assert_int_equal(vg_db_open(path, &db), VG_OK);
     if (live) {
-        assert_int_equal(vg_returns_start(db, NULL, live), VG_OK);
+        assert_int_equal(vg_returns_start(db, opts, live), VG_OK);
         g_live = *live;
         g_fed = 0;
     }
@@ -412,7 +413,7 @@ static vg_db *small_world_fed(vg_returns **live)
 
 static vg_db *small_world(void)
 {
-    return small_world_fed(NULL);
+    return small_world_fed(NULL, NULL);
 }
 
 static const char *link_field(char *json, const char *key, char *out, size_t cap)
@@ -491,7 +492,7 @@ static void live_feed_links_as_the_batch(void **state)
 {
     (void)state;
     vg_returns *live, *batch;
-    vg_db *db = small_world_fed(&live);
+    vg_db *db = small_world_fed(&live, NULL);
     assert_int_equal(vg_returns_run(db, NULL, &batch), VG_OK);
     assert_int_equal(vg_returns_n_links(live), 3);
     assert_int_equal(vg_returns_n_links(batch), 3);
@@ -553,6 +554,68 @@ static void live_feed_links_as_the_batch(void **state)
     remove_db_files();
 }
 
+/* With track_secs, a new account is forgotten that long after its first action, live and in the
+ * batch alike: c2 (first seen at +8000 s, its post naming p2 at +9000 s) is no longer linked with
+ * 500 s; c1 and c3, linked on sight, are. Events about an expired account change nothing. */
+static void live_tracks_expire(void **state)
+{
+    (void)state;
+    struct vg_returns_opts o;
+    vg_returns_opts_init(&o);
+    assert_true(o.track_secs == 0);
+    o.track_secs = 500;
+    vg_returns *live, *batch;
+    vg_db *db = small_world_fed(&live, &o);
+    assert_int_equal(vg_returns_run(db, &o, &batch), VG_OK);
+    assert_int_equal(vg_returns_n_links(live), 2);
+    assert_int_equal(vg_returns_n_links(batch), 2);
+    for (size_t i = 0; i < 2; i++) {
+        char *a, *b, buf[64];
+        assert_int_equal(vg_returns_link_json(live, i, &a), VG_OK);
+        assert_int_equal(vg_returns_link_json(batch, i, &b), VG_OK);
+        assert_string_equal(a, b);
+        assert_string_equal(link_field(a, "account", buf, sizeof(buf)), i ? "c3" : "c1");
+        vg_free(a);
+        vg_free(b);
+    }
+    /* By c3's profile (+30000 s), c1, n1 and c2 have expired. */
+    char *sum;
+    assert_int_equal(vg_returns_summary_json(live, &sum), VG_OK);
+    assert_non_null(strstr(sum, "\"track_hours\":0.1389,\"expired\":3}"));
+    vg_free(sum);
+    /* The early figures of an expired account stay for the evaluation. */
+    struct vg_link_new_info info;
+    vg__returns_new_info(live, 2, &info);
+    assert_string_equal(info.id, "c2");
+    assert_int_equal(info.linked, 0);
+    assert_true(info.first_action == T0 + 8000);
+    /* Its later events are applied to the graph and link nothing. */
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_FOLLOW;
+    ev.u.edge = (struct vg_edge){ "f3", "c2", T0 + 40000 };
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    ev.u.edge = (struct vg_edge){ "c2", "f4", T0 + 40001 };
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_POST;
+    const char *m[1] = { "zorvik_nelamo" };
+    ev.u.post = (struct vg_post){ .id = "q9", .account = "c2", .created_at = T0 + 40002 };
+    ev.u.post.text = "Old account @zorvik_nelamo was suspended, follow and share";
+    ev.u.post.mentions.v = m;
+    ev.u.post.mentions.n = 1;
+    assert_int_equal(vg_returns_feed(live, &ev), VG_OK);
+    assert_int_equal(vg_returns_n_links(live), 2);
+    vg_returns_free(live);
+    vg_returns_free(batch);
+    /* Without expiry the batch links c2 too. */
+    assert_int_equal(vg_returns_run(db, NULL, &batch), VG_OK);
+    assert_int_equal(vg_returns_n_links(batch), 3);
+    vg_returns_free(batch);
+    vg_db_close(db);
+    remove_db_files();
+}
+
 static void batch_respects_before_and_ablation(void **state)
 {
     (void)state;
@@ -575,6 +638,87 @@ static void batch_respects_before_and_ablation(void **state)
     o.without = VG_RETURN_NO_NAMES | VG_RETURN_NO_AVATAR;
     assert_int_equal(vg_returns_run(db, &o, &r), VG_OK);
     assert_int_equal(vg_returns_n_links(r), 1);
+    vg_returns_free(r);
+    vg_db_close(db);
+    remove_db_files();
+}
+
+/*
+ * Rare follows weigh more than common ones. Six accounts are suspended: pa followed h1 and r1;
+ * pb and s1..s4 followed h1, h2 and h3 (so h2 and h3 are followed by five of the six, h1 by all
+ * six, r1 by pa alone); y1 followed pa alone. The new account c follows h1, h2, h3 and r1 and is
+ * followed by y1. Plain containment prefers pb (3 of its 4 follows against pa's 2); weighed by
+ * rarity (ln(1 + 6 / d)), pa shares ln 2 + ln 7 = 2.64 of c's 4.22 and pb ln 2 + 2 ln 2.2 = 2.27,
+ * less than a suspended account shares by chance (2.33), and y1 (ln 7 = 1.95) points at pa
+ * alone. c's post naming pa's handle links it, with the weights
+ * in the evidence.
+ */
+static vg_db *rare_world(void)
+{
+    snprintf(path, sizeof(path), "/tmp/vigie-link-rare-%d.db", (int)getpid());
+    remove_db_files();
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    const char *sus[] = { "pa", "pb", "s1", "s2", "s3", "s4" };
+    const char *handles[] = { "vorilo_kamesh", "tesunar_bilo", "gadimu_perro",
+                              "holafi_zenkar", "jumeto_ribas", "kifaro_lesnu" };
+    const char *other[] = { "h1", "h2", "h3", "r1", "y1" };
+    for (int i = 0; i < 6; i++)
+        account(db, sus[i], handles[i], handles[i], NULL, T0);
+    for (int i = 0; i < 5; i++)
+        account(db, other[i], other[i], other[i], NULL, T0);
+    follow(db, "pa", "h1", T0);
+    follow(db, "pa", "r1", T0);
+    for (int i = 1; i < 6; i++)
+        for (int k = 0; k < 3; k++)
+            follow(db, sus[i], other[k], T0);
+    follow(db, "y1", "pa", T0);
+    for (int i = 0; i < 6; i++)
+        moderate(db, VG_EV_SUSPENSION, sus[i], T0 + 3600);
+    account(db, "c", "mirelu_dostan", "Mirelu Dostan", NULL, T0 + 7200);
+    for (int k = 0; k < 4; k++)
+        follow(db, "c", other[k], T0 + 7300 + k);
+    follow(db, "y1", "c", T0 + 7400);
+    post(db, "qc", "c", T0 + 9000, "New account, the old one @vorilo_kamesh was suspended",
+         "vorilo_kamesh");
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    return db;
+}
+
+static void rare_follows_weigh_more(void **state)
+{
+    (void)state;
+    vg_db *db = rare_world();
+    vg_returns *r;
+    assert_int_equal(vg_returns_run(db, NULL, &r), VG_OK);
+    /* Early (5 actions: profile and 4 follows, then y1's follow), pa ranks first. */
+    struct vg_link_new_info info;
+    assert_int_equal(vg__returns_n_new(r), 1);
+    vg__returns_new_info(r, 0, &info);
+    assert_string_equal(info.id, "c");
+    assert_true(info.n_early >= 2);
+    assert_string_equal(info.early[0], "pa");
+    assert_int_equal(vg_returns_n_links(r), 1);
+    char *json, buf[64];
+    assert_int_equal(vg_returns_link_json(r, 0, &json), VG_OK);
+    assert_string_equal(link_field(json, "replaces", buf, sizeof(buf)), "pa");
+    /* (shared - chance) / (whole + 4). Chance: each account's weight times the share of the
+     * suspended that follow it, ln 2 + 2 ln 2.2 x 5/6 + ln 7 / 6 = 2.332 for the follows, ln 7 / 6
+     * = 0.324 for y1: (2.639 - 2.332) / 8.216 and (1.946 - 0.324) / 5.946. */
+    assert_non_null(strstr(json, "{\"kind\":\"follows\",\"overlap\":0.037,\"rare_weight\":2.64}"));
+    assert_non_null(
+            strstr(json, "{\"kind\":\"followers\",\"overlap\":0.273,\"rare_weight\":1.95}"));
+    vg_free(json);
+    vg_returns_free(r);
+    /* Without follows, no weights, and the early ranking has nothing to tell pa from pb. */
+    struct vg_returns_opts o;
+    vg_returns_opts_init(&o);
+    o.without = VG_RETURN_NO_FOLLOWS;
+    assert_int_equal(vg_returns_run(db, &o, &r), VG_OK);
+    assert_int_equal(vg_returns_link_json(r, 0, &json), VG_OK);
+    assert_null(strstr(json, "rare_weight"));
+    assert_null(strstr(json, "\"kind\":\"follows\""));
+    vg_free(json);
     vg_returns_free(r);
     vg_db_close(db);
     remove_db_files();
@@ -686,7 +830,9 @@ int main(void)
         cmocka_unit_test(index_ranks_and_forgets),
         cmocka_unit_test(batch_links_on_time_with_personas),
         cmocka_unit_test(live_feed_links_as_the_batch),
+        cmocka_unit_test(live_tracks_expire),
         cmocka_unit_test(batch_respects_before_and_ablation),
+        cmocka_unit_test(rare_follows_weigh_more),
         cmocka_unit_test(eval_against_truth),
         cmocka_unit_test(allocation_failures_are_reported),
     };

@@ -272,9 +272,54 @@ static void read_first_profiles(const char *dir, struct first_profile *fp, size_
     fclose(f);
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Posts that mention someone (shout-outs, replies, reposts) name a handle some account shows in
+ * its first profile: the mentions of a returning account with names of its own are its own
+ * names, not mutations of its predecessor's. Returns the mentions checked. */
+static int mentions_name_real_handles(const char *dir, const struct first_profile *fp, size_t n)
+{
+    const char **h = calloc(n, sizeof(*h));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fp[i].handle[0])
+            h[k++] = fp[i].handle;
+    qsort(h, k, sizeof(*h), cmp_str);
+    char path[128];
+    snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char *line = NULL;
+    size_t cap = 0;
+    int checked = 0;
+    while (getline(&line, &cap, f) > 0) {
+        static const char post[] = "{\"type\":\"post\"";
+        if (strncmp(line, post, sizeof(post) - 1) || !strstr(line, "\"mentions\":[\""))
+            continue;
+        cJSON *e = cJSON_Parse(line);
+        assert_non_null(e);
+        const cJSON *m;
+        cJSON_ArrayForEach(m, cJSON_GetObjectItem(e, "mentions"))
+        {
+            const char *s = m->valuestring[0] == '@' ? m->valuestring + 1 : m->valuestring;
+            if (!bsearch(&s, h, k, sizeof(*h), cmp_str))
+                fail_msg("a post mentions @%s, which no account shows", s);
+            checked++;
+        }
+        cJSON_Delete(e);
+    }
+    free(line);
+    fclose(f);
+    free(h);
+    return checked;
+}
+
 /* return_new_avatar and return_new_names: at 1 every returning account has an avatar URL and a
- * handle of its own and no "#k" in its bio; at 0 (the default) it keeps the avatar and marks
- * its bio. */
+ * handle of its own and no "#k" in its bio, and posts mentioning it name that handle; at 0 (the
+ * default) it keeps the avatar and marks its bio. */
 static void returns_can_break_with_the_old_look(void **state)
 {
     (void)state;
@@ -313,6 +358,7 @@ static void returns_can_break_with_the_old_look(void **state)
         assert_int_equal(same_handle, 0);
         assert_int_equal(same_avatar, fresh ? 0 : children);
         assert_int_equal(marked_bio, fresh ? 0 : children);
+        assert_true(mentions_name_real_handles(dir, fp, n) >= children);
         cJSON_Delete(truth);
         free(text);
         free(fp);
