@@ -759,7 +759,8 @@ static int filter_cap = VG__PDQ_FILTER_AVX512;
 static int filter_level(void)
 {
 #ifdef HAVE_AVX2_PATH
-    if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512bitalg"))
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512bitalg"))
         return VG__PDQ_FILTER_AVX512;
     if (__builtin_cpu_supports("avx2"))
         return VG__PDQ_FILTER_AVX2;
@@ -769,7 +770,7 @@ static int filter_level(void)
 
 int vg__pdq_index_filter(int level)
 {
-    if (level && level > filter_level())
+    if (level < 0 || level > VG__PDQ_FILTER_AVX512 || (level && level > filter_level()))
         return -1;
     filter_cap = level ? level : VG__PDQ_FILTER_AVX512;
     return 0;

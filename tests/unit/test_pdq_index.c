@@ -252,6 +252,8 @@ static void crowded_buckets_every_filter(void **state)
     assert_int_equal(vg__pdq_index_filter(0), 0);
     assert_true(levels_run >= 1);
     assert_int_equal(vg__pdq_index_filter(VG__PDQ_FILTER_SSE2), 0); /* every x86-64 CPU */
+    assert_int_equal(vg__pdq_index_filter(-1), -1);
+    assert_int_equal(vg__pdq_index_filter(VG__PDQ_FILTER_AVX512 + 1), -1);
     assert_int_equal(vg__pdq_index_filter(0), 0);
 }
 
