@@ -15,8 +15,9 @@
  * process's (the index dominates it). Times are this thread's CPU time (the machine is shared;
  * the figure asked for is per core). A benchmark, not a test: it prints figures.
  *
- *   bench_pdq_index [--n N] [--queries Q] [--scan-queries S] [--one-by-one]
- *   (defaults 1,000,000 / 20,000 / 20; the issue's size is --n 10000000)
+ *   bench_pdq_index [--n N] [--queries Q] [--scan-queries S] [--one-by-one] [--filter L]
+ *   (defaults 1,000,000 / 20,000 / 20; the issue's size is --n 10000000; --filter caps the bucket
+ *   filter at 1 SSE2, 2 AVX2 or 3 AVX-512, vg__pdq_index_filter, to compare them)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,7 +146,7 @@ static void measure(const vg_pdq_index *ix, const struct vg_pdq *qs, size_t nq, 
 int main(int argc, char **argv)
 {
     size_t n = 1000000, nq = 20000, ns = 20;
-    int one_by_one = 0;
+    int one_by_one = 0, filter = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--n") && i + 1 < argc)
             n = (size_t)parse_long(argv[++i], "--n");
@@ -155,15 +156,24 @@ int main(int argc, char **argv)
             ns = (size_t)parse_long(argv[++i], "--scan-queries");
         else if (!strcmp(argv[i], "--one-by-one"))
             one_by_one = 1;
+        else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+            filter = (int)parse_long(argv[++i], "--filter");
         else {
             fprintf(stderr, "usage: bench_pdq_index [--n N] [--queries Q] [--scan-queries S] "
-                            "[--one-by-one]\n");
+                            "[--one-by-one] [--filter 1|2|3]\n");
             return 2;
         }
     }
+    if (filter && vg__pdq_index_filter(filter)) {
+        fprintf(stderr, "bench_pdq_index: this CPU has no filter level %d\n", filter);
+        return 2;
+    }
     if (ns > nq)
         ns = nq;
-    printf("PDQ index: %zu random hashes, %zu queries (half with a planted near copy)\n", n, nq);
+    printf("PDQ index: %zu random hashes, %zu queries (half with a planted near copy); bucket "
+           "filter: %s\n",
+           n, nq,
+           (const char *[]){ "the best of this CPU", "SSE2", "AVX2", "AVX-512 BITALG" }[filter]);
     double rss0 = peak_rss_mib();
     vg_pdq_index *ix;
     struct vg_pdq *qs = malloc(nq * sizeof *qs);

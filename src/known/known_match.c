@@ -27,6 +27,11 @@ struct vg_matcher {
     size_t n_exact;
     size_t count[VG_ITEM__COUNT];
     vg_pdq_index *pdq;
+    /* PDQ hashes read but not yet indexed: loaded in batches by vg_pdq_index_add_many, which
+     * sizes the index's buckets once a batch instead of growing them one hash at a time. */
+    struct vg_pdq *pdq_pending;
+    uint64_t *pdq_pending_pos;
+    size_t n_pending, cap_pending;
     vg_text_index *text;
     struct vg_arena arena;
 };
@@ -60,6 +65,44 @@ static const char *keep(vg_matcher *m, const char *s, vg_status *rc)
     return c;
 }
 
+/* Up to this many PDQ hashes (40 MB) wait for one vg_pdq_index_add_many. */
+#define PDQ_BATCH_MAX ((size_t)1 << 20)
+
+static vg_status pdq_flush(vg_matcher *m)
+{
+    vg_status rc = VG_OK;
+    if (m->n_pending)
+        rc = vg_pdq_index_add_many(m->pdq, m->pdq_pending, m->pdq_pending_pos, m->n_pending, NULL);
+    m->n_pending = 0;
+    return rc;
+}
+
+/* Queue hash h of item pos for the next batch (flushed when full and at the end of the load). */
+static vg_status pdq_queue(vg_matcher *m, const struct vg_pdq *h, size_t pos)
+{
+    if (m->n_pending == m->cap_pending) {
+        if (m->cap_pending == PDQ_BATCH_MAX) {
+            vg_status rc = pdq_flush(m);
+            if (rc)
+                return rc;
+        } else {
+            size_t cap = m->cap_pending ? 2 * m->cap_pending : 1024;
+            struct vg_pdq *h2 = vg_realloc(m->pdq_pending, cap * sizeof(*h2));
+            if (!h2)
+                return VG_ENOMEM;
+            m->pdq_pending = h2;
+            uint64_t *p2 = vg_realloc(m->pdq_pending_pos, cap * sizeof(*p2));
+            if (!p2)
+                return VG_ENOMEM;
+            m->pdq_pending_pos = p2;
+            m->cap_pending = cap;
+        }
+    }
+    m->pdq_pending[m->n_pending] = *h;
+    m->pdq_pending_pos[m->n_pending++] = pos;
+    return VG_OK;
+}
+
 static vg_status index_item(vg_matcher *m, size_t pos, struct load *l)
 {
     const struct mitem *it = &m->items[pos];
@@ -69,7 +112,7 @@ static vg_status index_item(vg_matcher *m, size_t pos, struct load *l)
         case VG_ITEM_PDQ:
             if (vg_pdq_from_hex(it->value, &h) != VG_OK)
                 return VG_EPARSE;
-            return vg_pdq_index_add(m->pdq, &h, pos);
+            return pdq_queue(m, &h, pos);
         case VG_ITEM_TEXT:
             rc = vg_text_index_add(m->text, it->value, strlen(it->value), pos);
             if (rc == VG_EPARSE || rc == VG_EUTF8 || rc == VG_ELIMIT) {
@@ -155,6 +198,12 @@ vg_status vg_matcher_open(vg_db *db, const char *bank, vg_matcher **out, size_t 
         rc = vg_text_index_new(&m->text);
     if (!rc)
         rc = vg__db_bank_scan(db, bank, 0, load_item, &l);
+    if (!rc)
+        rc = pdq_flush(m);
+    vg_free(m->pdq_pending);
+    vg_free(m->pdq_pending_pos);
+    m->pdq_pending = NULL, m->pdq_pending_pos = NULL;
+    m->n_pending = m->cap_pending = 0;
     if (rc) {
         vg_matcher_free(m);
         return rc;

@@ -18,4 +18,15 @@ vg_status vg__pdq_index_scan(const vg_pdq_index *ix, const struct vg_pdq *h, int
 vg_status vg__pdq_index_widen(vg_pdq_index *ix);
 int vg__pdq_index_row_bytes(const vg_pdq_index *ix);
 
+/* Test hook: the bucket filter a query may use at most (VG__PDQ_FILTER_*; 0: the best this CPU
+ * has, the default). Returns -1, changing nothing, when the CPU lacks that level. Process-wide,
+ * not thread-safe: for tests and benchmarks only. */
+enum {
+    VG__PDQ_FILTER_SSE2 = 1, /* SSE2 8 entries at a time (plain C without SSE2) */
+    VG__PDQ_FILTER_AVX2 = 2,
+    VG__PDQ_FILTER_AVX512 = 3 /* AVX-512 BW + BITALG */
+};
+
+int vg__pdq_index_filter(int level);
+
 #endif /* VG_PDQ_H */

@@ -217,6 +217,46 @@ static void add_many_matches_brute_force(void **state)
     vg_pdq_index_free(ix);
 }
 
+/* Every filter this CPU has (SSE2, AVX2, AVX-512) on buckets of hundreds of entries: each slot
+ * takes one of 8 values 0..3 bits apart, so the vectors run full and the bucket ends fall at every
+ * lane, and many entries pass the word filter. Same answers as the brute force at each level. */
+static void crowded_buckets_every_filter(void **state)
+{
+    (void)state;
+    static struct vg_pdq all[N_HASHES];
+    static int live[N_HASHES];
+    struct vg_pdq base;
+    random_hash(&base);
+    for (size_t i = 0; i < N_HASHES; i++) {
+        all[i] = base;
+        for (int t = 0; t < 16; t++)
+            all[i].bytes[2 * t + 1] ^= (uint8_t)(next_random() % 8);
+        live[i] = 1;
+    }
+    int levels_run = 0;
+    for (int level = VG__PDQ_FILTER_SSE2; level <= VG__PDQ_FILTER_AVX512; level++) {
+        if (vg__pdq_index_filter(level))
+            continue; /* not on this CPU */
+        levels_run++;
+        vg_pdq_index *ix;
+        assert_int_equal(vg_pdq_index_new(&ix), VG_OK);
+        for (size_t i = 0; i < N_HASHES - 7; i++) /* bucket sizes not multiples of 8 */
+            assert_int_equal(vg_pdq_index_add(ix, &all[i], i), VG_OK);
+        for (size_t i = N_HASHES - 7; i < N_HASHES; i++)
+            live[i] = 0;
+        assert_true(check_queries(ix, all, live, 97) > 1000);
+        vg_pdq_index_free(ix);
+        for (size_t i = N_HASHES - 7; i < N_HASHES; i++)
+            live[i] = 1;
+    }
+    assert_int_equal(vg__pdq_index_filter(0), 0);
+    assert_true(levels_run >= 1);
+    assert_int_equal(vg__pdq_index_filter(VG__PDQ_FILTER_SSE2), 0); /* every x86-64 CPU */
+    assert_int_equal(vg__pdq_index_filter(-1), -1);
+    assert_int_equal(vg__pdq_index_filter(VG__PDQ_FILTER_AVX512 + 1), -1);
+    assert_int_equal(vg__pdq_index_filter(0), 0);
+}
+
 /* Row numbers widened from 3 to 4 bytes (done by itself at 2^24 rows) keep every answer, before
  * and after in-place changes, and under add_many. */
 static void widened_rows_match_brute_force(void **state)
@@ -391,6 +431,7 @@ int main(void)
         cmocka_unit_test(index_matches_brute_force),
         cmocka_unit_test(add_many_matches_brute_force),
         cmocka_unit_test(widened_rows_match_brute_force),
+        cmocka_unit_test(crowded_buckets_every_filter),
         cmocka_unit_test(bad_distance_and_stop),
         cmocka_unit_test(haystack_needles),
         cmocka_unit_test(add_survives_allocation_failure),

@@ -211,6 +211,14 @@ static void test_matcher(void **state)
     size_t n;
     assert_int_equal(vg_site_matcher_check(m, "evil.example", 12, NOW, NULL, NULL, NULL, &n),
                      VG_EPARSE);
+    /* The prefetch hint takes anything (not a URL, NULL) and changes no answer. */
+    const char *u = "https://cdn.evil.example/rel/7";
+    vg_site_matcher_prefetch(m, u, strlen(u));
+    vg_site_matcher_prefetch(m, "evil.example", 12);
+    vg_site_matcher_prefetch(m, NULL, 0);
+    vg_site_matcher_prefetch(NULL, u, strlen(u));
+    assert_int_equal(n_hits(m, u, NOW, NULL, &x), 3);
+    assert_int_equal(n_hits(m, "https://evil.example/", NOW, "DE", &x), 1);
     /* A clone answers alike with scratch of its own. */
     vg_site_matcher *c;
     assert_int_equal(vg_site_matcher_clone(m, &c), VG_OK);
@@ -224,6 +232,7 @@ static void test_matcher(void **state)
     assert_int_equal(vg_site_matcher_new(&m), VG_OK);
     assert_int_equal(
             vg_site_matcher_add(m, "l", "global", VG_LIST_PATTERN, "(", 0, VG_TIME_UNKNOWN), VG_OK);
+    vg_site_matcher_prefetch(m, u, strlen(u)); /* not compiled: nothing */
     assert_int_equal(vg_site_matcher_compile(m), VG_EPARSE);
     vg_site_matcher_free(m);
 }
