@@ -4,17 +4,20 @@
 # writes a generated world into the same store, beside the same load without ingest (the
 # baseline, measured first in the same run). Loopback only, bounded in time and count.
 #   bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N]
-#                       [--threads N] [--full]
+#                       [--threads N] [--nice-ingest N] [--full]
 # Defaults: GET /api/v1/cases (the queue: 100 cases per answer, ordered by lane and priority),
 # 1,000 requests/s for 10 s over 16 keep-alive connections (bench/load_paced.mjs: open loop,
 # latency counted from when each request was due), 3,000 reports filed first (each opens a case),
-# and a world of 20,000 accounts over 5 days ingested with the shipped model (it outlasts the
+# and a world of 40,000 accounts over 5 days ingested with the shipped model (it outlasts the
 # load). --full: 30 s and 5,000 reports.
 # The server runs with 4 worker threads (--threads); client, server and ingest share the cores.
+# --nice-ingest N runs the ingest at that nice level (a batch job below the interactive server,
+# as a deployment on shared cores would run it; default 0, the same priority).
 # Prints one JSON line per phase and a summary line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 vigie=""; endpoint="/api/v1/cases"; rate=1000; seconds=10; reports=3000; conns=16; threads=4
+nice_ingest=0
 while (($#)); do
   case "$1" in
     --endpoint) endpoint=$2; shift ;;
@@ -22,8 +25,9 @@ while (($#)); do
     --seconds) seconds=$2; shift ;;
     --reports) reports=$2; shift ;;
     --threads) threads=$2; shift ;;
+    --nice-ingest) nice_ingest=$2; shift ;;
     --full) seconds=30; reports=5000 ;;
-    -*) echo "usage: bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N] [--threads N] [--full]" >&2; exit 2 ;;
+    -*) echo "usage: bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N] [--threads N] [--nice-ingest N] [--full]" >&2; exit 2 ;;
     *) vigie=$1 ;;
   esac
   shift
@@ -71,7 +75,7 @@ done
 stored=$(count)
 
 # The world to ingest, generated before anything is measured.
-"$vigie" sim --seed 7 --accounts 20000 --days 5 --set supporter_share=0.005 --quiet --out "$tmp/world" \
+"$vigie" sim --seed 7 --accounts 40000 --days 5 --set supporter_share=0.005 --quiet --out "$tmp/world" \
   >"$tmp/sim.out"
 events=$(grep -o '"events":[0-9]*' "$tmp/sim.out" | cut -d: -f2)
 model=()
@@ -83,7 +87,8 @@ phase() { # name json
 }
 phase baseline "$(load)"
 start=$(date +%s.%N)
-"$vigie" ingest --db "$db" --quiet "${model[@]}" "$tmp/world/events.jsonl" >"$tmp/ingest.out" 2>"$tmp/ingest.err" &
+nice -n "$nice_ingest" "$vigie" ingest --db "$db" --quiet "${model[@]}" "$tmp/world/events.jsonl" \
+  >"$tmp/ingest.out" 2>"$tmp/ingest.err" &
 ingest=$!
 sleep 0.5
 during=$(load)
@@ -93,4 +98,4 @@ wait "$ingest"; irc=$?; ingest=""
 end=$(date +%s.%N)
 accepted=$(grep -o '"accepted":[0-9]*' "$tmp/ingest.out" | tail -1 | cut -d: -f2)
 verify=$("$vigie" audit verify --db "$db" | grep -o '"ok":[a-z]*' | cut -d: -f2)
-echo "{\"summary\":\"bench_load\",\"endpoint\":\"$endpoint\",\"reports_stored\":$stored,\"world_events\":${events:-null},\"ingest_accepted\":${accepted:-null},\"ingest_exit\":$irc,\"ingest_seconds\":$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'),\"ingest_still_running_when_load_ended\":$running,\"audit_chain_ok\":$verify,\"server_threads\":$threads,\"nproc\":$(nproc),\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+echo "{\"summary\":\"bench_load\",\"endpoint\":\"$endpoint\",\"reports_stored\":$stored,\"world_events\":${events:-null},\"ingest_accepted\":${accepted:-null},\"ingest_exit\":$irc,\"ingest_seconds\":$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'),\"ingest_still_running_when_load_ended\":$running,\"audit_chain_ok\":$verify,\"server_threads\":$threads,\"ingest_nice\":$nice_ingest,\"nproc\":$(nproc),\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
