@@ -263,6 +263,18 @@ static const char *outcome_name(enum vg_case_outcome o)
     }
 }
 
+/* End a bulk answer: the counts, then the buffer handed to *json (rc: the loop's status). */
+static vg_status bulk_finish(struct vg_buf *b, vg_status rc, int64_t done, size_t n, char **json)
+{
+    if (!rc)
+        rc = vg_buf_printf(b, "],\"done\":%lld,\"refused\":%lld}", (long long)done,
+                           (long long)((int64_t)n - done));
+    if (!rc)
+        rc = take(b, json);
+    vg_buf_release(b);
+    return rc;
+}
+
 vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by, const char *action,
                         const int64_t *ids, size_t n, char **json)
 {
@@ -286,13 +298,7 @@ vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by, const char *action
                                (long long)ids[i], outcome_name(o));
         done += !rc && o == VG_CASE_DONE;
     }
-    if (!rc)
-        rc = vg_buf_printf(&b, "],\"done\":%lld,\"refused\":%lld}", (long long)done,
-                           (long long)((int64_t)n - done));
-    if (!rc)
-        rc = take(&b, json);
-    vg_buf_release(&b);
-    return rc;
+    return bulk_finish(&b, rc, done, n, json);
 }
 
 /* ---- decisions ------------------------------------------------------------------------------ */
@@ -566,13 +572,7 @@ vg_status vg_cases_bulk_decide(vg_db *db, const struct vg_actor *by, const int64
             rc = vg_buf_putc(&b, '}');
         done += !rc && o == VG_CASE_DONE;
     }
-    if (!rc)
-        rc = vg_buf_printf(&b, "],\"done\":%lld,\"refused\":%lld}", (long long)done,
-                           (long long)((int64_t)n - done));
-    if (!rc)
-        rc = take(&b, json);
-    vg_buf_release(&b);
-    return rc;
+    return bulk_finish(&b, rc, done, n, json);
 }
 
 vg_status vg_decision_json(vg_db *db, int64_t id, char **json, int *found)
