@@ -44,6 +44,11 @@ struct vg_store_signal_row;
 double vg__case_risk(const struct vg_store_signal_row *r, double account_score);
 /* reach = min(1, log10(10 + followers) / 7): 0.14 for an unknown or new account, 1 at 10^7. */
 double vg__case_reach(int64_t followers);
+/* The checks a decision passes before it is stored (err says which field fails). */
+int vg__decision_valid(const struct vg_decision_in *in, char *err, size_t cap);
+/* Decide a case a rule has just opened, as the rule (cases_queue.c); inside a transaction. */
+vg_status vg__case_decide_by_rule(vg_db *db, const char *rule, int64_t id,
+                                  const struct vg_decision_in *in, int64_t *decision_id);
 /* freshness = 2^(-age / 1 day), age = reference - at (0 when at is later). */
 double vg__case_freshness(int64_t at, int64_t reference);
 

@@ -37,11 +37,18 @@ struct rule_cond {
     int n_any;
 };
 
+/* What a rule decides by itself on each case it opens ("decide": an automated decision). */
+struct rule_decide {
+    char action[32], ground[32], legal_ground[256], explanation[1024];
+    struct vg_decision_in in; /* points into the fields above */
+};
+
 struct rule {
     char name[RULE_NAME_MAX + 1];
     int urgent; /* lane "urgent" (threat to life) rather than "normal" */
     int shadow;
     struct rule_cond when;
+    struct rule_decide *decide; /* NULL: the case waits for a reviewer */
 };
 
 struct vg_rules {
@@ -217,6 +224,51 @@ static int name_ok(const char *s)
     return 1;
 }
 
+/* "decide": {"action": ..., "ground": ..., "legal_ground": ..., "explanation": ...}, checked as
+ * a reviewer's decision is (geo_restrict, which needs jurisdictions, is not offered here). */
+static int parse_decide(struct parse *p, const cJSON *obj, struct rule *r)
+{
+    if (!cJSON_IsObject(obj))
+        return fail_at(p, "decide", "must be an object");
+    struct rule_decide *d = vg_calloc(1, sizeof(*d));
+    if (!d)
+        return fail_at(p, "decide", "out of memory");
+    r->decide = d;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, obj)
+    {
+        const char *k = v->string;
+        char *to = !strcmp(k, "action")         ? d->action
+                   : !strcmp(k, "ground")       ? d->ground
+                   : !strcmp(k, "legal_ground") ? d->legal_ground
+                   : !strcmp(k, "explanation")  ? d->explanation
+                                                : NULL;
+        size_t cap = !strcmp(k, "action") || !strcmp(k, "ground") ? 32
+                     : !strcmp(k, "legal_ground")                 ? 256
+                                                                  : 1024;
+        if (!to)
+            return fail_at(p, "decide",
+                           "unknown field (action, ground, legal_ground, explanation)");
+        if (!cJSON_IsString(v) || strlen(v->valuestring) >= cap)
+            return fail_at(p, "decide",
+                           "its fields must be strings (action and ground under 32 "
+                           "bytes, legal_ground 256, explanation 1,024)");
+        snprintf(to, cap, "%s", v->valuestring);
+    }
+    d->in.action = d->action;
+    d->in.ground = d->ground[0] ? d->ground : NULL;
+    d->in.legal_ground = d->legal_ground[0] ? d->legal_ground : NULL;
+    d->in.explanation = d->explanation[0] ? d->explanation : NULL;
+    d->in.automated = 1;
+    char why[256];
+    if (!strcmp(d->action, "geo_restrict"))
+        return fail_at(p, "decide",
+                       "geo_restrict is not decided by rules (it needs jurisdictions)");
+    if (!vg__decision_valid(&d->in, why, sizeof(why)))
+        return fail_at(p, "decide", why);
+    return 1;
+}
+
 static int parse_rule(struct parse *p, const cJSON *obj, struct rule *r)
 {
     if (!cJSON_IsObject(obj)) {
@@ -243,8 +295,11 @@ static int parse_rule(struct parse *p, const cJSON *obj, struct rule *r)
                 return 0;
         } else if (!strcmp(k, "when")) {
             when = v;
+        } else if (!strcmp(k, "decide")) {
+            if (!parse_decide(p, v, r))
+                return 0;
         } else if (strcmp(k, "description")) {
-            return fail_at(p, k, "unknown field (name, description, lane, shadow, when)");
+            return fail_at(p, k, "unknown field (name, description, lane, shadow, when, decide)");
         } else if (!cJSON_IsString(v)) {
             return fail_at(p, k, "must be a string");
         }
@@ -337,8 +392,10 @@ void vg_rules_free(vg_rules *rules)
 {
     if (!rules)
         return;
-    for (int i = 0; i < rules->n; i++)
+    for (int i = 0; i < rules->n; i++) {
         cond_free(&rules->r[i].when);
+        vg_free(rules->r[i].decide);
+    }
     vg_free(rules);
 }
 
@@ -506,6 +563,7 @@ static vg_status storm_accounts(vg_db *db, struct idset *set, uint64_t *alerts)
 
 struct rule_count {
     int64_t matched, opened, would_open, already, decided, upheld, no_action;
+    int64_t auto_decided; /* cases this rule opened and decided by itself ("decide") */
 };
 
 /* Targets under a case, for backtests and "would open" (hash -> latest action). */
@@ -590,7 +648,7 @@ static vg_status signals_json(struct apply *a, const struct signals *s, const in
 }
 
 static vg_status open_case(struct apply *a, const struct signals *s, const int *hits, int first,
-                           int urgent)
+                           int urgent, int64_t *case_id, int *created)
 {
     const struct vg_store_signal_row *r = s->row;
     vg_status rc = signals_json(a, s, hits, &a->json);
@@ -611,13 +669,11 @@ static vg_status open_case(struct apply *a, const struct signals *s, const int *
         .at = a->now,
     };
     c.priority = c.risk * c.reach * c.freshness;
-    int64_t id;
-    int created;
-    if ((rc = a->ops->case_open(a->st, &c, &id, &created)))
+    if ((rc = a->ops->case_open(a->st, &c, case_id, created)))
         return rc;
     for (int i = 0; !rc && i < a->rules->n; i++)
         if (hits[i] && !a->rules->r[i].shadow)
-            rc = a->ops->case_source_add(a->st, id, "rule", a->rules->r[i].name, a->now);
+            rc = a->ops->case_source_add(a->st, *case_id, "rule", a->rules->r[i].name, a->now);
     return rc;
 }
 
@@ -680,7 +736,15 @@ static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
         return VG_OK;
     }
     a->opened++;
-    return open_case(a, &s, hits, live, urgent);
+    int64_t id, decision;
+    int created;
+    vg_status rc = open_case(a, &s, hits, live, urgent, &id, &created);
+    /* The rule that opened the case decides it by itself when it says so ("decide"). */
+    const struct rule *opener = &a->rules->r[live];
+    if (!rc && created && opener->decide &&
+        !(rc = vg__case_decide_by_rule(a->db, opener->name, id, &opener->decide->in, &decision)))
+        a->count[live].auto_decided++;
+    return rc;
 }
 
 static const char *mode_name(enum vg_rules_mode m)
@@ -699,11 +763,16 @@ static vg_status summary_json(struct apply *a, double seconds, uint64_t storm_al
         rc = vg_buf_printf(b,
                            "%s{\"name\":\"%s\",\"lane\":\"%s\",\"shadow\":%s,\"matched\":%lld,"
                            "\"opened\":%lld,\"would_open\":%lld,\"already_cased\":%lld,"
-                           "\"decided\":%lld,\"upheld\":%lld,\"no_action\":%lld}",
+                           "\"decided\":%lld,\"upheld\":%lld,\"no_action\":%lld",
                            i ? "," : "", r->name, r->urgent ? "urgent" : "normal",
                            r->shadow ? "true" : "false", (long long)n->matched,
                            (long long)n->opened, (long long)n->would_open, (long long)n->already,
                            (long long)n->decided, (long long)n->upheld, (long long)n->no_action);
+        if (!rc && r->decide)
+            rc = vg_buf_printf(b, ",\"decides\":\"%s\",\"auto_decided\":%lld", r->decide->action,
+                               (long long)n->auto_decided);
+        if (!rc)
+            rc = vg_buf_putc(b, '}');
     }
     if (!rc)
         rc = vg_buf_printf(b,

@@ -105,6 +105,19 @@ static void rules_parse_errors(void **state)
                 VG_EFIELD, "rules[0].lane: must be \"normal\" or \"urgent\"");
     parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{}}]}", VG_EFIELD,
                 "rules[0].when: must be an object with at least one condition");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"decide\":{\"action\":\"delete\"},"
+                "\"when\":{\"hash_match\":true}}]}",
+                VG_EFIELD,
+                "rules[0].decide: field 'action' must be one of no_action, label, remove_post, "
+                "restrict_visibility, suspend_account, geo_restrict, escalate_law_enforcement");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"decide\":{\"action\":\"geo_restrict\"},"
+                "\"when\":{\"hash_match\":true}}]}",
+                VG_EFIELD,
+                "rules[0].decide: geo_restrict is not decided by rules (it needs jurisdictions)");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"decide\":{\"action\":\"label\",\"x\":1},"
+                "\"when\":{\"hash_match\":true}}]}",
+                VG_EFIELD,
+                "rules[0].decide: unknown field (action, ground, legal_ground, explanation)");
     const char *ok = "{\"rules\":[{\"name\":\"a\",\"when\":{\"post_score_min\":0.5,"
                      "\"any\":[{\"hash_match\":true},{\"any\":[{\"list_match\":true}]}]}},"
                      "{\"name\":\"b\",\"shadow\":true,\"lane\":\"urgent\",\"when\":"
@@ -295,6 +308,59 @@ static void queue_listing_bytes(void **state)
     assert_string_equal(got, want);
     vg_free(got);
     free(want);
+    fixture_close(db);
+}
+
+/* A rule with "decide" decides each case it opens by itself: automated, by the rule's actor,
+ * with its outbox row, statement of reasons (automated_decision FULLY) and audit entries; the
+ * cases it did not open (already cased, or opened by another rule) wait for a reviewer. */
+static void rule_decides(void **state)
+{
+    (void)state;
+    vg_rules *unused;
+    vg_db *db = world("decide", &unused);
+    vg_rules_free(unused);
+    static const char text[] =
+            "{\"rules\":[{\"name\":\"known-threat\",\"lane\":\"urgent\",\"when\":"
+            "{\"threat_min\":0.5}},"
+            "{\"name\":\"auto-remove\",\"decide\":{\"action\":\"remove_post\",\"ground\":"
+            "\"illegal_content\",\"explanation\":\"an invented banked item\"},"
+            "\"when\":{\"post_score_min\":0.6}}]}";
+    vg_rules *rules;
+    char err[256];
+    assert_int_equal(vg_rules_parse(text, strlen(text), &rules, err, sizeof(err)), VG_OK);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_BACKTEST, &s), VG_OK);
+    assert_non_null(strstr(s, "\"decides\":\"remove_post\",\"auto_decided\":0"));
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions"), 0);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    /* p1 (threat 0.7) is opened by the first rule and waits; p2 and p3 are the second's. */
+    assert_non_null(strstr(s, "\"name\":\"auto-remove\""));
+    assert_non_null(strstr(s, "\"decides\":\"remove_post\",\"auto_decided\":2"));
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE status = 'decided'"), 2);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'p1' AND status = 'open'"
+                             " AND claimed_by IS NULL"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions WHERE automated = 1 AND"
+                             " action = 'remove_post' AND decided_by = 'rule:auto-remove'"),
+                     2);
+    assert_int_equal(sql_int("SELECT count(*) FROM outbox"), 2);
+    assert_int_equal(sql_int("SELECT count(*) FROM sor WHERE body LIKE"
+                             " '%\"automated_decision\":\"AUTOMATED_DECISION_FULLY\"%'"),
+                     2);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE actor_id = 'rule:auto-remove'"
+                             " AND action = 'case.decide'"),
+                     2);
+    /* A second run opens nothing and decides nothing again. */
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_non_null(strstr(s, "\"auto_decided\":0"));
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions"), 2);
+    vg_rules_free(rules);
     fixture_close(db);
 }
 
@@ -959,6 +1025,7 @@ int main(void)
         cmocka_unit_test(priority_parts),
         cmocka_unit_test(rules_run_shadow_backtest),
         cmocka_unit_test(queue_listing_bytes),
+        cmocka_unit_test(rule_decides),
         cmocka_unit_test(claims_decisions_appeals),
         cmocka_unit_test(order_opens_cases),
         cmocka_unit_test(claim_race),
