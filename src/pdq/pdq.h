@@ -4,8 +4,23 @@
 #define VG_PDQ_H
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "core.h"
+
+/* Hamming distance of two hashes: vg_pdq_distance's body, inlined as well into the index's
+ * POPCNT-targeted copy (pdq_index.c), where __builtin_popcountll becomes one instruction. */
+static inline int vg__pdq_distance_inline(const struct vg_pdq *a, const struct vg_pdq *b)
+{
+    int d = 0;
+    for (size_t i = 0; i < VG_PDQ_BYTES; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a->bytes + i, 8);
+        memcpy(&y, b->bytes + i, 8);
+        d += __builtin_popcountll(x ^ y);
+    }
+    return d;
+}
 
 /* The index's linear scan over every row: the reference its multi-index query is checked against
  * (tests, benchmark baseline), and what the query uses past VG_PDQ_MATCH_D. Same contract as

@@ -40,12 +40,5 @@ void vg_pdq_to_hex(const struct vg_pdq *h, char out[VG_PDQ_HEX_LEN + 1])
 
 int vg_pdq_distance(const struct vg_pdq *a, const struct vg_pdq *b)
 {
-    int d = 0;
-    for (size_t i = 0; i < VG_PDQ_BYTES; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a->bytes + i, 8);
-        memcpy(&y, b->bytes + i, 8);
-        d += __builtin_popcountll(x ^ y);
-    }
-    return d;
+    return vg__pdq_distance_inline(a, b);
 }

@@ -684,14 +684,7 @@ static int scan_bucket(struct probe *p, const struct scan_job *s)
 __attribute__((target("popcnt"))) static int distance_popcnt(const struct vg_pdq *a,
                                                              const struct vg_pdq *b)
 {
-    int d = 0;
-    for (size_t i = 0; i < VG_PDQ_BYTES; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a->bytes + i, 8);
-        memcpy(&y, b->bytes + i, 8);
-        d += __builtin_popcountll(x ^ y);
-    }
-    return d;
+    return vg__pdq_distance_inline(a, b);
 }
 
 /* The same filter 16 entries at a time, for CPUs with AVX2 (chosen at run time: the build
