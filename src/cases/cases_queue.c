@@ -742,6 +742,35 @@ fail:
 
 /* ---- trusted flaggers ----------------------------------------------------------------------- */
 
+/* Open (or find) the case of a target that a record outside the rules brings in, an intake
+ * report or a removal order: no signals, reach unknown, fresh; the record is named as its
+ * source (kind, id). */
+static vg_status case_from_record(vg_db *db, const char *target_type, const char *target,
+                                  const char *lane, int lane_rank, double risk, const char *source,
+                                  const char *kind, int64_t record_id, int64_t at, int64_t *case_id)
+{
+    void *st;
+    const struct vg_store_queue_ops *ops = vg__db_queue(db, &st);
+    struct vg_store_case c = {
+        .target_type = target_type,
+        .target = target,
+        .lane = lane,
+        .lane_rank = lane_rank,
+        .risk = risk,
+        .reach = vg__case_reach(-1),
+        .freshness = 1,
+        .source = source,
+        .signals = "{}",
+        .at = at,
+    };
+    c.priority = c.risk * c.reach * c.freshness;
+    int created;
+    char ref[24];
+    snprintf(ref, sizeof(ref), "%lld", (long long)record_id);
+    vg_status rc = ops->case_open(st, &c, case_id, &created);
+    return rc ? rc : ops->case_source_add(st, *case_id, kind, ref, at);
+}
+
 vg_status vg__case_from_intake(vg_db *db, int64_t intake_id, const char *kind,
                                const char *target_type, const char *target, const char *filer,
                                int64_t at, int64_t *case_id)
@@ -753,54 +782,17 @@ vg_status vg__case_from_intake(vg_db *db, int64_t intake_id, const char *kind,
     vg_status rc = notice ? ops->muted(st, filer, &is_muted) : VG_OK;
     if (rc || is_muted)
         return rc; /* a muted reporter's notice is stored and counted, but opens no case */
-    struct vg_store_case c = {
-        .target_type = target_type,
-        .target = target,
-        .lane = notice ? "trusted_flagger" : "normal",
-        .lane_rank = notice ? VG_LANE_TRUSTED_FLAGGER : VG_LANE_NORMAL,
-        .risk = 0.5,
-        .reach = vg__case_reach(-1),
-        .freshness = 1,
-        .source = kind,
-        .signals = "{}",
-        .at = at,
-    };
-    c.priority = c.risk * c.reach * c.freshness;
-    int created;
-    char ref[24];
-    snprintf(ref, sizeof(ref), "%lld", (long long)intake_id);
-    if ((rc = ops->case_open(st, &c, case_id, &created)) ||
-        (rc = ops->case_source_add(st, *case_id, "intake", ref, at)))
-        return rc;
-    return VG_OK;
+    return case_from_record(db, target_type, target, notice ? "trusted_flagger" : "normal",
+                            notice ? VG_LANE_TRUSTED_FLAGGER : VG_LANE_NORMAL, 0.5, kind, "intake",
+                            intake_id, at, case_id);
 }
 
 vg_status vg__case_from_order(vg_db *db, int64_t order_id, const char *post_id, int64_t at,
                               int64_t *case_id)
 {
     *case_id = 0;
-    void *st;
-    const struct vg_store_queue_ops *ops = vg__db_queue(db, &st);
-    struct vg_store_case c = {
-        .target_type = "post",
-        .target = post_id,
-        .lane = "removal_order",
-        .lane_rank = VG_LANE_REMOVAL_ORDER,
-        .risk = 1,
-        .reach = vg__case_reach(-1),
-        .freshness = 1,
-        .source = "order",
-        .signals = "{}",
-        .at = at,
-    };
-    c.priority = c.risk * c.reach * c.freshness;
-    int created;
-    char ref[24];
-    snprintf(ref, sizeof(ref), "%lld", (long long)order_id);
-    vg_status rc = ops->case_open(st, &c, case_id, &created);
-    if (!rc)
-        rc = ops->case_source_add(st, *case_id, "order", ref, at);
-    return rc;
+    return case_from_record(db, "post", post_id, "removal_order", VG_LANE_REMOVAL_ORDER, 1, "order",
+                            "order", order_id, at, case_id);
 }
 
 vg_status vg_flaggers_json(vg_db *db, const struct vg_actor *viewer, char **json)

@@ -628,6 +628,16 @@ vg_status vg__link_index_query(vg_link_index *ix, const struct vg_link_profile *
 
 /* ---- evidence ------------------------------------------------------------------------------ */
 
+/* A follow-overlap evidence line, with the rarity weight when the batch computed one. */
+static vg_status put_overlap(struct vg_buf *b, const char *sep, const char *kind, double overlap,
+                             double rare)
+{
+    vg_status rc = vg_buf_printf(b, "%s{\"kind\":\"%s\",\"overlap\":%.3f", sep, kind, overlap);
+    if (!rc && rare > 0)
+        rc = vg_buf_printf(b, ",\"rare_weight\":%.2f", rare);
+    return rc ? rc : vg_buf_putc(b, '}');
+}
+
 vg_status vg__link_evidence_json(const vg_link_index *ix, const struct vg_link_profile *q,
                                  const struct vg_link_candidate *c, struct vg_buf *b)
 {
@@ -659,21 +669,11 @@ vg_status vg__link_evidence_json(const vg_link_index *ix, const struct vg_link_p
         sep = ",";
     }
     if (!rc && c->follows > 0) {
-        rc = c->rare_follows > 0 ? vg_buf_printf(b,
-                                                 "%s{\"kind\":\"follows\",\"overlap\":%.3f,"
-                                                 "\"rare_weight\":%.2f}",
-                                                 sep, c->follows, c->rare_follows)
-                                 : vg_buf_printf(b, "%s{\"kind\":\"follows\",\"overlap\":%.3f}",
-                                                 sep, c->follows);
+        rc = put_overlap(b, sep, "follows", c->follows, c->rare_follows);
         sep = ",";
     }
     if (!rc && c->followers > 0) {
-        rc = c->rare_followers > 0 ? vg_buf_printf(b,
-                                                   "%s{\"kind\":\"followers\",\"overlap\":%.3f,"
-                                                   "\"rare_weight\":%.2f}",
-                                                   sep, c->followers, c->rare_followers)
-                                   : vg_buf_printf(b, "%s{\"kind\":\"followers\",\"overlap\":%.3f}",
-                                                   sep, c->followers);
+        rc = put_overlap(b, sep, "followers", c->followers, c->rare_followers);
         sep = ",";
     }
     if (!rc && c->named > 0) {
