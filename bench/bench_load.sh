@@ -4,10 +4,11 @@
 # writes a generated world into the same store, beside the same load without ingest (the
 # baseline, measured first in the same run). Loopback only, bounded in time and count.
 #   bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N]
-#                       [--threads N] [--nice-ingest N] [--full]
+#                       [--threads N] [--nice-ingest N] [--client c|node] [--full]
 # Defaults: GET /api/v1/cases (the queue: 100 cases per answer, ordered by lane and priority),
-# 1,000 requests/s for 10 s over 16 keep-alive connections (bench/load_paced.mjs: open loop,
-# latency counted from when each request was due), 3,000 reports filed first (each opens a case),
+# 1,000 requests/s for 10 s over 16 keep-alive connections (an open-loop client, latency counted
+# from when each request was due: bench/load_paced.c, built beside vigie, or with --client node
+# bench/load_paced.mjs), 3,000 reports filed first (each opens a case),
 # and a world of 40,000 accounts over 5 days ingested with the shipped model (it outlasts the
 # load). --full: 30 s and 5,000 reports.
 # The server runs with 4 worker threads (--threads); client, server and ingest share the cores.
@@ -17,7 +18,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 vigie=""; endpoint="/api/v1/cases"; rate=1000; seconds=10; reports=3000; conns=16; threads=4
-nice_ingest=0
+nice_ingest=0; client=c
 while (($#)); do
   case "$1" in
     --endpoint) endpoint=$2; shift ;;
@@ -26,8 +27,9 @@ while (($#)); do
     --reports) reports=$2; shift ;;
     --threads) threads=$2; shift ;;
     --nice-ingest) nice_ingest=$2; shift ;;
+    --client) client=$2; shift ;;
     --full) seconds=30; reports=5000 ;;
-    -*) echo "usage: bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N] [--threads N] [--nice-ingest N] [--full]" >&2; exit 2 ;;
+    -*) echo "usage: bench/bench_load.sh [VIGIE] [--endpoint PATH] [--rate N] [--seconds S] [--reports N] [--threads N] [--nice-ingest N] [--client c|node] [--full]" >&2; exit 2 ;;
     *) vigie=$1 ;;
   esac
   shift
@@ -39,7 +41,14 @@ if [[ -z "$vigie" ]]; then
 fi
 [[ -x "$vigie" ]] || { echo "bench_load: no vigie binary (build first)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench_load: wrk is not installed (tools/install-deps)" >&2; exit 2; }
-command -v node >/dev/null || { echo "bench_load: node is not installed (tools/install-deps)" >&2; exit 2; }
+case "$client" in
+  c)
+    paced=$(dirname "$vigie")/bench/load_paced
+    [[ -x "$paced" ]] || { echo "bench_load: no $paced (build the bench targets)" >&2; exit 2; } ;;
+  node)
+    command -v node >/dev/null || { echo "bench_load: node is not installed (tools/install-deps)" >&2; exit 2; } ;;
+  *) echo "bench_load: --client is c or node" >&2; exit 2 ;;
+esac
 
 tmp=$(mktemp -d)
 pid=""; ingest=""
@@ -81,7 +90,13 @@ events=$(grep -o '"events":[0-9]*' "$tmp/sim.out" | cut -d: -f2)
 model=()
 [[ -f "$here/models/vigie-propaganda.vgm" ]] && model=(--model "$here/models/vigie-propaganda.vgm")
 
-load() { node "$here/bench/load_paced.mjs" "$base$endpoint" "$token" "$rate" "$seconds" "$conns"; }
+load() {
+  if [[ $client == c ]]; then
+    "$paced" "$base$endpoint" "$token" "$rate" "$seconds" "$conns"
+  else
+    node "$here/bench/load_paced.mjs" "$base$endpoint" "$token" "$rate" "$seconds" "$conns"
+  fi
+}
 phase() { # name json
   echo "{\"phase\":\"$1\",${2#\{}"
 }
@@ -98,4 +113,4 @@ wait "$ingest"; irc=$?; ingest=""
 end=$(date +%s.%N)
 accepted=$(grep -o '"accepted":[0-9]*' "$tmp/ingest.out" | tail -1 | cut -d: -f2)
 verify=$("$vigie" audit verify --db "$db" | grep -o '"ok":[a-z]*' | cut -d: -f2)
-echo "{\"summary\":\"bench_load\",\"endpoint\":\"$endpoint\",\"reports_stored\":$stored,\"world_events\":${events:-null},\"ingest_accepted\":${accepted:-null},\"ingest_exit\":$irc,\"ingest_seconds\":$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'),\"ingest_still_running_when_load_ended\":$running,\"audit_chain_ok\":$verify,\"server_threads\":$threads,\"ingest_nice\":$nice_ingest,\"nproc\":$(nproc),\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
+echo "{\"summary\":\"bench_load\",\"endpoint\":\"$endpoint\",\"reports_stored\":$stored,\"world_events\":${events:-null},\"ingest_accepted\":${accepted:-null},\"ingest_exit\":$irc,\"ingest_seconds\":$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}'),\"ingest_still_running_when_load_ended\":$running,\"audit_chain_ok\":$verify,\"server_threads\":$threads,\"client\":\"$client\",\"ingest_nice\":$nice_ingest,\"nproc\":$(nproc),\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
