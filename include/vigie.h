@@ -2721,7 +2721,10 @@ VG_API VG_NODISCARD vg_status vg_flagger_mute(vg_db *db, const struct vg_actor *
                                               int *changed);
 
 /** Bulk actions over cases: "claim", "release" (by a lead: any claim). *json: per case result
- *  {"results":[{"id","result"}],"done":N,"refused":N}. At most 500 ids. */
+ *  {"results":[{"id","result"}],"done":N,"refused":N,"failed":N}. At most 500 ids. A store error
+ *  ends the loop and is returned with *json still set (free it): the cases before stay done, that
+ *  case's result is "error" (with "error", the message), the rest "not_attempted", and the
+ *  answer carries "error" too; "failed" counts the two. */
 VG_API VG_NODISCARD vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by,
                                             const char *action, const int64_t *ids, size_t n,
                                             char **json);
@@ -2731,8 +2734,9 @@ VG_API VG_NODISCARD vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by
  * refused stores nothing and does not undo the others. The decision is checked once first: a
  * bad field gives *out VG_CASE_BAD_FIELD, err the reason, and nothing is stored. Otherwise *out
  * is VG_CASE_DONE and *json {"results":[{"id","result","decision"|"error"}],"done":N,
- * "refused":N}, result "done", "not_found", "conflict" (decided) or "forbidden" (not the
- * caller's claim). At most 500 ids (VG_EINVAL beyond).
+ * "refused":N,"failed":N}, result "done", "not_found", "conflict" (decided) or "forbidden"
+ * (not the caller's claim). At most 500 ids (VG_EINVAL beyond). A store error ends the loop as
+ * in vg_cases_bulk().
  */
 VG_API VG_NODISCARD vg_status vg_cases_bulk_decide(vg_db *db, const struct vg_actor *by,
                                                    const int64_t *ids, size_t n,

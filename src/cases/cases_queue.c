@@ -263,16 +263,52 @@ static const char *outcome_name(enum vg_case_outcome o)
     }
 }
 
-/* End a bulk answer: the counts, then the buffer handed to *json (rc: the loop's status). */
-static vg_status bulk_finish(struct vg_buf *b, vg_status rc, int64_t done, size_t n, char **json)
+/*
+ * A store error on ids[i] ends a bulk action. Each case has its own transaction, so the ones
+ * before it stay done; the answer says which: that case "error" with the store's message, the
+ * ones after it "not_attempted", and the message again as the answer's "error".
+ */
+static vg_status bulk_store_error(struct vg_buf *b, vg_db *db, vg_status failure,
+                                  const int64_t *ids, size_t i, size_t n, char *msg, size_t cap)
 {
+    snprintf(msg, cap, "%s: %s", vg_strerror(failure), vg_db_errmsg(db));
+    vg_status rc = vg_buf_printf(b, "%s{\"id\":%lld,\"result\":\"error\",\"error\":", i ? "," : "",
+                                 (long long)ids[i]);
     if (!rc)
-        rc = vg_buf_printf(b, "],\"done\":%lld,\"refused\":%lld}", (long long)done,
-                           (long long)((int64_t)n - done));
+        rc = vg_buf_json_str(b, msg, strlen(msg));
+    if (!rc)
+        rc = vg_buf_putc(b, '}');
+    for (size_t j = i + 1; !rc && j < n; j++)
+        rc = vg_buf_printf(b, ",{\"id\":%lld,\"result\":\"not_attempted\"}", (long long)ids[j]);
+    return rc;
+}
+
+/*
+ * End a bulk answer: the counts (done + refused + failed = n), then the buffer handed to *json.
+ * failure: the store error that ended the loop at case `stopped` (VG_OK: none); it is returned,
+ * with *json still set, so the caller can answer which cases were done.
+ */
+static vg_status bulk_finish(struct vg_buf *b, vg_db *db, vg_status failure, const int64_t *ids,
+                             size_t stopped, int64_t done, size_t n, char **json)
+{
+    char msg[320] = "";
+    vg_status rc =
+            failure ? bulk_store_error(b, db, failure, ids, stopped, n, msg, sizeof(msg)) : VG_OK;
+    int64_t failed = failure ? (int64_t)(n - stopped) : 0;
+    if (!rc)
+        rc = vg_buf_printf(b, "],\"done\":%lld,\"refused\":%lld,\"failed\":%lld", (long long)done,
+                           (long long)((int64_t)n - done - failed), (long long)failed);
+    if (!rc && failure) {
+        rc = vg_buf_puts(b, ",\"error\":");
+        if (!rc)
+            rc = vg_buf_json_str(b, msg, strlen(msg));
+    }
+    if (!rc)
+        rc = vg_buf_putc(b, '}');
     if (!rc)
         rc = take(b, json);
     vg_buf_release(b);
-    return rc;
+    return rc ? rc : failure;
 }
 
 vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by, const char *action,
@@ -288,17 +324,23 @@ vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by, const char *action
     struct vg_buf b;
     vg_buf_init(&b, 1u << 20);
     vg_status rc = vg_buf_puts(&b, "{\"results\":[");
+    vg_status failure = VG_OK;
     int64_t done = 0;
+    size_t i = 0;
     /* Each case in its own transaction: one refused case does not undo the others. */
-    for (size_t i = 0; !rc && i < n; i++) {
+    for (; !rc && i < n; i++) {
         enum vg_case_outcome o;
-        rc = in_txn(db, by, ids[i], force, claim ? claim_step : release_step, &o);
-        if (!rc)
-            rc = vg_buf_printf(&b, "%s{\"id\":%lld,\"result\":\"%s\"}", i ? "," : "",
-                               (long long)ids[i], outcome_name(o));
+        if ((failure = in_txn(db, by, ids[i], force, claim ? claim_step : release_step, &o)))
+            break;
+        rc = vg_buf_printf(&b, "%s{\"id\":%lld,\"result\":\"%s\"}", i ? "," : "", (long long)ids[i],
+                           outcome_name(o));
         done += !rc && o == VG_CASE_DONE;
     }
-    return bulk_finish(&b, rc, done, n, json);
+    if (rc) {
+        vg_buf_release(&b);
+        return rc;
+    }
+    return bulk_finish(&b, db, failure, ids, i, done, n, json);
 }
 
 /* ---- decisions ------------------------------------------------------------------------------ */
@@ -577,16 +619,18 @@ vg_status vg_cases_bulk_decide(vg_db *db, const struct vg_actor *by, const int64
     struct vg_buf b;
     vg_buf_init(&b, 1u << 20);
     vg_status rc = vg_buf_puts(&b, "{\"results\":[");
+    vg_status failure = VG_OK;
     int64_t done = 0;
+    size_t i = 0;
     char why[256];
     /* Each case exactly as the single call decides it, in a transaction of its own. */
-    for (size_t i = 0; !rc && i < n; i++) {
+    for (; !rc && i < n; i++) {
         enum vg_case_outcome o;
         int64_t decision;
-        rc = vg_case_decide(db, by, ids[i], in, delay, &decision, &o, why, sizeof(why));
-        if (!rc)
-            rc = vg_buf_printf(&b, "%s{\"id\":%lld,\"result\":\"%s\"", i ? "," : "",
-                               (long long)ids[i], outcome_name(o));
+        if ((failure = vg_case_decide(db, by, ids[i], in, delay, &decision, &o, why, sizeof(why))))
+            break;
+        rc = vg_buf_printf(&b, "%s{\"id\":%lld,\"result\":\"%s\"", i ? "," : "", (long long)ids[i],
+                           outcome_name(o));
         if (!rc && o == VG_CASE_DONE)
             rc = vg_buf_printf(&b, ",\"decision\":%lld", (long long)decision);
         if (!rc && o != VG_CASE_DONE) {
@@ -600,7 +644,11 @@ vg_status vg_cases_bulk_decide(vg_db *db, const struct vg_actor *by, const int64
             rc = vg_buf_putc(&b, '}');
         done += !rc && o == VG_CASE_DONE;
     }
-    return bulk_finish(&b, rc, done, n, json);
+    if (rc) {
+        vg_buf_release(&b);
+        return rc;
+    }
+    return bulk_finish(&b, db, failure, ids, i, done, n, json);
 }
 
 vg_status vg_decision_json(vg_db *db, int64_t id, char **json, int *found)

@@ -16,7 +16,12 @@
 
 static void send_json(struct vg_req *r, vg_status rc, char *json)
 {
-    if (rc) {
+    if (rc && json) { /* a bulk action a store error ended: say which cases were done */
+        VG_LOG_ERR("server: %s %s: %s: %s", r->method, r->path, vg_strerror(rc),
+                   vg_db_errmsg(r->db));
+        res_json(r, rc == VG_EBUSY ? 503 : 500);
+        out_raw(r, json);
+    } else if (rc) {
         res_store_error(r, rc);
     } else {
         res_json(r, 200);

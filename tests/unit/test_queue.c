@@ -864,7 +864,7 @@ static void bulk_decide(void **state)
              "{\"results\":[{\"id\":%lld,\"result\":\"done\",\"decision\":1},"
              "{\"id\":%lld,\"result\":\"forbidden\",\"error\":\"only the reviewer who claimed case"
              " %lld may decide it\"},{\"id\":999,\"result\":\"not_found\",\"error\":\"no case"
-             " 999\"}],\"done\":1,\"refused\":2}",
+             " 999\"}],\"done\":1,\"refused\":2,\"failed\":0}",
              (long long)c1, (long long)c2, (long long)c2);
     assert_string_equal(json, want);
     vg_free(json);
@@ -886,7 +886,7 @@ static void bulk_decide(void **state)
     snprintf(want, sizeof(want),
              "{\"results\":[{\"id\":%lld,\"result\":\"done\",\"decision\":2},"
              "{\"id\":%lld,\"result\":\"conflict\",\"error\":\"case %lld is decided\"}],"
-             "\"done\":1,\"refused\":1}",
+             "\"done\":1,\"refused\":1,\"failed\":0}",
              (long long)c2, (long long)c1, (long long)c1);
     assert_string_equal(json, want);
     vg_free(json);
@@ -1018,6 +1018,74 @@ static void case_view_community(void **state)
     fixture_close(db);
 }
 
+/* Run SQL on the fixture's file through a connection of the test's own. */
+static void sql_exec(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fixture_path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+}
+
+/* A store error part-way through a bulk action: the cases before it stay done, the answer says
+ * which case failed and which were not attempted, and the error comes back with it. */
+static void bulk_store_error(void **state)
+{
+    (void)state;
+    vg_rules *rules;
+    vg_db *db = world("bulkerr", &rules);
+    struct vg_actor cli, ra;
+    vg_actor_cli(&cli);
+    actor(&ra, VG_ROLE_REVIEWER, 43, "Reviewer-H");
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    int64_t ids[3] = { sql_int("SELECT id FROM cases WHERE target = 'p1'"),
+                       sql_int("SELECT id FROM cases WHERE target = 'p2'"), 999 };
+    /* The store refuses any change to the second case. */
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "CREATE TRIGGER broken BEFORE UPDATE ON cases WHEN NEW.id = %lld"
+             " BEGIN SELECT RAISE(ABORT, 'disk says no'); END",
+             (long long)ids[1]);
+    sql_exec(sql);
+
+    char *json = NULL, want[640];
+    assert_int_not_equal(vg_cases_bulk(db, &ra, "claim", ids, 3, &json), VG_OK);
+    assert_non_null(json);
+    snprintf(want, sizeof(want),
+             "{\"results\":[{\"id\":%lld,\"result\":\"done\"},{\"id\":%lld,\"result\":"
+             "\"error\",\"error\":\"%s\"},{\"id\":999,\"result\":\"not_attempted\"}],"
+             "\"done\":1,\"refused\":0,\"failed\":2,\"error\":\"%s\"}",
+             (long long)ids[0], (long long)ids[1], "database error: claiming a case: disk says no",
+             "database error: claiming a case: disk says no");
+    assert_string_equal(json, want);
+    vg_free(json);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE claimed_by = 'user:43'"), 1);
+
+    /* Decide: case 1 (claimed above) is decided; case 2, claimed while the store allowed it,
+     * fails; 999 is not attempted. */
+    enum vg_case_outcome o;
+    sql_exec("DROP TRIGGER broken");
+    assert_int_equal(vg_case_claim(db, &ra, ids[1], &o), VG_OK);
+    assert_int_equal(o, VG_CASE_DONE);
+    sql_exec(sql);
+    struct vg_decision_in none = { .action = "no_action", .explanation = "not propaganda" };
+    char err[256];
+    assert_int_not_equal(
+            vg_cases_bulk_decide(db, &ra, ids, 3, &none, NULL, &o, &json, err, sizeof(err)), VG_OK);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"result\":\"done\",\"decision\":1}"));
+    assert_non_null(strstr(json, "\"done\":1,\"refused\":0,\"failed\":2,\"error\":"));
+    vg_free(json);
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions"), 1);
+    struct vg_audit_verdict v;
+    assert_int_equal(vg_audit_verify(db, &v), VG_OK);
+    assert_true(v.ok);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1033,6 +1101,7 @@ int main(void)
         cmocka_unit_test(sor_rules),
         cmocka_unit_test(webhook_retries),
         cmocka_unit_test(bulk_decide),
+        cmocka_unit_test(bulk_store_error),
         cmocka_unit_test(case_view_community),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

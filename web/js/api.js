@@ -8,10 +8,11 @@
 const CSRF_KEY = 'vigie.csrf';
 
 export class ApiError extends Error {
-  constructor(status, message, retryAfter) {
+  constructor(status, message, retryAfter, data) {
     super(message);
     this.status = status;
     this.retryAfter = retryAfter;
+    this.data = data; // the answer's JSON, when it had one
   }
 }
 
@@ -41,7 +42,7 @@ export async function call(method, path, body) {
     let message = (data && data.error) || `HTTP ${res.status}`;
     if (res.status === 403 && /CSRF/.test(message))
       message = `${message}: this browser lost its sign-in token; sign out and in again`;
-    const err = new ApiError(res.status, message, res.headers.get('Retry-After'));
+    const err = new ApiError(res.status, message, res.headers.get('Retry-After'), data);
     if (res.status === 401 && path !== '/api/v1/login') onUnauthorized(err);
     throw err;
   }

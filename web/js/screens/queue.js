@@ -82,17 +82,25 @@ export default {
         : h('p', { class: 'muted', 'data-testid': 'queue-empty' }, 'No case matches.'));
     };
 
+    // A store error part-way through a bulk action answers 500 or 503 with the results so far
+    // (the cases before it stay done): show them rather than the bare error.
+    const bulkPost = (body) => api.post('/api/v1/cases/bulk', body).catch((err) => {
+      if (err.data && Array.isArray(err.data.results)) return err.data;
+      throw err;
+    });
+    const outcome = (res) => (res.failed ? 'error' : res.refused ? 'info' : 'ok');
+    const failedText = (res) => (res.failed ? ` ${res.failed} failed (${res.error}).` : '');
     const bulkClaim = (action) => async () => {
       if (!selected.size) {
         message.replaceChildren(notice('error', 'Select cases first.'));
         return;
       }
-      const res = await attempt(message, () => api.post('/api/v1/cases/bulk', { action, ids: [...selected] }));
+      const res = await attempt(message, () => bulkPost({ action, ids: [...selected] }));
       if (!res) return;
       const refusedIds = res.results.filter((x) => x.result !== 'done').map((x) => `#${x.id} (${x.result})`);
       await refresh();
-      message.replaceChildren(notice(res.refused ? 'info' : 'ok', `${action}: ${res.done} done`,
-        res.refused ? `, ${res.refused} refused: ${refusedIds.join(', ')}` : '', '.'));
+      message.replaceChildren(notice(outcome(res), `${action}: ${res.done} done`,
+        res.refused || res.failed ? `, not done: ${refusedIds.join(', ')}` : '', '.', failedText(res)));
     };
     const decision = decisionFields();
     const bulkDecide = async () => {
@@ -110,13 +118,14 @@ export default {
       // One request: the server decides each case as the single call would, in a transaction
       // of its own, and answers one result per case (a refused case stores nothing).
       const ids = [...selected].sort((a, b) => a - b);
-      const res = await attempt(message, () => api.post('/api/v1/cases/bulk', { action: 'decide', ids, decision: body }));
+      const res = await attempt(message, () => bulkPost({ action: 'decide', ids, decision: body }));
       if (!res) return;
       await refresh();
-      message.replaceChildren(notice(res.refused ? 'info' : 'ok',
-        h('p', { 'data-testid': 'bulk-summary' }, `decide (${body.action}): ${res.done} done, ${res.refused} refused.`),
+      message.replaceChildren(notice(outcome(res),
+        h('p', { 'data-testid': 'bulk-summary' }, `decide (${body.action}): ${res.done} done, ${res.refused} refused.${failedText(res)}`),
         h('ul', { 'data-testid': 'bulk-results' }, res.results.map((x) => h('li', { 'data-case': x.id },
-          x.result === 'done' ? `case ${x.id}: decision ${x.decision} (${body.action})` : `case ${x.id}: ${x.result}: ${x.error}`)))));
+          x.result === 'done' ? `case ${x.id}: decision ${x.decision} (${body.action})`
+            : `case ${x.id}: ${x.result}${x.error ? `: ${x.error}` : ''}`)))));
     };
     const bulk = canDecide ? h('details', { class: 'card bulk' },
       h('summary', null, 'Bulk actions on the selected cases ', count),
