@@ -470,7 +470,7 @@ static void h_audit_list(struct vg_req *r)
 
 static void h_audit_verify(struct vg_req *r)
 {
-    struct vg_audit_verdict v;
+    struct vg_audit_verdict v = { 0 };
     vg_status rc = vg_audit_verify(r->db, &v);
     if (rc) {
         res_store_error(r, rc);

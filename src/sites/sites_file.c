@@ -340,6 +340,8 @@ static vg_status parse_mastodon(struct parser *p, const char *s, const char *end
     const char *f[MAX_COLS];
     size_t fl[MAX_COLS];
     int col[C__N], nf, have_header = 0;
+    for (int c = 0; c < C__N; c++)
+        col[c] = -1; /* set by mastodon_header before any row; gcc cannot see it */
     vg_status rc = VG_OK;
     uint64_t next_line = 1;
     while (s < end && rc == VG_OK) {

@@ -52,7 +52,7 @@ static vg_status str_field(struct vg_storm_truth *t, const cJSON *item, const ch
 static vg_status tag_field(struct vg_storm_truth *t, const cJSON *item, const char *arr, size_t i,
                            char **out, char *err, size_t cap)
 {
-    char *raw;
+    char *raw = NULL;
     vg_status rc = str_field(t, item, arr, i, "hashtag", &raw, err, cap);
     if (rc)
         return rc;
