@@ -2605,10 +2605,13 @@ enum vg_rules_mode {
 };
 
 /**
- * Run the rules over every stored post. *summary (the caller's, vg_free) is one JSON object:
- * {"mode","rules":[{"name","lane","shadow","matched","opened","would_open","already_cased",
- * "decided","upheld","no_action"}],"posts","matched_posts","opened","would_open",
- * "already_cased","seconds"}. A run or shadow run is one transaction with its audit entry.
+ * Run the post rules over every stored post and the account rules over the accounts their
+ * return links, storms or network scores bring in (docs/cases.md). *summary (the caller's,
+ * vg_free) is one JSON object: {"mode","rules":[{"name","target" (account rules only),"lane",
+ * "shadow","matched","opened","would_open","already_cased","decided","upheld","no_action"}],
+ * "posts","matched_posts","opened","would_open","already_cased","accounts","matched_accounts"
+ * (with account rules only),"seconds"}. A run or shadow run is one transaction with its audit
+ * entry.
  * Errors: VG_EINVAL, VG_ENOMEM, store errors, those of network scoring and storm replay.
  */
 VG_API VG_NODISCARD vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by,

@@ -42,6 +42,12 @@ struct vg_store_signal_row;
 /* risk = max(post score, threat, account score, return link score), raised to 1 by a hash
  * match, to 0.9 by a text or URL bank match, to 0.7 by a site list hit. */
 double vg__case_risk(const struct vg_store_signal_row *r, double account_score);
+/* The risk an account case starts from when its account posted in a storm (hand-set: a
+ * coordination marker is firm evidence of taking part, not of what the account posts). */
+#define VG__STORM_RISK 0.7
+/* The risk of an account case: max(return link score, account score, VG__STORM_RISK when in a
+ * storm); -1 scores count as 0. */
+double vg__case_account_risk(double return_score, double account_score, int storm);
 /* reach = min(1, log10(10 + followers) / 7): 0.14 for an unknown or new account, 1 at 10^7. */
 double vg__case_reach(int64_t followers);
 /* The checks a decision passes before it is stored (err says which field fails). */

@@ -111,10 +111,13 @@ vg_status vg_case_json(vg_db *db, const struct vg_actor *viewer, int64_t id, cha
                          ",\"priority_explained\":{\"formula\":\"risk * reach * freshness\","
                          "\"risk\":\"max(post score, threat, account score, return link score);"
                          " 1 on a hash match, at least 0.9 on a text or URL bank match, at least"
-                         " 0.7 on a site list hit; 0.5 for a case opened by a report\","
+                         " 0.7 on a site list hit; 0.5 for a case opened by a report; for an"
+                         " account rule's case max(return link score, account score, 0.7 in a"
+                         " storm)\","
                          "\"reach\":\"min(1, log10(10 + followers) / 7)\","
-                         "\"freshness\":\"2^(-age / 1 day), age from the post to the newest"
-                         " post in the store when the rules ran\"}}");
+                         "\"freshness\":\"2^(-age / 1 day), age from the post (an account"
+                         " rule's case: its return link or storm, else its newest post) to the"
+                         " newest post in the store when the rules ran\"}}");
     if (!rc)
         rc = take(&b, json);
 done:

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cases_rules.c: the declarative rules that turn signals into cases (docs/cases.md). A rules
- * file is JSON: a list of rules, each a name, a lane, a shadow flag and a condition (thresholds
- * on the post's scores, categories, bank and list matches, the author's account score, return
- * link and storm membership, all of which must hold, plus "any" groups of which one must).
- * vg_rules_apply streams every stored post's signals (one statement, store_queue.h) through the
- * rules and, by mode, opens cases, records what it would open (shadow), or only counts against
- * the cases already there (backtest). The account score and storm membership cost a network
- * scoring and a storm replay; they are computed only when a rule names them.
+ * file is JSON: a list of rules, each a name, a target (posts or accounts), a lane, a shadow flag
+ * and a condition (thresholds on the post's scores, categories, bank and list matches, the
+ * account's score, return link and storm membership, all of which must hold, plus "any" groups
+ * of which one must). vg_rules_apply streams every stored post's signals (one statement,
+ * store_queue.h) through the post rules and the accounts that a return link, a storm or the
+ * network score brings in through the account rules, and, by mode, opens cases, records what it
+ * would open (shadow), or only counts against the cases already there (backtest). The account
+ * score and storm membership cost a network scoring and a storm replay; they are computed only
+ * when a rule names them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,7 +34,7 @@ struct rule_cond {
     int64_t followers_min;
     unsigned categories_any; /* 0: unset */
     int escalate, hash_match, text_match, url_match, list_match, return_link, storm_member;
-    int exempt;
+    int exempt, suspended;
     struct rule_cond *any[ANY_MAX];
     int n_any;
 };
@@ -45,7 +47,8 @@ struct rule_decide {
 
 struct rule {
     char name[RULE_NAME_MAX + 1];
-    int urgent; /* lane "urgent" (threat to life) rather than "normal" */
+    int account; /* target "account": the rule reads and opens cases on accounts, not posts */
+    int urgent;  /* lane "urgent" (threat to life) rather than "normal" */
     int shadow;
     struct rule_cond when;
     struct rule_decide *decide; /* NULL: the case waits for a reviewer */
@@ -55,6 +58,8 @@ struct vg_rules {
     struct rule r[RULES_MAX];
     int n;
     int needs_network, needs_storms;
+    int n_post, n_account; /* rules of each target */
+    int all_accounts;      /* an account rule reaches accounts through storms or the score */
 };
 
 /* ---- parsing -------------------------------------------------------------------------------- */
@@ -64,7 +69,46 @@ struct parse {
     size_t cap;
     char where[160]; /* "rules[2].when" */
     vg_rules *rules;
+    unsigned target; /* the rule's: FOR_POST or FOR_ACCOUNT */
 };
+
+enum {
+    FOR_POST = 1,
+    FOR_ACCOUNT = 2
+};
+
+/* The rules each condition applies to: a post rule reads the account conditions of the post's
+ * author; an account rule has no post to read the others of. */
+static const struct {
+    const char *name;
+    unsigned targets;
+} cond_targets[] = {
+    { "post_score_min", FOR_POST },
+    { "threat_min", FOR_POST },
+    { "categories_any", FOR_POST },
+    { "escalate", FOR_POST },
+    { "exempt", FOR_POST },
+    { "hash_match", FOR_POST },
+    { "text_match", FOR_POST },
+    { "url_match", FOR_POST },
+    { "list_match", FOR_POST },
+    { "return_link", FOR_POST | FOR_ACCOUNT },
+    { "return_score_min", FOR_POST | FOR_ACCOUNT },
+    { "account_score_min", FOR_POST | FOR_ACCOUNT },
+    { "storm_member", FOR_POST | FOR_ACCOUNT },
+    { "followers_min", FOR_POST | FOR_ACCOUNT },
+    { "any", FOR_POST | FOR_ACCOUNT },
+    { "suspended", FOR_ACCOUNT },
+};
+
+/* 0 for a name that is no condition (parse_cond says so). */
+static unsigned targets_of(const char *cond)
+{
+    for (size_t i = 0; i < VG_ARRAY_LEN(cond_targets); i++)
+        if (!strcmp(cond, cond_targets[i].name))
+            return cond_targets[i].targets;
+    return 0;
+}
 
 static int fail_at(struct parse *p, const char *field, const char *what)
 {
@@ -78,7 +122,7 @@ static int cond_init(struct rule_cond *c)
     c->post_score_min = c->threat_min = c->account_score_min = c->return_score_min = -1;
     c->followers_min = -1;
     c->escalate = c->hash_match = c->text_match = c->url_match = c->list_match = -1;
-    c->return_link = c->storm_member = c->exempt = -1;
+    c->return_link = c->storm_member = c->exempt = c->suspended = -1;
     return 1;
 }
 
@@ -167,6 +211,14 @@ static int parse_cond(struct parse *p, const cJSON *obj, struct rule_cond *c, in
     cJSON_ArrayForEach(v, obj)
     {
         const char *k = v->string;
+        unsigned targets = targets_of(k);
+        if (targets && !(targets & p->target))
+            return fail_at(p, k,
+                           p->target == FOR_ACCOUNT
+                                   ? "is a post condition: an account rule takes return_link, "
+                                     "return_score_min, account_score_min, storm_member, "
+                                     "followers_min, suspended and any"
+                                   : "applies to account rules only (\"target\": \"account\")");
         int ok;
         if (!strcmp(k, "post_score_min"))
             ok = unit_number(p, v, &c->post_score_min);
@@ -199,6 +251,8 @@ static int parse_cond(struct parse *p, const cJSON *obj, struct rule_cond *c, in
             ok = flag(p, v, &c->storm_member);
         else if (!strcmp(k, "exempt"))
             ok = flag(p, v, &c->exempt);
+        else if (!strcmp(k, "suspended"))
+            ok = flag(p, v, &c->suspended);
         else if (!strcmp(k, "any"))
             ok = parse_any(p, v, c, depth);
         else
@@ -269,6 +323,48 @@ static int parse_decide(struct parse *p, const cJSON *obj, struct rule *r)
     return 1;
 }
 
+/* 1 when every account the condition holds for has a return link, a storm or a network score:
+ * the accounts an account rule is evaluated on come from these (docs/cases.md). */
+static int cond_anchored(const struct rule_cond *c)
+{
+    if (c->return_link == 1 || c->return_score_min >= 0 || c->account_score_min >= 0 ||
+        c->storm_member == 1)
+        return 1;
+    for (int i = 0; i < c->n_any; i++)
+        if (!cond_anchored(c->any[i]))
+            return 0;
+    return c->n_any > 0;
+}
+
+/* 1 when the condition may bring in accounts through a storm or the network score: then every
+ * account the store knows is read, not only the linked ones. */
+static int cond_beyond_links(const struct rule_cond *c)
+{
+    if (c->account_score_min >= 0 || c->storm_member == 1)
+        return 1;
+    for (int i = 0; i < c->n_any; i++)
+        if (cond_beyond_links(c->any[i]))
+            return 1;
+    return 0;
+}
+
+/* An account rule reads the accounts its signals name, never all of them; a suspended account is
+ * left alone unless the rule says "suspended" (the platform has acted already). */
+static int account_rule_ready(struct parse *p, struct rule *r)
+{
+    if (!cond_anchored(&r->when)) {
+        vg_errf(p->err, p->cap,
+                "%s: an account rule needs return_link or storm_member true, return_score_min or "
+                "account_score_min (in each branch of its any)",
+                p->where);
+        return 0;
+    }
+    if (r->when.suspended < 0)
+        r->when.suspended = 0;
+    p->rules->all_accounts |= cond_beyond_links(&r->when);
+    return 1;
+}
+
 static int parse_rule(struct parse *p, const cJSON *obj, struct rule *r)
 {
     if (!cJSON_IsObject(obj)) {
@@ -285,6 +381,11 @@ static int parse_rule(struct parse *p, const cJSON *obj, struct rule *r)
                 return fail_at(p, k, "must be 1 to 64 characters of a-z, 0-9, '-' and '_'");
             snprintf(r->name, sizeof(r->name), "%s", v->valuestring);
             have_name = 1;
+        } else if (!strcmp(k, "target")) {
+            if (!cJSON_IsString(v) ||
+                (strcmp(v->valuestring, "post") && strcmp(v->valuestring, "account")))
+                return fail_at(p, k, "must be \"post\" or \"account\"");
+            r->account = !strcmp(v->valuestring, "account");
         } else if (!strcmp(k, "lane")) {
             if (!cJSON_IsString(v) ||
                 (strcmp(v->valuestring, "normal") && strcmp(v->valuestring, "urgent")))
@@ -299,7 +400,9 @@ static int parse_rule(struct parse *p, const cJSON *obj, struct rule *r)
             if (!parse_decide(p, v, r))
                 return 0;
         } else if (strcmp(k, "description")) {
-            return fail_at(p, k, "unknown field (name, description, lane, shadow, when, decide)");
+            return fail_at(p, k,
+                           "unknown field (name, description, target, lane, shadow, when, "
+                           "decide)");
         } else if (!cJSON_IsString(v)) {
             return fail_at(p, k, "must be a string");
         }
@@ -311,9 +414,16 @@ static int parse_rule(struct parse *p, const cJSON *obj, struct rule *r)
             return fail_at(p, "name", "is used by an earlier rule");
     if (!when)
         return fail_at(p, "when", "is required");
+    if (r->account && r->decide && !strcmp(r->decide->action, "remove_post"))
+        return fail_at(p, "decide",
+                       "remove_post is a post action (an account rule decides no_action, label, "
+                       "restrict_visibility, suspend_account or escalate_law_enforcement)");
+    p->target = r->account ? FOR_ACCOUNT : FOR_POST;
     size_t len = strlen(p->where);
     snprintf(p->where + len, sizeof(p->where) - len, ".when");
-    return parse_cond(p, when, &r->when, 0);
+    if (!parse_cond(p, when, &r->when, 0))
+        return 0;
+    return r->account ? account_rule_ready(p, r) : 1;
 }
 
 vg_status vg_rules_parse(const char *text, size_t len, vg_rules **out, char *err, size_t cap)
@@ -359,6 +469,10 @@ vg_status vg_rules_parse(const char *text, size_t len, vg_rules **out, char *err
         rules->n++;
         if (!parse_rule(&p, e, r))
             goto fail;
+        if (r->account)
+            rules->n_account++;
+        else
+            rules->n_post++;
     }
     cJSON_Delete(root);
     *out = rules;
@@ -406,11 +520,23 @@ size_t vg_rules_count(const vg_rules *rules)
 
 /* ---- evaluation ----------------------------------------------------------------------------- */
 
-/* What the rules see of a post: the stored row plus the computed account signals. */
+/* A storm an account posted in with a coordination marker (the latest by last post, when
+ * several). The replay names an alert by its hashtag and onset, the key of storm_alerts. */
+struct storm_seen {
+    char *hashtag;
+    int64_t onset, last_at;
+};
+
+/* What the rules see of a post or an account: the stored row plus the computed account signals
+ * (of the post's author, or of the account). */
 struct signals {
-    const struct vg_store_signal_row *row;
-    double account_score; /* -1: not computed or unknown account */
-    int storm;
+    const struct vg_store_signal_row *row;   /* a post; NULL for an account */
+    const struct vg_store_account_row *acct; /* an account; NULL for a post */
+    double return_score;                     /* -1: no return link */
+    int64_t followers;                       /* -1: unknown */
+    double account_score;                    /* -1: not computed or unknown account */
+    const struct storm_seen *storm;          /* NULL: in no storm (or storms not replayed) */
+    int suspended;                           /* accounts only */
 };
 
 static int tri(int want, int have)
@@ -418,25 +544,32 @@ static int tri(int want, int have)
     return want < 0 || want == (have != 0);
 }
 
-static int cond_holds(const struct rule_cond *c, const struct signals *s)
+/* The conditions only post rules have (parse_cond refuses them in account rules). */
+static int post_cond_holds(const struct rule_cond *c, const struct vg_store_signal_row *r)
 {
-    const struct vg_store_signal_row *r = s->row;
     if (c->post_score_min >= 0 && !(r->scored && r->score >= c->post_score_min))
         return 0;
     if (c->threat_min >= 0 && !(r->scored && r->threat >= c->threat_min))
         return 0;
-    if (c->account_score_min >= 0 && !(s->account_score >= c->account_score_min))
-        return 0;
-    if (c->return_score_min >= 0 && !(r->return_score >= c->return_score_min))
-        return 0;
-    if (c->followers_min >= 0 && !(r->followers >= c->followers_min))
-        return 0;
     if (c->categories_any && !(r->categories & c->categories_any))
         return 0;
-    if (!tri(c->escalate, r->escalate) || !tri(c->hash_match, r->hash_matches > 0) ||
-        !tri(c->text_match, r->text_matches > 0) || !tri(c->url_match, r->url_matches > 0) ||
-        !tri(c->list_match, r->list_hits > 0) || !tri(c->return_link, r->return_score >= 0) ||
-        !tri(c->storm_member, s->storm) || !tri(c->exempt, r->exempt != 0))
+    return tri(c->escalate, r->escalate) && tri(c->hash_match, r->hash_matches > 0) &&
+           tri(c->text_match, r->text_matches > 0) && tri(c->url_match, r->url_matches > 0) &&
+           tri(c->list_match, r->list_hits > 0) && tri(c->exempt, r->exempt != 0);
+}
+
+static int cond_holds(const struct rule_cond *c, const struct signals *s)
+{
+    if (s->row && !post_cond_holds(c, s->row))
+        return 0;
+    if (c->account_score_min >= 0 && !(s->account_score >= c->account_score_min))
+        return 0;
+    if (c->return_score_min >= 0 && !(s->return_score >= c->return_score_min))
+        return 0;
+    if (c->followers_min >= 0 && !(s->followers >= c->followers_min))
+        return 0;
+    if (!tri(c->return_link, s->return_score >= 0) || !tri(c->storm_member, s->storm != NULL) ||
+        !tri(c->suspended, s->suspended))
         return 0;
     if (c->n_any == 0)
         return 1;
@@ -462,6 +595,11 @@ double vg__case_risk(const struct vg_store_signal_row *r, double account_score)
     return risk;
 }
 
+double vg__case_account_risk(double return_score, double account_score, int storm)
+{
+    return fmax(fmax(fmax(return_score, account_score), storm ? VG__STORM_RISK : 0), 0);
+}
+
 double vg__case_reach(int64_t followers)
 {
     double f = followers > 0 ? (double)followers : 0;
@@ -476,9 +614,10 @@ double vg__case_freshness(int64_t at, int64_t reference)
 
 /* ---- account signals (only when a rule names them) ------------------------------------------ */
 
-/* A set of 64-bit hashes of account ids (open addressing; 0 is the empty slot). */
+/* A map from 64-bit hashes of ids to an int32 value (open addressing; 0 is the empty slot). */
 struct idset {
     uint64_t *slot;
+    int32_t *val;
     size_t cap, n;
 };
 
@@ -488,24 +627,38 @@ static uint64_t id_hash(const char *id)
     return h ? h : 1;
 }
 
-static vg_status idset_add(struct idset *s, const char *id)
+static vg_status idset_grow(struct idset *s)
 {
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1024;
-        uint64_t *slot = vg_calloc(cap, sizeof(*slot));
-        if (!slot)
-            return VG_ENOMEM;
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->slot[i]) {
-                size_t j = s->slot[i] & (cap - 1);
-                while (slot[j])
-                    j = (j + 1) & (cap - 1);
-                slot[j] = s->slot[i];
-            }
-        vg_free(s->slot);
-        s->slot = slot;
-        s->cap = cap;
+    size_t cap = s->cap ? s->cap * 2 : 1024;
+    uint64_t *slot = vg_calloc(cap, sizeof(*slot));
+    int32_t *val = vg_calloc(cap, sizeof(*val));
+    if (!slot || !val) {
+        vg_free(slot);
+        vg_free(val);
+        return VG_ENOMEM;
     }
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slot[i]) {
+            size_t j = s->slot[i] & (cap - 1);
+            while (slot[j])
+                j = (j + 1) & (cap - 1);
+            slot[j] = s->slot[i];
+            val[j] = s->val[i];
+        }
+    vg_free(s->slot);
+    vg_free(s->val);
+    s->slot = slot;
+    s->val = val;
+    s->cap = cap;
+    return VG_OK;
+}
+
+/* Add id with value v, or set the value of an id already in. */
+static vg_status idset_put(struct idset *s, const char *id, int32_t v)
+{
+    vg_status rc;
+    if ((s->n + 1) * 2 > s->cap && (rc = idset_grow(s)))
+        return rc;
     uint64_t h = id_hash(id);
     size_t j = h & (s->cap - 1);
     while (s->slot[j] && s->slot[j] != h)
@@ -514,39 +667,86 @@ static vg_status idset_add(struct idset *s, const char *id)
         s->slot[j] = h;
         s->n++;
     }
+    s->val[j] = v;
     return VG_OK;
+}
+
+static vg_status idset_add(struct idset *s, const char *id)
+{
+    return idset_put(s, id, 0);
+}
+
+/* The value of id, -1 when it is not in. */
+static int32_t idset_get(const struct idset *s, const char *id)
+{
+    if (!s->cap)
+        return -1;
+    uint64_t h = id_hash(id);
+    for (size_t j = h & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
+        if (s->slot[j] == h)
+            return s->val[j];
+    return -1;
 }
 
 static int idset_has(const struct idset *s, const char *id)
 {
-    if (!s->cap)
-        return 0;
-    uint64_t h = id_hash(id);
-    for (size_t j = h & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
-        if (s->slot[j] == h)
-            return 1;
-    return 0;
+    return idset_get(s, id) >= 0;
 }
 
-struct storm_collect {
-    struct idset *set;
+static void idset_release(struct idset *s)
+{
+    vg_free(s->slot);
+    vg_free(s->val);
+}
+
+/* The storms of a replay and, per account, the index of its latest one in seen. */
+struct storms {
+    struct idset of;
+    struct storm_seen *seen;
+    size_t n, cap;
     vg_status rc;
 };
 
-static void on_storm(const struct vg_storm_alert *a, void *ud)
+static vg_status storm_note(struct storms *c, const struct vg_storm_alert *a)
 {
-    struct storm_collect *c = ud;
-    for (size_t i = 0; i < a->n_accounts && !c->rc; i++)
-        c->rc = idset_add(c->set, a->accounts[i]);
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        if (cap > INT32_MAX)
+            return VG_ELIMIT;
+        struct storm_seen *seen = vg_realloc(c->seen, cap * sizeof(*seen));
+        if (!seen)
+            return VG_ENOMEM;
+        c->seen = seen;
+        c->cap = cap;
+    }
+    struct storm_seen *s = &c->seen[c->n];
+    if (!(s->hashtag = vg_strdup(a->hashtag)))
+        return VG_ENOMEM;
+    s->onset = a->onset;
+    s->last_at = a->last_at;
+    int32_t k = (int32_t)c->n++;
+    vg_status rc = VG_OK;
+    for (size_t i = 0; i < a->n_accounts && !rc; i++) {
+        int32_t had = idset_get(&c->of, a->accounts[i]);
+        if (had < 0 || c->seen[had].last_at <= s->last_at)
+            rc = idset_put(&c->of, a->accounts[i], k);
+    }
+    return rc;
 }
 
-static vg_status storm_accounts(vg_db *db, struct idset *set, uint64_t *alerts)
+static void on_storm(const struct vg_storm_alert *a, void *ud)
+{
+    struct storms *c = ud;
+    if (!c->rc)
+        c->rc = storm_note(c, a);
+}
+
+static vg_status storms_replay(vg_db *db, struct storms *c, uint64_t *alerts)
 {
     struct vg_storm_opts o;
     vg_storm_opts_init(&o);
-    struct storm_collect c = { set, VG_OK };
     o.on_alert = on_storm;
-    o.ud = &c;
+    o.ud = c;
     vg_storms *s = NULL;
     vg_status rc = vg_storms_new(&o, &s);
     if (!rc)
@@ -556,7 +756,15 @@ static vg_status storm_accounts(vg_db *db, struct idset *set, uint64_t *alerts)
         vg_storms_stats(s, &stats);
     *alerts = stats.alerts;
     vg_storms_free(s);
-    return rc ? rc : c.rc;
+    return rc ? rc : c->rc;
+}
+
+static void storms_release(struct storms *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        vg_free(c->seen[i].hashtag);
+    vg_free(c->seen);
+    idset_release(&c->of);
 }
 
 /* ---- applying ------------------------------------------------------------------------------- */
@@ -578,25 +786,40 @@ struct apply {
     const struct vg_store_queue_ops *ops;
     void *st;
     vg_network *net;
-    struct idset storms;
-    struct cased cased;
+    struct storms storms;
+    struct cased cased_posts, cased_accounts;
     int64_t reference, now, run_id;
-    int64_t posts, matched_posts, opened, would_open, already;
+    int64_t posts, matched_posts, accounts, matched_accounts, opened, would_open, already;
     struct rule_count count[RULES_MAX];
     struct vg_buf json;
 };
 
+/* A post or an account as the rules see it: its case's target, the rules of its kind and the
+ * targets of its kind already under a case. */
+struct target {
+    const char *type, *id, *account;
+    int account_rules;
+    const struct cased *cased;
+    int64_t *matched; /* matched_posts or matched_accounts */
+};
+
 static vg_status note_target(const char *type, const char *target, const char *action, void *ud)
 {
-    struct cased *c = ud;
-    if (strcmp(type, "post"))
-        return VG_OK;
+    struct apply *a = ud;
+    struct cased *c = !strcmp(type, "post") ? &a->cased_posts : &a->cased_accounts;
     vg_status rc = idset_add(&c->all, target);
     if (!rc && action)
         rc = idset_add(&c->decided, target);
     if (!rc && action && strcmp(action, "no_action"))
         rc = idset_add(&c->upheld, target);
     return rc;
+}
+
+static void cased_release(struct cased *c)
+{
+    idset_release(&c->all);
+    idset_release(&c->decided);
+    idset_release(&c->upheld);
 }
 
 static const char *category_name(int k)
@@ -609,12 +832,20 @@ static const char *category_name(int k)
     return k >= 0 && k < VG_TCO__COUNT ? names[k] : "?";
 }
 
-/* The signals of a case as stored with it (and shown in the case view). */
-static vg_status signals_json(struct apply *a, const struct signals *s, const int *hits,
-                              struct vg_buf *b)
+static vg_status rules_json(struct apply *a, const int *hits, struct vg_buf *b)
+{
+    vg_status rc = vg_buf_puts(b, ",\"rules\":[");
+    for (int i = 0, n = 0; !rc && i < a->rules->n; i++)
+        if (hits[i])
+            rc = vg_buf_printf(b, "%s\"%s\"", n++ ? "," : "", a->rules->r[i].name);
+    return rc ? rc : vg_buf_puts(b, "]}");
+}
+
+/* The signals of a post case as stored with it (and shown in the case view). */
+static vg_status post_signals_json(struct apply *a, const struct signals *s, const int *hits,
+                                   struct vg_buf *b)
 {
     const struct vg_store_signal_row *r = s->row;
-    vg_buf_reset(b);
     vg_status rc = vg_buf_printf(b, "{\"scored\":%s", r->scored ? "true" : "false");
     if (!rc && r->scored)
         rc = vg_buf_printf(b, ",\"post_score\":%.6g,\"threat\":%.6g,\"escalate\":%s", r->score,
@@ -637,32 +868,87 @@ static vg_status signals_json(struct apply *a, const struct signals *s, const in
         rc = vg_buf_printf(b, ",\"account_score\":%.6g", s->account_score);
     if (!rc && a->rules->needs_storms)
         rc = vg_buf_printf(b, ",\"storm_member\":%s", s->storm ? "true" : "false");
-    if (!rc)
-        rc = vg_buf_puts(b, ",\"rules\":[");
-    for (int i = 0, n = 0; !rc && i < a->rules->n; i++)
-        if (hits[i])
-            rc = vg_buf_printf(b, "%s\"%s\"", n++ ? "," : "", a->rules->r[i].name);
-    if (!rc)
-        rc = vg_buf_puts(b, "]}");
+    return rc ? rc : rules_json(a, hits, b);
+}
+
+/* "name":"value" with value escaped (ids and hashtags come from the data). */
+static vg_status json_field(struct vg_buf *b, const char *name, const char *value)
+{
+    vg_status rc = vg_buf_printf(b, ",\"%s\":", name);
+    if (!rc && value)
+        rc = vg_buf_json_str(b, value, strlen(value));
+    else if (!rc)
+        rc = vg_buf_puts(b, "null");
     return rc;
 }
 
-static vg_status open_case(struct apply *a, const struct signals *s, const int *hits, int first,
-                           int urgent, int64_t *case_id, int *created)
+/* The signals of an account case: why the account is there (its return link with the evidence's
+ * kinds, its network score, its latest storm), as stored with it and shown in the case view. */
+static vg_status account_signals_json(struct apply *a, const struct signals *s, const int *hits,
+                                      struct vg_buf *b)
 {
-    const struct vg_store_signal_row *r = s->row;
-    vg_status rc = signals_json(a, s, hits, &a->json);
+    const struct vg_store_account_row *r = s->acct;
+    vg_status rc = vg_buf_printf(b, "{\"followers\":%lld,\"suspended\":%s", (long long)r->followers,
+                                 r->suspended ? "true" : "false");
+    if (!rc && r->return_score >= 0) {
+        rc = vg_buf_printf(b, ",\"return_score\":%.6g,\"return_link\":{\"score\":%.6g",
+                           r->return_score, r->return_score);
+        if (!rc)
+            rc = json_field(b, "replaces", r->replaces);
+        if (!rc)
+            rc = json_field(b, "persona", r->persona);
+        if (!rc)
+            rc = vg_buf_printf(b, ",\"linked_at\":%lld,\"evidence\":%s}", (long long)r->linked_at,
+                               r->evidence_kinds ? r->evidence_kinds : "[]");
+    }
+    if (!rc && s->account_score >= 0)
+        rc = vg_buf_printf(b, ",\"account_score\":%.6g", s->account_score);
+    if (!rc && a->rules->needs_storms)
+        rc = vg_buf_printf(b, ",\"storm_member\":%s", s->storm ? "true" : "false");
+    if (!rc && s->storm) {
+        rc = vg_buf_puts(b, ",\"storm\":{\"hashtag\":");
+        if (!rc)
+            rc = vg_buf_json_str(b, s->storm->hashtag, strlen(s->storm->hashtag));
+        if (!rc)
+            rc = vg_buf_printf(b, ",\"onset\":%lld,\"last_at\":%lld}", (long long)s->storm->onset,
+                               (long long)s->storm->last_at);
+    }
+    return rc ? rc : rules_json(a, hits, b);
+}
+
+/* When an account's signals were last seen: its link or its storm, whichever is later, else its
+ * newest post; the freshness of its case counts from there (unknown: fresh). */
+static int64_t account_signal_at(const struct apply *a, const struct signals *s)
+{
+    int64_t at = VG_TIME_UNKNOWN;
+    if (s->acct->return_score >= 0)
+        at = s->acct->linked_at;
+    if (s->storm && (at == VG_TIME_UNKNOWN || s->storm->last_at > at))
+        at = s->storm->last_at;
+    if (at == VG_TIME_UNKNOWN)
+        at = s->acct->last_post;
+    return at == VG_TIME_UNKNOWN ? a->reference : at;
+}
+
+static vg_status open_case(struct apply *a, const struct signals *s, const struct target *t,
+                           const int *hits, int first, int urgent, int64_t *case_id, int *created)
+{
+    vg_buf_reset(&a->json);
+    vg_status rc = s->row ? post_signals_json(a, s, hits, &a->json)
+                          : account_signals_json(a, s, hits, &a->json);
     if (rc)
         return rc;
+    int64_t at = s->row ? s->row->at : account_signal_at(a, s);
     struct vg_store_case c = {
-        .target_type = "post",
-        .target = r->post,
-        .account = r->account,
+        .target_type = t->type,
+        .target = t->id,
+        .account = t->account,
         .lane = urgent ? "urgent" : "normal",
         .lane_rank = urgent ? VG_LANE_URGENT : VG_LANE_NORMAL,
-        .risk = vg__case_risk(r, s->account_score),
-        .reach = vg__case_reach(r->followers),
-        .freshness = vg__case_freshness(r->at, a->reference),
+        .risk = s->row ? vg__case_risk(s->row, s->account_score)
+                       : vg__case_account_risk(s->return_score, s->account_score, !!s->storm),
+        .reach = vg__case_reach(s->followers),
+        .freshness = vg__case_freshness(at, a->reference),
         .source = "rule",
         .rule = a->rules->r[first].name,
         .signals = a->json.data,
@@ -677,56 +963,56 @@ static vg_status open_case(struct apply *a, const struct signals *s, const int *
     return rc;
 }
 
-static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
+/* Count what rule i does with a target it matched and record a shadow hit. */
+static vg_status rule_matched(struct apply *a, int i, const struct target *t, int is_cased)
 {
-    struct apply *a = ud;
-    struct signals s = { .row = row, .account_score = -1 };
-    if (a->net) {
-        size_t i = vg_network_find(a->net, row->account);
-        if (i != (size_t)-1)
-            s.account_score = vg_network_score_of(a->net, i);
+    const struct rule *r = &a->rules->r[i];
+    struct rule_count *n = &a->count[i];
+    n->matched++;
+    int shadow = r->shadow || a->mode != VG_RULES_RUN;
+    if (is_cased) {
+        n->already++;
+        if (idset_has(&t->cased->decided, t->id)) {
+            n->decided++;
+            if (idset_has(&t->cased->upheld, t->id))
+                n->upheld++;
+            else
+                n->no_action++;
+        }
+    } else if (shadow) {
+        n->would_open++;
+    } else {
+        n->opened++;
     }
-    s.storm = idset_has(&a->storms, row->account);
-    a->posts++;
+    /* rule_shadow.target is the post, or the account for an account rule (docs/cases.md). */
+    if (shadow && a->mode != VG_RULES_BACKTEST) /* a backtest writes nothing */
+        return a->ops->rule_shadow_insert(a->st, a->run_id, r->name, t->id, !is_cased);
+    return VG_OK;
+}
+
+/* The rules of the target's kind over its signals: counts, shadow hits, and its case opened
+ * (and decided, when the rule that opened it says so) unless it has one. */
+static vg_status apply_rules(struct apply *a, const struct signals *s, const struct target *t)
+{
     int hits[RULES_MAX] = { 0 }, any = 0, live = -1, urgent = 0;
-    int is_cased = idset_has(&a->cased.all, row->post);
+    int is_cased = idset_has(&t->cased->all, t->id);
     for (int i = 0; i < a->rules->n; i++) {
         const struct rule *r = &a->rules->r[i];
-        if (!cond_holds(&r->when, &s))
+        if (r->account != t->account_rules || !cond_holds(&r->when, s))
             continue;
         hits[i] = any = 1;
-        struct rule_count *n = &a->count[i];
-        n->matched++;
-        int shadow = r->shadow || a->mode != VG_RULES_RUN;
-        if (is_cased) {
-            n->already++;
-            if (idset_has(&a->cased.decided, row->post)) {
-                n->decided++;
-                if (idset_has(&a->cased.upheld, row->post))
-                    n->upheld++;
-                else
-                    n->no_action++;
-            }
-        } else if (shadow) {
-            n->would_open++;
-        } else {
-            n->opened++;
-        }
-        if (!shadow) {
+        vg_status rc = rule_matched(a, i, t, is_cased);
+        if (rc)
+            return rc;
+        if (!r->shadow && a->mode == VG_RULES_RUN) {
             if (live < 0)
                 live = i;
             urgent |= r->urgent;
         }
-        if (shadow && a->mode != VG_RULES_BACKTEST) { /* a backtest writes nothing */
-            vg_status rc =
-                    a->ops->rule_shadow_insert(a->st, a->run_id, r->name, row->post, !is_cased);
-            if (rc)
-                return rc;
-        }
     }
     if (!any)
         return VG_OK;
-    a->matched_posts++;
+    (*t->matched)++;
     if (is_cased) {
         a->already++;
         return VG_OK;
@@ -738,13 +1024,69 @@ static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
     a->opened++;
     int64_t id, decision;
     int created;
-    vg_status rc = open_case(a, &s, hits, live, urgent, &id, &created);
+    vg_status rc = open_case(a, s, t, hits, live, urgent, &id, &created);
     /* The rule that opened the case decides it by itself when it says so ("decide"). */
     const struct rule *opener = &a->rules->r[live];
     if (!rc && created && opener->decide &&
         !(rc = vg__case_decide_by_rule(a->db, opener->name, id, &opener->decide->in, &decision)))
         a->count[live].auto_decided++;
     return rc;
+}
+
+static double account_score_of(const struct apply *a, const char *account)
+{
+    size_t i = a->net ? vg_network_find(a->net, account) : (size_t)-1;
+    return i != (size_t)-1 ? vg_network_score_of(a->net, i) : -1;
+}
+
+static const struct storm_seen *storm_of(const struct apply *a, const char *account)
+{
+    int32_t k = idset_get(&a->storms.of, account);
+    return k >= 0 ? &a->storms.seen[k] : NULL;
+}
+
+static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
+{
+    struct apply *a = ud;
+    struct signals s = {
+        .row = row,
+        .return_score = row->return_score,
+        .followers = row->followers,
+        .account_score = account_score_of(a, row->account),
+        .storm = storm_of(a, row->account),
+    };
+    struct target t = {
+        .type = "post",
+        .id = row->post,
+        .account = row->account,
+        .cased = &a->cased_posts,
+        .matched = &a->matched_posts,
+    };
+    a->posts++;
+    return apply_rules(a, &s, &t);
+}
+
+static vg_status on_account(const struct vg_store_account_row *row, void *ud)
+{
+    struct apply *a = ud;
+    struct signals s = {
+        .acct = row,
+        .return_score = row->return_score,
+        .followers = row->followers,
+        .account_score = account_score_of(a, row->account),
+        .storm = storm_of(a, row->account),
+        .suspended = row->suspended,
+    };
+    struct target t = {
+        .type = "account",
+        .id = row->account,
+        .account = row->account,
+        .account_rules = 1,
+        .cased = &a->cased_accounts,
+        .matched = &a->matched_accounts,
+    };
+    a->accounts++;
+    return apply_rules(a, &s, &t);
 }
 
 static const char *mode_name(enum vg_rules_mode m)
@@ -761,13 +1103,14 @@ static vg_status summary_json(struct apply *a, double seconds, uint64_t storm_al
         const struct rule *r = &a->rules->r[i];
         const struct rule_count *n = &a->count[i];
         rc = vg_buf_printf(b,
-                           "%s{\"name\":\"%s\",\"lane\":\"%s\",\"shadow\":%s,\"matched\":%lld,"
+                           "%s{\"name\":\"%s\",%s\"lane\":\"%s\",\"shadow\":%s,\"matched\":%lld,"
                            "\"opened\":%lld,\"would_open\":%lld,\"already_cased\":%lld,"
                            "\"decided\":%lld,\"upheld\":%lld,\"no_action\":%lld",
-                           i ? "," : "", r->name, r->urgent ? "urgent" : "normal",
-                           r->shadow ? "true" : "false", (long long)n->matched,
-                           (long long)n->opened, (long long)n->would_open, (long long)n->already,
-                           (long long)n->decided, (long long)n->upheld, (long long)n->no_action);
+                           i ? "," : "", r->name, r->account ? "\"target\":\"account\"," : "",
+                           r->urgent ? "urgent" : "normal", r->shadow ? "true" : "false",
+                           (long long)n->matched, (long long)n->opened, (long long)n->would_open,
+                           (long long)n->already, (long long)n->decided, (long long)n->upheld,
+                           (long long)n->no_action);
         if (!rc && r->decide)
             rc = vg_buf_printf(b, ",\"decides\":\"%s\",\"auto_decided\":%lld", r->decide->action,
                                (long long)n->auto_decided);
@@ -780,11 +1123,14 @@ static vg_status summary_json(struct apply *a, double seconds, uint64_t storm_al
                            "\"would_open\":%lld,\"already_cased\":%lld",
                            (long long)a->posts, (long long)a->matched_posts, (long long)a->opened,
                            (long long)a->would_open, (long long)a->already);
+    if (!rc && a->rules->n_account)
+        rc = vg_buf_printf(b, ",\"accounts\":%lld,\"matched_accounts\":%lld",
+                           (long long)a->accounts, (long long)a->matched_accounts);
     if (!rc && a->net)
         rc = vg_buf_printf(b, ",\"accounts_scored\":%zu", vg_network_size(a->net));
     if (!rc && a->rules->needs_storms)
         rc = vg_buf_printf(b, ",\"storm_alerts\":%llu,\"storm_accounts\":%zu",
-                           (unsigned long long)storm_alerts, a->storms.n);
+                           (unsigned long long)storm_alerts, a->storms.of.n);
     if (!rc)
         rc = vg_buf_printf(b, ",\"seconds\":%.3f}", seconds);
     return rc;
@@ -805,7 +1151,7 @@ static vg_status load_account_signals(struct apply *a, uint64_t *storm_alerts)
             return rc;
     }
     if (a->rules->needs_storms)
-        rc = storm_accounts(a->db, &a->storms, storm_alerts);
+        rc = storms_replay(a->db, &a->storms, storm_alerts);
     return rc;
 }
 
@@ -836,7 +1182,7 @@ vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by, const vg_rules *r
         goto fail;
     if (a->reference == VG_TIME_UNKNOWN)
         a->reference = a->now;
-    if ((rc = a->ops->targets_scan(a->st, note_target, &a->cased)))
+    if ((rc = a->ops->targets_scan(a->st, note_target, a)))
         goto fail;
     if (mode != VG_RULES_BACKTEST) {
         /* One transaction: the cases, the shadow hits, the run's row and its audit entry. */
@@ -846,7 +1192,10 @@ vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by, const vg_rules *r
         if ((rc = a->ops->rule_run_insert(a->st, a->now, mode_name(mode), "{}", &a->run_id)))
             goto fail;
     }
-    if ((rc = a->ops->signals_scan(a->st, on_post, a)))
+    if (rules->n_post && (rc = a->ops->signals_scan(a->st, on_post, a)))
+        goto fail;
+    if (rules->n_account &&
+        (rc = a->ops->account_signals_scan(a->st, rules->all_accounts, on_account, a)))
         goto fail;
     if ((rc = summary_json(a, mono() - t0, storm_alerts, &out)))
         goto fail;
@@ -866,10 +1215,9 @@ fail:
     vg_buf_release(&out);
     vg_buf_release(&a->json);
     vg_network_free(a->net);
-    vg_free(a->storms.slot);
-    vg_free(a->cased.all.slot);
-    vg_free(a->cased.decided.slot);
-    vg_free(a->cased.upheld.slot);
+    storms_release(&a->storms);
+    cased_release(&a->cased_posts);
+    cased_release(&a->cased_accounts);
     vg_free(a);
     return rc;
 }

@@ -35,6 +35,21 @@ struct vg_store_signal_row {
 
 typedef vg_status (*vg_store_signal_fn)(const struct vg_store_signal_row *r, void *ud);
 
+/* What account rules see of one account. */
+struct vg_store_account_row {
+    const char *account;
+    int64_t followers; /* -1 unknown */
+    int suspended;     /* its latest suspension has no later reinstatement */
+    int64_t last_post; /* its newest post's created_at; VG_TIME_UNKNOWN: none or not read */
+    /* Its return link (docs/returns.md): score -1 and the strings NULL when it has none. */
+    double return_score;
+    const char *replaces, *persona;
+    const char *evidence_kinds; /* the kinds of the link's evidence, a JSON array */
+    int64_t linked_at;
+};
+
+typedef vg_status (*vg_store_account_fn)(const struct vg_store_account_row *r, void *ud);
+
 /* A case to open (case_open). */
 struct vg_store_case {
     const char *target_type, *target, *account;
@@ -141,6 +156,9 @@ struct vg_store_appeal {
 struct vg_store_queue_ops {
     /* ---- rules ---- */
     vg_status (*signals_scan)(void *st, vg_store_signal_fn fn, void *ud);
+    /* The accounts with a return link, in id order; all: every account the store knows (profiles,
+     * authors of posts, linked accounts) with its newest post. */
+    vg_status (*account_signals_scan)(void *st, int all, vg_store_account_fn fn, void *ud);
     /* The newest post's created_at (VG_TIME_UNKNOWN: no posts). */
     vg_status (*latest_post)(void *st, int64_t *at);
     vg_status (*targets_scan)(void *st, vg_store_target_fn fn, void *ud);

@@ -122,6 +122,61 @@ static vg_status signals_scan(void *st, vg_store_signal_fn fn, void *ud)
     return rc;
 }
 
+/* The columns of an account row after its id (x.id) and newest post (x.last_post): followers,
+ * suspended (the latest suspension later than any reinstatement; the moderation table's unique
+ * index on (kind, account, at) answers both lookups) and the return link. */
+#define ACCOUNT_SIGNALS                                                                            \
+    " ifnull(a.followers, -1),"                                                                    \
+    " ifnull((SELECT max(at) FROM moderation WHERE kind = 'suspension' AND account = x.id) >"      \
+    "  ifnull((SELECT max(at) FROM moderation WHERE kind = 'reinstatement'"                        \
+    "  AND account = x.id), -9e18), 0),"                                                           \
+    " ifnull(r.score, -1), r.replaces, r.persona, r.linked_at,"                                    \
+    " (SELECT json_group_array(DISTINCT json_extract(e.value, '$.kind'))"                          \
+    "  FROM json_each(r.evidence) e)"                                                              \
+    " FROM x LEFT JOIN accounts a ON a.id = x.id LEFT JOIN return_links r ON r.account = x.id"     \
+    " ORDER BY x.id"
+
+/* Only linked accounts: return_links is read alone, nothing is scanned for the others. */
+static const char linked_accounts_sql[] =
+        "WITH x AS (SELECT account AS id, NULL AS last_post FROM return_links)"
+        " SELECT x.id, x.last_post," ACCOUNT_SIGNALS;
+
+/* Every account the store knows, grouped once (posts have no index on account). */
+static const char all_accounts_sql[] =
+        "WITH x AS (SELECT id, max(last_post) AS last_post FROM ("
+        "  SELECT account AS id, created_at AS last_post FROM posts"
+        "  UNION ALL SELECT id, NULL FROM accounts"
+        "  UNION ALL SELECT account, NULL FROM return_links) GROUP BY id)"
+        " SELECT x.id, x.last_post," ACCOUNT_SIGNALS;
+
+static vg_status account_signals_scan(void *st, int all, vg_store_account_fn fn, void *ud)
+{
+    sqlite3_stmt *s;
+    vg_status rc = prep(st, all ? all_accounts_sql : linked_accounts_sql, &s);
+    if (rc)
+        return rc;
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        struct vg_store_account_row r = {
+            .account = col_text(s, 0),
+            .last_post = col_time(s, 1),
+            .followers = sqlite3_column_int64(s, 2),
+            .suspended = sqlite3_column_int(s, 3),
+            .return_score = sqlite3_column_double(s, 4),
+            .replaces = col_text(s, 5),
+            .persona = col_text(s, 6),
+            .linked_at = col_time(s, 7),
+            .evidence_kinds = col_text(s, 8),
+        };
+        if ((rc = fn(&r, ud)))
+            break;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = vg__sqlite_fail(st, src, "reading account signals");
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static vg_status latest_post(void *st, int64_t *at)
 {
     sqlite3_stmt *s;
@@ -1155,6 +1210,7 @@ static vg_status communities_replace(void *st, const struct vg_store_community_r
 
 const struct vg_store_queue_ops vg__store_sqlite_queue = {
     .signals_scan = signals_scan,
+    .account_signals_scan = account_signals_scan,
     .latest_post = latest_post,
     .targets_scan = targets_scan,
     .case_open = case_open,

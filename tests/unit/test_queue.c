@@ -6,7 +6,9 @@
  * from two threads), decisions by the claimant only with the random delay, appeals decided by
  * another reviewer, muted flaggers, statements of reasons (valid, no personal data, puid
  * idempotent, gag dates), the webhook against a real loopback listener that fails first, bulk
- * decide (each case as the single call) and the stored community in the case view.
+ * decide (each case as the single call), the stored community in the case view, and account
+ * rules (parse errors; a return link and a storm's accounts queued as account cases; shadow,
+ * backtest and an automated suspend_account).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1086,6 +1088,294 @@ static void bulk_store_error(void **state)
     fixture_close(db);
 }
 
+/* ---- account rules -------------------------------------------------------------------------- */
+
+static void account_rule_parse_errors(void **state)
+{
+    (void)state;
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"return_link\":true,"
+                "\"post_score_min\":0.5}}]}",
+                VG_EFIELD,
+                "rules[0].when.post_score_min: is a post condition: an account rule takes "
+                "return_link, return_score_min, account_score_min, storm_member, followers_min, "
+                "suspended and any");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"any\":["
+                "{\"storm_member\":true},{\"hash_match\":true}]}}]}",
+                VG_EFIELD,
+                "rules[0].when.any[1].hash_match: is a post condition: an account rule takes "
+                "return_link, return_score_min, account_score_min, storm_member, followers_min, "
+                "suspended and any");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{\"suspended\":false}}]}", VG_EFIELD,
+                "rules[0].when.suspended: applies to account rules only (\"target\": "
+                "\"account\")");
+    parse_fails(
+            "{\"rules\":[{\"name\":\"a\",\"target\":\"user\",\"when\":{\"return_link\":true}}]}",
+            VG_EFIELD, "rules[0].target: must be \"post\" or \"account\"");
+    /* Accounts are never all scanned: every branch must name a signal that brings them in. */
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"followers_min\":10,"
+                "\"any\":[{\"return_link\":true},{\"storm_member\":false}]}}]}",
+                VG_EFIELD,
+                "rules[0].when: an account rule needs return_link or storm_member true, "
+                "return_score_min or account_score_min (in each branch of its any)");
+    parse_fails(
+            "{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"decide\":{\"action\":"
+            "\"remove_post\",\"ground\":\"illegal_content\"},\"when\":{\"return_link\":true}}]}",
+            VG_EFIELD,
+            "rules[0].decide: remove_post is a post action (an account rule decides "
+            "no_action, label, restrict_visibility, suspend_account or "
+            "escalate_law_enforcement)");
+    const char *ok =
+            "{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"followers_min\":"
+            "10,\"any\":[{\"return_score_min\":0.6},{\"storm_member\":true,"
+            "\"suspended\":true}]}},{\"name\":\"b\",\"target\":\"post\",\"when\":"
+            "{\"return_link\":true}}]}";
+    vg_rules *r;
+    char err[256];
+    assert_int_equal(vg_rules_parse(ok, strlen(ok), &r, err, sizeof(err)), VG_OK);
+    assert_int_equal(vg_rules_count(r), 2);
+    vg_rules_free(r);
+}
+
+static void profile_with_followers(vg_db *db, const char *id, int64_t followers)
+{
+    struct vg_event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = VG_EV_ACCOUNT;
+    ev.u.account.id = id;
+    ev.u.account.handle = id;
+    ev.u.account.created_at = VG_TIME_UNKNOWN;
+    ev.u.account.followers = followers;
+    ev.u.account.following = ev.u.account.posts = -1;
+    ev.u.account.observed_at = T0;
+    fixture_put(db, &ev);
+}
+
+/* Invented accounts: s1 and s2 suspended; r1 returns as s1 (linked a day before the newest
+ * post, 990 followers); r2 returns as s2 and is suspended again; u1 and u2 post. */
+static vg_db *linked_world(const char *name)
+{
+    vg_db *db = fixture_db("queue", name);
+    post(db, "p1", "u1", T0, 0.2, 0, 0);
+    post(db, "p2", "u2", T0 + 86400, 0.3, 0, 0);
+    post(db, "p3", "r1", T0 + 3600, -1, 0, 0);
+    profile_with_followers(db, "r1", 990);
+    fixture_moderate(db, VG_EV_SUSPENSION, "s1", T0 - 86400);
+    fixture_moderate(db, VG_EV_SUSPENSION, "s2", T0 - 86400);
+    fixture_moderate(db, VG_EV_SUSPENSION, "r2", T0 + 7200);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    const struct vg_store_return_link links[] = {
+        { "r1", "s1", "s1", 0.8, T0,
+          "[{\"kind\":\"handle\",\"similarity\":1},{\"kind\":\"since_suspension\"},"
+          "{\"kind\":\"handle\",\"similarity\":0.9}]" },
+        { "r2", "s2", "s2", 0.9, T0, "[{\"kind\":\"bio\"}]" },
+    };
+    assert_int_equal(vg__db_put_return_links(db, links, 2), VG_OK);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    return db;
+}
+
+static vg_rules *rules_of(const char *text)
+{
+    vg_rules *rules;
+    char err[256];
+    assert_int_equal(vg_rules_parse(text, strlen(text), &rules, err, sizeof(err)), VG_OK);
+    return rules;
+}
+
+static char *sql_text(const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(fixture_path, &h), SQLITE_OK);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+    char *v = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        v = strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+}
+
+/* A return link queues its account: one account case with the link in its signals, priority
+ * from the link's score, the followers and the link's age; the account suspended again is left
+ * alone; a backtest writes nothing, a shadow run records the account, a second run opens
+ * nothing, and a post rule beside it still reads posts. */
+static void account_rule_return_link(void **state)
+{
+    (void)state;
+    vg_db *db = linked_world("acct-link");
+    vg_rules *rules = rules_of(
+            "{\"rules\":[{\"name\":\"returns\",\"target\":\"account\",\"when\":"
+            "{\"return_link\":true}},{\"name\":\"high\",\"when\":{\"post_score_min\":0.9}}]}");
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_BACKTEST, &s), VG_OK);
+    assert_non_null(strstr(s, "{\"name\":\"returns\",\"target\":\"account\",\"lane\":\"normal\","
+                              "\"shadow\":false,\"matched\":1,\"opened\":0,\"would_open\":1"));
+    assert_non_null(strstr(s, "\"posts\":3,\"matched_posts\":0,\"opened\":0,\"would_open\":1,"
+                              "\"already_cased\":0,\"accounts\":2,\"matched_accounts\":1"));
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM rule_shadow"), 0);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_SHADOW, &s), VG_OK);
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), 0);
+    assert_int_equal(sql_int("SELECT count(*) FROM rule_shadow WHERE rule = 'returns' AND"
+                             " target = 'r1' AND would_open = 1"),
+                     1);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 1);
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), 1);
+    char *sig = sql_text("SELECT target_type || ' ' || target || ' ' || account || ' ' || signals"
+                         " FROM cases");
+    assert_string_equal(sig, "account r1 r1 {\"followers\":990,\"suspended\":false,"
+                             "\"return_score\":0.8,\"return_link\":{\"score\":0.8,"
+                             "\"replaces\":\"s1\",\"persona\":\"s1\",\"linked_at\":1767225600,"
+                             "\"evidence\":[\"handle\",\"since_suspension\"]},"
+                             "\"rules\":[\"returns\"]}");
+    free(sig);
+    assert_int_equal(sql_int("SELECT round(priority * 1e6) FROM cases"),
+                     (int64_t)round(0.8 * (3.0 / 7.0) * 0.5 * 1e6));
+    assert_int_equal(sql_int("SELECT count(*) FROM case_sources WHERE kind = 'rule' AND"
+                             " ref = 'returns'"),
+                     1);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 0);
+    assert_int_equal(summary_num(s, "already_cased"), 1);
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), 1);
+    /* The case view shows the link's evidence for the account case. */
+    char *view;
+    int found;
+    assert_int_equal(vg_case_json(db, &cli, 1, &view, &found), VG_OK);
+    assert_true(found);
+    assert_non_null(strstr(view, "\"return_links\":[{\"account\":\"r1\",\"replaces\":\"s1\""));
+    vg_free(view);
+    vg_rules_free(rules);
+    /* "suspended": true reaches the account the platform has suspended again. */
+    rules = rules_of("{\"rules\":[{\"name\":\"gone\",\"target\":\"account\",\"when\":"
+                     "{\"return_score_min\":0.5,\"suspended\":true}}]}");
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_BACKTEST, &s), VG_OK);
+    assert_non_null(strstr(s, "\"matched\":1,\"opened\":0,\"would_open\":1"));
+    vg_free(s);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+/* A rule that decides its account cases: suspend_account, automated, by the rule's actor, with
+ * the outbox row, the statement of reasons and the audit entries; a later backtest counts the
+ * account as decided and upheld. */
+static void account_rule_decides(void **state)
+{
+    (void)state;
+    vg_db *db = linked_world("acct-decide");
+    vg_rules *rules = rules_of(
+            "{\"rules\":[{\"name\":\"returns-suspended\",\"target\":\"account\",\"decide\":"
+            "{\"action\":\"suspend_account\",\"ground\":\"incompatible_with_terms\","
+            "\"explanation\":\"an invented ban evasion\"},\"when\":{\"return_score_min\":0.7}}]}");
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_non_null(strstr(s, "\"decides\":\"suspend_account\",\"auto_decided\":1"));
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target_type = 'account' AND"
+                             " target = 'r1' AND status = 'decided'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions WHERE automated = 1 AND"
+                             " action = 'suspend_account' AND"
+                             " decided_by = 'rule:returns-suspended'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM outbox WHERE payload LIKE"
+                             " '%\"action\":\"suspend_account\"%'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM sor WHERE body LIKE"
+                             " '%\"decision_account\":\"DECISION_ACCOUNT_SUSPENDED\"%' AND body"
+                             " LIKE '%\"automated_decision\":\"AUTOMATED_DECISION_FULLY\"%'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE actor_id ="
+                             " 'rule:returns-suspended' AND action IN ('case.claim',"
+                             " 'case.decide')"),
+                     2);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_BACKTEST, &s), VG_OK);
+    assert_non_null(strstr(s, "\"matched\":1,\"opened\":0,\"would_open\":0,\"already_cased\":1,"
+                              "\"decided\":1,\"upheld\":1,\"no_action\":0"));
+    vg_free(s);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+/* 2,400 ordinary posts over a day and a half (their own words, #news now and then), then a link
+ * storm: 30 invented accounts post #stormx with one link, three times each within an hour. */
+static void storm_world(vg_db *db)
+{
+    char id[32], acc[32], text[128];
+    uint64_t rng = 7;
+    for (int i = 0; i < 2400; i++) {
+        rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+        snprintf(id, sizeof(id), "o%d", i);
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)((rng >> 33) % 200));
+        snprintf(text, sizeof(text), "ordinary words w%llu w%llu w%d",
+                 (unsigned long long)((rng >> 20) % 5000), (unsigned long long)((rng >> 40) % 5000),
+                 i);
+        const char *tag = "news";
+        struct vg_event ev = { .type = VG_EV_POST, .platform = "test" };
+        ev.u.post.id = id;
+        ev.u.post.account = acc;
+        ev.u.post.created_at = T0 + (int64_t)i * 54;
+        ev.u.post.text = text;
+        ev.u.post.hashtags.v = &tag;
+        ev.u.post.hashtags.n = i % 3 == 0;
+        fixture_put(db, &ev);
+    }
+    for (int a = 0; a < 30; a++)
+        for (int k = 0; k < 3; k++) {
+            snprintf(id, sizeof(id), "st%d-%d", a, k);
+            snprintf(acc, sizeof(acc), "st%d", a);
+            snprintf(text, sizeof(text), "invented call number %d from %d", k, a);
+            const char *tag = "stormx", *url = "https://storm.invalid/s1";
+            struct vg_event ev = { .type = VG_EV_POST, .platform = "test" };
+            ev.u.post.id = id;
+            ev.u.post.account = acc;
+            ev.u.post.created_at = T0 + 130000 + (a * 3 + k) * 40;
+            ev.u.post.text = text;
+            ev.u.post.hashtags.v = &tag;
+            ev.u.post.hashtags.n = 1;
+            ev.u.post.urls.v = &url;
+            ev.u.post.urls.n = 1;
+            fixture_put(db, &ev);
+        }
+    assert_int_equal(vg_db_flush(db), VG_OK);
+}
+
+/* A storm's accounts are queued: one account case each, the storm (hashtag, onset) in its
+ * signals and risk VG__STORM_RISK; ordinary accounts are not. */
+static void account_rule_storm(void **state)
+{
+    (void)state;
+    vg_db *db = fixture_db("queue", "acct-storm");
+    storm_world(db);
+    vg_rules *rules = rules_of("{\"rules\":[{\"name\":\"storm-accounts\",\"target\":\"account\","
+                               "\"when\":{\"storm_member\":true}}]}");
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_true(summary_num(s, "storm_alerts") >= 1);
+    int64_t opened = summary_num(s, "opened");
+    vg_free(s);
+    assert_true(opened >= 10);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), opened);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target_type = 'account' AND"
+                             " target LIKE 'st%' AND signals LIKE"
+                             " '%\"storm_member\":true,\"storm\":{\"hashtag\":\"stormx\",%'"
+                             " AND round(risk, 6) = 0.7"),
+                     opened);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1103,6 +1393,10 @@ int main(void)
         cmocka_unit_test(bulk_decide),
         cmocka_unit_test(bulk_store_error),
         cmocka_unit_test(case_view_community),
+        cmocka_unit_test(account_rule_parse_errors),
+        cmocka_unit_test(account_rule_return_link),
+        cmocka_unit_test(account_rule_decides),
+        cmocka_unit_test(account_rule_storm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,12 +64,15 @@ function posts(list) {
     (p.media || []).length ? h('div', { class: 'media-row' }, p.media.map((m) => media(m.url, 'medium of the post'))) : null));
 }
 
-// The priority and its parts, each with the inputs it was computed from.
+// The priority and its parts, each with the inputs it was computed from. An account rule's case
+// has no post: its risk comes from the account's return link, network score and storm.
 function explanation(c) {
   const s = c.signals || {};
-  const riskFrom = [`post score ${num(s.post_score)}`, `threat ${num(s.threat)}`];
+  const account = c.target_type === 'account';
+  const riskFrom = account ? [] : [`post score ${num(s.post_score)}`, `threat ${num(s.threat)}`];
   if (typeof s.account_score === 'number') riskFrom.push(`account score ${num(s.account_score)}`);
   if (typeof s.return_score === 'number') riskFrom.push(`return link score ${num(s.return_score)}`);
+  if (s.storm) riskFrom.push(`0.7 for a storm (#${s.storm.hashtag})`);
   const raised = [];
   if (s.hash_matches) raised.push(`${s.hash_matches} hash match(es): 1`);
   if (s.text_matches || s.url_matches) raised.push(`${(s.text_matches || 0) + (s.url_matches || 0)} text/URL bank match(es): at least 0.9`);
@@ -83,7 +86,7 @@ function explanation(c) {
     ['reach', num(c.reach), typeof s.followers === 'number'
       ? `min(1, log10(10 + ${s.followers} followers) / 7)` : 'min(1, log10(10 + followers) / 7)'],
     ['freshness', num(c.freshness), c.source === 'rule' && ageDays !== null
-      ? `2^(-age / 1 day): the post was ${ageDays.toFixed(2)} days older than the newest post when the rules ran`
+      ? `2^(-age / 1 day): ${account ? "the account's return link or storm (else its newest post)" : 'the post'} was ${ageDays.toFixed(2)} days older than the newest post when the rules ran`
       : '1 for a case opened by a report'],
   ];
   return table([
@@ -285,6 +288,8 @@ export default {
         h('h3', null, 'Classifier scores'),
         v.scores.length ? scoreTable(v.scores) : h('p', { class: 'muted' }, 'No classifier score stored.'),
         c.signals && c.signals.rules ? h('p', null, 'Rules that matched: ', c.signals.rules.join(', ')) : null,
+        c.signals && c.signals.storm ? h('p', { 'data-testid': 'storm' }, `Storm: #${c.signals.storm.hashtag}, `
+          + `from ${when(c.signals.storm.onset)} to ${when(c.signals.storm.last_at)} UTC (storm_alerts: hashtag and onset)`) : null,
         h('p', { class: 'muted' }, 'Formulas (API): ', Object.entries(v.priority_explained || {})
           .map(([k, t]) => `${k} = ${t}`).join('; '))),
       part('Bank matches and site lists', 'matches-part', matches, 'No bank match, no site-list hit.'),
