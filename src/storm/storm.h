@@ -29,8 +29,10 @@
  * space and punctuation (other bytes, e.g. Arabic letters, belong to words); hashtags,
  * mentions, links and a leading "RT" are left out, since they are not the message. Returns the
  * distinct words (repeats are recognised among the first 32 distinct ones; capped at 255); out
- * is valid only when that is >= VG_STORM_MIN_WORDS. */
-unsigned vg__storm_sketch(const char *text, uint64_t out[VG_STORM_SKETCH]);
+ * is valid only when that is >= VG_STORM_MIN_WORDS. *text_fp gets a fingerprint of the distinct
+ * words, whatever their order (never 0): two texts have the same one when they are the same
+ * words, however punctuated, cased or ordered. */
+unsigned vg__storm_sketch(const char *text, uint64_t out[VG_STORM_SKETCH], uint64_t *text_fp);
 
 /* A hashtag as a key: without leading '#', ASCII folded to lower case, into out (cap bytes,
  * truncated); returns its length. */

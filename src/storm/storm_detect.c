@@ -18,7 +18,9 @@
  * its hashtag was silent or back to the rate expected of it before the storm (a habitual hashtag
  * that burst once keeps its copied texts: without this its alert took in every ordinary account
  * for the rest of the data). Another hashtag bursting with an open alert's markers joins that
- * alert.
+ * alert. A copy alert also learns the texts that two of its accounts post on its hashtag, and
+ * takes in the accounts that repeat them: a campaign's later variants share no band with the
+ * markers found at detection.
  *
  * Recent posts live in one ring (the posts of the last window); a hashtag key holds the ring
  * sequence numbers of its window posts. Keys whose baseline has decayed below half a post a day
@@ -38,7 +40,8 @@
 #define GROWTH_MAX  288 /* two days of buckets */
 #define SWEEP_EVERY 3600
 #define TAG_MAX     256
-#define MAX_TAGS    8 /* hashtags one alert names: its own and those that joined it */
+#define MAX_TAGS    8   /* hashtags one alert names: its own and those that joined it */
+#define MAX_TEXTS   256 /* texts a copy alert keeps of its accounts' posts (alert_learn_text) */
 #define NOVEL_TAG                                                                                  \
     0.5 /* a hashtag is new when its baseline expects at most this many                            \
            posts in a window */
@@ -75,8 +78,16 @@ struct rpost {
     uint64_t sketch[VG_STORM_SKETCH];
     uint64_t pair[VG_STORM_PAIRS];         /* hashtag pairs (not of reposts) */
     uint64_t pair_tags[VG_STORM_PAIRS][2]; /* the KEY_TAG keys of each pair's hashtags */
-    uint64_t rt;   /* a repost: key hash (KEY_RT) of its original; 0 for posts of one's own */
-    uint64_t self; /* a post of one's own: the key its reposts carry as rt */
+    uint64_t text_fp; /* its distinct words (vg__storm_sketch), 0 for reposts and short texts */
+    uint64_t rt;      /* a repost: key hash (KEY_RT) of its original; 0 for posts of one's own */
+    uint64_t self;    /* a post of one's own: the key its reposts carry as rt */
+};
+
+/* A text posted on a copy alert's own hashtag by accounts of the alert (alert_learn_text). */
+struct alert_text {
+    uint64_t fp;    /* rpost.text_fp */
+    uint32_t first; /* the first account of the alert that posted it */
+    int learnt;     /* a second account of the alert posted it: the storm's text */
 };
 
 struct alert {
@@ -104,6 +115,9 @@ struct alert {
     size_t n_growth;
     uint64_t last_seq; /* ring sequence of the last post counted: a post with two of the
                           alert's hashtags counts once */
+    struct alert_text texts[MAX_TEXTS];
+    uint32_t n_texts;
+    int64_t next_texts; /* earliest time its hashtag's window is gone over again for texts */
     int open;
 };
 
@@ -163,7 +177,7 @@ static int is_sep(unsigned char c)
            !(c >= 'A' && c <= 'Z') && c != '_' && c != '#' && c != '@' && c != '\'';
 }
 
-unsigned vg__storm_sketch(const char *text, uint64_t out[VG_STORM_SKETCH])
+unsigned vg__storm_sketch(const char *text, uint64_t out[VG_STORM_SKETCH], uint64_t *text_fp)
 {
     /* 2 x VG_STORM_SKETCH MinHash values; each band of two becomes one value of the sketch. */
     enum {
@@ -180,6 +194,7 @@ unsigned vg__storm_sketch(const char *text, uint64_t out[VG_STORM_SKETCH])
     /* The distinct words are counted against the first 32 (a text of a post has fewer). */
     uint64_t seen[32];
     unsigned n_seen = 0, words = 0;
+    uint64_t fp = 0; /* a sum of the distinct words' hashes: the order does not count */
     const unsigned char *p = (const unsigned char *)(text ? text : "");
     int first = 1;
     while (*p) {
@@ -215,6 +230,7 @@ unsigned vg__storm_sketch(const char *text, uint64_t out[VG_STORM_SKETCH])
                 seen[n_seen++] = h;
             if (words < 255)
                 words++;
+            fp += mix64(h + 0x632be59bd9b4e019ull);
         }
         for (int i = 0; i < ROWS; i++) {
             uint64_t v = mix64(h ^ seeds[i]);
@@ -226,6 +242,7 @@ unsigned vg__storm_sketch(const char *text, uint64_t out[VG_STORM_SKETCH])
         uint64_t v = mix64(mh[2 * b] ^ mix64(mh[2 * b + 1] + (uint64_t)b));
         out[b] = v ? v : 1;
     }
+    *text_fp = fp ? fp : 1;
     return words;
 }
 
@@ -996,6 +1013,84 @@ static int alert_has_account(const struct alert *a, uint32_t acc)
     return 0;
 }
 
+/* ---- texts a copy storm repeats ------------------------------------------------------------- */
+
+/* A copy campaign posts a few messages, each in a few variants (a prefix, a suffix, an
+ * emoji), over hours. The band markers found at detection cover the variants posted by then;
+ * an account that later posts only other variants shares no band with them and was missed (most
+ * of the copy-storm accounts missed on world c21 posted after the alert, a text the alert's own
+ * accounts had posted too). So a copy alert learns the texts its accounts post on its own
+ * hashtag: a text posted there by two of its accounts is the storm's, and a post of the hashtag
+ * that repeats it (the same distinct words) adds its account. Two, not one: a bystander counted
+ * by mistake cannot bring in the others who post its words. Only the alert's own hashtag: the
+ * hashtags that joined it are carried by other storms' texts too. */
+
+static struct alert_text *alert_text_find(struct alert *a, uint64_t fp)
+{
+    for (uint32_t i = 0; i < a->n_texts; i++)
+        if (a->texts[i].fp == fp)
+            return &a->texts[i];
+    return NULL;
+}
+
+/* Account acc of alert a posted text fp on its hashtag. Returns 1 when that makes fp one of the
+ * storm's texts. The table is bounded: texts beyond MAX_TEXTS are not learnt. */
+static int alert_learn_text(struct alert *a, uint64_t fp, uint32_t acc)
+{
+    struct alert_text *x = alert_text_find(a, fp);
+    if (!x) {
+        if (a->n_texts < MAX_TEXTS)
+            a->texts[a->n_texts++] = (struct alert_text){ .fp = fp, .first = acc };
+        return 0;
+    }
+    if (x->learnt || x->first == acc)
+        return 0;
+    x->learnt = 1;
+    return 1;
+}
+
+/* The posts of k's window with text fp add their accounts: they may have come before the
+ * alert learnt it, or before the alert was raised. */
+static vg_status alert_backfill_text(struct vg_storms *s, const struct key *k, struct alert *a,
+                                     uint64_t fp)
+{
+    vg_status rc = VG_OK;
+    for (uint32_t q = 0; q < k->q_n && !rc; q++) {
+        const struct rpost *p = window_post(s, k, q);
+        if (p->text_fp == fp)
+            rc = alert_add_account(a, p->account);
+    }
+    return rc;
+}
+
+/* Post p of copy alert a's own hashtag k: its account joins when it repeats one of the storm's
+ * texts, and its text counts towards them when its account is the alert's. */
+static vg_status alert_follow_text(struct vg_storms *s, const struct key *k, struct alert *a,
+                                   const struct rpost *p)
+{
+    if (!p->text_fp)
+        return VG_OK;
+    const struct alert_text *x = alert_text_find(a, p->text_fp);
+    vg_status rc = x && x->learnt ? alert_add_account(a, p->account) : VG_OK;
+    if (!rc && alert_has_account(a, p->account) && alert_learn_text(a, p->text_fp, p->account))
+        rc = alert_backfill_text(s, k, a, p->text_fp);
+    return rc;
+}
+
+/* Every post of k's window, at most every 30 s of stream time (and when the alert is raised):
+ * an account that joined the alert after posting on its hashtag teaches it that post's text. */
+static vg_status alert_follow_window(struct vg_storms *s, const struct key *k, struct alert *a,
+                                     int64_t t)
+{
+    if (t < a->next_texts)
+        return VG_OK;
+    a->next_texts = t + 30;
+    vg_status rc = VG_OK;
+    for (uint32_t i = 0; i < k->q_n && !rc; i++)
+        rc = alert_follow_text(s, k, a, window_post(s, k, i));
+    return rc;
+}
+
 /* Whether at least half of k's synchronised window posts (and at least min_shared_accounts of
  * them) are posts that alert number alert_id (index + 1) has counted already: another hashtag
  * of the same posts, not another storm of the same people (storms of one movement share
@@ -1131,6 +1226,8 @@ static vg_status raise_alert(struct vg_storms *s, struct key *k, const struct vg
         if (alert_marked(a, p))
             rc = alert_add_account(a, p->account);
     }
+    if (!rc && a->text_markers)
+        rc = alert_follow_window(s, k, a, t);
     a->last_seq = k->q[k->q_head + k->q_n - 1]; /* the post that raised it */
     return rc ? rc : emit(s, a);
 fail:
@@ -1308,6 +1405,12 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
                     !(a->link = vg_strdup(post->urls.v[i])))
                     rc = VG_ENOMEM;
         }
+        /* A copy storm's other texts, learnt from its accounts on its own hashtag. */
+        if (!rc && a->text_markers && k->h == a->tag_key) {
+            rc = alert_follow_text(s, k, a, p);
+            if (!rc)
+                rc = alert_follow_window(s, k, a, t);
+        }
         return rc;
     }
     if (k->q_n < s->o.min_accounts || t < k->next_check ||
@@ -1446,7 +1549,10 @@ vg_status vg_storms_feed(vg_storms *s, const struct vg_post *post)
     struct rpost p = { .at = t, .repost = post->repost_of != NULL };
     if ((rc = account_index(s, post->account, &p.account)))
         return rc;
-    p.has_sketch = vg__storm_sketch(post->text, p.sketch) >= VG_STORM_MIN_WORDS;
+    uint64_t text_fp;
+    p.has_sketch = vg__storm_sketch(post->text, p.sketch, &text_fp) >= VG_STORM_MIN_WORDS;
+    if (p.has_sketch && !p.repost)
+        p.text_fp = text_fp;
     if (p.repost) {
         p.rt = key_hash(KEY_RT, post->repost_of, strlen(post->repost_of));
     } else {

@@ -40,22 +40,32 @@ static void sketch_copies_and_others(void **state)
 {
     (void)state;
     uint64_t a[VG_STORM_SKETCH], b[VG_STORM_SKETCH], c[VG_STORM_SKETCH], d[VG_STORM_SKETCH];
+    uint64_t fa, fb, fc, fd, fe;
     const char *msg = "the invented province rises at dawn join the march to the old bridge now";
-    assert_int_equal(vg__storm_sketch(msg, a), 12); /* "the" three times */
+    assert_int_equal(vg__storm_sketch(msg, a, &fa), 12); /* "the" three times */
     /* A reworded copy: a prefix, a suffix, a hashtag and a link added. */
     assert_true(vg__storm_sketch("Spread this: The invented province rises at dawn, join the "
                                  "march to the old bridge now ... #Dawn1 https://x.example/s1",
-                                 b) >= VG_STORM_MIN_WORDS);
+                                 b, &fb) >= VG_STORM_MIN_WORDS);
     assert_true(shares_value(a, b));
+    assert_true(fa != fb); /* other words: another text */
     /* Tags, mentions, links and a leading RT are not words of the message. */
     vg__storm_sketch("RT @someone: the invented province rises at dawn join the march to the old "
                      "bridge now #Other http://y.example/z",
-                     c);
+                     c, &fc);
     assert_memory_equal(a, c, sizeof(a));
+    assert_true(fa == fc);
+    /* The same words in another order and case, punctuated otherwise, are the same text. */
+    vg__storm_sketch("Now the old bridge: the march! Join at dawn, the invented province rises to",
+                     d, &fe);
+    assert_true(fa == fe);
     assert_int_equal(
-            vg__storm_sketch("lovely weather near seaside this afternoon with good friends", d), 9);
+            vg__storm_sketch("lovely weather near seaside this afternoon with good friends", d,
+                             &fd),
+            9);
     assert_false(shares_value(a, d));
-    assert_int_equal(vg__storm_sketch("too short", d), 2);
+    assert_true(fa != fd);
+    assert_int_equal(vg__storm_sketch("too short", d, &fd), 2);
 }
 
 static void keys_and_tail(void **state)
@@ -709,6 +719,56 @@ static void habitual_burst_ends(void **state)
     assert_true(seen.others[0] <= 30);
 }
 
+/* A copy storm's second message. Day 2, 20 accounts C0..C19 post one message on the new
+ * #dawn, 30 s apart: the alert is raised on its text markers. The campaign's second message, in
+ * other words (no band in common), is posted by C30 before the alert, then by C3 and C7, who are
+ * the alert's, then by C31 and C32, who post nothing else; five ordinary accounts post #dawn in
+ * their own words meanwhile. C30, C31 and C32 are the storm's (the detector before the alert
+ * learnt its accounts' texts missed them); the ordinary accounts are not. */
+static void copy_storm_learns_texts(void **state)
+{
+    (void)state;
+    static const char first[] = "the invented province rises at dawn join the march to the bridge";
+    static const char second[] = "brothers and sisters the enemy fears our voice so raise it today";
+    struct trace_stream st;
+    memset(&st, 0, sizeof(st));
+    st.rng = 5;
+    char acc[24];
+    const int64_t storm = T0 + 86400 + 10 * 3600;
+    for (int i = 0; i < 3000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(&st) % 300));
+        tadd(&st, T0 + (int64_t)(trnd(&st) % (2 * 86400)), acc, i % 2 ? "daily" : NULL, NULL, NULL,
+             NULL);
+    }
+    for (int a = 0; a < 20; a++) {
+        snprintf(acc, sizeof(acc), "C%d", a);
+        struct trace_rec *r = tadd(&st, storm + 30 * a, acc, "Dawn", NULL, NULL, NULL);
+        snprintf(r->text, sizeof(r->text), "%s %s", a % 2 ? "Spread this:" : ">>", first);
+    }
+
+    static const struct {
+        const char *account;
+        int64_t after;
+    } repeats[] = { { "C30", 100 }, { "C3", 700 }, { "C7", 720 }, { "C31", 900 }, { "C32", 950 } };
+
+    for (size_t i = 0; i < sizeof(repeats) / sizeof(repeats[0]); i++) {
+        struct trace_rec *r =
+                tadd(&st, storm + repeats[i].after, repeats[i].account, "Dawn", NULL, NULL, NULL);
+        snprintf(r->text, sizeof(r->text), "%s", second);
+    }
+    for (int a = 0; a < 5; a++) {
+        snprintf(acc, sizeof(acc), "o%d", a);
+        tadd(&st, storm + 800 + 60 * a, acc, "Dawn", NULL, NULL, NULL);
+    }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 1);
+    assert_string_equal(seen.tag[0], "dawn");
+    assert_int_equal((int)seen.members[0], 23);
+    assert_int_equal((int)seen.others[0], 0);
+}
+
 static void alert_json(void **state)
 {
     (void)state;
@@ -763,6 +823,7 @@ int main(void)
         cmocka_unit_test(truth_reader),
         cmocka_unit_test(coordination_traces),
         cmocka_unit_test(habitual_burst_ends),
+        cmocka_unit_test(copy_storm_learns_texts),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
