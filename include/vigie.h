@@ -187,6 +187,12 @@ struct vg_account {
     int64_t posts;      /* -1 if not given */
     const char *avatar_url;
     int64_t observed_at; /* when this profile was seen (e.g. the post carrying it); required */
+    /* The profile picture's PDQ hash (64 lower-case hex digits) and its quality (0..100; -1 when
+     * not given, then the hash is matched), when the platform gave it or `vigie ingest
+     * --media-dir` computed it from avatar_file (docs/events.md#account); NULL when unknown. */
+    const char *avatar_pdq;
+    int avatar_pdq_quality;
+    const char *avatar_file; /* native events: the picture's file under --media-dir, or NULL */
 };
 
 /** follow and unfollow: src follows (or stops following) dst. */
@@ -338,9 +344,10 @@ struct vg_ingest_summary {
     uint64_t rejected;              /* records that could not be turned into events */
     uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
     uint64_t files;                 /* inputs processed */
-    /* With opts->media_dir (docs/events.md#media-hashes): media files hashed, and media errors
-     * (a named file missing or unreadable, a photo that does not decode); the posts of both
-     * land. */
+    /* With opts->media_dir (docs/events.md#media-hashes): media files hashed (avatar files
+     * too), and media errors (a named file missing or unreadable, a photo that does not decode;
+     * with or without media_dir, a malformed avatar_pdq, avatar_pdq_quality or avatar_file,
+     * which is dropped); the records of all of them land. */
     uint64_t media_hashed, media_errors;
 };
 
@@ -1053,6 +1060,10 @@ struct vg_return_account {
     const char *const *followers; /* ids of the accounts that follow it */
     size_t n_followers;
     int64_t first_seen; /* its first sighting; VG_TIME_UNKNOWN if not known */
+    /* The avatar's PDQ hash (64 hex digits) or NULL, and its quality (0..100; -1: unknown).
+     * Hashes of quality under VG_PDQ_MIN_QUAL, or not 64 hex digits, are ignored. */
+    const char *avatar_pdq;
+    int avatar_pdq_quality;
 };
 
 /**
@@ -1099,7 +1110,7 @@ VG_API VG_NODISCARD vg_status vg_return_index_query(vg_return_index *ix,
 enum {
     VG_RETURN_NO_NAMES = 1,   /* handle and display name */
     VG_RETURN_NO_BIO = 2,     /* bio */
-    VG_RETURN_NO_AVATAR = 4,  /* avatar URL */
+    VG_RETURN_NO_AVATAR = 4,  /* avatar URL and PDQ hash */
     VG_RETURN_NO_FOLLOWS = 8, /* follow sets, both directions */
     VG_RETURN_NO_POSTS = 16   /* shout-outs and posts naming the old handle */
 };

@@ -210,7 +210,7 @@ static void add(vg_return_index *ix, const char *id, const char *handle, const c
 {
     struct vg_return_account a = { id,     handle,    name, "Invented bio of a test account",
                                    avatar, NULL,      0,    NULL,
-                                   0,      T0 - 86400 };
+                                   0,      T0 - 86400, NULL, -1 };
     assert_int_equal(vg_return_index_add(ix, &a, at), VG_OK);
 }
 
@@ -232,7 +232,9 @@ static void index_ranks_and_forgets(void **state)
                                    0,
                                    NULL,
                                    0,
-                                   T0 + 3600 };
+                                   T0 + 3600,
+                                   NULL,
+                                   -1 };
     struct vg_return_candidate c[8];
     size_t n;
     assert_int_equal(vg_return_index_query(ix, &q, T0 + 3600, c, 8, &n), VG_OK);
@@ -270,7 +272,9 @@ static void index_ranks_and_forgets(void **state)
                                    0,
                                    NULL,
                                    0,
-                                   T0 + 60 };
+                                   T0 + 60,
+                                   NULL,
+                                   -1 };
     assert_int_equal(vg_return_index_query(ix, &g, T0 + 60, c, 8, &n), VG_OK);
     for (size_t i = 0; i < n; i++)
         assert_true(c[i].score < 0.05);
@@ -801,12 +805,14 @@ static void allocation_failures_are_reported(void **state)
             char id[16], h[32];
             snprintf(id, sizeof(id), "s%d", i);
             snprintf(h, sizeof(h), "kumo_ridan%d", i);
-            struct vg_return_account a = { id, h, "Kumo Ridan", NULL, NULL, NULL, 0, NULL, 0, T0 };
+            struct vg_return_account a = { id,   h, "Kumo Ridan", NULL, NULL, NULL,
+                                           0,    NULL, 0, T0, NULL, -1 };
             rc = vg_return_index_add(ix, &a, T0);
         }
         struct vg_return_candidate c[4];
         size_t n = 0;
-        struct vg_return_account q = { "q", "kumo_ridan", NULL, NULL, NULL, NULL, 0, NULL, 0, T0 };
+        struct vg_return_account q = { "q", "kumo_ridan", NULL, NULL, NULL, NULL,
+                                       0,   NULL,         0,    T0,   NULL, -1 };
         if (!rc)
             rc = vg_return_index_query(ix, &q, T0 + 1, c, 4, &n);
         vg__alloc_fail_after(0);
