@@ -187,7 +187,8 @@ int main(int argc, char **argv)
     double *base = malloc(q * sizeof(double)), *look = malloc(q * sizeof(double));
     double *clook = malloc(q * sizeof(double)), *plook = malloc(q * sizeof(double));
     vg_return_index *ix;
-    if (!fw || !fr || !pw || !pr || !base || !look || !clook || !plook || vg_return_index_new(&ix)) {
+    if (!fw || !fr || !pw || !pr || !base || !look || !clook || !plook ||
+        vg_return_index_new(&ix)) {
         fprintf(stderr, "bench_returns: out of memory\n");
         return 1;
     }
@@ -203,8 +204,9 @@ int main(int argc, char **argv)
             snprintf(avatar, sizeof(avatar), "https://img.example/a/%u.jpg", k);
         follow_ids(fw, pw, f, 2 * n);
         follow_ids(fr, pr, f, 2 * n);
-        struct vg_return_account a = { id, handle, name, bios[k % 6], avatar, pw, f, pr, f, t0,
-                                       avatar_pdq(k, share, hex), 90 };
+        struct vg_return_account a = {
+            id, handle, name, bios[k % 6], avatar, pw, f, pr, f, t0, avatar_pdq(k, share, hex), 90
+        };
         if (vg_return_index_add(ix, &a, t0 + k % 86400)) {
             fprintf(stderr, "bench_returns: indexing failed at %u\n", k);
             return 1;

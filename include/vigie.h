@@ -557,6 +557,10 @@ struct vg_sim_config {
     /* returns that break with the predecessor's look (0 by default): a new avatar URL; names of
      * their own (no mutation of the old ones, no "#k" in the bio) */
     double return_new_avatar, return_new_names;
+    /* pictures (0 by default: no hash is written): the share of accounts whose avatar's PDQ
+     * hash is given (avatar_pdq); the share of returns with a new avatar URL that also picked a
+     * new picture (the others re-upload the old one, re-encoded) */
+    double avatar_pdq_share, return_new_image;
 
     double storms_per_week;
     uint64_t storm_accounts;

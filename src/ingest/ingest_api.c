@@ -161,11 +161,11 @@ static void media_error(struct db_sink *k, const struct vg_record *rec, const ch
 }
 
 /* The hashes of the file `name` under the media folder. VG_OK with *hashed 0 when the file
- * could not be hashed: the error is reported and counted (a missing file only when `missing_is_error`).
- * Returns VG_ENOMEM only. */
-static vg_status hash_media_file(struct db_sink *k, const struct vg_record *rec,
-                                 const char *field, const char *name, int missing_is_error,
-                                 struct vg_media_hashes *h, char *why, size_t cap, int *hashed)
+ * could not be hashed: the error is reported and counted (a missing file only when
+ * `missing_is_error`). Returns VG_ENOMEM only. */
+static vg_status hash_media_file(struct db_sink *k, const struct vg_record *rec, const char *field,
+                                 const char *name, int missing_is_error, struct vg_media_hashes *h,
+                                 char *why, size_t cap, int *hashed)
 {
     *hashed = 0;
     char path[4096];
@@ -205,8 +205,8 @@ static vg_status hash_one_media(struct db_sink *k, const struct vg_record *rec, 
     struct vg_media_hashes h;
     char why[256] = "";
     int hashed;
-    vg_status rc = hash_media_file(k, rec, field, name, m->file != NULL, &h, why, sizeof(why),
-                                   &hashed);
+    vg_status rc =
+            hash_media_file(k, rec, field, name, m->file != NULL, &h, why, sizeof(why), &hashed);
     if (rc || !hashed)
         return rc;
     if ((!m->md5 && !(m->md5 = vg_arena_strdup(&k->arena, h.md5))) ||
@@ -289,8 +289,8 @@ static vg_status hash_avatar(struct db_sink *k, const struct vg_record *rec,
     struct vg_media_hashes h;
     char why[256] = "";
     int hashed;
-    vg_status rc = hash_media_file(k, rec, "avatar_file", a->avatar_file, 1, &h, why,
-                                   sizeof(why), &hashed);
+    vg_status rc = hash_media_file(k, rec, "avatar_file", a->avatar_file, 1, &h, why, sizeof(why),
+                                   &hashed);
     if (rc || !hashed)
         return rc;
     if (!h.pdq[0]) {

@@ -177,7 +177,8 @@ static vg_status read_post(struct vg_conv *cx, const cJSON *o, struct vg_post *p
     return VG_OK;
 }
 
-/* ---- the avatar's hash: a malformed value is dropped, the profile kept ------------------------ */
+/* ---- the avatar's hash: a malformed value is dropped, the profile kept ------------------------
+ */
 
 /* The string member `key`, or NULL when absent; a member of another type is dropped. */
 static const char *avatar_member(struct vg_conv *cx, const cJSON *o, const char *key)
@@ -196,8 +197,8 @@ static int avatar_quality(struct vg_conv *cx, const cJSON *o)
     const cJSON *j = vg_json_get(o, "avatar_pdq_quality");
     if (!j)
         return -1;
-    if (!cJSON_IsNumber(j) || j->valuedouble != (double)(int)j->valuedouble ||
-        j->valuedouble < 0 || j->valuedouble > 100) {
+    if (!cJSON_IsNumber(j) || j->valuedouble != (double)(int)j->valuedouble || j->valuedouble < 0 ||
+        j->valuedouble > 100) {
         vg_conv_drop_field(cx, "field avatar_pdq_quality: expected an integer 0..100");
         return -2;
     }
@@ -234,8 +235,9 @@ static void read_avatar_file(struct vg_conv *cx, const cJSON *o, struct vg_accou
         return;
     if (strlen(file) > VG_ID_MAX || !vg_utf8_valid(file, strlen(file)) ||
         !vg_media_file_name_safe(file)) {
-        vg_conv_drop_field(cx, "field avatar_file: must be a relative path without '..' "
-                               "components, at most %u bytes of UTF-8",
+        vg_conv_drop_field(cx,
+                           "field avatar_file: must be a relative path without '..' "
+                           "components, at most %u bytes of UTF-8",
                            VG_ID_MAX);
         return;
     }

@@ -197,10 +197,10 @@ struct vg_link_candidate {
     double score;
     double handle, name, bio, follows, followers, named, shout;
     double rare_follows, rare_followers; /* weight sums of vg_link_net, 0 when none */
-    double avatar;     /* 1 for the same avatar URL, else the PDQ term (vg__link_pdq_term) */
-    int same_url;      /* the same avatar URL (not a generic one) */
-    int pdq_distance;  /* bits between the avatars' PDQ hashes when within VG_LINK_PDQ_D; -1 */
-    double hours; /* from the suspension to the new account's first sighting */
+    double avatar;    /* 1 for the same avatar URL, else the PDQ term (vg__link_pdq_term) */
+    int same_url;     /* the same avatar URL (not a generic one) */
+    int pdq_distance; /* bits between the avatars' PDQ hashes when within VG_LINK_PDQ_D; -1 */
+    double hours;     /* from the suspension to the new account's first sighting */
     const char *named_post;
     int named_by_self;
 };

@@ -36,10 +36,10 @@
 #define KEY_FOLLOWED 5
 
 struct entry {
-    uint32_t id, handle;               /* pool offsets: the id, the handle as written */
-    uint32_t hk[3], nk[3];             /* pool offsets: handle and name key, alt, sorted */
-    uint8_t h_ntok, n_ntok, active;    /* name parts; 0 once reinstated or replaced */
-    uint8_t has_pdq;                   /* pdq is indexed (while active) */
+    uint32_t id, handle;            /* pool offsets: the id, the handle as written */
+    uint32_t hk[3], nk[3];          /* pool offsets: handle and name key, alt, sorted */
+    uint8_t h_ntok, n_ntok, active; /* name parts; 0 once reinstated or replaced */
+    uint8_t has_pdq;                /* pdq is indexed (while active) */
     uint64_t avatar;
     struct vg_pdq pdq;
     struct vg_link_bio bio;
@@ -73,12 +73,14 @@ struct vg_return_index {
     uint32_t cand[CAND_MAX];
     unsigned without;   /* VG_RETURN_NO_* */
     vg_pdq_index *pdqs; /* avatars' PDQ hashes of the active entries, by entry; NULL until one */
+
     /* Query scratch: the entries whose avatar is within VG_LINK_PDQ_D of the query's; none when
      * more than AVATAR_RARE are (a stock picture). */
     struct pdq_hit {
         uint32_t entry;
         int distance;
     } hits[AVATAR_RARE + 1];
+
     size_t n_hits;
 };
 

@@ -585,7 +585,7 @@ static const char *const migrations[] = {
     X(INS_URL, "INSERT INTO post_urls (post, url, domain) VALUES (?1, ?2, ?3)")                    \
     X(GET_ACCOUNT,                                                                                 \
       "SELECT observed_at, profile_hash, handle, name, bio, avatar_url, created_at, followers,"    \
-      " following, posts, ident_since, rowid, avatar_pdq, avatar_pdq_quality FROM accounts"       \
+      " following, posts, ident_since, rowid, avatar_pdq, avatar_pdq_quality FROM accounts"        \
       " WHERE id = ?1")                                                                            \
     X(INS_ACCOUNT,                                                                                 \
       "INSERT INTO accounts (id, platform, handle, name, bio, created_at, followers, following,"   \
@@ -1289,8 +1289,8 @@ static vg_status put_history(struct sqlite_state *st, const struct vg_account *a
 static void stored_pdq(sqlite3_stmt *g, struct vg_account *a)
 {
     a->avatar_pdq = (const char *)sqlite3_column_text(g, 12);
-    a->avatar_pdq_quality = sqlite3_column_type(g, 13) == SQLITE_NULL ? -1
-                                                                       : sqlite3_column_int(g, 13);
+    a->avatar_pdq_quality =
+            sqlite3_column_type(g, 13) == SQLITE_NULL ? -1 : sqlite3_column_int(g, 13);
 }
 
 /* The identity of the stored profile in g's current row (GET_ACCOUNT columns 2..5, 12, 13). The
@@ -1348,7 +1348,8 @@ static void merge_stored(sqlite3_stmt *g, const struct vg_account *a, struct vg_
             *nums[i] = sqlite3_column_int64(g, 6 + i);
     /* A hash belongs to the picture it came with: kept only while the avatar URL is the same. */
     const char *url = (const char *)sqlite3_column_text(g, 5);
-    if (!m->avatar_pdq && (m->avatar_url == url || (m->avatar_url && url && !strcmp(m->avatar_url, url))))
+    if (!m->avatar_pdq &&
+        (m->avatar_url == url || (m->avatar_url && url && !strcmp(m->avatar_url, url))))
         stored_pdq(g, m);
 }
 
@@ -1812,9 +1813,8 @@ static void scan_read_row(sqlite3_stmt *s, struct vg_scan_row *r)
     r->avatar = nc > 9 ? (const char *)sqlite3_column_text(s, 9) : NULL;
     r->list = nc > 10 ? (const char *)sqlite3_column_text(s, 10) : NULL;
     r->avatar_pdq = nc > 11 ? (const char *)sqlite3_column_text(s, 11) : NULL;
-    r->avatar_pdq_quality = nc > 12 && sqlite3_column_type(s, 12) != SQLITE_NULL
-                                    ? sqlite3_column_int(s, 12)
-                                    : -1;
+    r->avatar_pdq_quality =
+            nc > 12 && sqlite3_column_type(s, 12) != SQLITE_NULL ? sqlite3_column_int(s, 12) : -1;
 }
 
 static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64_t before,
