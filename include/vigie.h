@@ -1101,8 +1101,9 @@ struct vg_return_candidate {
 
 /**
  * The suspended accounts `a` may replace, best first, at most `max` of them in out (*n of them):
- * those suspended before `now` that share a name key, a name part, the avatar or a band of a
- * follow-set signature with a, scored on every signal. Shout-out posts are not known to the
+ * those suspended before `now` that share a name key, a name part, the avatar (its URL, or a
+ * picture whose PDQ hash is within 31 bits of a's) or a band of a follow-set signature with a,
+ * scored on every signal. Shout-out posts are not known to the
  * index: the batch (vg_returns_run) adds them. Errors: VG_EINVAL (no id), VG_ENOMEM.
  */
 VG_API VG_NODISCARD vg_status vg_return_index_query(vg_return_index *ix,
