@@ -3,9 +3,10 @@
  * link_index.c: the index of suspended accounts and the score of a (new account, suspended
  * account) pair (docs/returns.md, "Score").
  *
- * An entry keeps what matching needs, compactly (about 300 bytes): the skeletons of its handle
- * and display name in a shared string pool, its bio words, the hash of its avatar URL, and
- * MinHash signatures of whom it followed and who followed it when it was suspended. Postings map
+ * An entry keeps what matching needs, compactly (about 330 bytes): the skeletons of its handle
+ * and display name in a shared string pool, its bio words, the hash of its avatar URL and its
+ * picture's PDQ hash, and MinHash signatures of whom it followed and who followed it when it
+ * was suspended. Postings map
  * keys to entries: every skeleton of the handle and the name (one namespace, so a handle meets a
  * display name spelled alike), each name part of three letters or more, the avatar, and
  * locality-sensitive bands of the two signatures (one value a band, 8 bands each). The avatars'
