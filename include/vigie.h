@@ -187,6 +187,12 @@ struct vg_account {
     int64_t posts;      /* -1 if not given */
     const char *avatar_url;
     int64_t observed_at; /* when this profile was seen (e.g. the post carrying it); required */
+    /* The profile picture's PDQ hash (64 lower-case hex digits) and its quality (0..100; -1 when
+     * not given, then the hash is matched), when the platform gave it or `vigie ingest
+     * --media-dir` computed it from avatar_file (docs/events.md#account); NULL when unknown. */
+    const char *avatar_pdq;
+    int avatar_pdq_quality;
+    const char *avatar_file; /* native events: the picture's file under --media-dir, or NULL */
 };
 
 /** follow and unfollow: src follows (or stops following) dst. */
@@ -338,9 +344,10 @@ struct vg_ingest_summary {
     uint64_t rejected;              /* records that could not be turned into events */
     uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
     uint64_t files;                 /* inputs processed */
-    /* With opts->media_dir (docs/events.md#media-hashes): media files hashed, and media errors
-     * (a named file missing or unreadable, a photo that does not decode); the posts of both
-     * land. */
+    /* With opts->media_dir (docs/events.md#media-hashes): media files hashed (avatar files
+     * too), and media errors (a named file missing or unreadable, a photo that does not decode;
+     * with or without media_dir, a malformed avatar_pdq, avatar_pdq_quality or avatar_file,
+     * which is dropped); the records of all of them land. */
     uint64_t media_hashed, media_errors;
 };
 
@@ -550,6 +557,10 @@ struct vg_sim_config {
     /* returns that break with the predecessor's look (0 by default): a new avatar URL; names of
      * their own (no mutation of the old ones, no "#k" in the bio) */
     double return_new_avatar, return_new_names;
+    /* pictures (0 by default: no hash is written): the share of accounts whose avatar's PDQ
+     * hash is given (avatar_pdq); the share of returns with a new avatar URL that also picked a
+     * new picture (the others re-upload the old one, re-encoded) */
+    double avatar_pdq_share, return_new_image;
 
     double storms_per_week;
     uint64_t storm_accounts;
@@ -1053,6 +1064,10 @@ struct vg_return_account {
     const char *const *followers; /* ids of the accounts that follow it */
     size_t n_followers;
     int64_t first_seen; /* its first sighting; VG_TIME_UNKNOWN if not known */
+    /* The avatar's PDQ hash (64 hex digits) or NULL, and its quality (0..100; -1: unknown).
+     * Hashes of quality under VG_PDQ_MIN_QUAL, or not 64 hex digits, are ignored. */
+    const char *avatar_pdq;
+    int avatar_pdq_quality;
 };
 
 /**
@@ -1086,8 +1101,9 @@ struct vg_return_candidate {
 
 /**
  * The suspended accounts `a` may replace, best first, at most `max` of them in out (*n of them):
- * those suspended before `now` that share a name key, a name part, the avatar or a band of a
- * follow-set signature with a, scored on every signal. Shout-out posts are not known to the
+ * those suspended before `now` that share a name key, a name part, the avatar (its URL, or a
+ * picture whose PDQ hash is within 31 bits of a's) or a band of a follow-set signature with a,
+ * scored on every signal. Shout-out posts are not known to the
  * index: the batch (vg_returns_run) adds them. Errors: VG_EINVAL (no id), VG_ENOMEM.
  */
 VG_API VG_NODISCARD vg_status vg_return_index_query(vg_return_index *ix,
@@ -1099,7 +1115,7 @@ VG_API VG_NODISCARD vg_status vg_return_index_query(vg_return_index *ix,
 enum {
     VG_RETURN_NO_NAMES = 1,   /* handle and display name */
     VG_RETURN_NO_BIO = 2,     /* bio */
-    VG_RETURN_NO_AVATAR = 4,  /* avatar URL */
+    VG_RETURN_NO_AVATAR = 4,  /* avatar URL and PDQ hash */
     VG_RETURN_NO_FOLLOWS = 8, /* follow sets, both directions */
     VG_RETURN_NO_POSTS = 16   /* shout-outs and posts naming the old handle */
 };

@@ -347,7 +347,8 @@ static int run(struct ingest_args *a, int convert)
     if (cli_live_finish(&ctx.live))
         exit_code = EXIT_DATA;
     fflush(stdout);
-    print_summary(info, &sum, &ctx.live, a->opts.media_dir != NULL);
+    /* The media counts also when a malformed avatar hash was dropped without --media-dir. */
+    print_summary(info, &sum, &ctx.live, a->opts.media_dir != NULL || sum.media_errors);
 done:
     cli_live_close(&ctx.live);
     if (ctx.rejects.f)

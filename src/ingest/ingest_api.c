@@ -142,11 +142,12 @@ static vg_status score_post(struct db_sink *k, const struct vg_post *post,
 
 /* ---- media files (--media-dir) ------------------------------------------------------------- */
 
-static void media_error(struct db_sink *k, const struct vg_record *rec, size_t i, const char *field,
-                        const char *fmt, ...) VG_PRINTF(5, 6);
+static void media_error(struct db_sink *k, const struct vg_record *rec, const char *field,
+                        const char *fmt, ...) VG_PRINTF(4, 5);
 
-/* Log a media error naming the record and field, and count it: the post still lands. */
-static void media_error(struct db_sink *k, const struct vg_record *rec, size_t i, const char *field,
+/* Log a media error naming the record and field ("media[0].file", "avatar_file"), and count
+ * it: the record still lands. */
+static void media_error(struct db_sink *k, const struct vg_record *rec, const char *field,
                         const char *fmt, ...)
 {
     char msg[512];
@@ -154,9 +155,33 @@ static void media_error(struct db_sink *k, const struct vg_record *rec, size_t i
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    VG_LOG_ERR("%s:%llu: field media[%zu].%s: %s", rec ? rec->file : "-",
-               rec ? (unsigned long long)rec->line : 0ull, i, field, msg);
+    VG_LOG_ERR("%s:%llu: field %s: %s", rec ? rec->file : "-",
+               rec ? (unsigned long long)rec->line : 0ull, field, msg);
     k->pending.media_errors++;
+}
+
+/* The hashes of the file `name` under the media folder. VG_OK with *hashed 0 when the file
+ * could not be hashed: the error is reported and counted (a missing file only when
+ * `missing_is_error`). Returns VG_ENOMEM only. */
+static vg_status hash_media_file(struct db_sink *k, const struct vg_record *rec, const char *field,
+                                 const char *name, int missing_is_error, struct vg_media_hashes *h,
+                                 char *why, size_t cap, int *hashed)
+{
+    *hashed = 0;
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", k->opts->media_dir, name) >= sizeof(path)) {
+        media_error(k, rec, field, "%.100s: path too long", name);
+        return VG_OK;
+    }
+    vg_status rc = vg_media_hash_file(path, h, why, cap);
+    if (rc == VG_ENOMEM || (rc == VG_ENOENT && !missing_is_error))
+        return rc == VG_ENOMEM ? rc : VG_OK;
+    if (rc) {
+        media_error(k, rec, field, "%.200s: %s", name, why[0] ? why : vg_strerror(rc));
+        return VG_OK;
+    }
+    *hashed = 1;
+    return VG_OK;
 }
 
 /* A media object of this type should be a picture PDQ can hash. */
@@ -172,23 +197,18 @@ static vg_status hash_one_media(struct db_sink *k, const struct vg_record *rec, 
 {
     /* `file` names a file (the reader checked it is safe): missing is an error. An id is usually
      * the platform's own, not a file name: it is used only when it names a file that exists. */
-    const char *name = m->file ? m->file : m->id, *field = m->file ? "file" : "id";
+    const char *name = m->file ? m->file : m->id;
     if (!name || (!m->file && !vg_media_file_name_safe(name)))
         return VG_OK;
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof(path), "%s/%s", k->opts->media_dir, name) >= sizeof(path)) {
-        media_error(k, rec, i, field, "%.100s: path too long", name);
-        return VG_OK;
-    }
+    char field[48];
+    snprintf(field, sizeof(field), "media[%zu].%s", i, m->file ? "file" : "id");
     struct vg_media_hashes h;
     char why[256] = "";
-    vg_status rc = vg_media_hash_file(path, &h, why, sizeof(why));
-    if (rc == VG_ENOMEM || (rc == VG_ENOENT && !m->file))
-        return rc == VG_ENOMEM ? rc : VG_OK;
-    if (rc) {
-        media_error(k, rec, i, field, "%.200s: %s", name, why[0] ? why : vg_strerror(rc));
-        return VG_OK;
-    }
+    int hashed;
+    vg_status rc =
+            hash_media_file(k, rec, field, name, m->file != NULL, &h, why, sizeof(why), &hashed);
+    if (rc || !hashed)
+        return rc;
     if ((!m->md5 && !(m->md5 = vg_arena_strdup(&k->arena, h.md5))) ||
         (!m->sha256 && !(m->sha256 = vg_arena_strdup(&k->arena, h.sha256))))
         return VG_ENOMEM;
@@ -197,8 +217,8 @@ static vg_status hash_one_media(struct db_sink *k, const struct vg_record *rec, 
             return VG_ENOMEM;
         m->pdq_quality = h.pdq_quality;
     } else if (!h.pdq[0] && expects_picture(m->type)) {
-        media_error(k, rec, i, field,
-                    "%.200s: not a picture PDQ can hash (%s); md5 and sha256 kept", name, why);
+        media_error(k, rec, field, "%.200s: not a picture PDQ can hash (%s); md5 and sha256 kept",
+                    name, why);
     }
     k->pending.media_hashed++;
     return VG_OK;
@@ -253,11 +273,51 @@ static vg_status put_post(struct db_sink *k, const struct vg_record *rec, const 
     return k->opts->classifier ? score_post(k, &ev->u.post, &d) : VG_OK;
 }
 
+/*
+ * With opts->media_dir, *out is the profile with its picture's PDQ hash computed from
+ * avatar_file when it gave none (a copy in k->arena); otherwise the profile itself. Unlike a
+ * post's media, a profile is hashed each time it is read, repeated snapshots too: whether it is
+ * a duplicate is known only once its hash is.
+ */
+static vg_status hash_avatar(struct db_sink *k, const struct vg_record *rec,
+                             const struct vg_event *ev, const struct vg_event **out)
+{
+    *out = ev;
+    const struct vg_account *a = &ev->u.account;
+    if (!k->opts->media_dir || !a->avatar_file || a->avatar_pdq)
+        return VG_OK;
+    struct vg_media_hashes h;
+    char why[256] = "";
+    int hashed;
+    vg_status rc = hash_media_file(k, rec, "avatar_file", a->avatar_file, 1, &h, why, sizeof(why),
+                                   &hashed);
+    if (rc || !hashed)
+        return rc;
+    if (!h.pdq[0]) {
+        media_error(k, rec, "avatar_file", "%.200s: not a picture PDQ can hash (%s)",
+                    a->avatar_file, why);
+        return VG_OK;
+    }
+    struct vg_event *copy = vg_arena_alloc(&k->arena, sizeof(*copy));
+    const char *pdq = vg_arena_strdup(&k->arena, h.pdq);
+    if (!copy || !pdq)
+        return VG_ENOMEM;
+    *copy = *ev;
+    copy->u.account.avatar_pdq = pdq;
+    copy->u.account.avatar_pdq_quality = h.pdq_quality;
+    k->pending.media_hashed++;
+    *out = copy;
+    return VG_OK;
+}
+
 static vg_status put_event(struct db_sink *k, const struct vg_record *rec,
                            const struct vg_event *ev, enum vg_put_result *res)
 {
-    vg_status rc = ev->type == VG_EV_POST ? put_post(k, rec, ev, res)
-                                          : vg__db_put_derived(k->db, ev, NULL, res);
+    vg_status rc = ev->type == VG_EV_ACCOUNT ? hash_avatar(k, rec, ev, &ev) : VG_OK;
+    if (rc)
+        return rc;
+    rc = ev->type == VG_EV_POST ? put_post(k, rec, ev, res)
+                                : vg__db_put_derived(k->db, ev, NULL, res);
     if (rc || *res == VG_PUT_DUPLICATE || !k->opts->on_new_event)
         return rc;
     return k->opts->on_new_event(ev, k->opts->ud);
@@ -294,6 +354,7 @@ static vg_status store_events(struct db_sink *k, const struct vg_record *rec)
     if (rc)
         return rc;
     k->pending.read++;
+    k->pending.media_errors += rec->n_dropped;
     if (any)
         k->pending.accepted++;
     else

@@ -21,6 +21,7 @@ void vg_conv_begin(struct vg_conv *cx, int64_t item)
     cx->item_raw_len = 0;
     cx->item_json = NULL;
     cx->reason[0] = '\0';
+    cx->n_dropped = 0;
 }
 
 void vg_conv_set_raw(struct vg_conv *cx, const char *raw, size_t len)
@@ -79,6 +80,7 @@ struct vg_event *vg_conv_event(struct vg_conv *cx, enum vg_event_type type, cons
             ev->u.account.followers = -1;
             ev->u.account.following = -1;
             ev->u.account.posts = -1;
+            ev->u.account.avatar_pdq_quality = -1;
             break;
         case VG_EV_FOLLOW:
         case VG_EV_UNFOLLOW:
@@ -115,6 +117,7 @@ static vg_status emit(struct vg_conv *cx, const char *reason)
         .offset = cx->offset,
         .file = cx->file,
         .format = cx->format,
+        .n_dropped = cx->n_dropped,
     };
     cx->in_record = 0;
     cx->n_events = 0;
@@ -176,6 +179,19 @@ vg_status vg_conv_field_error(struct vg_conv *cx, const char *fmt, ...)
     va_end(ap);
     make_valid_utf8(cx->reason);
     return VG_EFIELD;
+}
+
+void vg_conv_drop_field(struct vg_conv *cx, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    make_valid_utf8(msg);
+    VG_LOG_ERR("%s:%llu: %s; the record is kept without it", cx->file ? cx->file : "-",
+               (unsigned long long)cx->line, msg);
+    cx->n_dropped++;
 }
 
 /* ---- required fields ----------------------------------------------------------------------- */

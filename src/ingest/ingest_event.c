@@ -164,6 +164,10 @@ static void write_account(struct writer *w, const struct vg_account *a)
     put_int(w, "following", a->following);
     put_int(w, "posts", a->posts);
     put_str(w, "avatar_url", a->avatar_url);
+    put_str(w, "avatar_pdq", a->avatar_pdq);
+    if (a->avatar_pdq)
+        put_int(w, "avatar_pdq_quality", a->avatar_pdq_quality);
+    put_str(w, "avatar_file", a->avatar_file);
     put_time(w, "observed_at", a->observed_at);
 }
 

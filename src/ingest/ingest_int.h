@@ -56,6 +56,9 @@ struct vg_record {
     uint64_t offset;
     const char *file;   /* input name */
     const char *format; /* reader name */
+    /* Optional values dropped from the record (logged by vg_conv_drop_field): the record is
+     * kept without them, and the store counts them as media errors. */
+    uint32_t n_dropped;
 };
 
 /* The conversion context of one input. */
@@ -83,6 +86,7 @@ struct vg_conv {
     size_t item_raw_len;
     const cJSON *item_json; /* or the item's node, printed if the record is rejected */
     char reason[512];       /* first field error of the current record, "" if none */
+    uint32_t n_dropped;     /* values of the current record dropped by vg_conv_drop_field */
 
     vg_record_fn sink;
     void *sink_ud;
@@ -104,6 +108,10 @@ vg_status vg_conv_end(struct vg_conv *cx);
 vg_status vg_conv_reject(struct vg_conv *cx, const char *fmt, ...) VG_PRINTF(2, 3);
 /* Note a field error for the current record (the first one wins); returns VG_EFIELD. */
 vg_status vg_conv_field_error(struct vg_conv *cx, const char *fmt, ...) VG_PRINTF(2, 3);
+/* An optional value that is malformed but not worth the record (an avatar's hash): log it
+ * naming the input, line and field (fmt starts with "field ..."), and count it in the record's
+ * n_dropped. The caller leaves the value out. */
+void vg_conv_drop_field(struct vg_conv *cx, const char *fmt, ...) VG_PRINTF(2, 3);
 /* Check that an event has its required fields; notes a field error if not. Called by
  * vg_conv_end for every event. */
 vg_status vg_event_check(struct vg_conv *cx, const struct vg_event *ev);

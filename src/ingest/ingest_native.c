@@ -4,7 +4,9 @@
  * record and one event. Unknown members are ignored, so newer writers stay readable; a member
  * of the wrong type or over its limit rejects the line and the message names it. Media hashes
  * (pdq, md5, sha256) must be hex of their exact length, and a media file name must stay under
- * the media folder: the message names the item, as in "field media[1].pdq".
+ * the media folder: the message names the item, as in "field media[1].pdq". A profile's
+ * avatar_pdq, avatar_pdq_quality and avatar_file are different: a malformed one is logged and
+ * dropped, and the profile is kept (a picture's hash is not worth the names and bio).
  */
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +42,35 @@ static vg_status read_strv(struct vg_conv *cx, const cJSON *obj, const char *key
     return VG_OK;
 }
 
+/* s as exactly `digits` hex digits of either case, copied in lower case into the arena; NULL
+ * when it is not (why says how, cap bytes) or out of memory (why empty). */
+static const char *hex_lower(struct vg_conv *cx, const char *s, size_t digits, char *why,
+                             size_t cap)
+{
+    size_t len = strlen(s);
+    why[0] = '\0';
+    if (len != digits) {
+        snprintf(why, cap, "expected %zu hex digits, got %zu characters", digits, len);
+        return NULL;
+    }
+    char *lower = vg_arena_alloc(&cx->arena, len + 1);
+    if (!lower)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'F')
+            c = (char)(c - 'A' + 'a');
+        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            snprintf(why, cap, "'%c' at %zu is not a hex digit",
+                     s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', i);
+            return NULL;
+        }
+        lower[i] = c;
+    }
+    lower[len] = '\0';
+    return lower;
+}
+
 /* A hash as exactly `digits` hex digits of either case, kept in lower case. */
 static vg_status read_hex(struct vg_conv *cx, const cJSON *m, const char *where, const char *key,
                           size_t digits, const char **out)
@@ -49,24 +80,9 @@ static vg_status read_hex(struct vg_conv *cx, const cJSON *m, const char *where,
     *out = NULL;
     if (rc || !s)
         return rc;
-    size_t len = strlen(s);
-    if (len != digits)
-        return vg_conv_field_error(cx, "field %s.%s: expected %zu hex digits, got %zu characters",
-                                   where, key, digits, len);
-    char *lower = vg_arena_alloc(&cx->arena, len + 1);
-    if (!lower)
-        return VG_ENOMEM;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c >= 'A' && c <= 'F')
-            c = (char)(c - 'A' + 'a');
-        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return vg_conv_field_error(cx, "field %s.%s: '%c' at %zu is not a hex digit", where,
-                                       key, s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', i);
-        lower[i] = c;
-    }
-    lower[len] = '\0';
-    *out = lower;
+    char why[96];
+    if (!(*out = hex_lower(cx, s, digits, why, sizeof(why))))
+        return why[0] ? vg_conv_field_error(cx, "field %s.%s: %s", where, key, why) : VG_ENOMEM;
     return VG_OK;
 }
 
@@ -161,6 +177,73 @@ static vg_status read_post(struct vg_conv *cx, const cJSON *o, struct vg_post *p
     return VG_OK;
 }
 
+/* ---- the avatar's hash: a malformed value is dropped, the profile kept ------------------------
+ */
+
+/* The string member `key`, or NULL when absent; a member of another type is dropped. */
+static const char *avatar_member(struct vg_conv *cx, const cJSON *o, const char *key)
+{
+    const cJSON *j = vg_json_get(o, key);
+    if (j && !cJSON_IsString(j)) {
+        vg_conv_drop_field(cx, "field %s: expected a string, got %s", key, vg_json_type_name(j));
+        return NULL;
+    }
+    return j ? j->valuestring : NULL;
+}
+
+/* avatar_pdq_quality: 0..100, or -1 when absent; -2 when malformed (dropped). */
+static int avatar_quality(struct vg_conv *cx, const cJSON *o)
+{
+    const cJSON *j = vg_json_get(o, "avatar_pdq_quality");
+    if (!j)
+        return -1;
+    if (!cJSON_IsNumber(j) || j->valuedouble != (double)(int)j->valuedouble || j->valuedouble < 0 ||
+        j->valuedouble > 100) {
+        vg_conv_drop_field(cx, "field avatar_pdq_quality: expected an integer 0..100");
+        return -2;
+    }
+    return (int)j->valuedouble;
+}
+
+/* avatar_pdq with its quality. The two go together: when either is malformed, or the quality
+ * comes without a hash, neither is kept (a hash without its quality would be matched). */
+static vg_status read_avatar_pdq(struct vg_conv *cx, const cJSON *o, struct vg_account *a)
+{
+    const char *hex = avatar_member(cx, o, "avatar_pdq");
+    const char *pdq = NULL;
+    char why[96] = "";
+    if (hex && !(pdq = hex_lower(cx, hex, VG_PDQ_HEX_LEN, why, sizeof(why)))) {
+        if (!why[0])
+            return VG_ENOMEM;
+        vg_conv_drop_field(cx, "field avatar_pdq: %s", why);
+    }
+    int quality = avatar_quality(cx, o);
+    if (quality >= 0 && !hex)
+        vg_conv_drop_field(cx, "field avatar_pdq_quality: given without avatar_pdq");
+    if (pdq && quality != -2) {
+        a->avatar_pdq = pdq;
+        a->avatar_pdq_quality = quality;
+    }
+    return VG_OK;
+}
+
+/* avatar_file: a name under --media-dir, as a media object's `file`. */
+static void read_avatar_file(struct vg_conv *cx, const cJSON *o, struct vg_account *a)
+{
+    const char *file = avatar_member(cx, o, "avatar_file");
+    if (!file)
+        return;
+    if (strlen(file) > VG_ID_MAX || !vg_utf8_valid(file, strlen(file)) ||
+        !vg_media_file_name_safe(file)) {
+        vg_conv_drop_field(cx,
+                           "field avatar_file: must be a relative path without '..' "
+                           "components, at most %u bytes of UTF-8",
+                           VG_ID_MAX);
+        return;
+    }
+    a->avatar_file = file;
+}
+
 static vg_status read_account(struct vg_conv *cx, const cJSON *o, struct vg_account *a)
 {
     vg_status rc;
@@ -173,8 +256,10 @@ static vg_status read_account(struct vg_conv *cx, const cJSON *o, struct vg_acco
         (rc = vg_json_int(cx, o, "", "following", &a->following)) ||
         (rc = vg_json_int(cx, o, "", "posts", &a->posts)) ||
         (rc = vg_json_str(cx, o, "", "avatar_url", VG_URL_MAX, &a->avatar_url)) ||
-        (rc = vg_json_time(cx, o, "", "observed_at", &a->observed_at)))
+        (rc = vg_json_time(cx, o, "", "observed_at", &a->observed_at)) ||
+        (rc = read_avatar_pdq(cx, o, a)))
         return rc;
+    read_avatar_file(cx, o, a);
     /* A profile snapshot without its own time was seen when the account was created. */
     if (a->observed_at == VG_TIME_UNKNOWN)
         a->observed_at = a->created_at;

@@ -117,6 +117,8 @@ struct vg_link_profile {
     char handle_lower[VG_LINK_KEY_MAX * 2 + 1]; /* the handle as written, ASCII-lowered */
     struct vg_link_bio bio;
     uint64_t avatar; /* hash of the avatar URL; 0 when none */
+    struct vg_pdq avatar_pdq;
+    int has_pdq; /* avatar_pdq holds the picture's PDQ hash, of quality enough to match */
     struct vg_link_sig following, followers;
     int64_t first_seen; /* VG_TIME_UNKNOWN when not known */
 };
@@ -124,6 +126,21 @@ struct vg_link_profile {
 void vg__link_profile_init(struct vg_link_profile *p, const char *id, const char *handle,
                            const char *name, const char *bio, const char *avatar_url,
                            int64_t first_seen);
+
+/*
+ * Avatars whose PDQ hashes are within VG_LINK_PDQ_D bits are the same picture re-uploaded; the
+ * avatar term is 1 up to VG_LINK_PDQ_FULL bits and falls linearly to 0 at VG_LINK_PDQ_D
+ * (docs/returns.md, "Score", gives the measurements behind both).
+ */
+#define VG_LINK_PDQ_D    31
+#define VG_LINK_PDQ_FULL 10
+
+/* Give p its avatar's PDQ hash: 64 hex digits, quality 0..100 or -1 (unknown). A hash that does
+ * not parse, or of quality under VG_PDQ_MIN_QUAL, is left out. */
+void vg__link_profile_set_pdq(struct vg_link_profile *p, const char *hex, int quality);
+/* The avatar term of two pictures d bits apart: 1 at or under VG_LINK_PDQ_FULL, 0 from
+ * VG_LINK_PDQ_D. */
+double vg__link_pdq_term(int d);
 
 /* A post naming a suspended account's handle, as evidence for one pair. */
 struct vg_link_named {
@@ -180,8 +197,10 @@ struct vg_link_candidate {
     double score;
     double handle, name, bio, follows, followers, named, shout;
     double rare_follows, rare_followers; /* weight sums of vg_link_net, 0 when none */
-    int avatar;
-    double hours; /* from the suspension to the new account's first sighting */
+    double avatar;    /* 1 for the same avatar URL, else the PDQ term (vg__link_pdq_term) */
+    int same_url;     /* the same avatar URL (not a generic one) */
+    int pdq_distance; /* bits between the avatars' PDQ hashes when within VG_LINK_PDQ_D; -1 */
+    double hours;     /* from the suspension to the new account's first sighting */
     const char *named_post;
     int named_by_self;
 };

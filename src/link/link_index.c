@@ -3,12 +3,15 @@
  * link_index.c: the index of suspended accounts and the score of a (new account, suspended
  * account) pair (docs/returns.md, "Score").
  *
- * An entry keeps what matching needs, compactly (about 300 bytes): the skeletons of its handle
- * and display name in a shared string pool, its bio words, the hash of its avatar URL, and
- * MinHash signatures of whom it followed and who followed it when it was suspended. Postings map
+ * An entry keeps what matching needs, compactly (about 330 bytes): the skeletons of its handle
+ * and display name in a shared string pool, its bio words, the hash of its avatar URL and its
+ * picture's PDQ hash, and MinHash signatures of whom it followed and who followed it when it
+ * was suspended. Postings map
  * keys to entries: every skeleton of the handle and the name (one namespace, so a handle meets a
  * display name spelled alike), each name part of three letters or more, the avatar, and
- * locality-sensitive bands of the two signatures (one value a band, 8 bands each). A query gathers
+ * locality-sensitive bands of the two signatures (one value a band, 8 bands each). The avatars'
+ * PDQ hashes are in a vg_pdq_index (src/pdq, multi-index hashing), keyed by entry: a query asks
+ * it for the pictures within VG_LINK_PDQ_D bits of its own, the first candidates. A query gathers
  * the entries of its own keys, skipping keys shared by more than POSTING_CAP entries (a default
  * avatar, a common first name, a hub everyone follows say little and would make lookups slow), then
  * scores each. There is no hash map in the libraries we link; both tables here are open
@@ -24,7 +27,7 @@
 #define PART_CAP     64  /* nor name parts shared by more (a common first name) */
 #define BAND_CAP     32  /* nor follow-set bands shared by more (a hub's) */
 #define CAND_MAX     256 /* candidates scored per query */
-#define AVATAR_RARE  3   /* an avatar URL shared by more suspended accounts is generic */
+#define AVATAR_RARE  3   /* an avatar URL or picture shared by more suspended accounts is generic */
 #define POOL_MAX     (1ull << 32)
 #define ENTRIES_MAX  (1u << 31)
 #define KEY_NAME     1
@@ -34,10 +37,12 @@
 #define KEY_FOLLOWED 5
 
 struct entry {
-    uint32_t id, handle;               /* pool offsets: the id, the handle as written */
-    uint32_t hk[3], nk[3];             /* pool offsets: handle and name key, alt, sorted */
-    uint8_t h_ntok, n_ntok, active, _; /* name parts; 0 once reinstated or replaced */
+    uint32_t id, handle;            /* pool offsets: the id, the handle as written */
+    uint32_t hk[3], nk[3];          /* pool offsets: handle and name key, alt, sorted */
+    uint8_t h_ntok, n_ntok, active; /* name parts; 0 once reinstated or replaced */
+    uint8_t has_pdq;                /* pdq is indexed (while active) */
     uint64_t avatar;
+    struct vg_pdq pdq;
     struct vg_link_bio bio;
     struct vg_link_sig following, followers;
     int64_t suspended_at, first_seen;
@@ -67,7 +72,17 @@ struct vg_return_index {
     uint32_t *seen; /* query scratch: entry -> query stamp */
     uint32_t stamp;
     uint32_t cand[CAND_MAX];
-    unsigned without; /* VG_RETURN_NO_* */
+    unsigned without;   /* VG_RETURN_NO_* */
+    vg_pdq_index *pdqs; /* avatars' PDQ hashes of the active entries, by entry; NULL until one */
+
+    /* Query scratch: the entries whose avatar is within VG_LINK_PDQ_D of the query's; none when
+     * more than AVATAR_RARE are (a stock picture). */
+    struct pdq_hit {
+        uint32_t entry;
+        int distance;
+    } hits[AVATAR_RARE + 1];
+
+    size_t n_hits;
 };
 
 /* ---- the string pool ----------------------------------------------------------------------- */
@@ -267,6 +282,22 @@ void vg__link_profile_init(struct vg_link_profile *p, const char *id, const char
     p->first_seen = first_seen;
 }
 
+void vg__link_profile_set_pdq(struct vg_link_profile *p, const char *hex, int quality)
+{
+    /* Meta's advice: hashes of low quality (flat or tiny pictures) match too much. */
+    p->has_pdq = hex && (quality < 0 || quality >= VG_PDQ_MIN_QUAL) &&
+                 vg_pdq_from_hex(hex, &p->avatar_pdq) == VG_OK;
+}
+
+double vg__link_pdq_term(int d)
+{
+    if (d <= VG_LINK_PDQ_FULL)
+        return 1;
+    if (d >= VG_LINK_PDQ_D)
+        return 0;
+    return (double)(VG_LINK_PDQ_D - d) / (VG_LINK_PDQ_D - VG_LINK_PDQ_FULL);
+}
+
 /* ---- the index ----------------------------------------------------------------------------- */
 
 vg_status vg_return_index_new(vg_return_index **out)
@@ -294,6 +325,7 @@ void vg_return_index_free(vg_return_index *ix)
     vg_free(ix->nodes);
     vg_free(ix->ids);
     vg_free(ix->seen);
+    vg_pdq_index_free(ix->pdqs);
     vg_free(ix);
 }
 
@@ -354,6 +386,31 @@ uint32_t vg__link_index_find_handle(const vg_link_index *ix, const char *handle)
     return UINT32_MAX;
 }
 
+/* Index the avatar's picture of entry ei. */
+static vg_status pdq_add(vg_link_index *ix, uint32_t ei, const struct vg_pdq *h)
+{
+    vg_status rc;
+    if (!ix->pdqs && (rc = vg_pdq_index_new(&ix->pdqs)))
+        return rc;
+    if ((rc = vg_pdq_index_add(ix->pdqs, h, ei)))
+        return rc;
+    ix->e[ei].pdq = *h;
+    ix->e[ei].has_pdq = 1;
+    return VG_OK;
+}
+
+/* Entry ei is no longer a candidate (reinstated, or replaced by a new suspension). */
+static void deactivate(vg_link_index *ix, uint32_t ei)
+{
+    struct entry *e = &ix->e[ei];
+    if (!e->active)
+        return;
+    e->active = 0;
+    ix->active--;
+    if (e->has_pdq)
+        vg_pdq_index_remove(ix->pdqs, ei);
+}
+
 static vg_status put_keys(vg_link_index *ix, uint32_t *off, const struct vg_link_name *nm)
 {
     vg_status rc = pool_put(ix, nm->key, &off[0]);
@@ -410,13 +467,12 @@ vg_status vg__link_index_add(vg_link_index *ix, const struct vg_link_profile *p,
     for (size_t i = 0; i < ks.n; i++)
         if ((rc = posting_add(ix, ks.k[i], ix->n)))
             return rc;
+    if (p->has_pdq && (rc = pdq_add(ix, ix->n, &p->avatar_pdq)))
+        return rc;
     /* The same id suspended again: the new entry replaces the old one. */
     struct slot *s = slot_find(ix->ids, ix->n_ids, idk);
     if (s->key) {
-        if (ix->e[s->head].active) {
-            ix->e[s->head].active = 0;
-            ix->active--;
-        }
+        deactivate(ix, s->head);
     } else {
         s->key = idk;
         ix->used_ids++;
@@ -434,10 +490,8 @@ void vg__link_index_set_without(vg_link_index *ix, unsigned without)
 void vg__link_index_remove(vg_link_index *ix, const char *id)
 {
     uint32_t e = vg__link_index_find_id(ix, id);
-    if (e != UINT32_MAX && ix->e[e].active) {
-        ix->e[e].active = 0;
-        ix->active--;
-    }
+    if (e != UINT32_MAX)
+        deactivate(ix, e);
 }
 
 /* ---- the score of a pair ------------------------------------------------------------------- */
@@ -483,6 +537,24 @@ static int avatar_generic(const vg_link_index *ix, uint64_t avatar)
     return s && s->count > AVATAR_RARE;
 }
 
+/* The PDQ distance of entry ei's avatar to the query's, when the lookup found it; else -1. */
+static int pdq_hit_distance(const vg_link_index *ix, uint32_t ei)
+{
+    for (size_t i = 0; i < ix->n_hits; i++)
+        if (ix->hits[i].entry == ei)
+            return ix->hits[i].distance;
+    return -1;
+}
+
+/* The avatar term: the same URL (not a generic one), else the same picture by its PDQ hash. */
+static void score_avatar(const vg_link_index *ix, const struct vg_link_profile *q,
+                         const struct entry *e, uint32_t ei, struct vg_link_candidate *c)
+{
+    c->same_url = q->avatar && q->avatar == e->avatar && !avatar_generic(ix, e->avatar);
+    c->pdq_distance = pdq_hit_distance(ix, ei);
+    c->avatar = c->same_url ? 1 : c->pdq_distance >= 0 ? vg__link_pdq_term(c->pdq_distance) : 0;
+}
+
 static void score_pair(const vg_link_index *ix, const struct vg_link_profile *q,
                        const struct vg_link_talk *talk, uint32_t ei, struct vg_link_candidate *c)
 {
@@ -502,7 +574,7 @@ static void score_pair(const vg_link_index *ix, const struct vg_link_profile *q,
     if (cross > c->handle)
         c->handle = cross;
     c->bio = vg__link_bio_similarity(&q->bio, &e->bio);
-    c->avatar = q->avatar && q->avatar == e->avatar && !avatar_generic(ix, e->avatar);
+    score_avatar(ix, q, e, ei, c);
     c->follows = shrunk_overlap(&q->following, &e->following);
     c->followers = shrunk_overlap(&q->followers, &e->followers);
     /* The batch's exact overlap weighed by rarity replaces the estimate: a few rare accounts in
@@ -526,8 +598,11 @@ static void score_pair(const vg_link_index *ix, const struct vg_link_profile *q,
         c->handle = c->name = 0;
     if (no & VG_RETURN_NO_BIO)
         c->bio = 0;
-    if (no & VG_RETURN_NO_AVATAR)
+    if (no & VG_RETURN_NO_AVATAR) {
         c->avatar = 0;
+        c->same_url = 0;
+        c->pdq_distance = -1;
+    }
     if (no & VG_RETURN_NO_FOLLOWS)
         c->follows = c->followers = c->rare_follows = c->rare_followers = 0;
     if (no & VG_RETURN_NO_POSTS)
@@ -576,6 +651,26 @@ static void cand_add(vg_link_index *ix, uint32_t e, size_t *n)
     ix->cand[(*n)++] = e;
 }
 
+static int on_pdq_hit(uint64_t id, int distance, void *ud)
+{
+    vg_link_index *ix = ud;
+    ix->hits[ix->n_hits++] = (struct pdq_hit){ (uint32_t)id, distance };
+    return ix->n_hits > AVATAR_RARE; /* one too many: a stock picture, stop */
+}
+
+/* The suspended accounts whose avatar is the query's picture (ix->hits); none when more than
+ * AVATAR_RARE are, as for a URL. Returns VG_ENOMEM only. */
+static vg_status pdq_lookup(vg_link_index *ix, const struct vg_link_profile *q)
+{
+    ix->n_hits = 0;
+    if (!q->has_pdq || !ix->pdqs || (ix->without & VG_RETURN_NO_AVATAR))
+        return VG_OK;
+    vg_status rc = vg_pdq_index_query(ix->pdqs, &q->avatar_pdq, VG_LINK_PDQ_D, on_pdq_hit, ix);
+    if (ix->n_hits > AVATAR_RARE)
+        ix->n_hits = 0;
+    return rc == VG_ECANCEL ? VG_OK : rc;
+}
+
 vg_status vg__link_index_query(vg_link_index *ix, const struct vg_link_profile *q,
                                const struct vg_link_talk *talk, int64_t now,
                                struct vg_link_candidate *out, size_t max, size_t *n)
@@ -593,6 +688,11 @@ vg_status vg__link_index_query(vg_link_index *ix, const struct vg_link_profile *
             cand_add(ix, talk->named[i].entry, &nc);
     for (size_t i = 0; talk && i < talk->n_net; i++)
         cand_add(ix, talk->net[i].entry, &nc);
+    vg_status rc = pdq_lookup(ix, q);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < ix->n_hits; i++)
+        cand_add(ix, ix->hits[i].entry, &nc);
     struct keyset ks;
     profile_keys(q, &ks);
     for (size_t k = 0; k < ks.n && nc < CAND_MAX; k++) {
@@ -664,8 +764,11 @@ vg_status vg__link_evidence_json(const vg_link_index *ix, const struct vg_link_p
         rc = vg_buf_printf(b, "%s{\"kind\":\"bio\",\"similarity\":%.3f}", sep, c->bio);
         sep = ",";
     }
-    if (!rc && c->avatar) {
+    if (!rc && c->same_url) {
         rc = vg_buf_printf(b, "%s{\"kind\":\"avatar\",\"same_url\":true}", sep);
+        sep = ",";
+    } else if (!rc && c->avatar > 0) {
+        rc = vg_buf_printf(b, "%s{\"kind\":\"avatar\",\"pdq_distance\":%d}", sep, c->pdq_distance);
         sep = ",";
     }
     if (!rc && c->follows > 0) {
@@ -702,6 +805,7 @@ vg_status vg__link_evidence_json(const vg_link_index *ix, const struct vg_link_p
 static void public_profile(const struct vg_return_account *a, struct vg_link_profile *p)
 {
     vg__link_profile_init(p, a->id, a->handle, a->name, a->bio, a->avatar_url, a->first_seen);
+    vg__link_profile_set_pdq(p, a->avatar_pdq, a->avatar_pdq_quality);
     for (size_t i = 0; a->following && i < a->n_following; i++)
         if (a->following[i])
             vg__link_sig_add(&p->following, vg_hash64(a->following[i], strlen(a->following[i]), 0));

@@ -55,6 +55,8 @@ struct ev {
 
 struct ident {
     const char *handle, *name, *bio, *avatar;
+    const char *avatar_pdq; /* the picture's PDQ hash, NULL when unknown */
+    int avatar_pdq_quality; /* -1 when unknown */
 };
 
 struct post {
@@ -332,6 +334,8 @@ static vg_status on_identity(const struct vg_scan_row *row, void *ud)
     id->name = dup_or_null(r, row->name, &rc);
     id->bio = dup_or_null(r, row->bio, &rc);
     id->avatar = dup_or_null(r, row->avatar, &rc);
+    id->avatar_pdq = dup_or_null(r, row->avatar_pdq, &rc);
+    id->avatar_pdq_quality = row->avatar_pdq_quality;
     if (rc)
         return rc;
     if (row->at < r->acc[a].first_seen)
@@ -617,6 +621,7 @@ static void profile_from_ident(struct vg_returns *r, struct track *t, const stru
     struct vg_link_sig fw = p->following, fr = p->followers;
     const struct acct *a = &r->acc[t->acct];
     vg__link_profile_init(p, a->id, id->handle, id->name, id->bio, id->avatar, t->first_action);
+    vg__link_profile_set_pdq(p, id->avatar_pdq, id->avatar_pdq_quality);
     p->following = fw;
     p->followers = fr;
 }
@@ -789,6 +794,8 @@ static vg_status on_suspend_ev(struct vg_returns *r, const struct ev *e)
     vg__link_profile_init(&p, a->id, id ? id->handle : NULL, id ? id->name : NULL,
                           id ? id->bio : NULL, id ? id->avatar : NULL,
                           a->first_seen == INT64_MAX ? VG_TIME_UNKNOWN : a->first_seen);
+    if (id)
+        vg__link_profile_set_pdq(&p, id->avatar_pdq, id->avatar_pdq_quality);
     for (uint32_t i = 0; i < a->following.n; i++)
         vg__link_sig_add(&p.following, str_hash(r->acc[a->following.v[i]].id));
     for (uint32_t i = 0; i < a->followers.n; i++)
@@ -914,9 +921,22 @@ static int same_str(const char *a, const char *b)
     return a == b || (a && b && !strcmp(a, b));
 }
 
-/* A profile: an identity event when its handle, name, bio or avatar differ from the current
- * one (the batch reads only identities; a profile whose counts alone changed is not one). A
- * field the event leaves out keeps its current value, as the store does. */
+/* The picture's hash of a profile: its own, else the current one while the avatar URL is the
+ * same (a hash belongs to the picture it came with, as in the store). */
+static void feed_avatar_pdq(const struct vg_account *m, const struct ident *cur,
+                            struct vg_scan_row *row)
+{
+    row->avatar_pdq = m->avatar_pdq;
+    row->avatar_pdq_quality = m->avatar_pdq ? m->avatar_pdq_quality : -1;
+    if (!m->avatar_pdq && cur && same_str(row->avatar, cur->avatar)) {
+        row->avatar_pdq = cur->avatar_pdq;
+        row->avatar_pdq_quality = cur->avatar_pdq_quality;
+    }
+}
+
+/* A profile: an identity event when its handle, name, bio or avatar (URL or picture) differ
+ * from the current one (the batch reads only identities; a profile whose counts alone changed
+ * is not one). A field the event leaves out keeps its current value, as the store does. */
 static vg_status feed_account(struct vg_returns *r, const struct vg_account *m)
 {
     uint32_t a;
@@ -929,8 +949,10 @@ static vg_status feed_account(struct vg_returns *r, const struct vg_account *m)
     row.name = m->name || !cur ? m->name : cur->name;
     row.bio = m->bio || !cur ? m->bio : cur->bio;
     row.avatar = m->avatar_url || !cur ? m->avatar_url : cur->avatar;
+    feed_avatar_pdq(m, cur, &row);
     if (cur && same_str(row.item, cur->handle) && same_str(row.name, cur->name) &&
-        same_str(row.bio, cur->bio) && same_str(row.avatar, cur->avatar))
+        same_str(row.bio, cur->bio) && same_str(row.avatar, cur->avatar) &&
+        same_str(row.avatar_pdq, cur->avatar_pdq))
         return VG_OK;
     return on_identity(&row, r);
 }

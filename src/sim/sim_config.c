@@ -124,6 +124,12 @@ static const struct cfg_entry table[] = {
     { "return_new_names", CFG_DOUBLE, OFF(return_new_names), 0, 1, "0",
       "share of returning accounts with names of their own, not mutations of the old ones, and "
       "no '#k' in the bio (assumed; real evaders may change both)" },
+    { "avatar_pdq_share", CFG_DOUBLE, OFF(avatar_pdq_share), 0, 1, "0",
+      "share of accounts whose avatar's PDQ hash is given with the profile (avatar_pdq, quality "
+      "80-100; one picture in 20 is one of 4 stock pictures many accounts share; 0 writes none)" },
+    { "return_new_image", CFG_DOUBLE, OFF(return_new_image), 0, 1, "0.5",
+      "share of returns with a new avatar URL that also picked a new picture; the others "
+      "re-upload the old one, its hash 0-12 bits away (a re-encoding; assumed)" },
 
     { "storms_per_week", CFG_DOUBLE, OFF(storms_per_week), 0, 700, "1",
       "hashtag storms a week (assumed)" },

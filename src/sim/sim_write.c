@@ -7,8 +7,9 @@
  * from their pre-escaped JSON form; nothing is allocated per event.
  *
  * Profiles (handles, names, bios, avatars) are recomputed when written (sim_names.c): a
- * returning persona keeps its avatar URL and mutates its names. URLs and bios are invented:
- * every domain is under the reserved .example TLD.
+ * returning persona keeps its avatar URL and mutates its names. With avatar_pdq_share the
+ * profile also carries its picture's PDQ hash, drawn per picture (a re-upload under a new URL
+ * flips a few bits). URLs and bios are invented: every domain is under the reserved .example TLD.
  */
 #include <string.h>
 
@@ -200,6 +201,84 @@ static int account_names(const struct sim_world *w, uint32_t v, char *handle, ch
     return new_names;
 }
 
+/* ---- pictures ------------------------------------------------------------------------------- */
+
+#define SALT_AVATAR    0x617661746172ull /* "avatar": a new avatar URL */
+#define SALT_PDQ_GIVEN 0x706471676976ull /* whether the picture's hash is written */
+#define SALT_NEW_IMAGE 0x6e6577696d67ull /* a return that picked a new picture */
+#define SALT_STOCK     0x73746f636bull   /* whether a picture is a stock one */
+#define SALT_PIXELS    0x706978656cull   /* the picture's hash bits */
+#define SALT_REENCODE  0x7265656e63ull   /* the bits a re-upload flips */
+#define STOCK_PICTURES 4                 /* stock pictures many accounts share */
+#define STOCK_ONE_IN   20                /* one picture in this many is a stock one */
+#define REENCODE_BITS  12                /* a re-upload flips 0 to this many bits */
+
+/* A uniform draw in [0, 1) from the seed, a key and a salt: every snapshot agrees. */
+static double draw(const struct sim_world *w, uint64_t key, uint64_t salt)
+{
+    return (double)(vg_hash64(&key, sizeof(key), w->seed ^ salt) >> 11) * 0x1.0p-53;
+}
+
+/*
+ * The picture account v shows: its persona's (profile_key), or its own when it is a return with
+ * a new avatar URL that also picked a new picture (return_new_image). One picture in
+ * STOCK_ONE_IN is a stock one (a default silhouette, a flag), the same for every account that
+ * uses it. *reencoded: a re-upload of the persona's picture under a new URL.
+ */
+static uint64_t picture_of(const struct sim_world *w, const struct sim_acct *a, uint32_t v,
+                           int new_avatar, int *reencoded, int *stock)
+{
+    int new_image = new_avatar && breaks_look(w, a, v, SALT_NEW_IMAGE, w->cfg->return_new_image);
+    uint64_t key = new_image ? (uint64_t)v | (1ull << 41) : profile_key(a, v);
+    *stock = draw(w, key, SALT_STOCK) * STOCK_ONE_IN < 1;
+    *reencoded = new_avatar && !new_image && !*stock;
+    if (*stock)
+        key = (uint64_t)(draw(w, key, SALT_STOCK ^ 1) * STOCK_PICTURES) | (1ull << 42);
+    return key;
+}
+
+/* A picture's PDQ hash: 256 bits drawn from its key (unrelated pictures are ~128 bits apart),
+ * with a re-upload's 0 to REENCODE_BITS distinct bits flipped. */
+static void picture_hash(const struct sim_world *w, uint64_t key, uint32_t v, int reencoded,
+                         struct vg_pdq *h)
+{
+    for (int i = 0; i < VG_PDQ_BYTES; i += 8) {
+        uint64_t bits = vg_hash64(&key, sizeof(key), w->seed ^ SALT_PIXELS ^ (uint64_t)i);
+        memcpy(h->bytes + i, &bits, 8);
+    }
+    if (!reencoded)
+        return;
+    int flips = (int)(draw(w, v, SALT_REENCODE) * (REENCODE_BITS + 1));
+    uint8_t done[VG_PDQ_BYTES * 8] = { 0 };
+    for (uint64_t k = 0; flips > 0; k++) {
+        unsigned bit = (unsigned)(vg_hash64(&k, sizeof(k), w->seed ^ SALT_REENCODE ^ v) % 256);
+        if (done[bit])
+            continue;
+        done[bit] = 1;
+        h->bytes[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        flips--;
+    }
+}
+
+/* ",avatar_pdq,avatar_pdq_quality" for the avatar_pdq_share of accounts (nothing at 0, the
+ * default, so that worlds stay as they were). Quality 80 to 100, a property of the picture. */
+static void put_avatar_pdq(struct sim_out *o, const struct sim_world *w, const struct sim_acct *a,
+                           uint32_t v, int new_avatar)
+{
+    if (w->cfg->avatar_pdq_share <= 0 || draw(w, v, SALT_PDQ_GIVEN) >= w->cfg->avatar_pdq_share)
+        return;
+    int reencoded, stock;
+    uint64_t key = picture_of(w, a, v, new_avatar, &reencoded, &stock);
+    struct vg_pdq h;
+    picture_hash(w, key, v, reencoded, &h);
+    char hex[VG_PDQ_HEX_LEN + 1];
+    vg_pdq_to_hex(&h, hex);
+    PUT_LIT(o, ",\"avatar_pdq\":\"");
+    put_str(o, hex);
+    PUT_LIT(o, "\",\"avatar_pdq_quality\":");
+    put_u64(o, 80 + (uint64_t)(draw(w, key, SALT_PIXELS) * 21));
+}
+
 int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, int64_t t)
 {
     struct sim_acct *a = &w->acct[v];
@@ -210,11 +289,11 @@ int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, in
     a->snap_hash = snap;
     char handle[SIM_HANDLE_MAX], name[SIM_NAME_MAX];
     int new_names = account_names(w, v, handle, name);
-    int new_avatar = breaks_look(w, a, v, 0x617661746172ull, w->cfg->return_new_avatar);
+    int new_avatar = breaks_look(w, a, v, SALT_AVATAR, w->cfg->return_new_avatar);
     uint64_t key = profile_key(a, v);
     uint64_t h = vg_hash64(&key, sizeof(key), w->seed);
     uint64_t own = v;
-    uint64_t h_avatar = new_avatar ? vg_hash64(&own, sizeof(own), w->seed ^ 0x617661746172ull) : h;
+    uint64_t h_avatar = new_avatar ? vg_hash64(&own, sizeof(own), w->seed ^ SALT_AVATAR) : h;
     PUT_LIT(o, "{\"type\":\"account\",\"platform\":\"sim\",\"id\":");
     put_acct(o, v);
     PUT_LIT(o, ",\"handle\":\"");
@@ -236,7 +315,7 @@ int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, in
     PUT_LIT(o, ",\"posts\":");
     put_u64(o, a->posts);
     /* A returning persona keeps its avatar (the URL is keyed by the persona) unless it is one of
-     * the return_new_avatar share. */
+     * the return_new_avatar share; with avatar_pdq_share, the picture's hash follows it. */
     if (a->role != VG_SIM_BACKGROUND || (h >> 8) % 10) {
         char hex[17];
         static const char digits[] = "0123456789abcdef";
@@ -246,6 +325,7 @@ int vg__sim_write_account(struct sim_out *o, struct sim_world *w, uint32_t v, in
         PUT_LIT(o, ",\"avatar_url\":\"https://img.example/avatars/");
         put_str(o, hex);
         PUT_LIT(o, ".jpg\"");
+        put_avatar_pdq(o, w, a, v, new_avatar);
     }
     PUT_LIT(o, ",\"observed_at\":");
     put_time(o, t);

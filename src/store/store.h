@@ -68,13 +68,15 @@ struct vg_scan_row {
     /* Columns 8-11, filled by the scans that have them (NULL otherwise):
      *   ACCOUNTS       current display name and bio (avatar and list NULL)
      *   IDENTITIES     account's identity (handle in item, first sighting in at, last in count):
-     *                  name, bio, avatar URL
+     *                  name, bio, avatar URL; and the avatar's PDQ hash and quality below
      *   POST_MENTIONS  post by account (id in other, text in item, at): mentions as a JSON
      *                  array in list; every post, text and list NULL when it mentions nobody */
     const char *name;
     const char *bio;
     const char *avatar;
     const char *list;
+    const char *avatar_pdq; /* IDENTITIES: 64 hex digits or NULL */
+    int avatar_pdq_quality; /* IDENTITIES: 0..100, -1 when not known */
 };
 
 typedef vg_status (*vg_scan_fn)(const struct vg_scan_row *row, void *ud);

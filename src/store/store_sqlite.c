@@ -480,6 +480,25 @@ static const char *const migrations[] = {
     ") WITHOUT ROWID;"
     "CREATE INDEX account_communities_rank ON account_communities(community, rank);"
     "CREATE INDEX audit_log_object ON audit_log(object, seq);",
+    /* 13 -> 14: the profile picture's PDQ hash and quality (docs/events.md#account) with the
+     * identity an account has now and those it had: a re-uploaded picture under a new URL is
+     * still evidence for the returning-accounts stage (docs/returns.md). The hash joins the
+     * identity (a changed picture is a changed identity), but only when known, so identities
+     * stored before keep their ident_hash. The view gains the two columns. */
+    "ALTER TABLE accounts ADD COLUMN avatar_pdq TEXT;"
+    "ALTER TABLE accounts ADD COLUMN avatar_pdq_quality INTEGER;"
+    "ALTER TABLE account_history ADD COLUMN avatar_pdq TEXT;"
+    "ALTER TABLE account_history ADD COLUMN avatar_pdq_quality INTEGER;"
+    "DROP VIEW account_identities;"
+    "CREATE VIEW account_identities AS"
+    " SELECT account, ident_hash, handle, name, bio, avatar_url, avatar_pdq, avatar_pdq_quality,"
+    "  min(first_seen) AS first_seen, max(last_seen) AS last_seen FROM ("
+    "  SELECT account, ident_hash, handle, name, bio, avatar_url, avatar_pdq, avatar_pdq_quality,"
+    "   first_seen, last_seen FROM account_history"
+    "  UNION ALL"
+    "  SELECT id, ident_hash, handle, name, bio, avatar_url, avatar_pdq, avatar_pdq_quality,"
+    "   ident_since, observed_at FROM accounts WHERE ident_hash IS NOT NULL)"
+    " GROUP BY account, ident_hash;",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -539,7 +558,7 @@ static const char *const migrations[] = {
       " GROUP BY account, 3")                                                                      \
     X(SCAN_IDENTITIES,                                                                             \
       "SELECT account, NULL, handle, first_seen, last_seen, NULL, NULL, name, bio, avatar_url,"    \
-      " NULL FROM account_identities WHERE" BEFORE("first_seen"))                                  \
+      " NULL, avatar_pdq, avatar_pdq_quality FROM account_identities WHERE" BEFORE("first_seen"))  \
     X(SCAN_POST_MENTIONS,                                                                          \
       "SELECT account, id, CASE WHEN mentions IS NULL THEN NULL ELSE text END, created_at, 1,"     \
       " NULL, NULL, NULL, NULL, NULL, mentions FROM posts WHERE" BEFORE("created_at"))             \
@@ -566,11 +585,13 @@ static const char *const migrations[] = {
     X(INS_URL, "INSERT INTO post_urls (post, url, domain) VALUES (?1, ?2, ?3)")                    \
     X(GET_ACCOUNT,                                                                                 \
       "SELECT observed_at, profile_hash, handle, name, bio, avatar_url, created_at, followers,"    \
-      " following, posts, ident_since, rowid FROM accounts WHERE id = ?1")                         \
+      " following, posts, ident_since, rowid, avatar_pdq, avatar_pdq_quality FROM accounts"        \
+      " WHERE id = ?1")                                                                            \
     X(INS_ACCOUNT,                                                                                 \
       "INSERT INTO accounts (id, platform, handle, name, bio, created_at, followers, following,"   \
-      " posts, avatar_url, observed_at, first_seen, profile_hash, ident_hash, ident_since)"        \
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11,?12,?13,?11)")                              \
+      " posts, avatar_url, observed_at, first_seen, profile_hash, ident_hash, ident_since,"        \
+      " avatar_pdq, avatar_pdq_quality)"                                                           \
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11,?12,?13,?11,?15,?16)")                      \
     X(UPD_ACCOUNT,                                                                                 \
       "UPDATE accounts SET platform = coalesce(?2, platform), handle = coalesce(?3, handle),"      \
       " name = coalesce(?4, name), bio = coalesce(?5, bio),"                                       \
@@ -578,14 +599,15 @@ static const char *const migrations[] = {
       " following = coalesce(?8, following), posts = coalesce(?9, posts),"                         \
       " avatar_url = coalesce(?10, avatar_url), observed_at = ?11, profile_hash = ?12,"            \
       " first_seen = min(first_seen, ?11), ident_hash = ?13,"                                      \
-      " ident_since = CASE WHEN ident_hash IS ?13 THEN ident_since ELSE ?11 END"                   \
-      " WHERE rowid = ?14")                                                                        \
+      " ident_since = CASE WHEN ident_hash IS ?13 THEN ident_since ELSE ?11 END,"                  \
+      " avatar_pdq = ?15, avatar_pdq_quality = ?16 WHERE rowid = ?14")                             \
     X(SEEN_EARLIER,                                                                                \
       "UPDATE accounts SET first_seen = min(first_seen, ?2), ident_since = CASE"                   \
       " WHEN ident_hash IS ?3 THEN min(ident_since, ?2) ELSE ident_since END WHERE id = ?1")       \
     X(INS_HISTORY,                                                                                 \
       "INSERT INTO account_history (account, ident_hash, handle, name, bio, avatar_url,"           \
-      " first_seen, last_seen) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"                                   \
+      " first_seen, last_seen, avatar_pdq, avatar_pdq_quality) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,"   \
+      " ?9,?10)"                                                                                   \
       " ON CONFLICT(account, ident_hash) DO UPDATE SET"                                            \
       " first_seen = min(first_seen, excluded.first_seen),"                                        \
       " last_seen = max(last_seen, excluded.last_seen)")                                           \
@@ -1198,20 +1220,35 @@ static uint64_t hash_fields(const char *const *f, size_t n, const int64_t *nums,
     return h & 0x7fffffffffffffffull;
 }
 
+/* The picture's PDQ hash (and in the profile its quality) is hashed only when known, so the
+ * identities and profiles stored before schema 14, which had none, keep their hashes. */
 static uint64_t ident_hash(const struct vg_account *a)
 {
-    const char *f[] = { a->handle, a->name, a->bio, a->avatar_url };
-    return hash_fields(f, 4, NULL, 0);
+    const char *f[] = { a->handle, a->name, a->bio, a->avatar_url, a->avatar_pdq };
+    return hash_fields(f, a->avatar_pdq ? 5 : 4, NULL, 0);
 }
 
 static uint64_t profile_hash(const struct vg_account *a)
 {
-    const char *f[] = { a->handle, a->name, a->bio, a->avatar_url };
-    int64_t nums[] = { a->created_at, a->followers, a->following, a->posts };
-    return hash_fields(f, 4, nums, 4);
+    const char *f[] = { a->handle, a->name, a->bio, a->avatar_url, a->avatar_pdq };
+    int64_t nums[] = { a->created_at, a->followers, a->following, a->posts, a->avatar_pdq_quality };
+    return hash_fields(f, a->avatar_pdq ? 5 : 4, nums, a->avatar_pdq ? 5 : 4);
 }
 
-static void bind_account(sqlite3_stmt *s, const struct vg_event *ev, uint64_t ph, uint64_t ih)
+/* The picture's hash and quality (NULL: unknown) at parameters first and first + 1. */
+static void bind_pdq(sqlite3_stmt *s, int first, const struct vg_account *a)
+{
+    bind_text(s, first, a->avatar_pdq);
+    if (a->avatar_pdq && a->avatar_pdq_quality >= 0)
+        sqlite3_bind_int(s, first + 1, a->avatar_pdq_quality);
+    else
+        sqlite3_bind_null(s, first + 1);
+}
+
+/* The profile of ev (fields it lacks are coalesced by the statement), with the picture's hash of
+ * pdq: the event's own when new, the merged profile's when updating. */
+static void bind_account(sqlite3_stmt *s, const struct vg_event *ev, const struct vg_account *pdq,
+                         uint64_t ph, uint64_t ih)
 {
     const struct vg_account *a = &ev->u.account;
     bind_text(s, 1, a->id);
@@ -1227,6 +1264,7 @@ static void bind_account(sqlite3_stmt *s, const struct vg_event *ev, uint64_t ph
     sqlite3_bind_int64(s, 11, a->observed_at);
     sqlite3_bind_int64(s, 12, (sqlite3_int64)ph);
     sqlite3_bind_int64(s, 13, (sqlite3_int64)ih);
+    bind_pdq(s, 15, pdq);
 }
 
 /* Record that the account had identity (handle, name, bio, avatar) of a, hashed ih, from
@@ -1243,11 +1281,20 @@ static vg_status put_history(struct sqlite_state *st, const struct vg_account *a
     bind_text(s, 6, a->avatar_url);
     sqlite3_bind_int64(s, 7, first);
     sqlite3_bind_int64(s, 8, last);
+    bind_pdq(s, 9, a);
     return exec_stmt(st, S_INS_HISTORY, "storing account history");
 }
 
-/* The identity of the stored profile in g's current row (GET_ACCOUNT columns 2..5). The strings
- * point into g's row: valid until g is stepped or reset. */
+/* The picture's hash of g's current row (GET_ACCOUNT columns 12, 13) into a. */
+static void stored_pdq(sqlite3_stmt *g, struct vg_account *a)
+{
+    a->avatar_pdq = (const char *)sqlite3_column_text(g, 12);
+    a->avatar_pdq_quality =
+            sqlite3_column_type(g, 13) == SQLITE_NULL ? -1 : sqlite3_column_int(g, 13);
+}
+
+/* The identity of the stored profile in g's current row (GET_ACCOUNT columns 2..5, 12, 13). The
+ * strings point into g's row: valid until g is stepped or reset. */
 static void stored_identity(sqlite3_stmt *g, const char *id, struct vg_account *out)
 {
     memset(out, 0, sizeof(*out));
@@ -1256,6 +1303,7 @@ static void stored_identity(sqlite3_stmt *g, const char *id, struct vg_account *
     out->name = (const char *)sqlite3_column_text(g, 3);
     out->bio = (const char *)sqlite3_column_text(g, 4);
     out->avatar_url = (const char *)sqlite3_column_text(g, 5);
+    stored_pdq(g, out);
 }
 
 static vg_status has_history(struct sqlite_state *st, const char *id, uint64_t ih, int *found)
@@ -1298,6 +1346,11 @@ static void merge_stored(sqlite3_stmt *g, const struct vg_account *a, struct vg_
     for (int i = 0; i < 4; i++)
         if (*nums[i] == unknown[i] && sqlite3_column_type(g, 6 + i) != SQLITE_NULL)
             *nums[i] = sqlite3_column_int64(g, 6 + i);
+    /* A hash belongs to the picture it came with: kept only while the avatar URL is the same. */
+    const char *url = (const char *)sqlite3_column_text(g, 5);
+    if (!m->avatar_pdq &&
+        (m->avatar_url == url || (m->avatar_url && url && !strcmp(m->avatar_url, url))))
+        stored_pdq(g, m);
 }
 
 /*
@@ -1317,7 +1370,7 @@ static vg_status put_newer_profile(struct sqlite_state *st, const struct vg_even
     if (ih != old_ih && (rc = put_history(st, &old, old_ih, since, seen)))
         return rc;
     sqlite3_stmt *u = st->stmt[S_UPD_ACCOUNT];
-    bind_account(u, ev, ph, ih);
+    bind_account(u, ev, m, ph, ih);
     /* By rowid, found by the lookup: saves a second search of the id index. */
     sqlite3_bind_int64(u, 14, sqlite3_column_int64(g, 11));
     return exec_stmt(st, S_UPD_ACCOUNT, "updating an account");
@@ -1379,7 +1432,7 @@ static vg_status sqlite_put_account(void *state, const struct vg_event *ev, enum
     if (src == SQLITE_ROW) {
         rc = put_known_account(st, ev, g, res);
     } else if (src == SQLITE_DONE) {
-        bind_account(st->stmt[S_INS_ACCOUNT], ev, profile_hash(a), ident_hash(a));
+        bind_account(st->stmt[S_INS_ACCOUNT], ev, a, profile_hash(a), ident_hash(a));
         rc = exec_stmt(st, S_INS_ACCOUNT, "storing an account");
         if (rc == VG_OK)
             *res = VG_PUT_NEW;
@@ -1759,6 +1812,9 @@ static void scan_read_row(sqlite3_stmt *s, struct vg_scan_row *r)
     r->bio = nc > 8 ? (const char *)sqlite3_column_text(s, 8) : NULL;
     r->avatar = nc > 9 ? (const char *)sqlite3_column_text(s, 9) : NULL;
     r->list = nc > 10 ? (const char *)sqlite3_column_text(s, 10) : NULL;
+    r->avatar_pdq = nc > 11 ? (const char *)sqlite3_column_text(s, 11) : NULL;
+    r->avatar_pdq_quality =
+            nc > 12 && sqlite3_column_type(s, 12) != SQLITE_NULL ? sqlite3_column_int(s, 12) : -1;
 }
 
 static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64_t before,

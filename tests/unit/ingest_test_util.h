@@ -29,12 +29,14 @@ struct collected {
     uint64_t *reject_lines;
     size_t n_rejects;
     size_t n_records; /* records seen (accepted + rejected) */
+    size_t n_dropped; /* optional values dropped from records that were kept */
 };
 
 static inline vg_status collect_record(void *ud, const struct vg_record *rec)
 {
     struct collected *c = ud;
     c->n_records++;
+    c->n_dropped += rec->n_dropped;
     if (rec->reason) {
         c->reasons = realloc(c->reasons, (c->n_rejects + 1) * sizeof(*c->reasons));
         c->reject_lines = realloc(c->reject_lines, (c->n_rejects + 1) * sizeof(uint64_t));

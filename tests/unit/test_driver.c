@@ -286,6 +286,51 @@ static void native_media_hash_errors_name_the_item(void **state)
     collected_free(&c);
 }
 
+#define AVATAR_ACCOUNT(fields)                                                                     \
+    "{\"type\":\"account\",\"id\":\"a\",\"handle\":\"h\",\"observed_at\":"                         \
+    "\"2026-01-01T00:00:00Z\"" fields "}"
+#define ACCOUNT_EVENT(fields)                                                                      \
+    "{\"type\":\"account\",\"id\":\"a\",\"handle\":\"h\"" fields                                   \
+    ",\"observed_at\":\"2026-01-01T00:00:00Z\"}"
+
+/* A profile's avatar hash is optional evidence: a malformed one is dropped (counted in the
+ * record's n_dropped, logged naming the field) and the profile lands without it. */
+static void native_avatar_hash_errors_drop_the_value(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        AVATAR_ACCOUNT(",\"avatar_pdq\":\"f8f8\""),
+        AVATAR_ACCOUNT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":101"),
+        AVATAR_ACCOUNT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":\"high\""),
+        AVATAR_ACCOUNT(",\"avatar_pdq\":7"),
+        AVATAR_ACCOUNT(",\"avatar_pdq_quality\":80"),
+        AVATAR_ACCOUNT(",\"avatar_pdq\":"
+                       "\"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b2z\""),
+        AVATAR_ACCOUNT(",\"avatar_file\":\"../secret.png\""),
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct collected c;
+        assert_int_equal(collect_mem(bad[i], strlen(bad[i]), VG_FORMAT_NATIVE, NULL, &c), VG_OK);
+        assert_int_equal(c.n_rejects, 0);
+        assert_int_equal(c.n_records, 1);
+        assert_int_equal(c.n_dropped, 1);
+        assert_int_equal(c.n_events, 1);
+        assert_string_equal(c.events[0], ACCOUNT_EVENT(""));
+        collected_free(&c);
+    }
+    /* Well formed: upper-case hex kept in lower case, the quality and the file with it. */
+    const char good[] = AVATAR_ACCOUNT(
+            ",\"avatar_pdq\":\"F8F8F0CEE0F4A84F06370A22038F63F0B36E2ED596621E1D33E6B39C4E9C9B23\","
+            "\"avatar_pdq_quality\":0,\"avatar_file\":\"av/a.png\"");
+    struct collected c;
+    assert_int_equal(collect_mem(good, sizeof(good) - 1, VG_FORMAT_NATIVE, NULL, &c), VG_OK);
+    assert_int_equal(c.n_dropped, 0);
+    assert_string_equal(c.events[0],
+                        ACCOUNT_EVENT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":0,"
+                                      "\"avatar_file\":\"av/a.png\""));
+    collected_free(&c);
+}
+
 static void rejection_reasons_are_valid_utf8(void **state)
 {
     (void)state;
@@ -405,6 +450,7 @@ int main(void)
         cmocka_unit_test(unknown_shape_is_rejected_in_auto_mode),
         cmocka_unit_test(native_field_errors_name_the_field),
         cmocka_unit_test(native_media_hash_errors_name_the_item),
+        cmocka_unit_test(native_avatar_hash_errors_drop_the_value),
         cmocka_unit_test(rejection_reasons_are_valid_utf8),
         cmocka_unit_test(native_round_trip),
         cmocka_unit_test(format_detection_from_head),

@@ -3,7 +3,8 @@
  * test_link.c: the returning-accounts stage (src/link/): names folded through digit suffixes,
  * look-alikes, Arabic/Latin transliteration and reordering; the bit-parallel edit distance
  * against the textbook table; shout-out cues in three languages and the texts that must not
- * fire; the index (candidates, reinstatement, time, generic avatars); the batch over a small
+ * fire; the index (candidates, reinstatement, time, generic avatars, avatar pictures by PDQ
+ * distance); the batch over a small
  * invented store (link time, evidence, personas across two returns, the stored table); follows
  * weighed by rarity among the suspended; the
  * evaluation against a truth file; allocation failures. All names and texts are invented.
@@ -208,9 +209,9 @@ static void shout_cues_in_three_languages(void **state)
 static void add(vg_return_index *ix, const char *id, const char *handle, const char *name,
                 const char *avatar, int64_t at)
 {
-    struct vg_return_account a = { id,     handle,    name, "Invented bio of a test account",
-                                   avatar, NULL,      0,    NULL,
-                                   0,      T0 - 86400 };
+    struct vg_return_account a = { id,     handle,     name, "Invented bio of a test account",
+                                   avatar, NULL,       0,    NULL,
+                                   0,      T0 - 86400, NULL, -1 };
     assert_int_equal(vg_return_index_add(ix, &a, at), VG_OK);
 }
 
@@ -232,7 +233,9 @@ static void index_ranks_and_forgets(void **state)
                                    0,
                                    NULL,
                                    0,
-                                   T0 + 3600 };
+                                   T0 + 3600,
+                                   NULL,
+                                   -1 };
     struct vg_return_candidate c[8];
     size_t n;
     assert_int_equal(vg_return_index_query(ix, &q, T0 + 3600, c, 8, &n), VG_OK);
@@ -270,7 +273,9 @@ static void index_ranks_and_forgets(void **state)
                                    0,
                                    NULL,
                                    0,
-                                   T0 + 60 };
+                                   T0 + 60,
+                                   NULL,
+                                   -1 };
     assert_int_equal(vg_return_index_query(ix, &g, T0 + 60, c, 8, &n), VG_OK);
     for (size_t i = 0; i < n; i++)
         assert_true(c[i].score < 0.05);
@@ -279,6 +284,111 @@ static void index_ranks_and_forgets(void **state)
     assert_int_equal(vg_return_index_query(ix, &bad, T0, c, 8, &n), VG_EINVAL);
     vg_return_index_free(ix);
     vg_return_index_free(NULL);
+}
+
+/* ---- avatar pictures by PDQ distance ------------------------------------------------------- */
+
+/* An invented picture hash: 256 bits from a seed, with the first `flips` bits flipped. */
+static void picture(uint64_t seed, int flips, char hex[VG_PDQ_HEX_LEN + 1])
+{
+    struct vg_pdq h;
+    for (int i = 0; i < VG_PDQ_BYTES; i += 8) {
+        uint64_t v = vg_hash64(&seed, sizeof(seed), (uint64_t)i);
+        memcpy(h.bytes + i, &v, 8);
+    }
+    for (int b = 0; b < flips; b++)
+        h.bytes[b / 8] ^= (uint8_t)(1u << (b % 8));
+    vg_pdq_to_hex(&h, hex);
+}
+
+/* A suspended account whose only evidence is its avatar's picture (names unlike the query's). */
+static void add_pictured(vg_link_index *ix, const char *id, uint64_t seed, int quality)
+{
+    char hex[VG_PDQ_HEX_LEN + 1];
+    picture(seed, 0, hex);
+    struct vg_link_profile p;
+    vg__link_profile_init(&p, id, id, NULL, NULL, NULL, T0 - 86400);
+    vg__link_profile_set_pdq(&p, hex, quality);
+    assert_int_equal(vg__link_index_add(ix, &p, T0), VG_OK);
+}
+
+/* The candidate `id` of a query showing picture seed with `flips` bits flipped; 0 if none. */
+static int pictured_candidate(vg_link_index *ix, uint64_t seed, int flips, int quality,
+                              const char *id, struct vg_link_candidate *out)
+{
+    char hex[VG_PDQ_HEX_LEN + 1];
+    picture(seed, flips, hex);
+    struct vg_link_profile q;
+    vg__link_profile_init(&q, "new1", "zorvex_palun", "Zorvex Palun", NULL,
+                          "https://img.example/new.jpg", T0 + 3600);
+    vg__link_profile_set_pdq(&q, hex, quality);
+    struct vg_link_candidate c[8];
+    size_t n;
+    assert_int_equal(vg__link_index_query(ix, &q, NULL, T0 + 3600, c, 8, &n), VG_OK);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(vg__link_index_id(ix, c[i].entry), id)) {
+            *out = c[i];
+            struct vg_buf b;
+            vg_buf_init(&b, 1 << 16);
+            assert_int_equal(vg__link_evidence_json(ix, &q, &c[i], &b), VG_OK);
+            char want[64];
+            snprintf(want, sizeof(want), "{\"kind\":\"avatar\",\"pdq_distance\":%d}",
+                     c[i].pdq_distance);
+            assert_true((c[i].avatar > 0) == (strstr(b.data, want) != NULL));
+            vg_buf_release(&b);
+            return 1;
+        }
+    return 0;
+}
+
+static void index_matches_avatar_pictures(void **state)
+{
+    (void)state;
+    assert_true(vg__link_pdq_term(0) == 1 && vg__link_pdq_term(VG_LINK_PDQ_FULL) == 1);
+    assert_true(fabs(vg__link_pdq_term(20) - 11.0 / 21.0) < 1e-12);
+    assert_true(vg__link_pdq_term(VG_LINK_PDQ_D) == 0);
+    vg_link_index *ix;
+    assert_int_equal(vg_return_index_new(&ix), VG_OK);
+    add_pictured(ix, "s1", 1, 90);
+    add_pictured(ix, "s2", 2, -1); /* quality unknown: matched */
+    add_pictured(ix, "s3", 3, 49); /* low quality: not indexed */
+    for (int i = 0; i < 4; i++) {  /* a stock picture of four suspended accounts */
+        char id[8];
+        snprintf(id, sizeof(id), "g%d", i);
+        add_pictured(ix, id, 99, 100);
+    }
+    struct vg_link_candidate c;
+    /* A re-encoded copy under a new URL: within VG_LINK_PDQ_FULL the term is 1. */
+    assert_true(pictured_candidate(ix, 1, 6, 95, "s1", &c));
+    assert_int_equal(c.pdq_distance, 6);
+    assert_true(c.avatar == 1 && !c.same_url);
+    /* Further away the term falls linearly; from D on the picture is not found. */
+    assert_true(pictured_candidate(ix, 1, 20, 95, "s1", &c));
+    assert_int_equal(c.pdq_distance, 20);
+    assert_true(fabs(c.avatar - 11.0 / 21.0) < 1e-12);
+    assert_false(pictured_candidate(ix, 1, VG_LINK_PDQ_D + 1, 95, "s1", &c));
+    assert_true(pictured_candidate(ix, 2, 3, -1, "s2", &c));
+    assert_int_equal(c.pdq_distance, 3);
+    /* Low quality on either side: ignored. */
+    assert_false(pictured_candidate(ix, 3, 0, 90, "s3", &c));
+    assert_false(pictured_candidate(ix, 1, 0, 30, "s1", &c));
+    /* The stock picture matches four suspended accounts: generic, no candidate. After one is
+     * reinstated, three: evidence again. */
+    assert_false(pictured_candidate(ix, 99, 2, 90, "g0", &c));
+    vg__link_index_remove(ix, "g3");
+    assert_true(pictured_candidate(ix, 99, 2, 90, "g0", &c));
+    assert_true(c.avatar == 1);
+    /* Reinstated: gone; suspended again with another picture: the old one no longer matches. */
+    vg__link_index_remove(ix, "s1");
+    assert_false(pictured_candidate(ix, 1, 6, 95, "s1", &c));
+    add_pictured(ix, "s1", 7, 90);
+    assert_false(pictured_candidate(ix, 1, 0, 95, "s1", &c));
+    assert_true(pictured_candidate(ix, 7, 0, 95, "s1", &c));
+    assert_int_equal(c.pdq_distance, 0);
+    /* Ablation: without the avatar, no picture counts. */
+    vg__link_index_set_without(ix, VG_RETURN_NO_AVATAR);
+    assert_false(pictured_candidate(ix, 7, 0, 95, "s1", &c));
+    vg_return_index_free(ix);
 }
 
 /* ---- the batch over a store ---------------------------------------------------------------- */
@@ -801,12 +911,14 @@ static void allocation_failures_are_reported(void **state)
             char id[16], h[32];
             snprintf(id, sizeof(id), "s%d", i);
             snprintf(h, sizeof(h), "kumo_ridan%d", i);
-            struct vg_return_account a = { id, h, "Kumo Ridan", NULL, NULL, NULL, 0, NULL, 0, T0 };
+            struct vg_return_account a = { id,   h, "Kumo Ridan", NULL, NULL, NULL, 0,
+                                           NULL, 0, T0,           NULL, -1 };
             rc = vg_return_index_add(ix, &a, T0);
         }
         struct vg_return_candidate c[4];
         size_t n = 0;
-        struct vg_return_account q = { "q", "kumo_ridan", NULL, NULL, NULL, NULL, 0, NULL, 0, T0 };
+        struct vg_return_account q = { "q", "kumo_ridan", NULL, NULL, NULL, NULL,
+                                       0,   NULL,         0,    T0,   NULL, -1 };
         if (!rc)
             rc = vg_return_index_query(ix, &q, T0 + 1, c, 4, &n);
         vg__alloc_fail_after(0);
@@ -828,6 +940,7 @@ int main(void)
         cmocka_unit_test(bios_and_signatures),
         cmocka_unit_test(shout_cues_in_three_languages),
         cmocka_unit_test(index_ranks_and_forgets),
+        cmocka_unit_test(index_matches_avatar_pictures),
         cmocka_unit_test(batch_links_on_time_with_personas),
         cmocka_unit_test(live_feed_links_as_the_batch),
         cmocka_unit_test(live_tracks_expire),

@@ -239,6 +239,8 @@ static const char *str_of(const cJSON *o, const char *k)
 /* The first profile of each account in events.jsonl: handle, avatar and bio (copies). */
 struct first_profile {
     char handle[64], avatar[128], bio[256];
+    char pdq[VG_PDQ_HEX_LEN + 1]; /* "" when not given */
+    int quality;
 };
 
 static void read_first_profiles(const char *dir, struct first_profile *fp, size_t n)
@@ -265,6 +267,10 @@ static void read_first_profiles(const char *dir, struct first_profile *fp, size_
             snprintf(fp[v].handle, sizeof(fp[v].handle), "%s", handle);
             snprintf(fp[v].avatar, sizeof(fp[v].avatar), "%s", av ? av : "");
             snprintf(fp[v].bio, sizeof(fp[v].bio), "%s", bio);
+            const char *pdq = str_of(e, "avatar_pdq");
+            snprintf(fp[v].pdq, sizeof(fp[v].pdq), "%s", pdq ? pdq : "");
+            const cJSON *q = cJSON_GetObjectItem(e, "avatar_pdq_quality");
+            fp[v].quality = cJSON_IsNumber(q) ? q->valueint : -1;
         }
         cJSON_Delete(e);
     }
@@ -359,6 +365,88 @@ static void returns_can_break_with_the_old_look(void **state)
         assert_int_equal(same_avatar, fresh ? 0 : children);
         assert_int_equal(marked_bio, fresh ? 0 : children);
         assert_true(mentions_name_real_handles(dir, fp, n) >= children);
+        cJSON_Delete(truth);
+        free(text);
+        free(fp);
+        rm_dir(dir);
+    }
+}
+
+/* Bits between two hex hashes. */
+static int pdq_bits(const char *a, const char *b)
+{
+    struct vg_pdq x, y;
+    assert_int_equal(vg_pdq_from_hex(a, &x), VG_OK);
+    assert_int_equal(vg_pdq_from_hex(b, &y), VG_OK);
+    return vg_pdq_distance(&x, &y);
+}
+
+/* How many accounts' first profiles show picture hash `pdq`. */
+static int holders(const struct first_profile *fp, size_t n, const char *pdq)
+{
+    int k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += !strcmp(fp[i].pdq, pdq);
+    return k;
+}
+
+/* avatar_pdq_share and return_new_image: the share of profiles with a picture hash (quality
+ * 80-100), a few stock pictures many accounts share, and returns with a new avatar URL that
+ * re-upload the old picture (0 to 12 bits from the persona's) or, with return_new_image 1, pick
+ * another. */
+static void avatar_pictures_follow_the_knobs(void **state)
+{
+    (void)state;
+    static const char *const knobs[][2] = { { "0.5", "0" }, { "1", "0" }, { "1", "1" } };
+    for (size_t k = 0; k < 3; k++) {
+        char dir[64], path[128], err[256];
+        make_tmpdir(dir, sizeof(dir));
+        struct vg_sim_config c;
+        struct vg_sim_summary sum;
+        small_config(&c, 1);
+        assert_int_equal(vg_sim_config_set(&c, "return_new_avatar", "1", err, sizeof(err)), 0);
+        assert_int_equal(vg_sim_config_set(&c, "avatar_pdq_share", knobs[k][0], err, sizeof(err)),
+                         0);
+        assert_int_equal(vg_sim_config_set(&c, "return_new_image", knobs[k][1], err, sizeof(err)),
+                         0);
+        run_world(&c, NULL, dir, &sum);
+        size_t n = sum.accounts_total + 1, with_avatar = 0, with_pdq = 0, stock = 0;
+        struct first_profile *fp = calloc(n, sizeof(*fp));
+        read_first_profiles(dir, fp, n);
+        for (size_t i = 0; i < n; i++) {
+            with_avatar += fp[i].avatar[0] != '\0';
+            if (!fp[i].pdq[0])
+                continue;
+            with_pdq++;
+            assert_true(fp[i].avatar[0]); /* a hash only with a picture */
+            assert_true(fp[i].quality >= 80 && fp[i].quality <= 100);
+            stock += holders(fp, n, fp[i].pdq) >= 10;
+        }
+        double share = (double)with_pdq / (double)with_avatar;
+        assert_true(k == 0 ? share > 0.45 && share < 0.55 : share == 1);
+        assert_true(stock > with_pdq / 40 && stock < with_pdq / 10); /* about 1 in 20 */
+        snprintf(path, sizeof(path), "%s/truth.json", dir);
+        char *text = slurp(path, NULL);
+        cJSON *truth = cJSON_Parse(text);
+        const cJSON *acc;
+        int pairs = 0, near = 0;
+        cJSON_ArrayForEach(acc, cJSON_GetObjectItem(truth, "accounts"))
+        {
+            const char *rep = str_of(acc, "replaces");
+            const struct first_profile *child = &fp[num_of(str_of(acc, "id"), 'u')];
+            const struct first_profile *parent = rep ? &fp[num_of(rep, 'u')] : NULL;
+            if (!parent || !child->pdq[0] || !parent->pdq[0] || holders(fp, n, child->pdq) >= 10)
+                continue;
+            assert_string_not_equal(child->avatar, parent->avatar);
+            pairs++;
+            /* Each return re-encodes the persona's picture: a parent that is itself a return
+             * is up to 12 bits from it too. Unrelated pictures are ~128 bits apart. */
+            int d = pdq_bits(child->pdq, parent->pdq);
+            near += d <= 24;
+            assert_true(d <= 24 || d >= 64);
+        }
+        assert_true(pairs >= 5);
+        assert_int_equal(near, knobs[k][1][0] == '0' ? pairs : 0);
         cJSON_Delete(truth);
         free(text);
         free(fp);
@@ -848,6 +936,7 @@ int main(void)
         cmocka_unit_test(same_seed_same_bytes),
         cmocka_unit_test(truth_agrees_with_events),
         cmocka_unit_test(returns_can_break_with_the_old_look),
+        cmocka_unit_test(avatar_pictures_follow_the_knobs),
         cmocka_unit_test(storm_patterns_and_bursts),
         cmocka_unit_test(audience_followback_adds_supporter_follows),
         cmocka_unit_test(run_errors),

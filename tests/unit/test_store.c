@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_store.c: the SQLite store: idempotent puts, account profiles and history, migrations,
+ * test_store.c: the SQLite store: idempotent puts, account profiles and history, migrations
+ * (13 to 14 on a store made as version 13 kept its data), avatar picture hashes,
  * a locked database, a file that is not a database, statistics, and consistency after a kill.
  */
 #include <setjmp.h>
@@ -283,6 +284,96 @@ static void schema_is_versioned(void **state)
     release_path(path);
 }
 
+/* Schema 13, as a store of that version was: without the avatar's picture hash. */
+static const char schema_13[] =
+        "DROP VIEW account_identities;"
+        "ALTER TABLE accounts DROP COLUMN avatar_pdq;"
+        "ALTER TABLE accounts DROP COLUMN avatar_pdq_quality;"
+        "ALTER TABLE account_history DROP COLUMN avatar_pdq;"
+        "ALTER TABLE account_history DROP COLUMN avatar_pdq_quality;"
+        "CREATE VIEW account_identities AS"
+        " SELECT account, ident_hash, handle, name, bio, avatar_url,"
+        "  min(first_seen) AS first_seen, max(last_seen) AS last_seen FROM ("
+        "  SELECT account, ident_hash, handle, name, bio, avatar_url, first_seen, last_seen"
+        "   FROM account_history"
+        "  UNION ALL"
+        "  SELECT id, ident_hash, handle, name, bio, avatar_url, ident_since, observed_at"
+        "   FROM accounts WHERE ident_hash IS NOT NULL)"
+        " GROUP BY account, ident_hash;"
+        "DELETE FROM schema_version WHERE version = 14;";
+
+#define AVATAR_PDQ "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b23"
+
+static enum vg_put_result put_pictured(vg_db *db, const char *handle, const char *url,
+                                       const char *pdq, int64_t at)
+{
+    struct vg_event a = account("a1", handle, 10, at);
+    a.u.account.avatar_url = url;
+    a.u.account.avatar_pdq = pdq;
+    a.u.account.avatar_pdq_quality = pdq ? 93 : -1;
+    enum vg_put_result res;
+    assert_int_equal(vg_db_put(db, &a, &res), VG_OK);
+    assert_int_equal(vg_db_flush(db), VG_OK); /* for count(), another connection */
+    return res;
+}
+
+static vg_status count_pictured(const struct vg_scan_row *r, void *ud)
+{
+    if (r->avatar_pdq) {
+        assert_string_equal(r->avatar_pdq, AVATAR_PDQ);
+        assert_int_equal(r->avatar_pdq_quality, 93);
+        ++*(int *)ud;
+    }
+    return VG_OK;
+}
+
+/* A store made as version 13 (accounts with history) migrates to 14 with its identities kept:
+ * the same profile is still a duplicate (the picture's hash joins an identity's hash only when
+ * known), and a picture's hash then lands with the identity and in the identities scan. */
+static void migration_13_to_14_keeps_identities(void **state)
+{
+    (void)state;
+    char *path = temp_path("v13.db");
+    vg_db *db;
+    const char *url = "https://img.example/a1.jpg";
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    assert_int_equal(put_pictured(db, "old_handle", url, NULL, 1700000000), VG_PUT_NEW);
+    assert_int_equal(put_pictured(db, "new_handle", url, NULL, 1700003600), VG_PUT_UPDATED);
+    vg_db_close(db);
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, schema_13, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+    assert_int_equal(count(path, "SELECT max(version) FROM schema_version"), 13);
+
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    assert_int_equal(vg_db_schema_version(db), 14);
+    assert_int_equal(count(path, "SELECT count(*) FROM account_identities"), 2);
+    assert_int_equal(count(path, "SELECT count(*) FROM accounts WHERE avatar_pdq IS NULL"), 1);
+    assert_int_equal(put_pictured(db, "new_handle", url, NULL, 1700003600), VG_PUT_DUPLICATE);
+    /* The picture's hash arrives: a new identity, the one it leaves goes to history. */
+    assert_int_equal(put_pictured(db, "new_handle", url, AVATAR_PDQ, 1700007200), VG_PUT_UPDATED);
+    assert_int_equal(count(path, "SELECT count(*) FROM account_identities"), 3);
+    /* A later snapshot of the same URL without the hash keeps it: nothing changed. */
+    assert_int_equal(put_pictured(db, "new_handle", url, NULL, 1700010800), VG_PUT_DUPLICATE);
+    assert_int_equal(count(path, "SELECT count(*) FROM accounts WHERE avatar_pdq_quality = 93"), 1);
+    /* A new URL without a hash: the hash stays with the identity it belonged to. */
+    assert_int_equal(
+            put_pictured(db, "new_handle", "https://img.example/a1-b.jpg", NULL, 1700014400),
+            VG_PUT_UPDATED);
+    assert_int_equal(count(path, "SELECT count(*) FROM accounts WHERE avatar_pdq IS NULL"), 1);
+    assert_int_equal(
+            count(path, "SELECT count(*) FROM account_history WHERE avatar_pdq = '" AVATAR_PDQ "'"),
+            1);
+    int pictured = 0;
+    assert_int_equal(vg__db_scan(db, VG_SCAN_IDENTITIES, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN,
+                                 count_pictured, &pictured),
+                     VG_OK);
+    assert_int_equal(pictured, 1);
+    vg_db_close(db);
+    release_path(path);
+}
+
 static void not_a_database_is_refused(void **state)
 {
     (void)state;
@@ -447,6 +538,7 @@ int main(void)
         cmocka_unit_test(identities_keep_first_and_last_sighting),
         cmocka_unit_test(edges_reports_deletions_are_idempotent),
         cmocka_unit_test(schema_is_versioned),
+        cmocka_unit_test(migration_13_to_14_keeps_identities),
         cmocka_unit_test(not_a_database_is_refused),
         cmocka_unit_test(locked_database_is_reported),
         cmocka_unit_test(background_checkpoints_copy_the_wal),
