@@ -288,15 +288,17 @@ static vg_status bulk_store_error(struct vg_buf *b, vg_db *db, vg_status failure
 
 /*
  * End a bulk answer: the counts (done + refused + failed = n), then the buffer handed to *json.
- * failure: the store error that ended the loop at case `stopped` (VG_OK: none); it is returned,
- * with *json still set, so the caller can answer which cases were done.
+ * rc: the loop's own status (out of memory: returned, no answer). failure: the store error that
+ * ended the loop at case `stopped` (VG_OK: none); it is returned, with *json still set, so the
+ * caller can answer which cases were done.
  */
-static vg_status bulk_finish(struct vg_buf *b, vg_db *db, vg_status failure, const int64_t *ids,
-                             size_t stopped, int64_t done, size_t n, char **json)
+static vg_status bulk_finish(struct vg_buf *b, vg_status rc, vg_db *db, vg_status failure,
+                             const int64_t *ids, size_t stopped, int64_t done, size_t n,
+                             char **json)
 {
     char msg[320] = "";
-    vg_status rc =
-            failure ? bulk_store_error(b, db, failure, ids, stopped, n, msg, sizeof(msg)) : VG_OK;
+    if (!rc && failure)
+        rc = bulk_store_error(b, db, failure, ids, stopped, n, msg, sizeof(msg));
     int64_t failed = failure ? (int64_t)(n - stopped) : 0;
     if (!rc)
         rc = vg_buf_printf(b, "],\"done\":%lld,\"refused\":%lld,\"failed\":%lld", (long long)done,
@@ -339,11 +341,7 @@ vg_status vg_cases_bulk(vg_db *db, const struct vg_actor *by, const char *action
                            outcome_name(o));
         done += !rc && o == VG_CASE_DONE;
     }
-    if (rc) {
-        vg_buf_release(&b);
-        return rc;
-    }
-    return bulk_finish(&b, db, failure, ids, i, done, n, json);
+    return bulk_finish(&b, rc, db, failure, ids, i, done, n, json);
 }
 
 /* ---- decisions ------------------------------------------------------------------------------ */
@@ -647,11 +645,7 @@ vg_status vg_cases_bulk_decide(vg_db *db, const struct vg_actor *by, const int64
             rc = vg_buf_putc(&b, '}');
         done += !rc && o == VG_CASE_DONE;
     }
-    if (rc) {
-        vg_buf_release(&b);
-        return rc;
-    }
-    return bulk_finish(&b, db, failure, ids, i, done, n, json);
+    return bulk_finish(&b, rc, db, failure, ids, i, done, n, json);
 }
 
 vg_status vg_decision_json(vg_db *db, int64_t id, char **json, int *found)
