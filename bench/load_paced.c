@@ -152,10 +152,14 @@ static void fail_request(struct run *r, struct conn *c)
 
 static int send_request(struct run *r, struct conn *c, double due)
 {
-    if (c->fd < 0 && conn_open(r, c))
-        return -1;
     c->due = due;
     c->start = now_ms(r);
+    if (c->fd < 0 && conn_open(r, c)) { /* no connection: the request fails at once */
+        r->errors++;
+        r->latency[r->done] = r->service[r->done] = now_ms(r) - due;
+        r->done++;
+        return -1;
+    }
     c->busy = 1;
     r->sent++;
     /* Loopback and a request of a few hundred bytes: one send, or the connection is broken
