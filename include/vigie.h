@@ -1197,6 +1197,8 @@ struct vg_returns_eval {
     uint64_t children, ordinary;   /* of those: planted returns (truth `replaces`), the others */
     double roc_auc;                /* early score, children against ordinary new accounts */
     double mrr, top1;              /* rank of the true parent among the early candidates */
+    double mrr_at_link, top1_at_link; /* among the candidates the link was made with (the last
+                                          evaluation's for a child never linked) */
     uint64_t linked_children;      /* children linked (to any account) */
     uint64_t linked_right;         /* of those, to their true parent */
     uint64_t false_links;          /* links of ordinary new accounts */

@@ -248,6 +248,8 @@ struct vg_link_new_info {
     double early_score;                   /* after 5 actions or 24 h, whichever first */
     const char *early[VG_LINK_EARLY_MAX]; /* its best candidates then, best first */
     uint32_t n_early;
+    const char *final[VG_LINK_EARLY_MAX]; /* its candidates at its link (or last evaluation) */
+    uint32_t n_final;
     int64_t first_action, first_shout; /* first_shout VG_TIME_UNKNOWN if none */
     int linked;
     const char *replaces; /* when linked */

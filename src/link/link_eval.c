@@ -211,18 +211,29 @@ static void eval_release(struct eval_work *w)
     vg_free(w->delay_shout);
 }
 
+/* The rank (1 = first) of parent in a candidate list, 0 when absent. */
+static uint32_t rank_of(const char *const *cand, uint32_t n, const char *parent)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (!strcmp(cand[k], parent))
+            return k + 1;
+    return 0;
+}
+
+/* Sums of reciprocal ranks and top-1 counts; evaluate() divides them by the children. */
+static void add_rank(uint32_t rank, double *mrr, double *top1)
+{
+    *mrr += rank ? 1.0 / (double)rank : 0;
+    *top1 += rank == 1;
+}
+
 static void eval_child(const struct vg_link_new_info *in, const char *parent,
-                       struct vg_returns_eval *e, struct eval_work *w, double *rr_sum,
-                       size_t *n_delay, size_t *n_shout, double *fol_link, double *fol_final)
+                       struct vg_returns_eval *e, struct eval_work *w, size_t *n_delay,
+                       size_t *n_shout, double *fol_link, double *fol_final)
 {
     e->children++;
-    for (uint32_t k = 0; k < in->n_early; k++)
-        if (!strcmp(in->early[k], parent)) {
-            *rr_sum += 1.0 / (double)(k + 1);
-            if (k == 0)
-                e->top1++;
-            break;
-        }
+    add_rank(rank_of(in->early, in->n_early, parent), &e->mrr, &e->top1);
+    add_rank(rank_of(in->final, in->n_final, parent), &e->mrr_at_link, &e->top1_at_link);
     if (!in->linked)
         return;
     e->linked_children++;
@@ -248,7 +259,7 @@ static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
         eval_release(&w);
         return VG_ENOMEM;
     }
-    double rr_sum = 0, fol_link = 0, fol_final = 0;
+    double fol_link = 0, fol_final = 0;
     size_t n_delay = 0, n_shout = 0;
     for (size_t i = 0; i < n; i++) {
         struct vg_link_new_info in;
@@ -256,7 +267,7 @@ static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
         const char *parent = parent_of(p, np, in.id);
         w.sc[i] = (struct scored){ in.early_score, parent != NULL };
         if (parent) {
-            eval_child(&in, parent, e, &w, &rr_sum, &n_delay, &n_shout, &fol_link, &fol_final);
+            eval_child(&in, parent, e, &w, &n_delay, &n_shout, &fol_link, &fol_final);
         } else {
             e->ordinary++;
             e->false_links += in.linked;
@@ -264,8 +275,11 @@ static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
     }
     e->new_accounts = n;
     e->roc_auc = roc_auc(w.sc, n);
-    e->mrr = e->children ? rr_sum / (double)e->children : NAN;
-    e->top1 = e->children ? e->top1 / (double)e->children : NAN;
+    double k = e->children ? 1.0 / (double)e->children : NAN;
+    e->mrr *= k;
+    e->top1 *= k;
+    e->mrr_at_link *= k;
+    e->top1_at_link *= k;
     e->false_links_per_10k =
             e->ordinary ? 10000.0 * (double)e->false_links / (double)e->ordinary : NAN;
     e->median_delay_s = median(w.delay, n_delay);
@@ -325,6 +339,10 @@ vg_status vg_returns_eval_json(const struct vg_returns_eval *e, char **json)
         rc = put_num(&b, "mrr", e->mrr, "%.4f");
     if (!rc)
         rc = put_num(&b, "top1", e->top1, "%.4f");
+    if (!rc)
+        rc = put_num(&b, "mrr_at_link", e->mrr_at_link, "%.4f");
+    if (!rc)
+        rc = put_num(&b, "top1_at_link", e->top1_at_link, "%.4f");
     if (!rc)
         rc = put_num(&b, "false_links_per_10k", e->false_links_per_10k, "%.1f");
     if (!rc)

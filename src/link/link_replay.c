@@ -111,6 +111,10 @@ struct track {
     uint32_t early_cand[TOP_KEEP];
     double early_cand_score[TOP_KEEP];
     uint32_t n_early;
+    /* The ranking a reviewer gets: the candidates of the evaluation that made the link, or of
+     * the last evaluation while unlinked. */
+    uint32_t final_cand[TOP_KEEP];
+    uint32_t n_final;
     uint32_t link;   /* index in r->links, NONE */
     uint8_t done;    /* linked and past the early window, suspended, or expired */
     uint8_t expired; /* matched for opts.track_secs, then forgotten (m freed) */
@@ -610,7 +614,12 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
             t->early_cand_score[i] = c[i].score;
         }
     }
-    if (t->link == NONE && n && c[0].score >= r->opts.threshold)
+    if (t->link != NONE)
+        return VG_OK;
+    t->n_final = (uint32_t)n;
+    for (size_t i = 0; i < n; i++)
+        t->final_cand[i] = c[i].entry;
+    if (n && c[0].score >= r->opts.threshold)
         rc = make_link(r, ti, &c[0], now);
     return rc;
 }
@@ -1214,6 +1223,9 @@ void vg__returns_new_info(const vg_returns *r, size_t i, struct vg_link_new_info
     out->n_early = t->n_early;
     for (uint32_t k = 0; k < t->n_early; k++)
         out->early[k] = vg__link_index_id(r->ix, t->early_cand[k]);
+    out->n_final = t->n_final;
+    for (uint32_t k = 0; k < t->n_final; k++)
+        out->final[k] = vg__link_index_id(r->ix, t->final_cand[k]);
     out->first_action = t->first_action;
     out->first_shout = t->first_shout;
     out->followers_final = a->followers.n;

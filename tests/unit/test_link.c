@@ -897,6 +897,51 @@ static void eval_against_truth(void **state)
     remove_db_files();
 }
 
+/* A child whose first 5 actions point at the wrong parent (pb's display name; follows that say
+ * nothing), then names its old handle: ranked wrong early, right at its link. */
+static void ranking_early_and_at_link(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/vigie-link-late-%d.db", (int)getpid());
+    remove_db_files();
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    account(db, "pa", "vorilo_kamesh", "Vorilo Kamesh", NULL, T0);
+    account(db, "pb", "tesunar_bilo", "Tesunar Bilo", NULL, T0);
+    moderate(db, VG_EV_SUSPENSION, "pa", T0 + 3600);
+    moderate(db, VG_EV_SUSPENSION, "pb", T0 + 3600);
+    account(db, "c", "gadimu_perro", "Tesunar Bilo", NULL, T0 + 7200);
+    const char *quiet[] = { "h1", "h2", "h3", "h4" };
+    for (int k = 0; k < 4; k++) {
+        account(db, quiet[k], quiet[k], quiet[k], NULL, T0);
+        follow(db, "c", quiet[k], T0 + 7300 + k);
+    }
+    post(db, "qc", "c", T0 + 9000, "New account, the old one @vorilo_kamesh was suspended",
+         "vorilo_kamesh");
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    vg_returns *r;
+    assert_int_equal(vg_returns_run(db, NULL, &r), VG_OK);
+    char tp[300];
+    snprintf(tp, sizeof(tp), "%s.truth.json", path);
+    write_file(tp, "{\"accounts\":[{\"id\":\"c\",\"replaces\":\"pa\"}]}");
+    struct vg_returns_eval e;
+    assert_int_equal(vg_returns_eval(r, tp, &e), VG_OK);
+    assert_int_equal(e.children, 1);
+    assert_int_equal(e.linked_right, 1);
+    assert_true(e.top1 == 0 && e.mrr == 0); /* pb alone: nothing yet pointed at pa */
+    assert_true(e.top1_at_link == 1 && e.mrr_at_link == 1);
+    assert_true(e.median_delay_s == 1800);
+    char *json;
+    assert_int_equal(vg_returns_eval_json(&e, &json), VG_OK);
+    assert_non_null(strstr(json, "\"mrr\":0.0000,\"top1\":0.0000,\"mrr_at_link\":1.0000,"
+                                 "\"top1_at_link\":1.0000"));
+    vg_free(json);
+    unlink(tp);
+    vg_returns_free(r);
+    vg_db_close(db);
+    remove_db_files();
+}
+
 /* ---- allocation failures ------------------------------------------------------------------- */
 
 static void allocation_failures_are_reported(void **state)
@@ -947,6 +992,7 @@ int main(void)
         cmocka_unit_test(batch_respects_before_and_ablation),
         cmocka_unit_test(rare_follows_weigh_more),
         cmocka_unit_test(eval_against_truth),
+        cmocka_unit_test(ranking_early_and_at_link),
         cmocka_unit_test(allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
