@@ -1193,21 +1193,21 @@ VG_API VG_NODISCARD vg_status vg_returns_store_link(vg_db *db, const vg_returns 
 
 /** Quality of a batch against the planted truth of a generated world (docs/returns.md). */
 struct vg_returns_eval {
-    uint64_t new_accounts;         /* first seen after the start of the data */
-    uint64_t children, ordinary;   /* of those: planted returns (truth `replaces`), the others */
-    double roc_auc;                /* early score, children against ordinary new accounts */
-    double mrr, top1;              /* rank of the true parent among the early candidates */
+    uint64_t new_accounts;            /* first seen after the start of the data */
+    uint64_t children, ordinary;      /* of those: planted returns (truth `replaces`), the others */
+    double roc_auc;                   /* early score, children against ordinary new accounts */
+    double mrr, top1;                 /* rank of the true parent among the early candidates */
     double mrr_at_link, top1_at_link; /* among the candidates the link was made with (the last
-                                          evaluation's for a child never linked) */
-    uint64_t linked_children;      /* children linked (to any account) */
-    uint64_t linked_right;         /* of those, to their true parent */
-    uint64_t false_links;          /* links of ordinary new accounts */
-    double false_links_per_10k;    /* false_links per 10,000 ordinary new accounts */
-    double median_delay_s;         /* child's first action to its link (linked children) */
-    double median_delay_shout_s;   /* first shout-out naming the child to its link */
-    uint64_t with_shout;           /* linked children named by a shout-out */
-    double mean_followers_at_link; /* followers the child had regained when linked */
-    double mean_followers_final;   /* followers it had at the end of the data */
+                                         evaluation's for a child never linked) */
+    uint64_t linked_children;         /* children linked (to any account) */
+    uint64_t linked_right;            /* of those, to their true parent */
+    uint64_t false_links;             /* links of ordinary new accounts */
+    double false_links_per_10k;       /* false_links per 10,000 ordinary new accounts */
+    double median_delay_s;            /* child's first action to its link (linked children) */
+    double median_delay_shout_s;      /* first shout-out naming the child to its link */
+    uint64_t with_shout;              /* linked children named by a shout-out */
+    double mean_followers_at_link;    /* followers the child had regained when linked */
+    double mean_followers_final;      /* followers it had at the end of the data */
 };
 
 /**
