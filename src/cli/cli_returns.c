@@ -229,8 +229,8 @@ static void md_report(FILE *md, const struct returns_args *a, const struct vg_re
             (unsigned long long)e->new_accounts, (unsigned long long)e->children,
             (unsigned long long)e->ordinary);
     fprintf(md, "| early-detection ROC-AUC (5 actions or 24 h) | %.4f |\n", e->roc_auc);
-    fprintf(md, "| parent ranking MRR / top-1, early (5 actions or 24 h) | %.4f / %.4f |\n",
-            e->mrr, e->top1);
+    fprintf(md, "| parent ranking MRR / top-1, early (5 actions or 24 h) | %.4f / %.4f |\n", e->mrr,
+            e->top1);
     fprintf(md, "| parent ranking MRR / top-1, at the link | %.4f / %.4f |\n", e->mrr_at_link,
             e->top1_at_link);
     fprintf(md, "| children linked / to the true parent | %llu / %llu |\n",

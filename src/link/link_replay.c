@@ -79,6 +79,7 @@ struct acct {
     uint32_t ident; /* current identity, NONE before the first */
     uint32_t track; /* index in r->nw when new, else NONE */
     uint32_t entry; /* index entry while suspended, else NONE */
+    uint64_t shown_url, shown_pdq; /* the pictures it was last counted as showing (pictures) */
     uint8_t suspended;
 };
 
@@ -144,6 +145,8 @@ struct vg_returns {
     size_t n_ids;
     struct slot_ids *handles; /* lower-cased current handle -> account */
     size_t n_handles, used_handles;
+    struct slot_ids *pictures; /* avatar URL or picture hash -> accounts that showed it */
+    size_t n_pictures, used_pictures;
     struct ident *idents;
     uint32_t n_idents, cap_idents;
     struct post *posts;
@@ -194,7 +197,8 @@ static uint64_t str_hash(const char *s)
     return h ? h : 1;
 }
 
-/* Open addressing, half full at most: `ids` keyed by account id, `handles` by handle. */
+/* Open addressing, half full at most: `ids` keyed by account id, `handles` by handle, `pictures`
+ * by picture (by_handle: the 64-bit hash alone is the key). */
 static struct slot_ids *slot_of(struct slot_ids *t, size_t n, uint64_t h, const char *s,
                                 const struct vg_returns *r, int by_handle)
 {
@@ -220,7 +224,8 @@ static vg_status rehash(struct slot_ids **t, size_t *n, const struct vg_returns 
         return VG_ENOMEM;
     for (size_t i = 0; i < *n; i++)
         if ((*t)[i].h)
-            *slot_of(nt, nn, (*t)[i].h, r->acc[(*t)[i].idx].id, r, by_handle) = (*t)[i];
+            *slot_of(nt, nn, (*t)[i].h, by_handle ? NULL : r->acc[(*t)[i].idx].id, r,
+                     by_handle) = (*t)[i];
     vg_free(*t);
     *t = nt;
     *n = nn;
@@ -296,6 +301,58 @@ static uint32_t handle_owner(const struct vg_returns *r, const char *handle)
         return NONE;
     const struct slot_ids *s = slot_of(r->handles, r->n_handles, handle_hash(handle), handle, r, 1);
     return s->h ? s->idx : NONE;
+}
+
+/* ---- pictures many accounts show ------------------------------------------------------------ */
+
+/* A picture (avatar URL or PDQ hash) shown by more accounts than this, suspended or not, is a
+ * stock one (a default silhouette, a flag, a logo): it says nothing of who an account replaces.
+ * A persona rarely returns that often within the data; stock pictures are shown by hundreds. The
+ * index alone counts only suspended accounts (AVATAR_RARE), which misses a stock picture that
+ * few suspended accounts happened to show. */
+#define PICTURE_COMMON 8
+
+static uint64_t url_key(const char *url)
+{
+    return url && *url ? vg_hash64(url, strlen(url), 0x75726c) | 1 : 0;
+}
+
+/* The exact picture: a re-upload (a few bits apart) is another key, so only copies of the same
+ * file add up, as a platform's default avatar does. */
+static uint64_t pdq_key(const char *hex)
+{
+    struct vg_pdq h;
+    if (!hex || vg_pdq_from_hex(hex, &h) != VG_OK)
+        return 0;
+    return vg_hash64(h.bytes, sizeof(h.bytes), 0x706471) | 1;
+}
+
+/* Count account a as showing the picture `key`, once however many profiles repeat it. */
+static vg_status picture_seen(struct vg_returns *r, uint64_t key, uint64_t *last)
+{
+    if (!key || key == *last)
+        return VG_OK;
+    *last = key;
+    vg_status rc;
+    if ((r->used_pictures + 1) * 2 > r->n_pictures &&
+        (rc = rehash(&r->pictures, &r->n_pictures, r, 1)))
+        return rc;
+    struct slot_ids *s = slot_of(r->pictures, r->n_pictures, key, NULL, r, 1);
+    if (!s->h) {
+        s->h = key;
+        s->idx = 0;
+        r->used_pictures++;
+    }
+    s->idx++;
+    return VG_OK;
+}
+
+static int picture_common(const struct vg_returns *r, uint64_t key)
+{
+    if (!key || !r->n_pictures)
+        return 0;
+    const struct slot_ids *s = slot_of(r->pictures, r->n_pictures, key, NULL, r, 1);
+    return s->h && s->idx > PICTURE_COMMON;
 }
 
 static vg_status apply(struct vg_returns *r, const struct ev *e);
@@ -631,6 +688,10 @@ static void profile_from_ident(struct vg_returns *r, struct track *t, const stru
     const struct acct *a = &r->acc[t->acct];
     vg__link_profile_init(p, a->id, id->handle, id->name, id->bio, id->avatar, t->first_action);
     vg__link_profile_set_pdq(p, id->avatar_pdq, id->avatar_pdq_quality);
+    if (picture_common(r, url_key(id->avatar)))
+        p->avatar = 0;
+    if (picture_common(r, pdq_key(id->avatar_pdq)))
+        p->has_pdq = 0;
     p->following = fw;
     p->followers = fr;
 }
@@ -670,6 +731,9 @@ static vg_status on_ident_ev(struct vg_returns *r, const struct ev *e)
     vg_status rc;
     a->ident = e->b;
     if (id->handle && (rc = handle_set(r, id->handle, e->a)))
+        return rc;
+    if ((rc = picture_seen(r, url_key(id->avatar), &a->shown_url)) ||
+        (rc = picture_seen(r, pdq_key(id->avatar_pdq), &a->shown_pdq)))
         return rc;
     if (a->track == NONE) {
         if (e->at <= r->t_start || a->first_seen != e->at || a->suspended)
@@ -1067,6 +1131,7 @@ void vg_returns_free(vg_returns *r)
     vg_free(r->acc);
     vg_free(r->ids);
     vg_free(r->handles);
+    vg_free(r->pictures);
     vg_free(r->idents);
     vg_free(r->posts);
     vg_free(r->ev);

@@ -419,8 +419,9 @@ static void put(vg_db *db, const struct vg_event *ev)
     }
 }
 
-static void account(vg_db *db, const char *id, const char *handle, const char *name,
-                    const char *avatar, int64_t at)
+/* A profile; pdq: its picture's hash (NULL: none). */
+static void account_pictured(vg_db *db, const char *id, const char *handle, const char *name,
+                             const char *avatar, const char *pdq, int64_t at)
 {
     struct vg_event ev;
     memset(&ev, 0, sizeof(ev));
@@ -433,7 +434,15 @@ static void account(vg_db *db, const char *id, const char *handle, const char *n
     ev.u.account.created_at = VG_TIME_UNKNOWN;
     ev.u.account.followers = ev.u.account.following = ev.u.account.posts = -1;
     ev.u.account.observed_at = at;
+    ev.u.account.avatar_pdq = pdq;
+    ev.u.account.avatar_pdq_quality = -1;
     put(db, &ev);
+}
+
+static void account(vg_db *db, const char *id, const char *handle, const char *name,
+                    const char *avatar, int64_t at)
+{
+    account_pictured(db, id, handle, name, avatar, NULL, at);
 }
 
 static void follow(vg_db *db, const char *src, const char *dst, int64_t at)
@@ -834,6 +843,53 @@ static void rare_follows_weigh_more(void **state)
     remove_db_files();
 }
 
+/* A stock picture shown by many accounts but by one suspended account alone: the index's own
+ * count (suspended accounts) calls it rare; the batch counts every account and ignores it. */
+static void stock_pictures_are_counted_over_all_accounts(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/vigie-link-stock-%d.db", (int)getpid());
+    remove_db_files();
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    char stock[VG_PDQ_HEX_LEN + 1], own[VG_PDQ_HEX_LEN + 1], reupload[VG_PDQ_HEX_LEN + 1];
+    picture(50, 0, stock);
+    picture(60, 0, own);
+    picture(60, 5, reupload);
+    for (int i = 0; i < 10; i++) {
+        char id[8], url[64];
+        snprintf(id, sizeof(id), "o%d", i);
+        snprintf(url, sizeof(url), "https://img.example/o/%d.jpg", i);
+        account_pictured(db, id, id, id, url, stock, T0);
+    }
+    account_pictured(db, "ps", "vorilo_kamesh", "Vorilo Kamesh", "https://img.example/s.jpg",
+                     stock, T0);
+    account_pictured(db, "pu", "tesunar_bilo", "Tesunar Bilo", "https://img.example/u.jpg", own,
+                     T0);
+    moderate(db, VG_EV_SUSPENSION, "ps", T0 + 3600);
+    moderate(db, VG_EV_SUSPENSION, "pu", T0 + 3600);
+    account_pictured(db, "c1", "gadimu_perro", "Gadimu Perro", "https://img.example/c1.jpg", stock,
+                     T0 + 7200);
+    account_pictured(db, "c2", "holafi_zenkar", "Holafi Zenkar", "https://img.example/c2.jpg",
+                     reupload, T0 + 7200);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    vg_returns *r;
+    assert_int_equal(vg_returns_run(db, NULL, &r), VG_OK);
+    assert_int_equal(vg__returns_n_new(r), 2);
+    struct vg_link_new_info c1, c2;
+    vg__returns_new_info(r, 0, &c1);
+    vg__returns_new_info(r, 1, &c2);
+    assert_string_equal(c1.id, "c1");
+    /* The re-upload of pu's own picture is evidence (3.5 of z); the stock picture is not. */
+    assert_true(c2.n_early >= 1);
+    assert_string_equal(c2.early[0], "pu");
+    assert_true(c2.early_score > 0.05);
+    assert_true(c1.early_score < 0.01);
+    vg_returns_free(r);
+    vg_db_close(db);
+    remove_db_files();
+}
+
 /* ---- evaluation ---------------------------------------------------------------------------- */
 
 static void write_file(const char *p, const char *text)
@@ -991,6 +1047,7 @@ int main(void)
         cmocka_unit_test(live_tracks_expire),
         cmocka_unit_test(batch_respects_before_and_ablation),
         cmocka_unit_test(rare_follows_weigh_more),
+        cmocka_unit_test(stock_pictures_are_counted_over_all_accounts),
         cmocka_unit_test(eval_against_truth),
         cmocka_unit_test(ranking_early_and_at_link),
         cmocka_unit_test(allocation_failures_are_reported),
