@@ -76,9 +76,9 @@ struct acct {
     const char *persona; /* set once it is linked or its successor is */
     struct u32v following, followers;
     int64_t first_seen;
-    uint32_t ident; /* current identity, NONE before the first */
-    uint32_t track; /* index in r->nw when new, else NONE */
-    uint32_t entry; /* index entry while suspended, else NONE */
+    uint32_t ident;                /* current identity, NONE before the first */
+    uint32_t track;                /* index in r->nw when new, else NONE */
+    uint32_t entry;                /* index entry while suspended, else NONE */
     uint64_t shown_url, shown_pdq; /* the pictures it was last counted as showing (pictures) */
     uint8_t suspended;
 };
@@ -222,10 +222,12 @@ static vg_status rehash(struct slot_ids **t, size_t *n, const struct vg_returns 
     struct slot_ids *nt = vg_calloc(nn, sizeof(*nt));
     if (!nt)
         return VG_ENOMEM;
-    for (size_t i = 0; i < *n; i++)
-        if ((*t)[i].h)
-            *slot_of(nt, nn, (*t)[i].h, by_handle ? NULL : r->acc[(*t)[i].idx].id, r,
-                     by_handle) = (*t)[i];
+    for (size_t i = 0; i < *n; i++) {
+        if (!(*t)[i].h)
+            continue;
+        const char *id = by_handle ? NULL : r->acc[(*t)[i].idx].id;
+        *slot_of(nt, nn, (*t)[i].h, id, r, by_handle) = (*t)[i];
+    }
     vg_free(*t);
     *t = nt;
     *n = nn;
