@@ -1205,6 +1205,8 @@ struct vg_returns_eval {
     double false_links_per_10k;       /* false_links per 10,000 ordinary new accounts */
     double median_delay_s;            /* child's first action to its link (linked children) */
     double median_delay_shout_s;      /* first shout-out naming the child to its link */
+    double median_delay_named_s;      /* the child's own first post naming the suspended account
+                                         it names to its link (0 when the link came first) */
     uint64_t with_shout;              /* linked children named by a shout-out */
     double mean_followers_at_link;    /* followers the child had regained when linked */
     double mean_followers_final;      /* followers it had at the end of the data */

@@ -235,8 +235,10 @@ static void md_report(FILE *md, const struct returns_args *a, const struct vg_re
             e->top1_at_link);
     fprintf(md, "| children linked / to the true parent | %llu / %llu |\n",
             (unsigned long long)e->linked_children, (unsigned long long)e->linked_right);
-    fprintf(md, "| median delay from first action / first shout-out (s) | %.0f / %.0f |\n",
-            e->median_delay_s, e->median_delay_shout_s);
+    fprintf(md,
+            "| median delay from first action / first shout-out / own post naming the old "
+            "account (s) | %.0f / %.0f / %.0f |\n",
+            e->median_delay_s, e->median_delay_shout_s, e->median_delay_named_s);
     fprintf(md, "| mean followers at link / at the end | %.1f / %.1f |\n",
             e->mean_followers_at_link, e->mean_followers_final);
     fprintf(md, "| false links (per 10,000 ordinary new accounts) | %llu (%.1f) |\n",

@@ -251,6 +251,7 @@ struct vg_link_new_info {
     const char *final[VG_LINK_EARLY_MAX]; /* its candidates at its link (or last evaluation) */
     uint32_t n_final;
     int64_t first_action, first_shout; /* first_shout VG_TIME_UNKNOWN if none */
+    int64_t first_named; /* its own first post naming a suspended handle, VG_TIME_UNKNOWN */
     int linked;
     const char *replaces; /* when linked */
     int64_t linked_at;

@@ -201,7 +201,8 @@ static double median(double *v, size_t n)
 
 struct eval_work {
     struct scored *sc;
-    double *delay, *delay_shout;
+    double *delay, *delay_shout, *delay_named;
+    size_t n_named;
 };
 
 static void eval_release(struct eval_work *w)
@@ -209,6 +210,7 @@ static void eval_release(struct eval_work *w)
     vg_free(w->sc);
     vg_free(w->delay);
     vg_free(w->delay_shout);
+    vg_free(w->delay_named);
 }
 
 /* The rank (1 = first) of parent in a candidate list, 0 when absent. */
@@ -245,6 +247,10 @@ static void eval_child(const struct vg_link_new_info *in, const char *parent,
         double d = (double)(in->linked_at - in->first_shout);
         w->delay_shout[(*n_shout)++] = d > 0 ? d : 0;
     }
+    if (in->first_named != VG_TIME_UNKNOWN) {
+        double d = (double)(in->linked_at - in->first_named);
+        w->delay_named[w->n_named++] = d > 0 ? d : 0;
+    }
 }
 
 static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
@@ -254,8 +260,9 @@ static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
     size_t n = vg__returns_n_new(r);
     struct eval_work w = { vg_malloc((n ? n : 1) * sizeof(*w.sc)),
                            vg_malloc((n ? n : 1) * sizeof(double)),
-                           vg_malloc((n ? n : 1) * sizeof(double)) };
-    if (!w.sc || !w.delay || !w.delay_shout) {
+                           vg_malloc((n ? n : 1) * sizeof(double)),
+                           vg_malloc((n ? n : 1) * sizeof(double)), 0 };
+    if (!w.sc || !w.delay || !w.delay_shout || !w.delay_named) {
         eval_release(&w);
         return VG_ENOMEM;
     }
@@ -284,6 +291,7 @@ static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
             e->ordinary ? 10000.0 * (double)e->false_links / (double)e->ordinary : NAN;
     e->median_delay_s = median(w.delay, n_delay);
     e->median_delay_shout_s = median(w.delay_shout, n_shout);
+    e->median_delay_named_s = median(w.delay_named, w.n_named);
     e->with_shout = n_shout;
     e->mean_followers_at_link = n_delay ? fol_link / (double)n_delay : NAN;
     e->mean_followers_final = n_delay ? fol_final / (double)n_delay : NAN;
@@ -349,6 +357,8 @@ vg_status vg_returns_eval_json(const struct vg_returns_eval *e, char **json)
         rc = put_num(&b, "median_delay_s", e->median_delay_s, "%.0f");
     if (!rc)
         rc = put_num(&b, "median_delay_shout_s", e->median_delay_shout_s, "%.0f");
+    if (!rc)
+        rc = put_num(&b, "median_delay_named_s", e->median_delay_named_s, "%.0f");
     if (!rc)
         rc = put_num(&b, "mean_followers_at_link", e->mean_followers_at_link, "%.1f");
     if (!rc)

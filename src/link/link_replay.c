@@ -105,6 +105,7 @@ struct track {
     struct match *m; /* NULL once expired */
     uint32_t n_actions;
     int64_t first_action, first_shout;
+    int64_t first_named; /* its own first post naming a suspended account's handle */
     double shout;
     uint32_t n_shouts, n_shouters;
     /* The early figure: the state at the last evaluation within the window. */
@@ -705,7 +706,7 @@ static vg_status start_track(struct vg_returns *r, uint32_t a, int64_t now)
     memset(t, 0, sizeof(*t));
     t->acct = a;
     t->first_action = now;
-    t->first_shout = VG_TIME_UNKNOWN;
+    t->first_shout = t->first_named = VG_TIME_UNKNOWN;
     t->link = NONE;
     struct match *m = t->m = vg_calloc(1, sizeof(*m));
     if (!m)
@@ -835,6 +836,9 @@ static vg_status on_post_ev(struct vg_returns *r, const struct ev *e)
             /* The new account names a suspended handle: "the old one @x was suspended". */
             uint32_t ent = vg__link_index_find_handle(r->ix, h);
             if (ent != NONE) {
+                struct track *t = &r->nw[a->track];
+                if (t->first_named == VG_TIME_UNKNOWN)
+                    t->first_named = e->at;
                 double s = vg__link_shout_strength(p->cues);
                 add_named(r->nw[a->track].m, ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR,
                           1, p->id);
@@ -1295,6 +1299,7 @@ void vg__returns_new_info(const vg_returns *r, size_t i, struct vg_link_new_info
         out->final[k] = vg__link_index_id(r->ix, t->final_cand[k]);
     out->first_action = t->first_action;
     out->first_shout = t->first_shout;
+    out->first_named = t->first_named;
     out->followers_final = a->followers.n;
     if (t->link != NONE) {
         const struct link *l = &r->links[t->link];

@@ -862,8 +862,8 @@ static void stock_pictures_are_counted_over_all_accounts(void **state)
         snprintf(url, sizeof(url), "https://img.example/o/%d.jpg", i);
         account_pictured(db, id, id, id, url, stock, T0);
     }
-    account_pictured(db, "ps", "vorilo_kamesh", "Vorilo Kamesh", "https://img.example/s.jpg",
-                     stock, T0);
+    account_pictured(db, "ps", "vorilo_kamesh", "Vorilo Kamesh", "https://img.example/s.jpg", stock,
+                     T0);
     account_pictured(db, "pu", "tesunar_bilo", "Tesunar Bilo", "https://img.example/u.jpg", own,
                      T0);
     moderate(db, VG_EV_SUSPENSION, "ps", T0 + 3600);
@@ -987,6 +987,7 @@ static void ranking_early_and_at_link(void **state)
     assert_true(e.top1 == 0 && e.mrr == 0); /* pb alone: nothing yet pointed at pa */
     assert_true(e.top1_at_link == 1 && e.mrr_at_link == 1);
     assert_true(e.median_delay_s == 1800);
+    assert_true(e.median_delay_named_s == 0); /* linked by the post naming pa */
     char *json;
     assert_int_equal(vg_returns_eval_json(&e, &json), VG_OK);
     assert_non_null(strstr(json, "\"mrr\":0.0000,\"top1\":0.0000,\"mrr_at_link\":1.0000,"
