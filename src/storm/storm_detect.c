@@ -64,6 +64,7 @@ struct key {
     uint32_t alert;     /* open alert + 1, 0 when none */
     int64_t next_check; /* hashtag keys: earliest time of the next coordination check */
     uint8_t kind;
+    uint8_t warm_only; /* the last check was a warm-up check without a burst (CHECK_WARM) */
 };
 
 /* A post of the last window. */
@@ -1644,8 +1645,11 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
         }
         return rc;
     }
-    if (k->q_n < s->o.min_accounts || t < k->next_check ||
+    if (k->q_n < s->o.min_accounts ||
         (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from))
+        return VG_OK;
+    /* A warm-up check without a burst does not hold back the first check of a burst. */
+    if (t < k->next_check && !(k->warm_only && warm_up(s, t)))
         return VG_OK;
     /* Without a window of history before the window, no baseline says what is unusual: the
      * warm-up compares the hashtag with its own posts since the stream began, and checks the
@@ -1656,6 +1660,9 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
         lam = warm_before(s, k, t);
         score = warm_burst(s, k, t);
         mode = score >= s->o.burst_log10p ? CHECK_WARM_BURST : CHECK_WARM;
+        if (t < k->next_check && mode == CHECK_WARM)
+            return VG_OK;
+        k->warm_only = mode == CHECK_WARM;
     } else {
         lam = expected(s, k, t, n);
         score = vg__storm_poisson_log10_tail(n, lam);
