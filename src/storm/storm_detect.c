@@ -1174,10 +1174,9 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
     mark_sync(s, k, t, c);
     /* Share of the window's posts carrying a trace, and their distinct accounts (the authors of
      * co-retweeted originals among them, as alert_marked counts them). */
-    struct alert probe = { .link_key = c->link,
-                           .n_markers = c->n_markers,
-                           .rt_markers = c->rt_markers,
-                           .sync = c->sync };
+    struct alert probe = {
+        .link_key = c->link, .n_markers = c->n_markers, .rt_markers = c->rt_markers, .sync = c->sync
+    };
     memcpy(probe.markers, c->markers, sizeof(c->markers));
     size_t marked = 0;
     m = 0;
@@ -1645,8 +1644,7 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
         }
         return rc;
     }
-    if (k->q_n < s->o.min_accounts ||
-        (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from))
+    if (k->q_n < s->o.min_accounts || (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from))
         return VG_OK;
     /* A warm-up check without a burst does not hold back the first check of a burst. */
     if (t < k->next_check && !(k->warm_only && warm_up(s, t)))

@@ -623,8 +623,8 @@ static void trace_collect(const struct vg_storm_alert *a, void *ud)
     s->sync[i] = a->synchronised;
     for (size_t k = 0; k < a->n_accounts; k++) {
         char c = a->accounts[k][0];
-        if (c == 'S' || c == 'A' || c == 'R' || c == 'W' || c == 'C' || c == 'E' ||
-            c == 'B' || c == 'L')
+        if (c == 'S' || c == 'A' || c == 'R' || c == 'W' || c == 'C' || c == 'E' || c == 'B' ||
+            c == 'L')
             s->members[i]++;
         else
             s->others[i]++;
