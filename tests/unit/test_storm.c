@@ -783,7 +783,7 @@ static void copy_storm_learns_texts(void **state)
  * originals with two retweeters and ten such retweeters (15 retweets, 13 minutes); ten fresh
  * originals retweeted within minutes, where the stream's originals are not, is evidence from
  * the fifth retweet on. Meanwhile an organic trend, the new #derby: 60 ordinary accounts post
- * 120 posts of their own over an hour, and 24 others retweet one of them each, a post a minute
+ * 180 posts of their own over an hour, and 40 others retweet one of them each, a post a minute
  * old, so that a sixth of its window is retweets of its own fresh originals: far more than the
  * stream's rate, but a trend's retweets, not a storm's; it must not alarm (counted with the
  * originals they retweet, its retweets made a third of its window). */
@@ -813,16 +813,16 @@ static void coretweet_storm_found_early(void **state)
         int posted = (int)((at - storm) / 60) + 1;
         tadd(&st, at, acc, "Echo", NULL, NULL, orig[a % (posted < 10 ? posted : 10)]);
     }
-    char derby_ids[120][24];
-    for (int i = 0; i < 120; i++) {
+    char derby_ids[180][24];
+    for (int i = 0; i < 180; i++) {
         snprintf(acc, sizeof(acc), "o%d", i % 60);
-        struct trace_rec *r = tadd(&st, derby + 30 * i, acc, "Derby", NULL, NULL, NULL);
+        struct trace_rec *r = tadd(&st, derby + 20 * i, acc, "Derby", NULL, NULL, NULL);
         snprintf(derby_ids[i], sizeof(derby_ids[0]), "%s", r->id);
     }
-    for (int i = 0; i < 24; i++) {
+    for (int i = 0; i < 40; i++) {
         snprintf(acc, sizeof(acc), "o%d", 100 + i);
-        int64_t at = derby + 300 + 150 * i;
-        tadd(&st, at, acc, "Derby", NULL, NULL, derby_ids[(at - derby) / 30 - 2]);
+        int64_t at = derby + 120 + 90 * i;
+        tadd(&st, at, acc, "Derby", NULL, NULL, derby_ids[(at - derby) / 20 - 3]);
     }
     qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
     struct trace_seen seen = { 0 };
