@@ -22,6 +22,13 @@
  * takes in the accounts that repeat them: a campaign's later variants share no band with the
  * markers found at detection.
  *
+ * Co-retweets count two ways: originals retweeted by two accounts of the window, and, on a new
+ * hashtag, the window's own originals retweeted within it, far more than the stream's rate of
+ * retweets per original (learnt from the stream) predicts (fast_coretweets). Before the stream
+ * has two windows of history (the warm-up) no hashtag has a baseline: a hashtag is then
+ * compared with its own posts since the stream began, and the traces that need no baseline
+ * (co-retweets, waves) are checked even without a burst.
+ *
  * Recent posts live in one ring (the posts of the last window); a hashtag key holds the ring
  * sequence numbers of its window posts. Keys whose baseline has decayed below half a post a day
  * and that hold no window are dropped at the hourly sweep, so memory follows what was seen in
@@ -64,6 +71,7 @@ struct key {
     uint32_t alert;     /* open alert + 1, 0 when none */
     int64_t next_check; /* hashtag keys: earliest time of the next coordination check */
     uint8_t kind;
+    uint8_t warm_only; /* the last check was a warm-up check without a burst (CHECK_WARM) */
 };
 
 /* A post of the last window. */
@@ -132,6 +140,15 @@ struct vg_storms {
     struct rpost *ring; /* power-of-two capacity; seq -> ring[seq & (cap - 1)] */
     uint64_t ring_first, ring_next;
     size_t cap_ring;
+    /* The originals of the ring by their `self` key: slot -> ring sequence + 1 (0 = empty),
+     * 2 cap_ring slots; a slot is overwritten on collision (it only feeds a rate). */
+    uint64_t *recent;
+
+    /* How many retweets an original gets within a window, over the stream: exponentially
+     * weighted counts (time constant baseline_hours) of originals with hashtags and of
+     * retweets whose original is still in the ring ("fast"), both at rt_last. */
+    double orig_acc, fast_acc;
+    int64_t rt_last;
 
     /* accounts: id -> index */
     struct vg_arena arena;
@@ -539,6 +556,25 @@ static vg_status account_index(struct vg_storms *s, const char *id, uint32_t *ou
 
 /* ---- the ring of recent posts ---------------------------------------------------------------- */
 
+/* The stream's rate of retweets per original within a window before it has said much: 0.05,
+ * about what the generated worlds show (c21: 6,693 retweets within 30 minutes of 137,149
+ * originals with hashtags, most of them in organic bursts), weighing as 100 originals. */
+#define RT_PRIOR_RATE   0.05
+#define RT_PRIOR_WEIGHT 100
+
+static size_t recent_slot(const struct vg_storms *s, uint64_t self)
+{
+    return (size_t)(mix64(self) & (2 * s->cap_ring - 1));
+}
+
+/* Index the original at ring sequence seq by its self key. */
+static void recent_put(struct vg_storms *s, uint64_t seq)
+{
+    const struct rpost *p = &s->ring[seq & (s->cap_ring - 1)];
+    if (p->self)
+        s->recent[recent_slot(s, p->self)] = seq + 1;
+}
+
 static vg_status ring_push(struct vg_storms *s, const struct rpost *p, uint64_t *seq)
 {
     /* Forget posts older than the window. */
@@ -550,15 +586,53 @@ static vg_status ring_push(struct vg_storms *s, const struct rpost *p, uint64_t 
         struct rpost *r = vg_malloc(cap * sizeof(*r));
         if (!r)
             return VG_ENOMEM;
+        uint64_t *recent = vg_calloc(2 * cap, sizeof(*recent));
+        if (!recent) {
+            vg_free(r);
+            return VG_ENOMEM;
+        }
         for (uint64_t q = s->ring_first; q < s->ring_next; q++)
             r[q & (cap - 1)] = s->ring[q & (s->cap_ring - 1)];
         vg_free(s->ring);
+        vg_free(s->recent);
         s->ring = r;
+        s->recent = recent;
         s->cap_ring = cap;
+        for (uint64_t q = s->ring_first; q < s->ring_next; q++)
+            recent_put(s, q);
     }
     *seq = s->ring_next++;
     s->ring[*seq & (s->cap_ring - 1)] = *p;
+    recent_put(s, *seq);
     return VG_OK;
+}
+
+/* The original whose `self` key is rt when it is still in the ring and within the window of
+ * t, or NULL (also when its slot was taken by another original since). */
+static const struct rpost *recent_find(const struct vg_storms *s, uint64_t rt, int64_t t)
+{
+    uint64_t v = s->recent[recent_slot(s, rt)];
+    if (!v || v - 1 < s->ring_first || v - 1 >= s->ring_next)
+        return NULL;
+    const struct rpost *p = &s->ring[(v - 1) & (s->cap_ring - 1)];
+    return p->self == rt && p->at > t - (int64_t)s->window ? p : NULL;
+}
+
+/* Count a post in the stream's retweet rate: an original (with hashtags), or a retweet of an
+ * original posted within the window (fast). */
+static void rt_rate_count(struct vg_storms *s, int64_t t, int original, int fast)
+{
+    double d = s->rt_last == VG_TIME_UNKNOWN ? 1 : exp(-(double)(t - s->rt_last) / s->tau);
+    s->orig_acc = s->orig_acc * d + original;
+    s->fast_acc = s->fast_acc * d + fast;
+    s->rt_last = t;
+}
+
+/* Retweets an original gets within a window, over the stream, with RT_PRIOR_WEIGHT originals
+ * of the prior RT_PRIOR_RATE (so the first posts of a stream do not decide it alone). */
+static double rt_rate(const struct vg_storms *s)
+{
+    return (s->fast_acc + RT_PRIOR_RATE * RT_PRIOR_WEIGHT) / (s->orig_acc + RT_PRIOR_WEIGHT);
 }
 
 /* ---- alerts ---------------------------------------------------------------------------------- */
@@ -756,6 +830,14 @@ struct check {
     uint32_t accounts; /* distinct accounts of those posts */
 };
 
+static int has_check_marker(const struct check *c, uint64_t v)
+{
+    for (uint32_t m = 0; m < c->n_markers; m++)
+        if (c->markers[m] == v)
+            return 1;
+    return 0;
+}
+
 /* The values that at least min_acc distinct accounts carry, among n (value, account) pairs laid
  * out as 2n words; their post counts go to counts. Returns how many qualify (at most max). */
 static size_t shared_values(uint64_t *pairs, size_t n, uint32_t min_acc, uint64_t *vals,
@@ -791,6 +873,48 @@ static size_t shared_values(uint64_t *pairs, size_t n, uint32_t min_acc, uint64_
 static const struct rpost *window_post(const struct vg_storms *s, const struct key *k, size_t i)
 {
     return &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
+}
+
+/* ---- the warm-up: the stream's first two windows ---------------------------------------------
+ *
+ * A hashtag's baseline needs history: before the stream has a window of it before the window,
+ * every hashtag is unseen, a habitual one as much as a storm's, and the prior rate of an unseen
+ * key would make every busy hashtag burst. So during the warm-up the burst test compares a
+ * hashtag with itself: its posts since the stream began, N, of which n came in its window,
+ * over the h seconds before the window's first post and the d seconds since. Under a constant
+ * rate the window holds Binomial(N, d / (h + d)) of them; a storm that starts some minutes into
+ * the stream (silent for h, then n posts in d) is improbable, a habitual hashtag posted since
+ * the start is not. The tail is bounded by Chernoff's (N times the relative entropy; exact
+ * when N = n), which errs towards "no burst". A storm that starts with the stream itself has no
+ * silence to show: it is found only by the traces that need no baseline (CHECK_WARM). */
+
+static int warm_up(const struct vg_storms *s, int64_t t)
+{
+    return (double)(t - s->t_first) < 2 * s->window;
+}
+
+/* Posts of k before its window, scaled to a window of the time the stream ran before it
+ * (at least a window): what its baseline would expect, by the warm-up's evidence. */
+static double warm_before(const struct vg_storms *s, const struct key *k, int64_t t)
+{
+    double before = decayed(s, k, t) - (double)k->q_n;
+    double h = (double)(window_post(s, k, 0)->at - s->t_first);
+    return before > 0 ? before * s->window / (h > s->window ? h : s->window) : 0;
+}
+
+/* -log10 P of k's window under its own rate since the stream began (the comment above). */
+static double warm_burst(const struct vg_storms *s, const struct key *k, int64_t t)
+{
+    double n = (double)k->q_n, before = decayed(s, k, t) - n;
+    double h = (double)(window_post(s, k, 0)->at - s->t_first);
+    double d = (double)(t - window_post(s, k, 0)->at);
+    if (d < 60)
+        d = 60; /* the posts of one minute are no rate */
+    double all = n + (before > 0 ? before : 0), p = d / (h + d), f = n / all;
+    if (f <= p)
+        return 0;
+    double kl = f * log(f / p) + (f < 1 ? (1 - f) * log((1 - f) / (1 - p)) : 0);
+    return all * kl / M_LN10;
 }
 
 static uint32_t min_shared_accounts(const struct vg_storms *s)
@@ -887,17 +1011,79 @@ static uint32_t distinct_of(const uint64_t *pairs, size_t n, uint64_t v)
     return d;
 }
 
-static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t t, struct check *c)
+/* Co-retweets within minutes. Pacheco et al. (2021) find co-retweeting accounts by the sets of
+ * originals they retweet; a campaign's first minutes show it as many accounts retweeting the
+ * same few new originals, which ordinary posts seldom get: an original of the stream is
+ * retweeted rho times within a window on average (rt_rate, learnt from the stream). Of the O
+ * originals posted on k within its window, D were retweeted in it (Poisson, mean O q1, with q1
+ * = 1 - e^-rho the chance of one retweet at least), and an original retweeted by j accounts
+ * has P(X >= j | X >= 1). The evidence is the sum of the -log10 of these tails; an organic
+ * trend's retweets spread over many originals, O is large and few are retweeted twice. Returns
+ * the evidence; the retweeted originals go to out (at most max), their number to *n_out. The
+ * scratch must hold 3 words per window post. */
+static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t *out, size_t max,
+                              size_t *n_out)
+{
+    size_t n = k->q_n, n_orig = 0, m = 0;
+    uint64_t *orig = s->scratch, *pairs = s->scratch + n;
+    *n_out = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct rpost *p = window_post(s, k, i);
+        if (!p->repost && p->self)
+            orig[n_orig++] = p->self;
+    }
+    if (!n_orig)
+        return 0;
+    qsort(orig, n_orig, sizeof(*orig), cmp_u64);
+    for (size_t i = 0; i < n; i++) {
+        const struct rpost *p = window_post(s, k, i);
+        if (p->repost && p->rt && bsearch(&p->rt, orig, n_orig, sizeof(*orig), cmp_u64)) {
+            pairs[2 * m] = p->rt;
+            pairs[2 * m + 1] = p->account;
+            m++;
+        }
+    }
+    qsort(pairs, m, 2 * sizeof(uint64_t), cmp_u64);
+    double rho = rt_rate(s), q1 = 1 - exp(-rho), again = 0;
+    size_t hit = 0;
+    for (size_t i = 0; i < m;) {
+        uint32_t j = distinct_of(pairs, m, pairs[2 * i]);
+        if (j >= 2)
+            again += vg__storm_poisson_log10_tail(j, rho) + log10(q1);
+        if (*n_out < max)
+            out[(*n_out)++] = pairs[2 * i];
+        hit++;
+        uint64_t v = pairs[2 * i];
+        while (i < m && pairs[2 * i] == v)
+            i++;
+    }
+    if (hit < RT_ORIGINALS)
+        return 0;
+    return vg__storm_poisson_log10_tail((double)hit, (double)n_orig * q1) + again;
+}
+
+/* How a hashtag's window is checked: after a burst; or, during the warm-up (the stream's first
+ * two windows, when no hashtag has a baseline yet), without a burst and only for the traces that
+ * need no baseline (co-retweets, against the stream's rate, and synchronised waves, against the
+ * hashtag's own posts around them). */
+enum check_mode {
+    CHECK_BURST,
+    CHECK_WARM_BURST, /* a warm-up burst: the hashtag rose from silence (warm_burst) */
+    CHECK_WARM        /* warm-up, no burst: co-retweets and waves only */
+};
+
+static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t t,
+                              enum check_mode mode, struct check *c)
 {
     memset(c, 0, sizeof(*c));
     size_t n = k->q_n;
-    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + VG_STORM_PAIRS + 1) + 2);
+    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + VG_STORM_PAIRS + 1) + 3 * n + 2);
     if (rc)
         return rc;
     uint32_t min_share_acc = min_shared_accounts(s);
     /* Links. */
     size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && mode != CHECK_WARM; i++) {
         const struct rpost *p = window_post(s, k, i);
         if (p->url) {
             s->scratch[2 * m] = p->url;
@@ -925,7 +1111,10 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
      * hashtag sequence is the copy's trace, not a campaign's sequence. So do retweets: on a
      * busy habitual hashtag (#ipl) many originals are retweeted twice within minutes
      * without any campaign. */
-    int new_tag = expected(s, k, t, (double)n) <= NOVEL_TAG;
+    int new_tag = mode == CHECK_BURST ? expected(s, k, t, (double)n) <= NOVEL_TAG
+                                      : warm_before(s, k, t) <= NOVEL_TAG;
+    /* Without a burst (warm-up), only co-retweets: texts and pairs need their baselines. */
+    int own_traces = mode != CHECK_WARM;
     m = 0;
     for (size_t i = 0; i < n; i++) {
         const struct rpost *p = window_post(s, k, i);
@@ -933,12 +1122,12 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
         size_t n_own = 0;
         if (new_tag && p->repost && p->rt)
             own[n_own++] = p->rt;
-        for (int j = 0; !p->repost && p->has_sketch && j < VG_STORM_SKETCH; j++)
+        for (int j = 0; own_traces && !p->repost && p->has_sketch && j < VG_STORM_SKETCH; j++)
             own[n_own++] = p->sketch[j];
         /* Pairs with the bursting hashtag itself are left out: a copied text's last hashtag
          * and the storm's make one, which says no more than the copy; a campaign's sequence
          * is two or more new hashtags of its own beside the one that bursts. */
-        for (int j = 0; new_tag && !p->repost && j < p->n_pairs; j++)
+        for (int j = 0; own_traces && new_tag && !p->repost && j < p->n_pairs; j++)
             if ((p->novel_pairs >> j & 1) && p->pair_tags[j][0] != k->h &&
                 p->pair_tags[j][1] != k->h)
                 own[n_own++] = p->pair[j];
@@ -980,16 +1169,34 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
             c->markers[c->n_markers++] = rts[i];
             c->rt_markers++;
         }
+    /* Or many retweets of the window's own originals within minutes (fast_coretweets). */
+    uint64_t fast[MAX_MARKERS];
+    size_t n_fast = 0;
+    if (new_tag && fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast) >= s->o.fresh_log10p)
+        for (size_t i = 0; i < n_fast && c->n_markers < MAX_MARKERS; i++)
+            if (!(c->rt_markers && has_check_marker(c, fast[i]))) {
+                c->markers[c->n_markers++] = fast[i];
+                c->rt_markers++;
+            }
     mark_sync(s, k, t, c);
-    /* Share of the window's posts carrying a trace, and their distinct accounts. */
-    struct alert probe = { .link_key = c->link, .n_markers = c->n_markers, .sync = c->sync };
+    /* Share of the window's posts carrying a trace, and their distinct accounts. The authors of
+     * co-retweeted originals count among the accounts (as alert_marked counts them), but their
+     * originals not among the posts: the share says how much of the hashtag's traffic is the
+     * coordinated posting, and counting an organic trend's retweeted posts beside their
+     * retweets would double its retweet share (world c26: a trend with a fifth of its window in
+     * retweets read 0.326 and was alarmed). */
+    struct alert probe = {
+        .link_key = c->link, .n_markers = c->n_markers, .rt_markers = c->rt_markers, .sync = c->sync
+    };
     memcpy(probe.markers, c->markers, sizeof(c->markers));
+    struct alert posts_probe = probe;
+    posts_probe.rt_markers = 0; /* alert_marked then leaves the authors out */
     size_t marked = 0;
     m = 0;
     for (size_t i = 0; i < n; i++) {
         const struct rpost *p = window_post(s, k, i);
         if (alert_marked(&probe, p)) {
-            marked++;
+            marked += alert_marked(&posts_probe, p);
             s->scratch[m++] = p->account;
         }
     }
@@ -1108,6 +1315,23 @@ static int sync_posts_known(const struct vg_storms *s, const struct key *k, uint
     return known >= min_shared_accounts(s) && 2 * known >= synced;
 }
 
+/* Whether at least half of k's window reposts of the check's co-retweeted originals (and at
+ * least min_shared_accounts of them) are posts that alert number alert_id has counted already:
+ * the storm's retweets seen under another hashtag that its originals carry. */
+static int rt_posts_known(const struct vg_storms *s, const struct key *k, const struct check *c,
+                          uint32_t alert_id)
+{
+    uint32_t rts = 0, known = 0;
+    for (uint32_t q = 0; q < k->q_n; q++) {
+        const struct rpost *p = window_post(s, k, q);
+        if (p->repost && p->rt && has_check_marker(c, p->rt)) {
+            rts++;
+            known += p->alert_id == alert_id;
+        }
+    }
+    return known >= min_shared_accounts(s) && 2 * known >= rts;
+}
+
 static int names_tag(const struct alert *a, uint64_t tag_key)
 {
     for (uint32_t i = 0; i < a->n_tags; i++)
@@ -1164,6 +1388,9 @@ static struct alert *same_campaign(struct vg_storms *s, const struct key *k, con
         for (uint32_t m = 0; m < c->n_markers; m++)
             if (has_marker(a, c->markers[m]))
                 return a;
+        /* Retweets of another of its hashtags: most of them are posts the alert counted. */
+        if (c->rt_markers && a->rt_markers && rt_posts_known(s, k, c, (uint32_t)i + 1))
+            return a;
         /* Waves of another of its hashtags: most of their accounts are already the alert's. */
         if (c->sync && a->sync && sync_posts_known(s, k, (uint32_t)i + 1))
             return a;
@@ -1267,7 +1494,9 @@ vg_status vg_storms_new(const struct vg_storm_opts *o, vg_storms **out)
     s->cap_ring = 1024;
     s->keys = vg_calloc(s->cap_keys, sizeof(*s->keys));
     s->ring = vg_malloc(s->cap_ring * sizeof(*s->ring));
-    if (!s->keys || !s->ring) {
+    s->recent = vg_calloc(2 * s->cap_ring, sizeof(*s->recent));
+    s->rt_last = VG_TIME_UNKNOWN;
+    if (!s->keys || !s->ring || !s->recent) {
         vg_storms_free(s);
         return VG_ENOMEM;
     }
@@ -1284,6 +1513,7 @@ void vg_storms_free(vg_storms *s)
             vg_free(s->keys[i].q);
     vg_free(s->keys);
     vg_free(s->ring);
+    vg_free(s->recent);
     for (size_t i = 0; i < s->n_alerts; i++) {
         struct alert *a = &s->alerts[i];
         for (uint32_t j = 0; j < a->n_tags; j++)
@@ -1372,6 +1602,20 @@ static vg_status alert_refresh_retweets(struct vg_storms *s, struct key *k, stru
             added++;
         }
     }
+    /* And the originals of the window retweeted within it, while they still make the evidence
+     * of fast_coretweets: a storm keeps retweeting its new originals within minutes, and its
+     * retweeters are new to the alert (the rule above waits until half of them are known). */
+    uint64_t fast[MAX_MARKERS];
+    size_t n_fast = 0;
+    if ((rc = scratch_room(s, 3 * n + 2)))
+        return rc;
+    if (fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast) >= s->o.fresh_log10p)
+        for (size_t v = 0; v < n_fast && a->n_markers < MAX_MARKERS; v++)
+            if (!has_marker(a, fast[v])) {
+                a->markers[a->n_markers++] = fast[v];
+                a->rt_markers++;
+                added++;
+            }
     for (size_t i = 0; i < n && added && !rc; i++) {
         const struct rpost *p = window_post(s, k, i);
         if (alert_marked(a, p))
@@ -1413,22 +1657,34 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
         }
         return rc;
     }
-    if (k->q_n < s->o.min_accounts || t < k->next_check ||
-        (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from))
+    if (k->q_n < s->o.min_accounts || (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from))
         return VG_OK;
-    /* Without a window of history before the window, nothing is unusual yet. */
-    if ((double)(t - s->t_first) < 2 * s->window)
+    /* A warm-up check without a burst does not hold back the first check of a burst. */
+    if (t < k->next_check && !(k->warm_only && warm_up(s, t)))
         return VG_OK;
-    double n = (double)k->q_n;
-    double lam = expected(s, k, t, n);
-    double score = vg__storm_poisson_log10_tail(n, lam);
-    if (score < s->o.burst_log10p)
-        return VG_OK;
+    /* Without a window of history before the window, no baseline says what is unusual: the
+     * warm-up compares the hashtag with its own posts since the stream began, and checks the
+     * traces that need no baseline even without a burst. */
+    double n = (double)k->q_n, lam, score;
+    enum check_mode mode = CHECK_BURST;
+    if (warm_up(s, t)) {
+        lam = warm_before(s, k, t);
+        score = warm_burst(s, k, t);
+        mode = score >= s->o.burst_log10p ? CHECK_WARM_BURST : CHECK_WARM;
+        if (t < k->next_check && mode == CHECK_WARM)
+            return VG_OK;
+        k->warm_only = mode == CHECK_WARM;
+    } else {
+        lam = expected(s, k, t, n);
+        score = vg__storm_poisson_log10_tail(n, lam);
+        if (score < s->o.burst_log10p)
+            return VG_OK;
+    }
     /* A burst: is it coordinated? At most every 30 s of stream time per hashtag, so a large
      * organic trend costs a few checks a minute, not one per post. */
     k->next_check = t + 30;
     struct check c;
-    vg_status rc = coordination(s, k, t, &c);
+    vg_status rc = coordination(s, k, t, mode, &c);
     if (rc)
         return rc;
     /* The middle hashtag of a campaign's sequence has no pair without itself: it joins the
@@ -1588,6 +1844,8 @@ vg_status vg_storms_feed(vg_storms *s, const struct vg_post *post)
             return rc;
     if (p.rt && (rc = key_seen(s, p.rt, KEY_RT, t)))
         return rc;
+    if (post->hashtags.n && (p.self || p.rt))
+        rt_rate_count(s, t, p.self != 0, p.rt && recent_find(s, p.rt, t));
     uint64_t seq = 0;
     if (post->hashtags.n && (rc = ring_push(s, &p, &seq)))
         return rc;

@@ -479,7 +479,7 @@ static void truth_reader(void **state)
  */
 
 struct trace_rec {
-    char id[24], account[24], text[200], repost_of[24];
+    char id[24], account[24], text[200], repost_of[24], url[64];
     char tags[4][32];
     size_t n_tags;
     int64_t at;
@@ -600,6 +600,7 @@ static void build_trace_stream(struct trace_stream *s)
 
 struct trace_seen {
     int ended;
+    int64_t onset[16], detected[16];
     char tag[16][32];
     size_t n_tags[16], accounts[16], members[16], others[16];
     uint32_t seq[16], rt[16];
@@ -612,6 +613,8 @@ static void trace_collect(const struct vg_storm_alert *a, void *ud)
     if (!a->final || s->ended >= 16)
         return;
     int i = s->ended++;
+    s->onset[i] = a->onset;
+    s->detected[i] = a->detected_at;
     snprintf(s->tag[i], sizeof(s->tag[i]), "%s", a->hashtag);
     s->n_tags[i] = a->n_hashtags;
     s->accounts[i] = a->n_accounts;
@@ -620,7 +623,8 @@ static void trace_collect(const struct vg_storm_alert *a, void *ud)
     s->sync[i] = a->synchronised;
     for (size_t k = 0; k < a->n_accounts; k++) {
         char c = a->accounts[k][0];
-        if (c == 'S' || c == 'A' || c == 'R' || c == 'W' || c == 'C')
+        if (c == 'S' || c == 'A' || c == 'R' || c == 'W' || c == 'C' || c == 'E' || c == 'B' ||
+            c == 'L')
             s->members[i]++;
         else
             s->others[i]++;
@@ -640,6 +644,7 @@ static void feed_trace_stream(struct trace_stream *st, struct trace_seen *seen)
     for (size_t i = 0; i < st->n; i++) {
         const struct trace_rec *r = &st->p[i];
         const char *tags[4] = { r->tags[0], r->tags[1], r->tags[2], r->tags[3] };
+        const char *urls[1] = { r->url };
         struct vg_post p = { .id = r->id,
                              .account = r->account,
                              .created_at = r->at,
@@ -647,6 +652,8 @@ static void feed_trace_stream(struct trace_stream *st, struct trace_seen *seen)
                              .repost_of = r->repost_of[0] ? r->repost_of : NULL };
         p.hashtags.v = tags;
         p.hashtags.n = r->n_tags;
+        p.urls.v = urls;
+        p.urls.n = r->url[0] ? 1 : 0;
         assert_int_equal(vg_storms_feed(d, &p), VG_OK);
     }
     assert_int_equal(vg_storms_finish(d), VG_OK);
@@ -769,6 +776,121 @@ static void copy_storm_learns_texts(void **state)
     assert_int_equal((int)seen.others[0], 0);
 }
 
+/* Day 2 of two days of ordinary posts (a third on the habitual "#football #news"): five
+ * accounts R0..R4 post two originals each on the new #echo, one a minute; from the second
+ * minute, 40 accounts A0..A39 retweet one original each, 45 s apart, in turn (so an original
+ * has a second retweeter only after ten retweets). The old co-retweet test waited for three
+ * originals with two retweeters and ten such retweeters (15 retweets, 13 minutes); ten fresh
+ * originals retweeted within minutes, where the stream's originals are not, is evidence from
+ * the fifth retweet on. Meanwhile an organic trend, the new #derby: 60 ordinary accounts post
+ * 180 posts of their own over an hour, and 40 others retweet one of them each, a post a minute
+ * old, so that a sixth of its window is retweets of its own fresh originals: far more than the
+ * stream's rate, but a trend's retweets, not a storm's; it must not alarm (counted with the
+ * originals they retweet, its retweets made a third of its window). */
+static void coretweet_storm_found_early(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    memset(&st, 0, sizeof(st));
+    st.rng = 13;
+    char acc[24];
+    for (int i = 0; i < 6000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(&st) % 300));
+        int habit = i % 3 == 0;
+        tadd(&st, T0 + (int64_t)(trnd(&st) % (2 * 86400)), acc, habit ? "football" : NULL,
+             habit ? "news" : NULL, NULL, NULL);
+    }
+    const int64_t storm = T0 + 86400 + 8 * 3600, derby = T0 + 86400 + 12 * 3600;
+    char orig[10][24];
+    for (int i = 0; i < 10; i++) {
+        snprintf(acc, sizeof(acc), "R%d", i / 2);
+        struct trace_rec *r = tadd(&st, storm + 60 * i, acc, "Echo", NULL, NULL, NULL);
+        snprintf(orig[i], sizeof(orig[0]), "%s", r->id);
+    }
+    for (int a = 0; a < 40; a++) {
+        snprintf(acc, sizeof(acc), "A%d", a);
+        int64_t at = storm + 90 + 45 * a;
+        int posted = (int)((at - storm) / 60) + 1;
+        tadd(&st, at, acc, "Echo", NULL, NULL, orig[a % (posted < 10 ? posted : 10)]);
+    }
+    char derby_ids[180][24];
+    for (int i = 0; i < 180; i++) {
+        snprintf(acc, sizeof(acc), "o%d", i % 60);
+        struct trace_rec *r = tadd(&st, derby + 20 * i, acc, "Derby", NULL, NULL, NULL);
+        snprintf(derby_ids[i], sizeof(derby_ids[0]), "%s", r->id);
+    }
+    for (int i = 0; i < 40; i++) {
+        snprintf(acc, sizeof(acc), "o%d", 100 + i);
+        int64_t at = derby + 120 + 90 * i;
+        tadd(&st, at, acc, "Derby", NULL, NULL, derby_ids[(at - derby) / 20 - 3]);
+    }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 1);
+    assert_string_equal(seen.tag[0], "echo");
+    assert_int_equal(seen.onset[0], storm);
+    assert_true(seen.detected[0] - storm <= 9 * 60);
+    assert_true(seen.rt[0] >= 3);
+    assert_int_equal((int)seen.members[0], 45);
+    assert_int_equal((int)seen.others[0], 0);
+}
+
+/* Storms at the very start of a stream, before any hashtag has a baseline. From T0, 300
+ * ordinary accounts post the habitual #daily twice a minute, one post in three with the same
+ * popular news link (at a cold start a link shared by many looks new: it must not alarm). At
+ * T0 + 30 s, five accounts E0..E4 start the new #echo with two originals each, retweeted by 40
+ * accounts B0..B39 from the third minute (the co-retweet pattern needs no hashtag baseline).
+ * At T0 + 10 min a link storm: 40 accounts L0..L39 post the new #march with one link, 15 s
+ * apart. The detector before the warm-up tested nothing in the first hour and missed both
+ * (their own posts then made their baselines); both must be found, #march within 6 minutes,
+ * and #daily not. */
+static void storms_at_cold_start(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    memset(&st, 0, sizeof(st));
+    st.rng = 17;
+    char acc[24];
+    for (int i = 0; i < 2 * 60 * 6; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(&st) % 300));
+        struct trace_rec *r = tadd(&st, T0 + 30 * i, acc, "daily", NULL, NULL, NULL);
+        if (i % 3 == 0)
+            snprintf(r->url, sizeof(r->url), "https://news.example/today");
+    }
+    char orig[10][24];
+    for (int i = 0; i < 10; i++) {
+        snprintf(acc, sizeof(acc), "E%d", i / 2);
+        struct trace_rec *r = tadd(&st, T0 + 30 + 60 * i, acc, "Echo", NULL, NULL, NULL);
+        snprintf(orig[i], sizeof(orig[0]), "%s", r->id);
+    }
+    for (int a = 0; a < 40; a++) {
+        snprintf(acc, sizeof(acc), "B%d", a);
+        int64_t at = T0 + 150 + 40 * a;
+        int posted = (int)((at - T0 - 30) / 60) + 1;
+        tadd(&st, at, acc, "Echo", NULL, NULL, orig[a % (posted < 10 ? posted : 10)]);
+    }
+    for (int a = 0; a < 40; a++) {
+        snprintf(acc, sizeof(acc), "L%d", a);
+        struct trace_rec *r = tadd(&st, T0 + 600 + 15 * a, acc, "March", NULL, NULL, NULL);
+        snprintf(r->url, sizeof(r->url), "https://invented.example/call");
+    }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 2);
+    int echo = !strcmp(seen.tag[0], "echo") ? 0 : 1, march = 1 - echo;
+    assert_string_equal(seen.tag[echo], "echo");
+    assert_string_equal(seen.tag[march], "march");
+    assert_true(seen.rt[echo] >= 3);
+    assert_int_equal((int)seen.members[echo], 45);
+    assert_int_equal((int)seen.others[echo], 0);
+    assert_int_equal(seen.onset[march], T0 + 600);
+    assert_true(seen.detected[march] - seen.onset[march] <= 6 * 60);
+    assert_int_equal((int)seen.members[march], 40);
+    assert_int_equal((int)seen.others[march], 0);
+}
+
 static void alert_json(void **state)
 {
     (void)state;
@@ -824,6 +946,8 @@ int main(void)
         cmocka_unit_test(coordination_traces),
         cmocka_unit_test(habitual_burst_ends),
         cmocka_unit_test(copy_storm_learns_texts),
+        cmocka_unit_test(coretweet_storm_found_early),
+        cmocka_unit_test(storms_at_cold_start),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
