@@ -264,7 +264,7 @@ static int open_walk(int dir_fd, const char *name)
         int next = openat(cur, comp,
                           slash ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
                                 : MEDIA_OPEN_FLAGS | O_NOFOLLOW);
-        e = errno;
+        e = next < 0 ? errno : 0;
         if (next < 0) {
             /* A link to a folder opened with O_DIRECTORY | O_NOFOLLOW may fail with ENOTDIR
              * rather than ELOOP: say what it is. */
@@ -313,9 +313,13 @@ vg_status vg__media_open_beneath(int dir_fd, const char *name, int walk, int *fd
         struct open_how how = { .flags = MEDIA_OPEN_FLAGS,
                                 .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
                                            RESOLVE_NO_MAGICLINKS };
-        do
+        /* EAGAIN: the kernel could not rule out an escape during a concurrent rename; retried a
+         * few times, then an error. */
+        for (int tries = 0; tries < 8; tries++) {
             fd = (int)syscall(SYS_openat2, dir_fd, name, &how, sizeof(how));
-        while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+            if (fd >= 0 || (errno != EAGAIN && errno != EINTR))
+                break;
+        }
         /* ENOSYS: a kernel before 5.6; EPERM: a seccomp filter that does not know it. */
         if (fd < 0 && errno != ENOSYS && errno != EPERM)
             return open_error(errno, why, cap);
