@@ -345,7 +345,8 @@ struct vg_ingest_summary {
     uint64_t by_type[VG_EV__COUNT]; /* new or changed events stored, per type */
     uint64_t files;                 /* inputs processed */
     /* With opts->media_dir (docs/events.md#media-hashes): media files hashed (avatar files
-     * too), and media errors (a named file missing or unreadable, a photo that does not decode;
+     * too), and media errors (a named file missing or unreadable, a symbolic link or anything
+     * else that is not a regular file inside the folder, a photo that does not decode;
      * with or without media_dir, a malformed avatar_pdq, avatar_pdq_quality or avatar_file,
      * which is dropped); the records of all of them land. */
     uint64_t media_hashed, media_errors;
@@ -372,9 +373,10 @@ struct vg_ingest_opts {
     void (*on_progress)(const struct vg_progress *p, void *ud);
     void *ud;
     /* A folder of media files: a new post's media object lacking a hash is hashed from the file
-     * it names (`file`, else `id`, under this folder; docs/events.md#media-hashes). Each error
-     * is logged naming file, line and field, and counted in media_errors. NULL: nothing is read
-     * from disk. Not owned. */
+     * it names (`file`, else `id`, under this folder; docs/events.md#media-hashes). The folder
+     * is opened once per input (it may be a link); no name is followed out of it, and no
+     * symbolic link under it is followed. Each error is logged naming file, line and field, and
+     * counted in media_errors. NULL: nothing is read from disk. Not owned. */
     const char *media_dir;
 };
 
@@ -1841,8 +1843,9 @@ VG_API VG_NODISCARD vg_status vg_media_hash_bytes(const void *data, size_t len,
                                                   size_t cap);
 /**
  * vg_media_hash_bytes on the file at path (at most VG_IMAGE_MAX_BYTES). EXIF orientation is
- * honoured, as `vigie pdq` does. Errors: VG_ENOENT (no such file), VG_EIO (unreadable, or a
- * directory; why in why_no_pdq), VG_ELIMIT (too big), VG_ENOMEM; on error *out is zeroed.
+ * honoured, as `vigie pdq` does. Errors: VG_ENOENT (no such file), VG_EIO (unreadable, or not a
+ * regular file: a directory, a FIFO, which is not waited on; why in why_no_pdq), VG_ELIMIT
+ * (too big), VG_ENOMEM; on error *out is zeroed.
  */
 VG_API VG_NODISCARD vg_status vg_media_hash_file(const char *path, struct vg_media_hashes *out,
                                                  char *why_no_pdq, size_t cap);

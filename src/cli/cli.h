@@ -70,6 +70,33 @@ const char *cli_default_model(void);
 /* Load a model, printing why it failed (then NULL). */
 vg_classifier *cli_open_model(const char *cmd, const char *path);
 
+/*
+ * One long option of a subcommand, for cli_parse_options. Exactly one destination is set, and
+ * it says what the option takes:
+ *   str    the argument as given                               --rules FILE
+ *   flag   set to 1; the option takes no argument              --shadow
+ *   count  a whole number 0..max (cli_parse_count)             --limit N
+ *   time   an instant (cli_parse_time)                         --until T
+ *   list   the argument appended to list[*n], at most max      --post ID (repeatable)
+ */
+struct cli_opt {
+    const char *name; /* without "--" */
+    const char **str;
+    int *flag;
+    long *count;
+    int64_t *time;
+    const char **list;
+    size_t *n;
+    long max;
+};
+
+/* getopt_long over argv with the options opts[0..n_opts) and --help (-h), which calls help()
+ * and returns -1. The first bad value or unknown option is reported ("vigie CMD: ...") and
+ * ends the parse with EXIT_USAGE; 0 otherwise, with optind at the first operand. Destinations
+ * keep the defaults the caller put there until their option is given. */
+int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+                      size_t n_opts, void (*help)(void));
+
 /* Print "vigie: <msg>" to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);
 /* Open a store that must exist (commands that read one): 0, or EXIT_DATA after saying why. */

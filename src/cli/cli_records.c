@@ -56,117 +56,45 @@ struct rec_args {
     int64_t at, received_at, from, to, until;
 };
 
+static void records_help_stdout(void)
+{
+    records_help(stdout);
+}
+
 static int parse_args(const char *cmd, int argc, char **argv, struct rec_args *a)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "id", required_argument, NULL, 'i' },
-        { "limit", required_argument, NULL, 'l' },
-        { "action", required_argument, NULL, 'A' },
-        { "post", required_argument, NULL, 'p' },
-        { "reason", required_argument, NULL, 'r' },
-        { "explanation", required_argument, NULL, 'e' },
-        { "clarification", required_argument, NULL, 'c' },
-        { "note", required_argument, NULL, 'n' },
-        { "state", required_argument, NULL, 's' },
-        { "annex", required_argument, NULL, 'x' },
-        { "at", required_argument, NULL, 'a' },
-        { "received-at", required_argument, NULL, 'R' },
-        { "from", required_argument, NULL, 'f' },
-        { "to", required_argument, NULL, 't' },
-        { "until", required_argument, NULL, 'u' },
-        { "purpose", required_argument, NULL, 'P' },
-        { "year", required_argument, NULL, 'y' },
-        { "format", required_argument, NULL, 'F' },
-        { "top", required_argument, NULL, 'T' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
     a->limit = -1;
     a->at = a->received_at = a->from = a->to = a->until = VG_TIME_UNKNOWN;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                a->db_path = optarg;
-                break;
-            case 'i':
-                bad = cli_parse_count(cmd, "--id", optarg, 1L << 62, &a->id);
-                break;
-            case 'l':
-                bad = cli_parse_count(cmd, "--limit", optarg, 1L << 30, &a->limit);
-                break;
-            case 'x':
-                bad = cli_parse_count(cmd, "--annex", optarg, 3, &a->annex);
-                break;
-            case 'y':
-                bad = cli_parse_count(cmd, "--year", optarg, 9998, &a->year);
-                break;
-            case 'T':
-                bad = cli_parse_count(cmd, "--top", optarg, 1000, &a->top);
-                break;
-            case 'A':
-                a->action = optarg;
-                break;
-            case 'p':
-                if (a->n_posts == MAX_LIST)
-                    bad = usage_error(cmd, "at most %d --post", MAX_LIST);
-                else
-                    a->posts[a->n_posts++] = optarg;
-                break;
-            case 'r':
-                a->reason = optarg;
-                if (a->n_reasons == 8)
-                    bad = usage_error(cmd, "at most 8 --reason");
-                else
-                    a->reasons[a->n_reasons++] = optarg;
-                break;
-            case 'e':
-                a->explanation = optarg;
-                break;
-            case 'c':
-                a->clarification = optarg;
-                break;
-            case 'n':
-                a->note = optarg;
-                break;
-            case 's':
-                a->state = optarg;
-                break;
-            case 'P':
-                a->purpose = optarg;
-                break;
-            case 'F':
-                a->format = optarg;
-                break;
-            case 'a':
-                bad = cli_parse_time(cmd, "--at", optarg, &a->at);
-                break;
-            case 'R':
-                bad = cli_parse_time(cmd, "--received-at", optarg, &a->received_at);
-                break;
-            case 'f':
-                bad = cli_parse_time(cmd, "--from", optarg, &a->from);
-                break;
-            case 't':
-                bad = cli_parse_time(cmd, "--to", optarg, &a->to);
-                break;
-            case 'u':
-                bad = cli_parse_time(cmd, "--until", optarg, &a->until);
-                break;
-            case 'h':
-                records_help(stdout);
-                return -1;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
-    return bad;
+    const struct cli_opt opts[] = {
+        { "db", .str = &a->db_path },
+        { "id", .count = &a->id, .max = 1L << 62 },
+        { "limit", .count = &a->limit, .max = 1L << 30 },
+        { "action", .str = &a->action },
+        { "post", .list = a->posts, .n = &a->n_posts, .max = MAX_LIST },
+        { "reason", .list = a->reasons, .n = &a->n_reasons,
+          .max = sizeof(a->reasons) / sizeof(a->reasons[0]) },
+        { "explanation", .str = &a->explanation },
+        { "clarification", .str = &a->clarification },
+        { "note", .str = &a->note },
+        { "state", .str = &a->state },
+        { "annex", .count = &a->annex, .max = 3 },
+        { "at", .time = &a->at },
+        { "received-at", .time = &a->received_at },
+        { "from", .time = &a->from },
+        { "to", .time = &a->to },
+        { "until", .time = &a->until },
+        { "purpose", .str = &a->purpose },
+        { "year", .count = &a->year, .max = 9998 },
+        { "format", .str = &a->format },
+        { "top", .count = &a->top, .max = 1000 },
+    };
+    int rc = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                               records_help_stdout);
+    /* --reason is a list for order cannot-comply; evidence extend takes the last one given. */
+    a->reason = a->n_reasons ? a->reasons[a->n_reasons - 1] : NULL;
+    return rc;
 }
 
 static int64_t now_s(void)

@@ -72,97 +72,31 @@ static void rules_help(void)
 
 static int parse_case_args(const char *cmd, int argc, char **argv, struct case_args *a)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "rules", required_argument, NULL, 'r' },
-        { "shadow", no_argument, NULL, 'S' },
-        { "lane", required_argument, NULL, 'L' },
-        { "status", required_argument, NULL, 's' },
-        { "limit", required_argument, NULL, 'n' },
-        { "id", required_argument, NULL, 'i' },
-        { "until", required_argument, NULL, 'u' },
-        { "clear", no_argument, NULL, 'C' },
-        { "webhook", required_argument, NULL, 'w' },
-        { "webhook-secret-file", required_argument, NULL, 'k' },
-        { "outbox", required_argument, NULL, 'o' },
-        { "max-attempts", required_argument, NULL, 'm' },
-        { "backoff", required_argument, NULL, 'b' },
-        { "since", required_argument, NULL, 'e' },
-        { "from", required_argument, NULL, 'f' },
-        { "to", required_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
     a->since = a->until = VG_TIME_UNKNOWN;
     a->from = 0;
     a->to = (int64_t)time(NULL) + 1;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                a->db_path = optarg;
-                break;
-            case 'r':
-                a->rules_path = optarg;
-                break;
-            case 'S':
-                a->shadow = 1;
-                break;
-            case 'L':
-                a->lane = optarg;
-                break;
-            case 's':
-                a->status = optarg;
-                break;
-            case 'n':
-                bad = cli_parse_count(cmd, "--limit", optarg, 1000, &a->limit);
-                break;
-            case 'i':
-                bad = cli_parse_count(cmd, "--id", optarg, 1L << 62, &a->id);
-                break;
-            case 'u':
-                bad = cli_parse_time(cmd, "--until", optarg, &a->until);
-                break;
-            case 'C':
-                a->clear = 1;
-                break;
-            case 'w':
-                a->webhook = optarg;
-                break;
-            case 'k':
-                a->webhook_secret_file = optarg;
-                break;
-            case 'o':
-                a->outbox = optarg;
-                break;
-            case 'm':
-                bad = cli_parse_count(cmd, "--max-attempts", optarg, 100, &a->max_attempts);
-                break;
-            case 'b':
-                bad = cli_parse_count(cmd, "--backoff", optarg, 86400, &a->backoff);
-                break;
-            case 'e':
-                bad = cli_parse_time(cmd, "--since", optarg, &a->since);
-                break;
-            case 'f':
-                bad = cli_parse_time(cmd, "--from", optarg, &a->from);
-                break;
-            case 't':
-                bad = cli_parse_time(cmd, "--to", optarg, &a->to);
-                break;
-            case 'h':
-                rules_help();
-                return -1;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
-    return bad;
+    const struct cli_opt opts[] = {
+        { "db", .str = &a->db_path },
+        { "rules", .str = &a->rules_path },
+        { "shadow", .flag = &a->shadow },
+        { "lane", .str = &a->lane },
+        { "status", .str = &a->status },
+        { "limit", .count = &a->limit, .max = 1000 },
+        { "id", .count = &a->id, .max = 1L << 62 },
+        { "until", .time = &a->until },
+        { "clear", .flag = &a->clear },
+        { "webhook", .str = &a->webhook },
+        { "webhook-secret-file", .str = &a->webhook_secret_file },
+        { "outbox", .str = &a->outbox },
+        { "max-attempts", .count = &a->max_attempts, .max = 100 },
+        { "backoff", .count = &a->backoff, .max = 86400 },
+        { "since", .time = &a->since },
+        { "from", .time = &a->from },
+        { "to", .time = &a->to },
+    };
+    return cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), rules_help);
 }
 
 /* ---- vigie rules ---------------------------------------------------------------------------- */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_util.c: the pieces subcommands share: the log sink, terminal progress (count, rate, time
- * left; silent when stderr is not a terminal so pipes and logs stay clean), and reject lines.
+ * left; silent when stderr is not a terminal so pipes and logs stay clean), reject lines, and
+ * option parsing from a table of options (cli_parse_options).
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,4 +193,55 @@ int cli_read_secret(const char *cmd, const char *opt, const char *path, char *ou
         return usage_error(cmd, "%s: the secret in %s must be at least 16 bytes on its first line",
                            opt, path);
     return 0;
+}
+
+/* Options a table may hold; getopt_long needs them in an array with --help and an end mark. */
+#define CLI_OPTS_MAX 40
+
+/* One option's argument into its destination: 0, or EXIT_USAGE after saying why. */
+static int store_option(const char *cmd, const struct cli_opt *o, const char *arg)
+{
+    char opt[64];
+    snprintf(opt, sizeof(opt), "--%s", o->name);
+    if (o->str)
+        *o->str = arg;
+    else if (o->flag)
+        *o->flag = 1;
+    else if (o->count)
+        return cli_parse_count(cmd, opt, arg, o->max, o->count);
+    else if (o->time)
+        return cli_parse_time(cmd, opt, arg, o->time);
+    else if (*o->n == (size_t)o->max)
+        return usage_error(cmd, "at most %ld %s", o->max, opt);
+    else
+        o->list[(*o->n)++] = arg;
+    return 0;
+}
+
+int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
+                      size_t n_opts, void (*help)(void))
+{
+    struct option longopts[CLI_OPTS_MAX + 2];
+    if (n_opts > CLI_OPTS_MAX)
+        return usage_error(cmd, "internal error: %zu options, at most %d", n_opts, CLI_OPTS_MAX);
+    /* Option i is returned as 256 + i, out of the way of 'h' and '?'. */
+    for (size_t i = 0; i < n_opts; i++)
+        longopts[i] = (struct option){ opts[i].name, opts[i].flag ? no_argument : required_argument,
+                                       NULL, 256 + (int)i };
+    longopts[n_opts] = (struct option){ "help", no_argument, NULL, 'h' };
+    longopts[n_opts + 1] = (struct option){ NULL, 0, NULL, 0 };
+    optind = 1;
+    opterr = 0;
+    int c, bad = 0;
+    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        if (c == 'h') {
+            help();
+            return -1;
+        }
+        if (c < 256)
+            return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
+                               argv[optind - 1]);
+        bad = store_option(cmd, &opts[c - 256], optarg);
+    }
+    return bad;
 }

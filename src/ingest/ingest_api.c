@@ -17,6 +17,7 @@
 #include "detect_int.h"
 #include "ingest.h"
 #include "ingest_input.h"
+#include "known.h"
 #include "store.h"
 
 void vg_ingest_opts_init(struct vg_ingest_opts *opts)
@@ -106,6 +107,8 @@ struct db_sink {
     struct vg_ingest_summary pending;
     struct vg_arena arena; /* derived fields of one record */
     struct vg_buf scratch;
+    /* opts->media_dir, opened on the first media file and kept for the input; -1 before. */
+    int media_fd;
 };
 
 static void add_summary(struct vg_ingest_summary *to, struct vg_ingest_summary *from)
@@ -160,20 +163,45 @@ static void media_error(struct db_sink *k, const struct vg_record *rec, const ch
     k->pending.media_errors++;
 }
 
+/* The media folder, opened once per input. Every name is resolved from this descriptor
+ * (vg__media_open_beneath), never by joining strings into a path: a joined path would be
+ * resolved by the kernel with every symbolic link followed, and checking it first (realpath)
+ * would leave a window between the check and the open in which the folder can change. */
+static vg_status media_dir_fd(struct db_sink *k, int *fd)
+{
+    if (k->media_fd < 0) {
+        k->media_fd = open(k->opts->media_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (k->media_fd < 0) {
+            int e = errno;
+            VG_LOG_ERR("cannot open the media folder %s: %s", k->opts->media_dir, strerror(e));
+            return e == ENOENT ? VG_ENOENT : VG_EIO;
+        }
+    }
+    *fd = k->media_fd;
+    return VG_OK;
+}
+
+static void media_dir_close(struct db_sink *k)
+{
+    if (k->media_fd >= 0)
+        close(k->media_fd);
+    k->media_fd = -1;
+}
+
 /* The hashes of the file `name` under the media folder. VG_OK with *hashed 0 when the file
  * could not be hashed: the error is reported and counted (a missing file only when
- * `missing_is_error`). Returns VG_ENOMEM only. */
+ * `missing_is_error`; a name that leaves the folder or a symbolic link always). Returns
+ * VG_ENOMEM, or the error opening the folder itself. */
 static vg_status hash_media_file(struct db_sink *k, const struct vg_record *rec, const char *field,
                                  const char *name, int missing_is_error, struct vg_media_hashes *h,
                                  char *why, size_t cap, int *hashed)
 {
     *hashed = 0;
-    char path[4096];
-    if ((size_t)snprintf(path, sizeof(path), "%s/%s", k->opts->media_dir, name) >= sizeof(path)) {
-        media_error(k, rec, field, "%.100s: path too long", name);
-        return VG_OK;
-    }
-    vg_status rc = vg_media_hash_file(path, h, why, cap);
+    int dir_fd;
+    vg_status rc = media_dir_fd(k, &dir_fd);
+    if (rc)
+        return rc;
+    rc = vg__media_hash_file_at(dir_fd, name, h, why, cap);
     if (rc == VG_ENOMEM || (rc == VG_ENOENT && !missing_is_error))
         return rc == VG_ENOMEM ? rc : VG_OK;
     if (rc) {
@@ -378,7 +406,7 @@ vg_status vg_db_put(vg_db *db, const struct vg_event *ev, enum vg_put_result *re
     struct vg_ingest_opts opts;
     vg_ingest_opts_init(&opts);
     struct vg_ingest_summary sum = { 0 };
-    struct db_sink k = { .db = db, .opts = &opts, .sum = &sum };
+    struct db_sink k = { .db = db, .opts = &opts, .sum = &sum, .media_fd = -1 };
     vg_arena_init(&k.arena, 16 << 10, VG_DOC_MAX);
     vg_buf_init(&k.scratch, VG_TEXT_MAX * 4);
     vg_status rc = put_event(&k, NULL, ev, result);
@@ -390,7 +418,7 @@ vg_status vg_db_put(vg_db *db, const struct vg_event *ev, enum vg_put_result *re
 vg_status vg__ingest_input(vg_db *db, struct vg_input *in, const struct vg_ingest_opts *opts,
                            struct vg_ingest_summary *sum)
 {
-    struct db_sink k = { .db = db, .opts = opts, .sum = sum };
+    struct db_sink k = { .db = db, .opts = opts, .sum = sum, .media_fd = -1 };
     vg_arena_init(&k.arena, 16 << 10, VG_DOC_MAX);
     vg_buf_init(&k.scratch, VG_TEXT_MAX * 4);
     vg__db_set_manual_flush(db, 1);
@@ -405,6 +433,7 @@ vg_status vg__ingest_input(vg_db *db, struct vg_input *in, const struct vg_inges
         vg__db_abort(db);
     vg__db_set_manual_flush(db, 0);
     sum->files++;
+    media_dir_close(&k);
     vg_arena_release(&k.arena);
     vg_buf_release(&k.scratch);
     return rc;

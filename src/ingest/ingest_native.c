@@ -197,8 +197,10 @@ static int avatar_quality(struct vg_conv *cx, const cJSON *o)
     const cJSON *j = vg_json_get(o, "avatar_pdq_quality");
     if (!j)
         return -1;
-    if (!cJSON_IsNumber(j) || j->valuedouble != (double)(int)j->valuedouble || j->valuedouble < 0 ||
-        j->valuedouble > 100) {
+    /* The range first: converting a double outside int's range to int is undefined (libFuzzer
+     * found 3.3e47 here, tests/fuzz/corpus/fuzz_native/avatar_quality_huge.jsonl). */
+    if (!cJSON_IsNumber(j) || !(j->valuedouble >= 0 && j->valuedouble <= 100) ||
+        j->valuedouble != (double)(int)j->valuedouble) {
         vg_conv_drop_field(cx, "field avatar_pdq_quality: expected an integer 0..100");
         return -2;
     }

@@ -119,4 +119,22 @@ vg_status vg__known_checkpoint_parse(const char *s, double *t, int64_t *id);
 /* MD5 (RFC 1321) of len bytes into out. */
 void vg__md5(const void *data, size_t len, uint8_t out[16]);
 
+/*
+ * Open the media file `name` for reading inside the folder open as dir_fd, never outside it: the
+ * name must pass vg_media_file_name_safe, and no component may be a symbolic link (docs/events.md
+ * #media-hashes says why links inside the folder are refused too). With openat2() (Linux 5.6)
+ * the kernel resolves the name with RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS; without it, or with
+ * walk set (the unit tests use it to test both ways), each component is opened with O_NOFOLLOW
+ * from the one before. Either way the check is the open itself, so the folder cannot change
+ * between a check and the open. *fd_out is the caller's to close (-1 on error).
+ * Errors: VG_ENOENT (no such file), VG_EIO (an unsafe name, a link, any other failure; why in
+ * why, cap bytes, may be NULL).
+ */
+vg_status vg__media_open_beneath(int dir_fd, const char *name, int walk, int *fd_out, char *why,
+                                 size_t cap);
+/* vg_media_hash_file on the file vg__media_open_beneath opens; its errors and those of
+ * vg_media_hash_file. */
+vg_status vg__media_hash_file_at(int dir_fd, const char *name, struct vg_media_hashes *out,
+                                 char *why_no_pdq, size_t cap);
+
 #endif /* VG_KNOWN_H */

@@ -3,15 +3,22 @@
  * known_media.c: the hashes a bank can hold, computed from a media file (docs/known.md#media):
  * PDQ of the decoded picture with its quality (src/pdq/), MD5 (our own, RFC 1321: none of the
  * libraries vigie links has one) and SHA-256 (libsodium) of the bytes as they are. `vigie ingest
- * --media-dir` hashes the files posts name; `vigie match --image` hashes files to match them.
+ * --media-dir` hashes the files posts name, opened inside the media folder and never out of it
+ * (vg__media_open_beneath: events are not trusted); `vigie match --image` hashes the files its
+ * user names.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/openat2.h>
+#endif
 
 #include "known.h"
 
@@ -155,17 +162,12 @@ vg_status vg_media_hash_bytes(const void *data, size_t len, struct vg_media_hash
     return VG_OK;
 }
 
-static vg_status read_all(const char *path, uint8_t **data, size_t *len, char *why, size_t cap)
+/* Read the whole of the open file fd (closed here), a regular file of at most
+ * VG_IMAGE_MAX_BYTES. */
+static vg_status read_fd(int fd, uint8_t **data, size_t *len, char *why, size_t cap)
 {
     *data = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int e = errno;
-        if (why && cap)
-            snprintf(why, cap, "cannot open: %s", strerror(e));
-        return e == ENOENT ? VG_ENOENT : VG_EIO;
-    }
     vg_status rc = VG_OK;
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -206,6 +208,146 @@ done:
         *data = NULL;
         *len = 0;
     }
+    return rc;
+}
+
+/* The status and words for errno e from opening a media file. */
+static vg_status open_error(int e, char *why, size_t cap)
+{
+    if (why && cap) {
+        if (e == ELOOP)
+            snprintf(why, cap,
+                     "a symbolic link, not followed (media files must be regular "
+                     "files inside the media folder)");
+        else if (e == EXDEV)
+            snprintf(why, cap, "resolves outside the media folder");
+        else
+            snprintf(why, cap, "cannot open: %s", strerror(e));
+    }
+    return e == ENOENT ? VG_ENOENT : VG_EIO;
+}
+
+/*
+ * O_NONBLOCK so that opening a FIFO someone left in the folder does not wait for a writer (it is
+ * then refused as not a regular file); it changes nothing for regular files. O_NOCTTY so that a
+ * terminal device never becomes the controlling terminal.
+ */
+#define MEDIA_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
+
+static vg_status read_all(const char *path, uint8_t **data, size_t *len, char *why, size_t cap)
+{
+    *data = NULL;
+    *len = 0;
+    int fd = open(path, MEDIA_OPEN_FLAGS);
+    if (fd < 0)
+        return open_error(errno, why, cap);
+    return read_fd(fd, data, len, why, cap);
+}
+
+/* The component walk: each folder on the way opened with O_NOFOLLOW | O_DIRECTORY relative to
+ * the one before, the file itself with O_NOFOLLOW, so a symbolic link anywhere fails (ELOOP) at
+ * the component where it is, at the moment it is opened: nothing is checked first and opened
+ * after. The name has no "." or ".." component (vg_media_file_name_safe). */
+static int open_walk(int dir_fd, const char *name)
+{
+    char comp[NAME_MAX + 1];
+    int cur = dir_fd, fd = -1, e = 0;
+    for (const char *c = name;;) {
+        const char *slash = strchr(c, '/');
+        size_t n = slash ? (size_t)(slash - c) : strlen(c);
+        if (n > NAME_MAX) {
+            e = ENAMETOOLONG;
+            break;
+        }
+        memcpy(comp, c, n);
+        comp[n] = 0;
+        int next = openat(cur, comp,
+                          slash ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+                                : MEDIA_OPEN_FLAGS | O_NOFOLLOW);
+        e = next < 0 ? errno : 0;
+        if (next < 0) {
+            /* A link to a folder opened with O_DIRECTORY | O_NOFOLLOW may fail with ENOTDIR
+             * rather than ELOOP: say what it is. */
+            struct stat st;
+            if (e == ENOTDIR && fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISLNK(st.st_mode))
+                e = ELOOP;
+            break;
+        }
+        if (cur != dir_fd)
+            close(cur);
+        cur = next;
+        if (!slash) {
+            fd = next;
+            cur = dir_fd;
+            break;
+        }
+        c = slash + 1;
+    }
+    if (cur != dir_fd)
+        close(cur);
+    errno = e;
+    return fd;
+}
+
+vg_status vg__media_open_beneath(int dir_fd, const char *name, int walk, int *fd_out, char *why,
+                                 size_t cap)
+{
+    *fd_out = -1;
+    if (why && cap)
+        why[0] = 0;
+    /* The reader refuses such names already; checked again here because this is the function
+     * that must not be fooled, whoever built the event. */
+    if (!vg_media_file_name_safe(name)) {
+        if (why && cap)
+            snprintf(why, cap, "not a relative path inside the media folder");
+        return VG_EIO;
+    }
+    int fd = -1;
+#if defined(__linux__) && defined(SYS_openat2)
+    if (!walk) {
+        /* RESOLVE_BENEATH refuses any step out of dir_fd (a "..", an absolute link) with EXDEV;
+         * RESOLVE_NO_SYMLINKS refuses every symbolic link, magic /proc links included, with
+         * ELOOP: the same rule as the walk below, so the outcome does not depend on the
+         * kernel. */
+        struct open_how how = { .flags = MEDIA_OPEN_FLAGS,
+                                .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                                           RESOLVE_NO_MAGICLINKS };
+        /* EAGAIN: the kernel could not rule out an escape during a concurrent rename; retried a
+         * few times, then an error. */
+        for (int tries = 0; tries < 8; tries++) {
+            fd = (int)syscall(SYS_openat2, dir_fd, name, &how, sizeof(how));
+            if (fd >= 0 || (errno != EAGAIN && errno != EINTR))
+                break;
+        }
+        /* ENOSYS: a kernel before 5.6; EPERM: a seccomp filter that does not know it. */
+        if (fd < 0 && errno != ENOSYS && errno != EPERM)
+            return open_error(errno, why, cap);
+    }
+#else
+    (void)walk;
+#endif
+    if (fd < 0 && (fd = open_walk(dir_fd, name)) < 0)
+        return open_error(errno, why, cap);
+    *fd_out = fd;
+    return VG_OK;
+}
+
+vg_status vg__media_hash_file_at(int dir_fd, const char *name, struct vg_media_hashes *out,
+                                 char *why_no_pdq, size_t cap)
+{
+    memset(out, 0, sizeof(*out));
+    out->pdq_quality = -1;
+    int fd;
+    vg_status rc = vg__media_open_beneath(dir_fd, name, 0, &fd, why_no_pdq, cap);
+    if (rc)
+        return rc;
+    uint8_t *data;
+    size_t len;
+    if ((rc = read_fd(fd, &data, &len, why_no_pdq, cap)))
+        return rc;
+    rc = vg_media_hash_bytes(data, len, out, why_no_pdq, cap);
+    vg_free(data);
     return rc;
 }
 

@@ -3,12 +3,15 @@
  * test_known_media.c: media hashes (src/known/known_media.c, docs/known.md#media). MD5 against
  * RFC 1321's vectors and lengths around the padding boundaries; the hashes of invented fixture
  * files (PNG and text of tests/cases/0090-pdq, values from `vigie pdq` and Python's hashlib);
- * file names that may be joined to a media folder; post_media rows stored with a post; stored
+ * file names that may be joined to a media folder; names opened inside a media folder (links
+ * refused wherever they point, names climbing out refused, a FIFO not waited on, with openat2
+ * and with the component walk); post_media rows stored with a post; stored
  * media matched against the banks (PDQ distance, low quality not matched, MD5 exact, a post
  * matched by text and media counted once); and `ingest --media-dir` hashing files named by
  * `file` or `id` (an id naming no file is left alone), with a missing file reported while its
  * post lands.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -114,6 +117,136 @@ static void safe_file_names(void **state)
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
         assert_int_equal(vg_media_file_name_safe(bad[i]), 0);
     assert_int_equal(vg_media_file_name_safe(NULL), 0);
+}
+
+/* ---- opening a name inside the media folder ------------------------------------------------ */
+
+/* A folder made for the test: root/outside.txt, and in root/media: in.txt, d/deep.txt, links to
+ * a file and a folder inside, links out (relative, absolute, through a folder), and a FIFO. */
+struct beneath_tree {
+    char root[128], media[160];
+};
+
+static void put_file(const char *dir, const char *name, const char *text)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void link_at(const char *dir, const char *name, const char *target)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    assert_int_equal(symlink(target, path), 0);
+}
+
+static void beneath_tree_make(struct beneath_tree *t)
+{
+    snprintf(t->root, sizeof(t->root), "/tmp/vigie-beneath-%d", (int)getpid());
+    snprintf(t->media, sizeof(t->media), "%s/media", t->root);
+    char path[300];
+    assert_int_equal(mkdir(t->root, 0700), 0);
+    assert_int_equal(mkdir(t->media, 0700), 0);
+    snprintf(path, sizeof(path), "%s/d", t->media);
+    assert_int_equal(mkdir(path, 0700), 0);
+    put_file(t->root, "outside.txt", "secret\n");
+    put_file(t->media, "in.txt", "inside\n");
+    put_file(path, "deep.txt", "deep\n");
+    link_at(t->media, "link_in", "in.txt");
+    link_at(t->media, "dlink_in", "d");
+    link_at(t->media, "link_out", "../outside.txt");
+    snprintf(path, sizeof(path), "%s/outside.txt", t->root);
+    link_at(t->media, "link_abs", path);
+    link_at(t->media, "dlink_out", "..");
+    snprintf(path, sizeof(path), "%s/fifo", t->media);
+    assert_int_equal(mkfifo(path, 0600), 0);
+}
+
+static void beneath_tree_remove(const struct beneath_tree *t)
+{
+    static const char *const names[] = {
+        "media/d/deep.txt", "media/d",        "media/in.txt",   "media/link_in",
+        "media/dlink_in",   "media/link_out", "media/link_abs", "media/dlink_out",
+        "media/fifo",       "media",          "outside.txt"
+    };
+    char path[300];
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", t->root, names[i]);
+        assert_int_equal(remove(path), 0);
+    }
+    assert_int_equal(rmdir(t->root), 0);
+}
+
+/* What vg__media_open_beneath reads of name (walk as given): VG_OK and the bytes in text, or
+ * the error and why. */
+static vg_status read_beneath(int dir_fd, const char *name, int walk, char *text, char *why)
+{
+    text[0] = 0;
+    int fd;
+    vg_status rc = vg__media_open_beneath(dir_fd, name, walk, &fd, why, 200);
+    if (rc) {
+        assert_int_equal(fd, -1);
+        return rc;
+    }
+    ssize_t n = read(fd, text, 63);
+    close(fd);
+    assert_true(n >= 0);
+    text[n] = 0;
+    return rc;
+}
+
+static void open_beneath_refuses_links_and_escapes(void **state)
+{
+    (void)state;
+    struct beneath_tree t;
+    beneath_tree_make(&t);
+    int dir_fd = open(t.media, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(dir_fd >= 0);
+    static const char link_why[] = "a symbolic link, not followed (media files must be regular "
+                                   "files inside the media folder)";
+    static const char *const links[] = { "link_in", "dlink_in/deep.txt", "link_out", "link_abs",
+                                         "dlink_out/outside.txt" };
+    char abs_out[300];
+    snprintf(abs_out, sizeof(abs_out), "%s/outside.txt", t.root);
+    const char *const escapes[] = { "../outside.txt", abs_out, "d/../../outside.txt", "./in.txt" };
+    char text[64], why[200];
+    /* walk 0: openat2 on this kernel (Linux >= 5.6), the walk elsewhere; walk 1: the walk. The
+     * outcome is the same. */
+    for (int walk = 0; walk <= 1; walk++) {
+        assert_int_equal(read_beneath(dir_fd, "in.txt", walk, text, why), VG_OK);
+        assert_string_equal(text, "inside\n");
+        assert_int_equal(read_beneath(dir_fd, "d/deep.txt", walk, text, why), VG_OK);
+        assert_string_equal(text, "deep\n");
+        /* Links are refused wherever they point, inside the folder too. */
+        for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+            assert_int_equal(read_beneath(dir_fd, links[i], walk, text, why), VG_EIO);
+            assert_string_equal(why, link_why);
+            assert_string_equal(text, "");
+        }
+        for (size_t i = 0; i < sizeof(escapes) / sizeof(escapes[0]); i++) {
+            assert_int_equal(read_beneath(dir_fd, escapes[i], walk, text, why), VG_EIO);
+            assert_string_equal(why, "not a relative path inside the media folder");
+        }
+        assert_int_equal(read_beneath(dir_fd, "gone.png", walk, text, why), VG_ENOENT);
+        assert_string_equal(why, "cannot open: No such file or directory");
+        assert_int_equal(read_beneath(dir_fd, "in.txt/x", walk, text, why), VG_EIO);
+        assert_string_equal(why, "cannot open: Not a directory");
+    }
+    /* A FIFO is opened without waiting for a writer, then refused. */
+    struct vg_media_hashes h;
+    assert_int_equal(vg__media_hash_file_at(dir_fd, "fifo", &h, why, sizeof(why)), VG_EIO);
+    assert_string_equal(why, "not a regular file");
+    assert_int_equal(vg__media_hash_file_at(dir_fd, "link_out", &h, why, sizeof(why)), VG_EIO);
+    assert_string_equal(why, link_why);
+    assert_string_equal(h.md5, "");
+    assert_int_equal(vg__media_hash_file_at(dir_fd, "d/deep.txt", &h, why, sizeof(why)), VG_OK);
+    assert_string_equal(h.md5, "1b385affd7adb5a6283fef292b5df0f7"); /* md5sum of "deep\n" */
+    close(dir_fd);
+    beneath_tree_remove(&t);
 }
 
 /* ---- stored with the post, matched against the banks --------------------------------------- */
@@ -358,6 +491,7 @@ int main(void)
         cmocka_unit_test(md5_vectors),
         cmocka_unit_test(hashes_of_fixture_files),
         cmocka_unit_test(safe_file_names),
+        cmocka_unit_test(open_beneath_refuses_links_and_escapes),
         cmocka_unit_test(media_matched_against_banks),
         cmocka_unit_test(ingest_hashes_media_files),
     };
