@@ -140,6 +140,16 @@ static void stored_alert(const struct vg_storm_alert *a, void *ud)
     r->alert_rules_s += now_s() - t0;
 }
 
+static void stored_join(const struct vg_storm_alert *a, size_t from, void *ud)
+{
+    struct run *r = ud;
+    if (r->rc)
+        return;
+    double t0 = now_s();
+    r->rc = vg_rules_live_storm_join(r->rules, a, from);
+    r->alert_rules_s += now_s() - t0;
+}
+
 static vg_status stored_event(const struct vg_event *ev, void *ud)
 {
     struct run *r = ud;
@@ -185,6 +195,7 @@ static double stored_run(const char *path, enum mode mode, const char *dir, cons
     struct vg_storm_opts so;
     vg_storm_opts_init(&so);
     so.on_alert = stored_alert;
+    so.on_join = mode == STORE_RULES ? stored_join : NULL;
     so.ud = r;
     struct vg_actor cli;
     vg_actor_cli(&cli);
@@ -255,17 +266,18 @@ static void print_stored(const char *path, int runs, const char *dir, const char
     printf("ingest + storms + returns + rules (%s): %.3f s  ratio %.2f to ingest, %.2f to "
            "ingest + storms + returns\n",
            rules_path, ru, ru / base, ru / lv);
-    printf("live rules (last run): %llu rules applied; %llu links, %llu alerts naming %llu "
-           "accounts (%llu already cased), %llu matched, %llu cases queued\n",
+    printf("live rules (last run): %llu rules applied; %llu links, %llu alerts and %llu joins "
+           "naming %llu accounts (%llu already cased), %llu matched, %llu cases queued\n",
            (unsigned long long)st->rules, (unsigned long long)st->links,
-           (unsigned long long)st->alerts, (unsigned long long)st->accounts,
-           (unsigned long long)st->already_cased, (unsigned long long)st->matched,
-           (unsigned long long)st->queued);
+           (unsigned long long)st->alerts, (unsigned long long)st->joins,
+           (unsigned long long)st->accounts, (unsigned long long)st->already_cased,
+           (unsigned long long)st->matched, (unsigned long long)st->queued);
     printf("live rules, timed per call (last run): %.3f s in all = %.2f%% of the ingest-only "
-           "run; %.3f ms per link, %.3f ms per alert, %.3f ms per case queued; ingest-only: "
+           "run; %.3f ms per link, %.3f ms per alert or join, %.3f ms per case queued; "
+           "ingest-only: "
            "%.4f ms per event\n",
            in, 100.0 * in / base, st->links ? 1e3 * r.link_rules_s / (double)st->links : 0.0,
-           st->alerts ? 1e3 * r.alert_rules_s / (double)st->alerts : 0.0,
+           st->alerts + st->joins ? 1e3 * r.alert_rules_s / (double)(st->alerts + st->joins) : 0.0,
            st->queued ? 1e3 * in / (double)st->queued : 0.0, 1e3 * base / (double)r.events);
     vg_rules_free(rules);
 }

@@ -1287,6 +1287,10 @@ struct vg_storm_opts {
     int64_t alerts_from;   /* no alert raised before this instant (VG_TIME_UNKNOWN: none) */
     void (*on_alert)(const struct vg_storm_alert *a, void *ud);
     void *ud;
+    /* Optional (NULL: not called): an open alert already reported has gained accounts, which
+     * on_alert would hear of only at the storm's end: the alert as it is now, its accounts
+     * [from, n_accounts) the new ones (a live queue of a storm's accounts, docs/cases.md). */
+    void (*on_join)(const struct vg_storm_alert *a, size_t from, void *ud);
 };
 
 /** Fill *o with the defaults above. */
@@ -2666,6 +2670,7 @@ typedef void (*vg_rules_live_case_fn)(const struct vg_rules_live_case *c, void *
 struct vg_rules_live_stats {
     uint64_t rules;         /* account rules applied live */
     uint64_t links, alerts; /* fed */
+    uint64_t joins;         /* accounts joining open alerts, fed (vg_rules_live_storm_join) */
     uint64_t accounts;      /* accounts they named (an account each time it is named) */
     uint64_t already_cased; /* of those, under a case already (nothing read) */
     uint64_t matched;       /* read and matched by a rule applied live */
@@ -2694,6 +2699,14 @@ VG_API VG_NODISCARD vg_status vg_rules_live_link(vg_rules_live *l, const char *a
  */
 VG_API VG_NODISCARD vg_status vg_rules_live_storm(vg_rules_live *l,
                                                   const struct vg_storm_alert *alert);
+/**
+ * An open alert has gained accounts (vg_storm_opts.on_join): they go through the rules as they
+ * join, [from, n_accounts) of alert, instead of waiting for the storm's end.
+ * Errors: as vg_rules_live_link().
+ */
+VG_API VG_NODISCARD vg_status vg_rules_live_storm_join(vg_rules_live *l,
+                                                       const struct vg_storm_alert *alert,
+                                                       size_t from);
 VG_API void vg_rules_live_stats(const vg_rules_live *l, struct vg_rules_live_stats *out);
 VG_API void vg_rules_live_free(vg_rules_live *l);
 

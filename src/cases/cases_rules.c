@@ -1408,19 +1408,34 @@ vg_status vg_rules_live_link(vg_rules_live *l, const char *account, int64_t at)
     return live_account(l, account);
 }
 
-vg_status vg_rules_live_storm(vg_rules_live *l, const struct vg_storm_alert *alert)
+/* The alert's accounts from `from` on through the rules. */
+static vg_status live_storm(vg_rules_live *l, const struct vg_storm_alert *alert, size_t from)
 {
-    if (!l || !alert)
-        return VG_EINVAL;
-    l->stats.alerts++;
     vg_status rc = VG_OK;
     /* Its accounts' latest storm, as the batch's replay notes every alert. */
     if (l->a.storms_known && (rc = storm_note(&l->a.storms, alert)))
         return rc;
     live_at(l, "storm", alert->last_at);
-    for (size_t i = 0; !rc && i < alert->n_accounts; i++)
+    for (size_t i = from; !rc && i < alert->n_accounts; i++)
         rc = live_account(l, alert->accounts[i]);
     return rc;
+}
+
+vg_status vg_rules_live_storm(vg_rules_live *l, const struct vg_storm_alert *alert)
+{
+    if (!l || !alert)
+        return VG_EINVAL;
+    l->stats.alerts++;
+    return live_storm(l, alert, 0);
+}
+
+vg_status vg_rules_live_storm_join(vg_rules_live *l, const struct vg_storm_alert *alert,
+                                   size_t from)
+{
+    if (!l || !alert || from > alert->n_accounts)
+        return VG_EINVAL;
+    l->stats.joins++;
+    return live_storm(l, alert, from);
 }
 
 void vg_rules_live_stats(const vg_rules_live *l, struct vg_rules_live_stats *out)

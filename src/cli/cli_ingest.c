@@ -187,8 +187,10 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
         return usage_error(cmd, "--track-hours goes with --returns");
     if (a->track_hours < 0)
         a->track_hours = 24; /* the early window's 24 hours (docs/returns.md) */
-    if (convert && (a->storms || a->returns || a->rules_path))
-        return usage_error(cmd, "--storms, --returns and --rules need a store: use vigie ingest");
+    if (convert && (a->storms || a->returns))
+        return usage_error(cmd, "--storms and --returns need a store: use vigie ingest");
+    if (convert && a->rules_path)
+        return usage_error(cmd, "--rules opens cases in a store: use vigie ingest");
     if (a->rules_path && !a->storms && !a->returns)
         return usage_error(cmd,
                            "--rules goes with --returns or --storms (the accounts their "

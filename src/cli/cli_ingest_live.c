@@ -51,11 +51,21 @@ static void print_queued(const struct vg_rules_live_case *c, void *ud)
     fflush(l->out);
 }
 
+/* Accounts that join an open storm (--rules): queued as they join, not at the storm's end. */
+static void storm_join(const struct vg_storm_alert *alert, size_t from, void *ud)
+{
+    struct cli_live *l = ud;
+    vg_status rc = l->storm_rc ? VG_OK : vg_rules_live_storm_join(l->rules, alert, from);
+    if (rc)
+        l->storm_rc = rc;
+}
+
 static int storms_open(struct cli_live *l)
 {
     struct vg_storm_opts o;
     vg_storm_opts_init(&o);
     o.on_alert = print_storm_alert;
+    o.on_join = l->rules ? storm_join : NULL;
     o.ud = l;
     vg_status rc = vg_storms_new(&o, &l->storms);
     if (rc)
@@ -185,12 +195,14 @@ void cli_live_summary(FILE *f, const struct cli_live *l)
         struct vg_rules_live_stats st;
         vg_rules_live_stats(l->rules, &st);
         fprintf(f,
-                ",\"rules\":{\"applied\":%llu,\"links\":%llu,\"alerts\":%llu,\"accounts\":%llu,"
-                "\"already_cased\":%llu,\"matched\":%llu,\"queued\":%llu,\"auto_decided\":%llu}",
+                ",\"rules\":{\"applied\":%llu,\"links\":%llu,\"alerts\":%llu,\"joins\":%llu,"
+                "\"accounts\":%llu,\"already_cased\":%llu,\"matched\":%llu,\"queued\":%llu,"
+                "\"auto_decided\":%llu}",
                 (unsigned long long)st.rules, (unsigned long long)st.links,
-                (unsigned long long)st.alerts, (unsigned long long)st.accounts,
-                (unsigned long long)st.already_cased, (unsigned long long)st.matched,
-                (unsigned long long)st.queued, (unsigned long long)st.auto_decided);
+                (unsigned long long)st.alerts, (unsigned long long)st.joins,
+                (unsigned long long)st.accounts, (unsigned long long)st.already_cased,
+                (unsigned long long)st.matched, (unsigned long long)st.queued,
+                (unsigned long long)st.auto_decided);
     }
 }
 

@@ -1491,13 +1491,28 @@ static void live_rules_decides(void **state)
 struct live_feed {
     vg_rules_live *l;
     vg_status rc;
+    int queued_by_join;
+    uint64_t queued_before_end; /* cases queued before the storm's end alert */
 };
 
 static void live_on_alert(const struct vg_storm_alert *a, void *ud)
 {
     struct live_feed *f = ud;
+    if (a->final) {
+        struct vg_rules_live_stats st;
+        vg_rules_live_stats(f->l, &st);
+        f->queued_before_end = st.queued;
+    }
     if (!f->rc)
         f->rc = vg_rules_live_storm(f->l, a);
+}
+
+static void live_on_join(const struct vg_storm_alert *a, size_t from, void *ud)
+{
+    struct live_feed *f = ud;
+    if (!f->rc)
+        f->rc = vg_rules_live_storm_join(f->l, a, from);
+    f->queued_by_join = 1;
 }
 
 /* Every case target with its rule and storm (hashtag, onset) and risk, sorted, one per line. */
@@ -1523,8 +1538,9 @@ static char *case_set(const char *path)
     return v;
 }
 
-/* A storm's accounts are queued as its alerts are raised: the same cases (targets, rule, risk,
- * storm) as a batch run on the same world, and a batch run afterwards opens none. */
+/* A storm's accounts are queued as its alert is raised and as they join it (on_join): every
+ * case before the storm's end, the same cases (targets, rule, risk, storm) as a batch run on the
+ * same world, and a batch run afterwards opens none. */
 static void live_rules_storm(void **state)
 {
     (void)state;
@@ -1549,6 +1565,7 @@ static void live_rules_storm(void **state)
     struct vg_storm_opts o;
     vg_storm_opts_init(&o);
     o.on_alert = live_on_alert;
+    o.on_join = live_on_join;
     o.ud = &f;
     vg_storms *det;
     assert_int_equal(vg_storms_new(&o, &det), VG_OK);
@@ -1560,6 +1577,11 @@ static void live_rules_storm(void **state)
     vg_rules_live_free(f.l);
     assert_true(st.alerts >= 1);
     assert_int_equal(st.queued, opened);
+    /* The accounts that joined after the alert was raised were queued as they joined: all of
+     * them before the storm's end. */
+    assert_true(st.joins >= 1);
+    assert_true(f.queued_by_join);
+    assert_int_equal(f.queued_before_end, opened);
     assert_true(opened >= 10);
     char *got = case_set(fixture_path);
     assert_non_null(want);
