@@ -1155,6 +1155,8 @@ VG_API void vg_returns_free(vg_returns *r);
 VG_API size_t vg_returns_n_links(const vg_returns *r);
 /** When link i was made (simulated time). */
 VG_API int64_t vg_returns_link_time(const vg_returns *r, size_t i);
+/** The account link i names (owned by r; NULL when i is out of range). */
+VG_API const char *vg_returns_link_account(const vg_returns *r, size_t i);
 /**
  * Link i as one JSON object: {"account","replaces","score","persona","linked_at",
  * "first_seen","followers_at_link","evidence":[{"kind",...},...]}. Ownership: the caller's
@@ -1291,6 +1293,10 @@ struct vg_storm_opts {
     int64_t alerts_from;   /* no alert raised before this instant (VG_TIME_UNKNOWN: none) */
     void (*on_alert)(const struct vg_storm_alert *a, void *ud);
     void *ud;
+    /* Optional (NULL: not called): an open alert already reported has gained accounts, which
+     * on_alert would hear of only at the storm's end: the alert as it is now, its accounts
+     * [from, n_accounts) the new ones (a live queue of a storm's accounts, docs/cases.md). */
+    void (*on_join)(const struct vg_storm_alert *a, size_t from, void *ud);
 };
 
 /** Fill *o with the defaults above. */
@@ -2640,6 +2646,76 @@ enum vg_rules_mode {
 VG_API VG_NODISCARD vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by,
                                              const vg_rules *rules, enum vg_rules_mode mode,
                                              char **summary);
+
+/*
+ * Live account rules (`vigie ingest --returns --storms --rules FILE`; docs/cases.md, "Live
+ * during ingest"): the account rules applied to each account a return link or a storm alert
+ * names, as the link or alert is made, opening cases exactly as vg_rules_apply() would (the same
+ * signals, sources and automated decisions; one case per account, so a later vg_rules_apply()
+ * finds them already cased). Left to vg_rules_apply(): post rules, rules naming storm_member
+ * when no alerts are fed (storms 0), and the rule_shadow rows of shadow rules (they are applied:
+ * a case lists every rule that matched). The network score is not computed: an
+ * account_score_min condition does not hold live (a rule needing it at its top waits for the
+ * batch). Each case opened is one transaction with an audit entry "rules.live" (object
+ * "case:N", detail {"rule","trigger","at"}).
+ */
+typedef struct vg_rules_live vg_rules_live;
+
+/** A case opened live (valid during the callback only). */
+struct vg_rules_live_case {
+    int64_t case_id;
+    const char *account;
+    const char *rule;    /* the first rule that opened it */
+    const char *lane;    /* "urgent" or "normal" */
+    const char *trigger; /* "link" or "storm" */
+    int64_t at;          /* stream time of the link (linked_at) or alert (last_at) */
+    const char *decided; /* the action its rule decided by itself ("decide"), or NULL */
+};
+
+typedef void (*vg_rules_live_case_fn)(const struct vg_rules_live_case *c, void *ud);
+
+struct vg_rules_live_stats {
+    uint64_t rules;         /* account rules applied live */
+    uint64_t links, alerts; /* fed */
+    uint64_t joins;         /* accounts joining open alerts, fed (vg_rules_live_storm_join) */
+    uint64_t accounts;      /* accounts they named (an account each time it is named) */
+    uint64_t already_cased; /* of those, under a case already (nothing read) */
+    uint64_t matched;       /* read and matched by a rule applied live */
+    uint64_t queued;        /* cases opened */
+    uint64_t auto_decided;  /* of those, decided by their rule */
+};
+
+/**
+ * Start applying rules live on db (the caller keeps db and rules until vg_rules_live_free).
+ * by: the actor of the audit entries. storms: 1 when alerts will be fed. on_case (may be NULL)
+ * is called after each case is committed. Errors: VG_EINVAL, VG_ENOMEM, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_rules_live_open(vg_db *db, const struct vg_actor *by,
+                                                 const vg_rules *rules, int storms,
+                                                 vg_rules_live_case_fn on_case, void *ud,
+                                                 vg_rules_live **out);
+/**
+ * A return link of account was just stored (vg_returns_store_link): the account's stored row
+ * (the link, followers, suspension) goes through the rules. at: the link's stream time.
+ * Errors: VG_EINVAL, VG_ENOMEM, store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_rules_live_link(vg_rules_live *l, const char *account, int64_t at);
+/**
+ * A storm alert was just raised (or reported final): it becomes its accounts' latest storm and
+ * each account it names goes through the rules. Errors: as vg_rules_live_link().
+ */
+VG_API VG_NODISCARD vg_status vg_rules_live_storm(vg_rules_live *l,
+                                                  const struct vg_storm_alert *alert);
+/**
+ * An open alert has gained accounts (vg_storm_opts.on_join): they go through the rules as they
+ * join, [from, n_accounts) of alert, instead of waiting for the storm's end.
+ * Errors: as vg_rules_live_link().
+ */
+VG_API VG_NODISCARD vg_status vg_rules_live_storm_join(vg_rules_live *l,
+                                                       const struct vg_storm_alert *alert,
+                                                       size_t from);
+VG_API void vg_rules_live_stats(const vg_rules_live *l, struct vg_rules_live_stats *out);
+VG_API void vg_rules_live_free(vg_rules_live *l);
 
 /** Why a casework call did not do what it was asked (its status is VG_OK then). */
 enum vg_case_outcome {

@@ -792,6 +792,10 @@ struct apply {
     int64_t posts, matched_posts, accounts, matched_accounts, opened, would_open, already;
     struct rule_count count[RULES_MAX];
     struct vg_buf json;
+    int storms_known;           /* storm membership is known (signals say storm_member) */
+    unsigned char *skip;        /* NULL, or 1 for each rule not applied (live: vg_rules_live) */
+    int64_t last_case;          /* the case apply_rules opened last, 0 none */
+    int last_rule, last_urgent; /* the rule that opened it, its lane */
 };
 
 /* A post or an account as the rules see it: its case's target, the rules of its kind and the
@@ -866,7 +870,7 @@ static vg_status post_signals_json(struct apply *a, const struct signals *s, con
         rc = vg_buf_printf(b, ",\"return_score\":%.6g", r->return_score);
     if (!rc && s->account_score >= 0)
         rc = vg_buf_printf(b, ",\"account_score\":%.6g", s->account_score);
-    if (!rc && a->rules->needs_storms)
+    if (!rc && a->storms_known)
         rc = vg_buf_printf(b, ",\"storm_member\":%s", s->storm ? "true" : "false");
     return rc ? rc : rules_json(a, hits, b);
 }
@@ -903,7 +907,7 @@ static vg_status account_signals_json(struct apply *a, const struct signals *s, 
     }
     if (!rc && s->account_score >= 0)
         rc = vg_buf_printf(b, ",\"account_score\":%.6g", s->account_score);
-    if (!rc && a->rules->needs_storms)
+    if (!rc && a->storms_known)
         rc = vg_buf_printf(b, ",\"storm_member\":%s", s->storm ? "true" : "false");
     if (!rc && s->storm) {
         rc = vg_buf_puts(b, ",\"storm\":{\"hashtag\":");
@@ -984,8 +988,9 @@ static vg_status rule_matched(struct apply *a, int i, const struct target *t, in
     } else {
         n->opened++;
     }
-    /* rule_shadow.target is the post, or the account for an account rule (docs/cases.md). */
-    if (shadow && a->mode != VG_RULES_BACKTEST) /* a backtest writes nothing */
+    /* rule_shadow.target is the post, or the account for an account rule (docs/cases.md). A
+     * backtest writes nothing, nor does live application (no run: run_id 0). */
+    if (shadow && a->mode != VG_RULES_BACKTEST && a->run_id)
         return a->ops->rule_shadow_insert(a->st, a->run_id, r->name, t->id, !is_cased);
     return VG_OK;
 }
@@ -998,7 +1003,7 @@ static vg_status apply_rules(struct apply *a, const struct signals *s, const str
     int is_cased = idset_has(&t->cased->all, t->id);
     for (int i = 0; i < a->rules->n; i++) {
         const struct rule *r = &a->rules->r[i];
-        if (r->account != t->account_rules || !cond_holds(&r->when, s))
+        if (r->account != t->account_rules || (a->skip && a->skip[i]) || !cond_holds(&r->when, s))
             continue;
         hits[i] = any = 1;
         vg_status rc = rule_matched(a, i, t, is_cased);
@@ -1025,6 +1030,11 @@ static vg_status apply_rules(struct apply *a, const struct signals *s, const str
     int64_t id, decision;
     int created;
     vg_status rc = open_case(a, s, t, hits, live, urgent, &id, &created);
+    if (!rc && created) {
+        a->last_case = id;
+        a->last_rule = live;
+        a->last_urgent = urgent;
+    }
     /* The rule that opened the case decides it by itself when it says so ("decide"). */
     const struct rule *opener = &a->rules->r[live];
     if (!rc && created && opener->decide &&
@@ -1168,6 +1178,7 @@ vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by, const vg_rules *r
     a->rules = rules;
     a->mode = mode;
     a->now = (int64_t)time(NULL);
+    a->storms_known = rules->needs_storms;
     vg_buf_init(&a->json, 1u << 20);
     struct vg_buf out;
     vg_buf_init(&out, 1u << 20);
@@ -1220,4 +1231,227 @@ fail:
     cased_release(&a->cased_accounts);
     vg_free(a);
     return rc;
+}
+
+/* ---- live: the account rules as links and storm alerts are made (docs/cases.md, "Live") ------ */
+
+struct vg_rules_live {
+    struct apply a;
+    unsigned char skip[RULES_MAX]; /* rules left to vg_rules_apply */
+    struct vg_actor by;
+    vg_rules_live_case_fn on_case;
+    void *ud;
+    struct vg_rules_live_stats stats;
+    const char *trigger; /* "link" or "storm": what named the account being read */
+    int64_t at;          /* the link's or alert's stream time */
+};
+
+/* 1 when the condition (or one of its any branches) names storm membership. */
+static int cond_names_storms(const struct rule_cond *c)
+{
+    if (c->storm_member >= 0)
+        return 1;
+    for (int i = 0; i < c->n_any; i++)
+        if (cond_names_storms(c->any[i]))
+            return 1;
+    return 0;
+}
+
+vg_status vg_rules_live_open(vg_db *db, const struct vg_actor *by, const vg_rules *rules,
+                             int storms, vg_rules_live_case_fn on_case, void *ud,
+                             vg_rules_live **out)
+{
+    if (!out)
+        return VG_EINVAL;
+    *out = NULL;
+    if (!db || !by || !rules)
+        return VG_EINVAL;
+    struct vg_rules_live *l = vg_calloc(1, sizeof(*l));
+    if (!l)
+        return VG_ENOMEM;
+    struct apply *a = &l->a;
+    a->db = db;
+    a->rules = rules;
+    a->mode = VG_RULES_RUN;
+    a->now = (int64_t)time(NULL);
+    a->storms_known = rules->needs_storms && storms;
+    a->skip = l->skip;
+    vg_buf_init(&a->json, 1u << 20);
+    l->by = *by;
+    l->on_case = on_case;
+    l->ud = ud;
+    /* Post rules wait for `rules run` (a post is not what a link or an alert names); a rule
+     * naming storms without a live storm detector would judge every account as in no storm.
+     * Shadow rules are applied (a case lists every rule that matched, shadow ones too) but
+     * write no rule_shadow row: those belong to a run (rule_matched). */
+    for (int i = 0; i < rules->n; i++) {
+        const struct rule *r = &rules->r[i];
+        l->skip[i] = !r->account || (!storms && cond_names_storms(&r->when));
+        l->stats.rules += !l->skip[i];
+    }
+    a->ops = vg__db_queue(db, &a->st);
+    vg_status rc = a->ops->latest_post(a->st, &a->reference);
+    if (!rc)
+        rc = a->ops->targets_scan(a->st, note_target, a);
+    if (rc) {
+        vg_rules_live_free(l);
+        return rc;
+    }
+    *out = l;
+    return VG_OK;
+}
+
+/* The account's stored row through the rules; its case opened in one transaction with an
+ * audit entry that says what named it. */
+static vg_status live_row(const struct vg_store_account_row *row, void *ud)
+{
+    struct vg_rules_live *l = ud;
+    struct apply *a = &l->a;
+    struct signals s = {
+        .acct = row,
+        .return_score = row->return_score,
+        .followers = row->followers,
+        .account_score = -1, /* a network scoring per link is the batch's (docs/cases.md) */
+        .storm = storm_of(a, row->account),
+        .suspended = row->suspended,
+    };
+    int any = 0;
+    for (int i = 0; i < a->rules->n && !any; i++)
+        any = !l->skip[i] && cond_holds(&a->rules->r[i].when, &s);
+    if (!any)
+        return VG_OK;
+    l->stats.matched++;
+    struct target t = {
+        .type = "account",
+        .id = row->account,
+        .account = row->account,
+        .account_rules = 1,
+        .cased = &a->cased_accounts,
+        .matched = &a->matched_accounts,
+    };
+    int64_t decided_before = 0;
+    for (int i = 0; i < a->rules->n; i++)
+        decided_before += a->count[i].auto_decided;
+    a->last_case = 0;
+    vg_status rc = vg__db_txn_begin(a->db);
+    if (rc)
+        return rc;
+    if ((rc = apply_rules(a, &s, &t)))
+        goto fail;
+    if (a->last_case) {
+        char object[40], detail[256];
+        snprintf(object, sizeof(object), "case:%lld", (long long)a->last_case);
+        snprintf(detail, sizeof(detail), "{\"rule\":\"%s\",\"trigger\":\"%s\",\"at\":%lld}",
+                 a->rules->r[a->last_rule].name, l->trigger, (long long)l->at);
+        if ((rc = vg__audit_append_txn(a->db, &l->by, "rules.live", object, detail)))
+            goto fail;
+    }
+    if ((rc = vg__db_txn_commit(a->db)))
+        return rc;
+    if (!a->last_case)
+        return VG_OK;
+    if ((rc = idset_add(&a->cased_accounts.all, row->account)))
+        return rc;
+    int64_t decided_after = 0;
+    for (int i = 0; i < a->rules->n; i++)
+        decided_after += a->count[i].auto_decided;
+    l->stats.queued++;
+    l->stats.auto_decided += (uint64_t)(decided_after - decided_before);
+    if (l->on_case) {
+        const struct rule *opener = &a->rules->r[a->last_rule];
+        struct vg_rules_live_case c = {
+            .case_id = a->last_case,
+            .account = row->account,
+            .rule = opener->name,
+            .lane = a->last_urgent ? "urgent" : "normal",
+            .trigger = l->trigger,
+            .at = l->at,
+            .decided = decided_after > decided_before ? opener->decide->action : NULL,
+        };
+        l->on_case(&c, l->ud);
+    }
+    return VG_OK;
+fail:
+    vg__db_txn_rollback(a->db);
+    return rc;
+}
+
+static vg_status live_account(struct vg_rules_live *l, const char *account)
+{
+    struct apply *a = &l->a;
+    l->stats.accounts++;
+    if (idset_has(&a->cased_accounts.all, account)) {
+        l->stats.already_cased++;
+        return VG_OK;
+    }
+    return a->ops->account_signals_get(a->st, account, live_row, l);
+}
+
+static void live_at(struct vg_rules_live *l, const char *trigger, int64_t at)
+{
+    l->trigger = trigger;
+    l->at = at;
+    /* Freshness counts from the latest time the stream has reached, as the batch's counts from
+     * the latest stored post. */
+    if (at != VG_TIME_UNKNOWN && (l->a.reference == VG_TIME_UNKNOWN || at > l->a.reference))
+        l->a.reference = at;
+    if (l->a.reference == VG_TIME_UNKNOWN)
+        l->a.reference = l->a.now;
+}
+
+vg_status vg_rules_live_link(vg_rules_live *l, const char *account, int64_t at)
+{
+    if (!l || !account)
+        return VG_EINVAL;
+    l->stats.links++;
+    live_at(l, "link", at);
+    return live_account(l, account);
+}
+
+/* The alert's accounts from `from` on through the rules. */
+static vg_status live_storm(vg_rules_live *l, const struct vg_storm_alert *alert, size_t from)
+{
+    vg_status rc = VG_OK;
+    /* Its accounts' latest storm, as the batch's replay notes every alert. */
+    if (l->a.storms_known && (rc = storm_note(&l->a.storms, alert)))
+        return rc;
+    live_at(l, "storm", alert->last_at);
+    for (size_t i = from; !rc && i < alert->n_accounts; i++)
+        rc = live_account(l, alert->accounts[i]);
+    return rc;
+}
+
+vg_status vg_rules_live_storm(vg_rules_live *l, const struct vg_storm_alert *alert)
+{
+    if (!l || !alert)
+        return VG_EINVAL;
+    l->stats.alerts++;
+    return live_storm(l, alert, 0);
+}
+
+vg_status vg_rules_live_storm_join(vg_rules_live *l, const struct vg_storm_alert *alert,
+                                   size_t from)
+{
+    if (!l || !alert || from > alert->n_accounts)
+        return VG_EINVAL;
+    l->stats.joins++;
+    return live_storm(l, alert, from);
+}
+
+void vg_rules_live_stats(const vg_rules_live *l, struct vg_rules_live_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (l)
+        *out = l->stats;
+}
+
+void vg_rules_live_free(vg_rules_live *l)
+{
+    if (!l)
+        return;
+    vg_buf_release(&l->a.json);
+    storms_release(&l->a.storms);
+    cased_release(&l->a.cased_posts);
+    cased_release(&l->a.cased_accounts);
+    vg_free(l);
 }

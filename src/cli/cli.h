@@ -132,12 +132,14 @@ struct cli_live {
     uint64_t storm_posts, storm_late, storm_alerts;
     vg_returns *returns;
     size_t returns_links_before; /* links of the replay of what was stored before the ingest */
+    vg_rules_live *rules;        /* --rules: account rules applied to what links and alerts name */
 };
 
 /* Start the detectors asked for (returns replays the store): 0, or EXIT_DATA after saying why. */
 /* returns_track_secs: vg_returns_opts.track_secs of the returning-accounts stage. */
+/* rules (may be NULL): the account rules applied live to the accounts links and alerts name. */
 int cli_live_open(struct cli_live *l, vg_db *db, FILE *out, int storms, int returns,
-                  int64_t returns_track_secs);
+                  int64_t returns_track_secs, const vg_rules *rules);
 /* 1 when a detector runs. */
 int cli_live_on(const struct cli_live *l);
 /* One event stored as new or changed (the ingest's on_new_event). */

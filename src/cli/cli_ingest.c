@@ -18,6 +18,7 @@ struct ingest_args {
     const char *rejects_path;
     const char *out_path;
     const char *model_path;
+    const char *rules_path; /* --rules (with --returns or --storms) */
     struct vg_ingest_opts opts;
     int quiet;
     int verbose;
@@ -47,12 +48,14 @@ static void ingest_help(FILE *f, int convert)
         fprintf(f,
                 "usage: vigie ingest [--db FILE] [--format F] [--owner ID [--friends]]\n"
                 "                    [--model MODEL] [--storms] [--returns [--track-hours H]]\n"
-                "                    [--rejects FILE] [--media-dir DIR] [--quiet] [--verbose]\n"
-                "                    INPUT...\n\n"
+                "                    [--rules FILE] [--rejects FILE] [--media-dir DIR] [--quiet]\n"
+                "                    [--verbose] INPUT...\n\n"
                 "Read every record of each INPUT ('-' is stdin; gzip is detected) and store its\n"
                 "events. Prints a JSON line per input, then the summary:\n"
                 "  {\"read\":N,\"accepted\":N,\"duplicates\":N,\"rejected\":N,\"by_type\":{...}}\n"
-                "(with --media-dir, also \"media\":{\"hashed\":N,\"errors\":N}).\n"
+                "(with --media-dir, also \"media\":{\"hashed\":N,\"errors\":N}; with --storms,\n"
+                "--returns and --rules, also \"storms\", \"returns\" and "
+                "\"rules\":{...,\"queued\":N}).\n"
                 "Exit status: 0 all records stored, 1 some rejected, a media file in error or\n"
                 "an input unreadable, 2 usage error.\n\n");
     fprintf(f,
@@ -71,6 +74,15 @@ static void ingest_help(FILE *f, int convert)
             "                  (the store is replayed first; docs/returns.md)\n"
             "  --track-hours H (ingest, with --returns) match a new account for H hours from\n"
             "                  its first action, then forget it (default 24; 0: never)\n"
+            "  --rules FILE    (ingest, with --returns or --storms) apply the account rules of\n"
+            "                  FILE (\"target\":\"account\", as `vigie rules run --rules FILE`;\n"
+            "                  e.g. rules/default.json) to each account a new link or alert\n"
+            "                  names, as it is made: each case opened prints as a line\n"
+            "                  "
+            "{\"queued\":{\"case\",\"account\",\"rule\",\"lane\",\"trigger\",\"at\"}}\n"
+            "                  and the summary counts them (\"rules\":{...,\"queued\":N}). Post\n"
+            "                  and account-score rules wait for `vigie rules run`, which opens\n"
+            "                  no second case for an account (docs/cases.md)\n"
             "  --media-dir DIR (ingest) hash the media files new posts name (a media object's\n"
             "                  \"file\", else its \"id\", under DIR) when the event gives no\n"
             "                  hash: PDQ, MD5, SHA-256 (docs/events.md#media-hashes)\n"
@@ -99,6 +111,7 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
         { "returns", no_argument, NULL, 'R' },
         { "media-dir", required_argument, NULL, 'M' },
         { "track-hours", required_argument, NULL, 'H' },
+        { "rules", required_argument, NULL, 'U' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -147,6 +160,9 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
             case 'M':
                 a->opts.media_dir = optarg;
                 break;
+            case 'U':
+                a->rules_path = optarg;
+                break;
             case 'H':
                 if (cli_parse_count(cmd, "--track-hours", optarg, 87600, &a->track_hours))
                     return EXIT_USAGE;
@@ -173,6 +189,12 @@ static int parse_args(int argc, char **argv, int convert, struct ingest_args *a)
         a->track_hours = 24; /* the early window's 24 hours (docs/returns.md) */
     if (convert && (a->storms || a->returns))
         return usage_error(cmd, "--storms and --returns need a store: use vigie ingest");
+    if (convert && a->rules_path)
+        return usage_error(cmd, "--rules opens cases in a store: use vigie ingest");
+    if (a->rules_path && !a->storms && !a->returns)
+        return usage_error(cmd,
+                           "--rules goes with --returns or --storms (the accounts their "
+                           "links and alerts name); `vigie rules run` applies rules to a store");
     if (convert && a->opts.media_dir)
         return usage_error(cmd, "--media-dir hashes the media of stored posts: use vigie ingest");
     struct stat st;
@@ -283,9 +305,18 @@ static int run(struct ingest_args *a, int convert)
     cli_log_init(a->verbose);
     int exit_code = 0;
     vg_db *db = NULL;
+    vg_rules *rules = NULL;
     FILE *out = stdout;
+    if (a->rules_path) {
+        char err[512];
+        if (vg_rules_read(a->rules_path, &rules, err, sizeof(err))) {
+            fprintf(stderr, "vigie ingest: %s\n", err);
+            return EXIT_DATA;
+        }
+    }
     if (a->rejects_path && !(ctx.rejects.f = fopen(a->rejects_path, "w"))) {
         fprintf(stderr, "vigie: cannot write rejects file %s\n", a->rejects_path);
+        vg_rules_free(rules);
         return EXIT_DATA;
     }
     if (convert && a->out_path && !(out = fopen(a->out_path, "w"))) {
@@ -313,7 +344,7 @@ static int run(struct ingest_args *a, int convert)
     a->opts.ud = &ctx;
     if ((a->storms || a->returns) &&
         (exit_code = cli_live_open(&ctx.live, db, stdout, a->storms, a->returns,
-                                   (int64_t)a->track_hours * 3600)))
+                                   (int64_t)a->track_hours * 3600, rules)))
         goto done;
     if (cli_live_on(&ctx.live))
         a->opts.on_new_event = run_new_event;
@@ -356,6 +387,7 @@ done:
     if (out != stdout)
         fclose(out);
     vg_db_close(db);
+    vg_rules_free(rules);
     vg_classifier_close(a->opts.classifier);
     return exit_code;
 }

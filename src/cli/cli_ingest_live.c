@@ -9,6 +9,10 @@
  *            follows, posts and suspensions as they come; each link it makes prints as a JSON
  *            line and is stored with the events that made it (docs/returns.md, "Live").
  *
+ * With --rules, the account rules then go over each account a new link or alert names, and
+ * each case they open prints as a JSON line {"queued":{...}} (docs/cases.md, "Live during
+ * ingest").
+ *
  * Both need time order. The storm detector leaves a post earlier than one already fed out (and
  * counts it); the returns stage applies a late event at its own time (and counts it).
  */
@@ -27,7 +31,32 @@ static void print_storm_alert(const struct vg_storm_alert *alert, void *ud)
     vg_free(json);
     l->storm_alerts += !alert->final;
     vg_status rc = vg_storm_alert_store(l->db, alert);
+    if (!rc && l->rules)
+        rc = vg_rules_live_storm(l->rules, alert);
     if (rc && !l->storm_rc)
+        l->storm_rc = rc;
+}
+
+static void print_queued(const struct vg_rules_live_case *c, void *ud)
+{
+    struct cli_live *l = ud;
+    fprintf(l->out, "{\"queued\":{\"case\":%lld,\"account\":", (long long)c->case_id);
+    fflush(l->out);
+    cli_print_json_str(c->account); /* stdout, which l->out is (cli_live_open) */
+    fprintf(l->out, ",\"rule\":\"%s\",\"lane\":\"%s\",\"trigger\":\"%s\",\"at\":%lld", c->rule,
+            c->lane, c->trigger, (long long)c->at);
+    if (c->decided)
+        fprintf(l->out, ",\"decided\":\"%s\"", c->decided);
+    fprintf(l->out, "}}\n");
+    fflush(l->out);
+}
+
+/* Accounts that join an open storm (--rules): queued as they join, not at the storm's end. */
+static void storm_join(const struct vg_storm_alert *alert, size_t from, void *ud)
+{
+    struct cli_live *l = ud;
+    vg_status rc = l->storm_rc ? VG_OK : vg_rules_live_storm_join(l->rules, alert, from);
+    if (rc)
         l->storm_rc = rc;
 }
 
@@ -36,6 +65,7 @@ static int storms_open(struct cli_live *l)
     struct vg_storm_opts o;
     vg_storm_opts_init(&o);
     o.on_alert = print_storm_alert;
+    o.on_join = l->rules ? storm_join : NULL;
     o.ud = l;
     vg_status rc = vg_storms_new(&o, &l->storms);
     if (rc)
@@ -86,16 +116,29 @@ static vg_status returns_feed(struct cli_live *l, const struct vg_event *ev)
             fflush(l->out);
         }
         vg_free(json);
+        if (!rc && l->rules)
+            rc = vg_rules_live_link(l->rules, vg_returns_link_account(l->returns, i),
+                                    vg_returns_link_time(l->returns, i));
     }
     return rc;
 }
 
 int cli_live_open(struct cli_live *l, vg_db *db, FILE *out, int storms, int returns,
-                  int64_t returns_track_secs)
+                  int64_t returns_track_secs, const vg_rules *rules)
 {
     memset(l, 0, sizeof(*l));
     l->db = db;
     l->out = out;
+    if (rules) {
+        struct vg_actor cli;
+        vg_actor_cli(&cli);
+        vg_status rc = vg_rules_live_open(db, &cli, rules, storms, print_queued, l, &l->rules);
+        if (rc) {
+            fprintf(stderr, "vigie ingest: cannot apply the rules live: %s (%s)\n", vg_strerror(rc),
+                    vg_db_errmsg(db));
+            return EXIT_DATA;
+        }
+    }
     if (storms && storms_open(l))
         return EXIT_DATA;
     if (returns && returns_open(l, db, returns_track_secs))
@@ -148,11 +191,25 @@ void cli_live_summary(FILE *f, const struct cli_live *l)
                 (unsigned long long)events, (unsigned long long)late,
                 (unsigned long long)(vg_returns_n_links(l->returns) - l->returns_links_before));
     }
+    if (l->rules) {
+        struct vg_rules_live_stats st;
+        vg_rules_live_stats(l->rules, &st);
+        fprintf(f,
+                ",\"rules\":{\"applied\":%llu,\"links\":%llu,\"alerts\":%llu,\"joins\":%llu,"
+                "\"accounts\":%llu,\"already_cased\":%llu,\"matched\":%llu,\"queued\":%llu,"
+                "\"auto_decided\":%llu}",
+                (unsigned long long)st.rules, (unsigned long long)st.links,
+                (unsigned long long)st.alerts, (unsigned long long)st.joins,
+                (unsigned long long)st.accounts, (unsigned long long)st.already_cased,
+                (unsigned long long)st.matched, (unsigned long long)st.queued,
+                (unsigned long long)st.auto_decided);
+    }
 }
 
 void cli_live_close(struct cli_live *l)
 {
     vg_storms_free(l->storms);
     vg_returns_free(l->returns);
+    vg_rules_live_free(l->rules);
     memset(l, 0, sizeof(*l));
 }

@@ -1263,6 +1263,13 @@ vg_status vg_returns_store(vg_db *db, const vg_returns *r)
     return rc;
 }
 
+const char *vg_returns_link_account(const vg_returns *r, size_t i)
+{
+    if (!r || i >= r->n_links)
+        return NULL;
+    return r->acc[r->nw[r->links[i].track].acct].id;
+}
+
 vg_status vg_returns_store_link(vg_db *db, const vg_returns *r, size_t i)
 {
     if (i >= r->n_links)

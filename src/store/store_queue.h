@@ -159,6 +159,10 @@ struct vg_store_queue_ops {
     /* The accounts with a return link, in id order; all: every account the store knows (profiles,
      * authors of posts, linked accounts) with its newest post. */
     vg_status (*account_signals_scan)(void *st, int all, vg_store_account_fn fn, void *ud);
+    /* One account's row as account_signals_scan reads it (last_post not read), whether or not the
+     * store knows it: fn is called once. */
+    vg_status (*account_signals_get)(void *st, const char *account, vg_store_account_fn fn,
+                                     void *ud);
     /* The newest post's created_at (VG_TIME_UNKNOWN: no posts). */
     vg_status (*latest_post)(void *st, int64_t *at);
     vg_status (*targets_scan)(void *st, vg_store_target_fn fn, void *ud);

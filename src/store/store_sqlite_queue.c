@@ -177,6 +177,39 @@ static vg_status account_signals_scan(void *st, int all, vg_store_account_fn fn,
     return rc;
 }
 
+/* One account (live rules, vg_rules_live): the same columns, the account bound. */
+static const char one_account_sql[] = "WITH x AS (SELECT ?1 AS id, NULL AS last_post)"
+                                      " SELECT x.id, x.last_post," ACCOUNT_SIGNALS;
+
+static vg_status account_signals_get(void *st, const char *account, vg_store_account_fn fn,
+                                     void *ud)
+{
+    sqlite3_stmt *s;
+    vg_status rc = prep(st, one_account_sql, &s);
+    if (rc)
+        return rc;
+    bind_text(s, 1, account);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        struct vg_store_account_row r = {
+            .account = col_text(s, 0),
+            .last_post = col_time(s, 1),
+            .followers = sqlite3_column_int64(s, 2),
+            .suspended = sqlite3_column_int(s, 3),
+            .return_score = sqlite3_column_double(s, 4),
+            .replaces = col_text(s, 5),
+            .persona = col_text(s, 6),
+            .linked_at = col_time(s, 7),
+            .evidence_kinds = col_text(s, 8),
+        };
+        rc = fn(&r, ud);
+    } else {
+        rc = vg__sqlite_fail(st, src, "reading an account's signals");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static vg_status latest_post(void *st, int64_t *at)
 {
     sqlite3_stmt *s;
@@ -1211,6 +1244,7 @@ static vg_status communities_replace(void *st, const struct vg_store_community_r
 const struct vg_store_queue_ops vg__store_sqlite_queue = {
     .signals_scan = signals_scan,
     .account_signals_scan = account_signals_scan,
+    .account_signals_get = account_signals_get,
     .latest_post = latest_post,
     .targets_scan = targets_scan,
     .case_open = case_open,

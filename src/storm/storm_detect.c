@@ -100,6 +100,7 @@ struct alert_text {
 
 struct alert {
     uint64_t id, tag_key;
+    size_t n_told; /* accounts reported (on_alert, on_join) so far */
     char *tag, *link, *sample;
     char *tags[MAX_TAGS]; /* tags[0] = tag; then hashtags whose burst carried its markers */
     uint64_t tag_keys[MAX_TAGS];
@@ -716,10 +717,12 @@ static int alert_marked(const struct alert *a, const struct rpost *p)
     return 0;
 }
 
-static vg_status emit(struct vg_storms *s, const struct alert *a)
+/* Report the alert to on_alert, or (join) its accounts from `from` on to on_join. */
+static vg_status emit_to(struct vg_storms *s, struct alert *a, int join, size_t from)
 {
-    if (!s->o.on_alert)
+    if (join ? !s->o.on_join : !s->o.on_alert)
         return VG_OK;
+    a->n_told = a->n_acc;
     if (a->n_acc > s->cap_names) {
         const char **p = vg_realloc(s->names, a->n_acc * sizeof(*p));
         if (!p)
@@ -755,8 +758,24 @@ static vg_status emit(struct vg_storms *s, const struct alert *a)
         .growth = a->growth,
         .n_growth = a->n_growth,
     };
-    s->o.on_alert(&pub, s->o.ud);
+    if (join)
+        s->o.on_join(&pub, from, s->o.ud);
+    else
+        s->o.on_alert(&pub, s->o.ud);
     return VG_OK;
+}
+
+static vg_status emit(struct vg_storms *s, struct alert *a)
+{
+    return emit_to(s, a, 0, 0);
+}
+
+/* An open alert already reported that has gained accounts since: on_join hears of them. */
+static vg_status tell_joined(struct vg_storms *s, struct alert *a)
+{
+    if (!s->o.on_join || !a->open || !a->n_told || a->n_acc <= a->n_told)
+        return VG_OK;
+    return emit_to(s, a, 1, a->n_told);
 }
 
 static vg_status alert_close(struct vg_storms *s, struct alert *a)
@@ -1655,7 +1674,7 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
             if (!rc)
                 rc = alert_follow_window(s, k, a, t);
         }
-        return rc;
+        return rc ? rc : tell_joined(s, a);
     }
     if (k->q_n < s->o.min_accounts || (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from))
         return VG_OK;

@@ -1376,6 +1376,227 @@ static void account_rule_storm(void **state)
     fixture_close(db);
 }
 
+/* Live (vg_rules_live, `vigie ingest --returns --rules`): the link's account is queued as it is
+ * linked, with the signals and priority a batch run gives it and an audit entry naming the link;
+ * the account suspended again is left alone, a second link of the account reads nothing, and
+ * a later batch run opens no second case. */
+static void cases_collect(const struct vg_rules_live_case *c, void *ud)
+{
+    char *seen = ud;
+    snprintf(seen + strlen(seen), 256 - strlen(seen), "%lld %s %s %s %s %lld;",
+             (long long)c->case_id, c->account, c->rule, c->lane, c->trigger, (long long)c->at);
+}
+
+static const char live_link_rules[] =
+        "{\"rules\":[{\"name\":\"returns\",\"target\":\"account\",\"when\":{\"return_link\":true}},"
+        "{\"name\":\"high\",\"when\":{\"post_score_min\":0.9}},"
+        "{\"name\":\"watch\",\"shadow\":true,\"target\":\"account\","
+        "\"when\":{\"return_link\":true}},"
+        "{\"name\":\"core\",\"target\":\"account\",\"when\":{\"account_score_min\":0.1}},"
+        "{\"name\":\"storms\",\"target\":\"account\",\"when\":{\"storm_member\":false,"
+        "\"return_link\":true}}]}";
+
+static void live_rules_link(void **state)
+{
+    (void)state;
+    vg_db *db = linked_world("acct-live");
+    vg_rules *rules = rules_of(live_link_rules);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char seen[256] = "";
+    vg_rules_live *l;
+    /* Without alerts (storms 0) the storm rule is left to the batch, as is the post rule; the
+     * shadow rule is applied (the case lists it) without a rule_shadow row; "core" is applied
+     * but cannot hold without a network score. */
+    assert_int_equal(vg_rules_live_open(db, &cli, rules, 0, cases_collect, seen, &l), VG_OK);
+    assert_int_equal(vg_rules_live_link(l, "r1", T0), VG_OK);
+    assert_int_equal(vg_rules_live_link(l, "r2", T0), VG_OK);
+    assert_int_equal(vg_rules_live_link(l, "r1", T0 + 60), VG_OK);
+    struct vg_rules_live_stats st;
+    vg_rules_live_stats(l, &st);
+    assert_int_equal(st.rules, 3);
+    assert_int_equal(st.links, 3);
+    assert_int_equal(st.accounts, 3);
+    assert_int_equal(st.already_cased, 1);
+    assert_int_equal(st.matched, 1);
+    assert_int_equal(st.queued, 1);
+    vg_rules_live_free(l);
+    assert_string_equal(seen, "1 r1 returns normal link 1767225600;");
+    assert_int_equal(sql_int("SELECT count(*) FROM cases"), 1);
+    char *sig = sql_text("SELECT target_type || ' ' || target || ' ' || account || ' ' || rule"
+                         " || ' ' || signals FROM cases");
+    assert_string_equal(sig, "account r1 r1 returns {\"followers\":990,\"suspended\":false,"
+                             "\"return_score\":0.8,\"return_link\":{\"score\":0.8,"
+                             "\"replaces\":\"s1\",\"persona\":\"s1\",\"linked_at\":1767225600,"
+                             "\"evidence\":[\"handle\",\"since_suspension\"]},"
+                             "\"rules\":[\"returns\",\"watch\"]}");
+    free(sig);
+    /* Freshness counts from the newest stored post, as in the batch. */
+    assert_int_equal(sql_int("SELECT round(priority * 1e6) FROM cases"),
+                     (int64_t)round(0.8 * (3.0 / 7.0) * 0.5 * 1e6));
+    assert_int_equal(sql_int("SELECT count(*) FROM case_sources WHERE kind = 'rule' AND"
+                             " ref = 'returns'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit_log WHERE action = 'rules.live' AND"
+                             " object = 'case:1' AND detail = '{\"rule\":\"returns\","
+                             "\"trigger\":\"link\",\"at\":1767225600}'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM rule_shadow"), 0);
+    /* The batch afterwards: the account is cased already, nothing is opened twice. */
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    /* r1 is found cased; the network-score rule opens what no link named (u1, u2). */
+    assert_non_null(strstr(s, "{\"name\":\"returns\",\"target\":\"account\",\"lane\":"
+                              "\"normal\",\"shadow\":false,\"matched\":1,\"opened\":0,"
+                              "\"would_open\":0,\"already_cased\":1"));
+    assert_int_equal(summary_num(s, "already_cased"), 1);
+    assert_int_equal(summary_num(s, "opened"), 2);
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'r1'"), 1);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+/* A rule that decides, live: the case is decided by its rule as the batch decides it. */
+static void live_rules_decides(void **state)
+{
+    (void)state;
+    vg_db *db = linked_world("acct-live-decide");
+    vg_rules *rules = rules_of(
+            "{\"rules\":[{\"name\":\"returns-suspended\",\"target\":\"account\",\"decide\":"
+            "{\"action\":\"suspend_account\",\"ground\":\"incompatible_with_terms\","
+            "\"explanation\":\"an invented ban evasion\"},\"when\":{\"return_score_min\":0.7}}]}");
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    vg_rules_live *l;
+    assert_int_equal(vg_rules_live_open(db, &cli, rules, 1, NULL, NULL, &l), VG_OK);
+    assert_int_equal(vg_rules_live_link(l, "r1", T0), VG_OK);
+    struct vg_rules_live_stats st;
+    vg_rules_live_stats(l, &st);
+    assert_int_equal(st.queued, 1);
+    assert_int_equal(st.auto_decided, 1);
+    vg_rules_live_free(l);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'r1' AND"
+                             " status = 'decided'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM decisions WHERE automated = 1 AND"
+                             " action = 'suspend_account' AND"
+                             " decided_by = 'rule:returns-suspended'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM outbox"), 1);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
+struct live_feed {
+    vg_rules_live *l;
+    vg_status rc;
+    int queued_by_join;
+    uint64_t queued_before_end; /* cases queued before the storm's end alert */
+};
+
+static void live_on_alert(const struct vg_storm_alert *a, void *ud)
+{
+    struct live_feed *f = ud;
+    if (a->final) {
+        struct vg_rules_live_stats st;
+        vg_rules_live_stats(f->l, &st);
+        f->queued_before_end = st.queued;
+    }
+    if (!f->rc)
+        f->rc = vg_rules_live_storm(f->l, a);
+}
+
+static void live_on_join(const struct vg_storm_alert *a, size_t from, void *ud)
+{
+    struct live_feed *f = ud;
+    if (!f->rc)
+        f->rc = vg_rules_live_storm_join(f->l, a, from);
+    f->queued_by_join = 1;
+}
+
+/* Every case target with its rule and storm (hashtag, onset) and risk, sorted, one per line. */
+static char *case_set(const char *path)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    sqlite3_stmt *s;
+    assert_int_equal(
+            sqlite3_prepare_v2(h,
+                               "SELECT group_concat(x, '|') FROM (SELECT target_type || ' ' ||"
+                               " target || ' ' || rule || ' ' || round(risk, 6) || ' ' ||"
+                               " json_extract(signals, '$.storm.hashtag') || ' ' ||"
+                               " json_extract(signals, '$.storm.onset') || ' ' ||"
+                               " json_extract(signals, '$.rules') AS x FROM cases ORDER BY x)",
+                               -1, &s, NULL),
+            SQLITE_OK);
+    char *v = NULL;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+        v = strdup((const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return v;
+}
+
+/* A storm's accounts are queued as its alert is raised and as they join it (on_join): every
+ * case before the storm's end, the same cases (targets, rule, risk, storm) as a batch run on the
+ * same world, and a batch run afterwards opens none. */
+static void live_rules_storm(void **state)
+{
+    (void)state;
+    const char *storm_rules = "{\"rules\":[{\"name\":\"storm-accounts\",\"target\":\"account\","
+                              "\"when\":{\"storm_member\":true}}]}";
+    vg_rules *rules = rules_of(storm_rules);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    vg_db *batch = fixture_db("queue", "live-storm-batch");
+    storm_world(batch);
+    char *s;
+    assert_int_equal(vg_rules_apply(batch, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    int64_t opened = summary_num(s, "opened");
+    vg_free(s);
+    char *want = case_set(fixture_path);
+    fixture_close(batch);
+
+    vg_db *db = fixture_db("queue", "live-storm");
+    storm_world(db);
+    struct live_feed f = { 0 };
+    assert_int_equal(vg_rules_live_open(db, &cli, rules, 1, NULL, NULL, &f.l), VG_OK);
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = live_on_alert;
+    o.on_join = live_on_join;
+    o.ud = &f;
+    vg_storms *det;
+    assert_int_equal(vg_storms_new(&o, &det), VG_OK);
+    assert_int_equal(vg_storms_replay(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, det, NULL), VG_OK);
+    vg_storms_free(det);
+    assert_int_equal(f.rc, VG_OK);
+    struct vg_rules_live_stats st;
+    vg_rules_live_stats(f.l, &st);
+    vg_rules_live_free(f.l);
+    assert_true(st.alerts >= 1);
+    assert_int_equal(st.queued, opened);
+    /* The accounts that joined after the alert was raised were queued as they joined: all of
+     * them before the storm's end. */
+    assert_true(st.joins >= 1);
+    assert_true(f.queued_by_join);
+    assert_int_equal(f.queued_before_end, opened);
+    assert_true(opened >= 10);
+    char *got = case_set(fixture_path);
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 0);
+    assert_int_equal(summary_num(s, "already_cased"), opened);
+    vg_free(s);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1397,6 +1618,9 @@ int main(void)
         cmocka_unit_test(account_rule_return_link),
         cmocka_unit_test(account_rule_decides),
         cmocka_unit_test(account_rule_storm),
+        cmocka_unit_test(live_rules_link),
+        cmocka_unit_test(live_rules_decides),
+        cmocka_unit_test(live_rules_storm),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

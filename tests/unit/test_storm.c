@@ -316,6 +316,67 @@ static void detector_on_stream(void **state)
     free(st.p);
 }
 
+/* on_join: an open alert's accounts added after it was raised are reported as they join, each
+ * once, in the order of the alert's account list; the alerts themselves are unchanged. */
+struct joins {
+    struct seen seen;
+    size_t told[8];    /* per alert id: accounts reported so far (raise, then joins) */
+    size_t joined[8];  /* of which by on_join */
+    size_t final_n[8]; /* accounts of its end alert */
+    int calls, bad;
+};
+
+static void joins_alert(const struct vg_storm_alert *a, void *ud)
+{
+    struct joins *j = ud;
+    collect(a, &j->seen);
+    if (a->id < 8 && !a->final)
+        j->told[a->id] = a->n_accounts;
+    if (a->id < 8 && a->final)
+        j->final_n[a->id] = a->n_accounts;
+}
+
+static void joins_join(const struct vg_storm_alert *a, size_t from, void *ud)
+{
+    struct joins *j = ud;
+    j->calls++;
+    if (a->final || a->id >= 8 || from != j->told[a->id] || a->n_accounts <= from)
+        j->bad++;
+    else {
+        j->joined[a->id] += a->n_accounts - from;
+        j->told[a->id] = a->n_accounts;
+    }
+}
+
+static void joins_reported(void **state)
+{
+    (void)state;
+    struct stream st;
+    build_stream(&st);
+    struct joins j;
+    memset(&j, 0, sizeof(j));
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = joins_alert;
+    o.on_join = joins_join;
+    o.ud = &j;
+    vg_storms *d;
+    assert_int_equal(vg_storms_new(&o, &d), VG_OK);
+    assert_int_equal(feed_all(d, &st), VG_OK);
+    vg_storms_free(d);
+    check_seen(&j.seen); /* the same alerts as without on_join */
+    assert_int_equal(j.bad, 0);
+    assert_true(j.calls > 0);
+    /* Every account of an alert's end was told before it, at the raise or as it joined. */
+    size_t joined = 0;
+    for (int i = 0; i < j.seen.ended; i++)
+        joined += j.joined[i + 1];
+    assert_true(joined > 0);
+    for (int id = 1; id <= j.seen.ended; id++)
+        assert_int_equal(j.told[id], j.final_n[id]);
+    free(st.p);
+}
+
 static void bad_options(void **state)
 {
     (void)state;
@@ -939,6 +1000,7 @@ int main(void)
         cmocka_unit_test(sketch_copies_and_others),
         cmocka_unit_test(keys_and_tail),
         cmocka_unit_test(detector_on_stream),
+        cmocka_unit_test(joins_reported),
         cmocka_unit_test(bad_options),
         cmocka_unit_test(allocation_failures),
         cmocka_unit_test(replay_from_store),
