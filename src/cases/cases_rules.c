@@ -807,6 +807,18 @@ struct target {
     int64_t *matched; /* matched_posts or matched_accounts */
 };
 
+static struct target account_target(struct apply *a, const char *account)
+{
+    return (struct target){
+        .type = "account",
+        .id = account,
+        .account = account,
+        .account_rules = 1,
+        .cased = &a->cased_accounts,
+        .matched = &a->matched_accounts,
+    };
+}
+
 static vg_status note_target(const char *type, const char *target, const char *action, void *ud)
 {
     struct apply *a = ud;
@@ -1087,14 +1099,7 @@ static vg_status on_account(const struct vg_store_account_row *row, void *ud)
         .storm = storm_of(a, row->account),
         .suspended = row->suspended,
     };
-    struct target t = {
-        .type = "account",
-        .id = row->account,
-        .account = row->account,
-        .account_rules = 1,
-        .cased = &a->cased_accounts,
-        .matched = &a->matched_accounts,
-    };
+    struct target t = account_target(a, row->account);
     a->accounts++;
     return apply_rules(a, &s, &t);
 }
@@ -1321,14 +1326,7 @@ static vg_status live_row(const struct vg_store_account_row *row, void *ud)
     if (!any)
         return VG_OK;
     l->stats.matched++;
-    struct target t = {
-        .type = "account",
-        .id = row->account,
-        .account = row->account,
-        .account_rules = 1,
-        .cased = &a->cased_accounts,
-        .matched = &a->matched_accounts,
-    };
+    struct target t = account_target(a, row->account);
     int64_t decided_before = 0;
     for (int i = 0; i < a->rules->n; i++)
         decided_before += a->count[i].auto_decided;

@@ -149,6 +149,22 @@ static const char all_accounts_sql[] =
         "  UNION ALL SELECT account, NULL FROM return_links) GROUP BY id)"
         " SELECT x.id, x.last_post," ACCOUNT_SIGNALS;
 
+/* A row of "x.id, x.last_post," ACCOUNT_SIGNALS. */
+static struct vg_store_account_row account_row(sqlite3_stmt *s)
+{
+    return (struct vg_store_account_row){
+        .account = col_text(s, 0),
+        .last_post = col_time(s, 1),
+        .followers = sqlite3_column_int64(s, 2),
+        .suspended = sqlite3_column_int(s, 3),
+        .return_score = sqlite3_column_double(s, 4),
+        .replaces = col_text(s, 5),
+        .persona = col_text(s, 6),
+        .linked_at = col_time(s, 7),
+        .evidence_kinds = col_text(s, 8),
+    };
+}
+
 static vg_status account_signals_scan(void *st, int all, vg_store_account_fn fn, void *ud)
 {
     sqlite3_stmt *s;
@@ -157,17 +173,7 @@ static vg_status account_signals_scan(void *st, int all, vg_store_account_fn fn,
         return rc;
     int src;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
-        struct vg_store_account_row r = {
-            .account = col_text(s, 0),
-            .last_post = col_time(s, 1),
-            .followers = sqlite3_column_int64(s, 2),
-            .suspended = sqlite3_column_int(s, 3),
-            .return_score = sqlite3_column_double(s, 4),
-            .replaces = col_text(s, 5),
-            .persona = col_text(s, 6),
-            .linked_at = col_time(s, 7),
-            .evidence_kinds = col_text(s, 8),
-        };
+        struct vg_store_account_row r = account_row(s);
         if ((rc = fn(&r, ud)))
             break;
     }
@@ -191,17 +197,7 @@ static vg_status account_signals_get(void *st, const char *account, vg_store_acc
     bind_text(s, 1, account);
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
-        struct vg_store_account_row r = {
-            .account = col_text(s, 0),
-            .last_post = col_time(s, 1),
-            .followers = sqlite3_column_int64(s, 2),
-            .suspended = sqlite3_column_int(s, 3),
-            .return_score = sqlite3_column_double(s, 4),
-            .replaces = col_text(s, 5),
-            .persona = col_text(s, 6),
-            .linked_at = col_time(s, 7),
-            .evidence_kinds = col_text(s, 8),
-        };
+        struct vg_store_account_row r = account_row(s);
         rc = fn(&r, ud);
     } else {
         rc = vg__sqlite_fail(st, src, "reading an account's signals");
