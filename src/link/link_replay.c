@@ -37,6 +37,7 @@
 #define NET_HUB      4096 /* an account with more followers (or follows) says nothing rare */
 #define NET_MAX      4096 /* suspended accounts whose overlap a new account keeps */
 #define NET_TOP      16   /* of them, those with the most weight go to each query */
+#define LINK_MARGIN  2.0  /* log-odds by which the best candidate must lead the next (clear_lead) */
 
 enum ev_kind {
     EV_IDENT,
@@ -642,6 +643,37 @@ static void net_top(struct match *t)
     }
 }
 
+/* The persona of a suspended account (index entry e), NULL when none is known. */
+static const char *entry_persona(const struct vg_returns *r, uint32_t e)
+{
+    uint32_t a;
+    return find_account(r, vg__link_index_id(r->ix, e), &a) ? r->acc[a].persona : NULL;
+}
+
+static double logit(double p)
+{
+    return log(p / (1 - p));
+}
+
+/*
+ * Whether the best candidate leads the next by enough to link now: by LINK_MARGIN in log-odds
+ * (odds e^2, about 7 to 1), or the new account itself named it in a post, or both are accounts
+ * of one persona (a chain of returns: either names the right person, and the better is the
+ * later one). Two suspended accounts that explain a
+ * newcomer almost equally well mean the evidence does not yet say which it replaces (a dense
+ * community, a shared bio, a chance likeness of invented names); its own post naming the old
+ * handle, or the followers it regains, usually settle it within minutes. A ratio test, as in
+ * matching features to the nearest of two.
+ */
+static int clear_lead(const struct vg_returns *r, const struct vg_link_candidate *c, size_t n)
+{
+    if (n < 2 || c[0].named_by_self || c[0].score >= 1 || c[1].score <= 0 ||
+        logit(c[0].score) - logit(c[1].score) >= LINK_MARGIN)
+        return 1;
+    const char *p0 = entry_persona(r, c[0].entry), *p1 = entry_persona(r, c[1].entry);
+    return p0 && p1 && !strcmp(p0, p1);
+}
+
 static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
 {
     struct track *t = &r->nw[ti];
@@ -679,7 +711,7 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
     t->n_final = (uint32_t)n;
     for (size_t i = 0; i < n; i++)
         t->final_cand[i] = c[i].entry;
-    if (n && c[0].score >= r->opts.threshold)
+    if (n && c[0].score >= r->opts.threshold && clear_lead(r, c, n))
         rc = make_link(r, ti, &c[0], now);
     return rc;
 }

@@ -843,6 +843,49 @@ static void rare_follows_weigh_more(void **state)
     remove_db_files();
 }
 
+/* Two suspended accounts the newcomer resembles almost equally (one letter of their names
+ * apart): no link on sight, though the better scores over the threshold; its own post naming
+ * the other settles it. */
+static void near_tie_waits(void **state)
+{
+    (void)state;
+    snprintf(path, sizeof(path), "/tmp/vigie-link-tie-%d.db", (int)getpid());
+    remove_db_files();
+    vg_db *db;
+    assert_int_equal(vg_db_open(path, &db), VG_OK);
+    account(db, "pa", "vorilo_kamed", "Vorilo Kamed", NULL, T0);
+    account(db, "pb", "vorilo_kamet", "Vorilo Kamet", NULL, T0);
+    moderate(db, VG_EV_SUSPENSION, "pa", T0 + 3600);
+    moderate(db, VG_EV_SUSPENSION, "pb", T0 + 3600);
+    account(db, "c", "vorilo_kamet7", "Vorilo Kamet", NULL, T0 + 7200);
+    for (int k = 0; k < 4; k++) { /* 5 actions before its post: the early figures */
+        char id[8];
+        snprintf(id, sizeof(id), "h%d", k);
+        account(db, id, id, id, NULL, T0);
+        follow(db, "c", id, T0 + 7300 + k);
+    }
+    post(db, "qc", "c", T0 + 9000, "New account, the old one @vorilo_kamed was suspended",
+         "vorilo_kamed");
+    assert_int_equal(vg_db_flush(db), VG_OK);
+    vg_returns *r;
+    assert_int_equal(vg_returns_run(db, NULL, &r), VG_OK);
+    struct vg_link_new_info in;
+    vg__returns_new_info(r, 0, &in);
+    assert_true(in.n_early >= 2);
+    assert_string_equal(in.early[0], "pb"); /* the same names: ahead, but not by enough */
+    assert_string_equal(in.early[1], "pa");
+    assert_true(in.early_score >= 0.5);
+    assert_int_equal(vg_returns_n_links(r), 1);
+    char *json, buf[64];
+    assert_int_equal(vg_returns_link_json(r, 0, &json), VG_OK);
+    assert_string_equal(link_field(json, "replaces", buf, sizeof(buf)), "pa");
+    assert_int_equal(vg_returns_link_time(r, 0), T0 + 9000);
+    vg_free(json);
+    vg_returns_free(r);
+    vg_db_close(db);
+    remove_db_files();
+}
+
 /* A stock picture shown by many accounts but by one suspended account alone: the index's own
  * count (suspended accounts) calls it rare; the batch counts every account and ignores it. */
 static void stock_pictures_are_counted_over_all_accounts(void **state)
@@ -1048,6 +1091,7 @@ int main(void)
         cmocka_unit_test(live_tracks_expire),
         cmocka_unit_test(batch_respects_before_and_ablation),
         cmocka_unit_test(rare_follows_weigh_more),
+        cmocka_unit_test(near_tie_waits),
         cmocka_unit_test(stock_pictures_are_counted_over_all_accounts),
         cmocka_unit_test(eval_against_truth),
         cmocka_unit_test(ranking_early_and_at_link),
