@@ -303,9 +303,9 @@ static void native_avatar_hash_errors_drop_the_value(void **state)
         AVATAR_ACCOUNT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":101"),
         AVATAR_ACCOUNT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":\"high\""),
         /* Beyond int's range: dropped like 101. Converting them to int before the range check
-         * was undefined; x86 happened to give INT_MIN, which was dropped too, so only clang's
-         * UBSan sees the difference (fuzz_native's replay of avatar_quality_huge.jsonl in the
-         * fuzz preset): gcc's -fsanitize=undefined leaves float-cast-overflow out. */
+         * was undefined; x86 happened to give INT_MIN, which was dropped too, so only UBSan's
+         * float-cast-overflow sees the difference (clang's undefined has it; the asan preset
+         * adds it for gcc, whose undefined leaves it out). */
         AVATAR_ACCOUNT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":3.3e47"),
         AVATAR_ACCOUNT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":-3e300"),
         AVATAR_ACCOUNT(",\"avatar_pdq\":\"" PDQ64 "\",\"avatar_pdq_quality\":1e999"),
