@@ -658,12 +658,11 @@ static double logit(double p)
 /*
  * Whether the best candidate leads the next by enough to link now: by LINK_MARGIN in log-odds
  * (odds e^2, about 7 to 1), or the new account itself named it in a post, or both are accounts
- * of one persona (a chain of returns: either names the right person, and the better is the
- * later one). Two suspended accounts that explain a
- * newcomer almost equally well mean the evidence does not yet say which it replaces (a dense
- * community, a shared bio, a chance likeness of invented names); its own post naming the old
- * handle, or the followers it regains, usually settle it within minutes. A ratio test, as in
- * matching features to the nearest of two.
+ * of one persona (a chain of returns: either names the right person). Two suspended accounts
+ * that explain a newcomer almost equally well mean the evidence does not yet say which it
+ * replaces (a dense community, a shared bio, a chance likeness of invented names); its own post
+ * naming the old handle, or the followers it regains, usually settle it within minutes. A ratio
+ * test, as in matching a feature to the nearest of two.
  */
 static int clear_lead(const struct vg_returns *r, const struct vg_link_candidate *c, size_t n)
 {
@@ -872,8 +871,7 @@ static vg_status on_post_ev(struct vg_returns *r, const struct ev *e)
                 if (t->first_named == VG_TIME_UNKNOWN)
                     t->first_named = e->at;
                 double s = vg__link_shout_strength(p->cues);
-                add_named(r->nw[a->track].m, ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR,
-                          1, p->id);
+                add_named(t->m, ent, s > VG_LINK_NAMED_FLOOR ? s : VG_LINK_NAMED_FLOOR, 1, p->id);
             }
         }
         uint32_t m = handle_owner(r, h);
