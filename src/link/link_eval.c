@@ -201,8 +201,8 @@ static double median(double *v, size_t n)
 
 struct eval_work {
     struct scored *sc;
-    double *delay, *delay_shout, *delay_named;
-    size_t n_named;
+    double *delay, *delay_shout, *delay_named; /* per linked child, with their counts */
+    size_t n_delay, n_shout, n_named;
 };
 
 static void eval_release(struct eval_work *w)
@@ -230,8 +230,8 @@ static void add_rank(uint32_t rank, double *mrr, double *top1)
 }
 
 static void eval_child(const struct vg_link_new_info *in, const char *parent,
-                       struct vg_returns_eval *e, struct eval_work *w, size_t *n_delay,
-                       size_t *n_shout, double *fol_link, double *fol_final)
+                       struct vg_returns_eval *e, struct eval_work *w, double *fol_link,
+                       double *fol_final)
 {
     e->children++;
     add_rank(rank_of(in->early, in->n_early, parent), &e->mrr, &e->top1);
@@ -240,12 +240,12 @@ static void eval_child(const struct vg_link_new_info *in, const char *parent,
         return;
     e->linked_children++;
     e->linked_right += !strcmp(in->replaces, parent);
-    w->delay[(*n_delay)++] = (double)(in->linked_at - in->first_action);
+    w->delay[w->n_delay++] = (double)(in->linked_at - in->first_action);
     *fol_link += in->followers_at_link;
     *fol_final += in->followers_final;
     if (in->first_shout != VG_TIME_UNKNOWN) {
         double d = (double)(in->linked_at - in->first_shout);
-        w->delay_shout[(*n_shout)++] = d > 0 ? d : 0;
+        w->delay_shout[w->n_shout++] = d > 0 ? d : 0;
     }
     if (in->first_named != VG_TIME_UNKNOWN) {
         double d = (double)(in->linked_at - in->first_named);
@@ -261,20 +261,22 @@ static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
     struct eval_work w = { vg_malloc((n ? n : 1) * sizeof(*w.sc)),
                            vg_malloc((n ? n : 1) * sizeof(double)),
                            vg_malloc((n ? n : 1) * sizeof(double)),
-                           vg_malloc((n ? n : 1) * sizeof(double)), 0 };
+                           vg_malloc((n ? n : 1) * sizeof(double)),
+                           0,
+                           0,
+                           0 };
     if (!w.sc || !w.delay || !w.delay_shout || !w.delay_named) {
         eval_release(&w);
         return VG_ENOMEM;
     }
     double fol_link = 0, fol_final = 0;
-    size_t n_delay = 0, n_shout = 0;
     for (size_t i = 0; i < n; i++) {
         struct vg_link_new_info in;
         vg__returns_new_info(r, i, &in);
         const char *parent = parent_of(p, np, in.id);
         w.sc[i] = (struct scored){ in.early_score, parent != NULL };
         if (parent) {
-            eval_child(&in, parent, e, &w, &n_delay, &n_shout, &fol_link, &fol_final);
+            eval_child(&in, parent, e, &w, &fol_link, &fol_final);
         } else {
             e->ordinary++;
             e->false_links += in.linked;
@@ -289,12 +291,12 @@ static vg_status evaluate(const vg_returns *r, const struct pair *p, size_t np,
     e->top1_at_link *= k;
     e->false_links_per_10k =
             e->ordinary ? 10000.0 * (double)e->false_links / (double)e->ordinary : NAN;
-    e->median_delay_s = median(w.delay, n_delay);
-    e->median_delay_shout_s = median(w.delay_shout, n_shout);
+    e->median_delay_s = median(w.delay, w.n_delay);
+    e->median_delay_shout_s = median(w.delay_shout, w.n_shout);
     e->median_delay_named_s = median(w.delay_named, w.n_named);
-    e->with_shout = n_shout;
-    e->mean_followers_at_link = n_delay ? fol_link / (double)n_delay : NAN;
-    e->mean_followers_final = n_delay ? fol_final / (double)n_delay : NAN;
+    e->with_shout = w.n_shout;
+    e->mean_followers_at_link = w.n_delay ? fol_link / (double)w.n_delay : NAN;
+    e->mean_followers_final = w.n_delay ? fol_final / (double)w.n_delay : NAN;
     eval_release(&w);
     return VG_OK;
 }
