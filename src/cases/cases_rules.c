@@ -1088,17 +1088,24 @@ static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
     return apply_rules(a, &s, &t);
 }
 
-static vg_status on_account(const struct vg_store_account_row *row, void *ud)
+/* What the account rules read of an account's row; account_score -1 when unknown. */
+static struct signals account_signals(struct apply *a, const struct vg_store_account_row *row,
+                                      double account_score)
 {
-    struct apply *a = ud;
-    struct signals s = {
+    return (struct signals){
         .acct = row,
         .return_score = row->return_score,
         .followers = row->followers,
-        .account_score = account_score_of(a, row->account),
+        .account_score = account_score,
         .storm = storm_of(a, row->account),
         .suspended = row->suspended,
     };
+}
+
+static vg_status on_account(const struct vg_store_account_row *row, void *ud)
+{
+    struct apply *a = ud;
+    struct signals s = account_signals(a, row, account_score_of(a, row->account));
     struct target t = account_target(a, row->account);
     a->accounts++;
     return apply_rules(a, &s, &t);
@@ -1306,20 +1313,23 @@ vg_status vg_rules_live_open(vg_db *db, const struct vg_actor *by, const vg_rule
     return VG_OK;
 }
 
+/* Cases decided by their rules so far, all rules together. */
+static int64_t auto_decided(const struct apply *a)
+{
+    int64_t n = 0;
+    for (int i = 0; i < a->rules->n; i++)
+        n += a->count[i].auto_decided;
+    return n;
+}
+
 /* The account's stored row through the rules; its case opened in one transaction with an
  * audit entry that says what named it. */
 static vg_status live_row(const struct vg_store_account_row *row, void *ud)
 {
     struct vg_rules_live *l = ud;
     struct apply *a = &l->a;
-    struct signals s = {
-        .acct = row,
-        .return_score = row->return_score,
-        .followers = row->followers,
-        .account_score = -1, /* a network scoring per link is the batch's (docs/cases.md) */
-        .storm = storm_of(a, row->account),
-        .suspended = row->suspended,
-    };
+    /* No account score: a network scoring per link is the batch's (docs/cases.md). */
+    struct signals s = account_signals(a, row, -1);
     int any = 0;
     for (int i = 0; i < a->rules->n && !any; i++)
         any = !l->skip[i] && cond_holds(&a->rules->r[i].when, &s);
@@ -1327,9 +1337,7 @@ static vg_status live_row(const struct vg_store_account_row *row, void *ud)
         return VG_OK;
     l->stats.matched++;
     struct target t = account_target(a, row->account);
-    int64_t decided_before = 0;
-    for (int i = 0; i < a->rules->n; i++)
-        decided_before += a->count[i].auto_decided;
+    int64_t decided_before = auto_decided(a);
     a->last_case = 0;
     vg_status rc = vg__db_txn_begin(a->db);
     if (rc)
@@ -1350,9 +1358,7 @@ static vg_status live_row(const struct vg_store_account_row *row, void *ud)
         return VG_OK;
     if ((rc = idset_add(&a->cased_accounts.all, row->account)))
         return rc;
-    int64_t decided_after = 0;
-    for (int i = 0; i < a->rules->n; i++)
-        decided_after += a->count[i].auto_decided;
+    int64_t decided_after = auto_decided(a);
     l->stats.queued++;
     l->stats.auto_decided += (uint64_t)(decided_after - decided_before);
     if (l->on_case) {
