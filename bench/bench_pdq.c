@@ -63,7 +63,8 @@ static void collect(const char *dir, int depth, struct blob **bs, size_t *n)
         char path[2048];
         if (e->d_name[0] == '.')
             continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) >= (int)sizeof path)
+            continue; /* a path too long to open is skipped, not truncated */
         if (is_jpeg_name(e->d_name)) {
             FILE *f = fopen(path, "rb");
             if (!f)

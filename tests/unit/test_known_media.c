@@ -127,10 +127,17 @@ struct beneath_tree {
     char root[128], media[160];
 };
 
+/* dir/name into path (300 bytes), which must hold it. */
+static void join_path(char *path, const char *dir, const char *name)
+{
+    int n = snprintf(path, 300, "%s/%s", dir, name);
+    assert_true(n > 0 && n < 300);
+}
+
 static void put_file(const char *dir, const char *name, const char *text)
 {
     char path[300];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    join_path(path, dir, name);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -140,7 +147,7 @@ static void put_file(const char *dir, const char *name, const char *text)
 static void link_at(const char *dir, const char *name, const char *target)
 {
     char path[300];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    join_path(path, dir, name);
     assert_int_equal(symlink(target, path), 0);
 }
 
@@ -151,7 +158,7 @@ static void beneath_tree_make(struct beneath_tree *t)
     char path[300];
     assert_int_equal(mkdir(t->root, 0700), 0);
     assert_int_equal(mkdir(t->media, 0700), 0);
-    snprintf(path, sizeof(path), "%s/d", t->media);
+    join_path(path, t->media, "d");
     assert_int_equal(mkdir(path, 0700), 0);
     put_file(t->root, "outside.txt", "secret\n");
     put_file(t->media, "in.txt", "inside\n");
