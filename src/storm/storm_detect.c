@@ -1100,11 +1100,12 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
     if (rc)
         return rc;
     uint32_t min_share_acc = min_shared_accounts(s);
-    /* Links. */
+    /* Links that accounts post themselves: a repost carries its original's link, so a viral
+     * post with a link would read as many accounts sharing it (a real cricket stream did). */
     size_t m = 0;
     for (size_t i = 0; i < n && mode != CHECK_WARM; i++) {
         const struct rpost *p = window_post(s, k, i);
-        if (p->url) {
+        if (p->url && !p->repost) {
             s->scratch[2 * m] = p->url;
             s->scratch[2 * m + 1] = p->account;
             m++;

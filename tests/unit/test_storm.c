@@ -897,6 +897,47 @@ static void coretweet_storm_found_early(void **state)
     assert_int_equal((int)seen.others[0], 0);
 }
 
+/* A retweet carries its original's link: a viral post with a link, retweeted by 60 ordinary
+ * accounts within 20 minutes on a new hashtag (#matchday), is not 60 accounts sharing a link
+ * (a real cricket stream alarmed that way). Three hours later 40 accounts L0..L39 post one
+ * fresh link themselves on the new #march: that link storm is found, with exactly them. */
+static void retweets_of_a_link_are_not_shares(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    memset(&st, 0, sizeof(st));
+    st.rng = 17;
+    char acc[24];
+    for (int i = 0; i < 6000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(&st) % 300));
+        int habit = i % 3 == 0;
+        tadd(&st, T0 + (int64_t)(trnd(&st) % (2 * 86400)), acc, habit ? "football" : NULL,
+             habit ? "news" : NULL, NULL, NULL);
+    }
+    const int64_t viral = T0 + 86400 + 8 * 3600, storm = viral + 3 * 3600;
+    struct trace_rec *v = tadd(&st, viral, "o7", "Matchday", NULL, NULL, NULL);
+    snprintf(v->url, sizeof(v->url), "https://scores.example/m1");
+    char id[24];
+    snprintf(id, sizeof(id), "%s", v->id);
+    for (int a = 0; a < 60; a++) {
+        snprintf(acc, sizeof(acc), "o%d", 100 + a);
+        struct trace_rec *r = tadd(&st, viral + 20 * (a + 1), acc, "Matchday", NULL, NULL, id);
+        snprintf(r->url, sizeof(r->url), "https://scores.example/m1");
+    }
+    for (int a = 0; a < 40; a++) {
+        snprintf(acc, sizeof(acc), "L%d", a);
+        struct trace_rec *r = tadd(&st, storm + 15 * a, acc, "March", NULL, NULL, NULL);
+        snprintf(r->url, sizeof(r->url), "https://rally.example/s1");
+    }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 1);
+    assert_string_equal(seen.tag[0], "march");
+    assert_int_equal((int)seen.members[0], 40);
+    assert_int_equal((int)seen.others[0], 0);
+}
+
 /* Storms at the very start of a stream, before any hashtag has a baseline. From T0, 300
  * ordinary accounts post the habitual #daily twice a minute, one post in three with the same
  * popular news link (at a cold start a link shared by many looks new: it must not alarm). At
@@ -1010,6 +1051,7 @@ int main(void)
         cmocka_unit_test(copy_storm_learns_texts),
         cmocka_unit_test(coretweet_storm_found_early),
         cmocka_unit_test(storms_at_cold_start),
+        cmocka_unit_test(retweets_of_a_link_are_not_shares),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
