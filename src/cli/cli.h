@@ -78,6 +78,11 @@ vg_classifier *cli_open_model(const char *cmd, const char *path);
  *   count  a whole number 0..max (cli_parse_count)             --limit N
  *   time   an instant (cli_parse_time)                         --until T
  *   list   the argument appended to list[*n], at most max      --post ID (repeatable)
+ *   fraction  a number from 0 to 1 (cli_parse_fraction)       --threshold X
+ *   parse  a value the command checks: parse(cmd, arg, dst)    --rank removal
+ *          stores it through dst, or says why not (usage_error) and returns EXIT_USAGE
+ * A flag given a max sets *flag to max instead of 1: flags sharing one int (--disable,
+ * --enable) leave the value of the last one given.
  */
 struct cli_opt {
     const char *name; /* without "--" */
@@ -88,6 +93,9 @@ struct cli_opt {
     const char **list;
     size_t *n;
     long max;
+    double *fraction;
+    int (*parse)(const char *cmd, const char *arg, void *dst);
+    void *dst;
 };
 
 /* getopt_long over argv with the options opts[0..n_opts) and --help (-h), which calls help()

@@ -206,11 +206,15 @@ static int store_option(const char *cmd, const struct cli_opt *o, const char *ar
     if (o->str)
         *o->str = arg;
     else if (o->flag)
-        *o->flag = 1;
+        *o->flag = o->max ? (int)o->max : 1;
     else if (o->count)
         return cli_parse_count(cmd, opt, arg, o->max, o->count);
     else if (o->time)
         return cli_parse_time(cmd, opt, arg, o->time);
+    else if (o->fraction)
+        return cli_parse_fraction(cmd, opt, arg, o->fraction);
+    else if (o->parse)
+        return o->parse(cmd, arg, o->dst);
     else if (*o->n == (size_t)o->max)
         return usage_error(cmd, "at most %ld %s", o->max, opt);
     else
