@@ -105,6 +105,18 @@ struct cli_opt {
 int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
                       size_t n_opts, void (*help)(void));
 
+/* One subcommand of a command group (`vigie network report`), for cli_run_subcommand. */
+struct cli_subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
+};
+
+/* `vigie GROUP SUB [options]`: run the subcommand argv[1] names with argv from it on. Without
+ * one: help(stderr) and EXIT_USAGE; with --help or -h: help(stdout) and 0; an unknown one is a
+ * usage error naming the subcommands in their order ("(score, eval, fit)"). */
+int cli_run_subcommand(const char *group, int argc, char **argv,
+                       const struct cli_subcommand *subs, size_t n_subs, void (*help)(FILE *));
+
 /* Print "vigie: <msg>" to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);
 /* Open a store that must exist (commands that read one): 0, or EXIT_DATA after saying why. */

@@ -428,20 +428,11 @@ static void accounts_help(FILE *f)
 
 int cmd_accounts(int argc, char **argv)
 {
-    if (argc < 2) {
-        accounts_help(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        accounts_help(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "score"))
-        return accounts_score(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "eval"))
-        return accounts_eval(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "fit"))
-        return cmd_accounts_fit(argc - 1, argv + 1);
-    usage_error("accounts", "unknown subcommand '%s' (score, eval, fit)", argv[1]);
-    return EXIT_USAGE;
+    static const struct cli_subcommand subs[] = {
+        { "score", accounts_score },
+        { "eval", accounts_eval },
+        { "fit", cmd_accounts_fit },
+    };
+    return cli_run_subcommand("accounts", argc, argv, subs, sizeof(subs) / sizeof(subs[0]),
+                              accounts_help);
 }

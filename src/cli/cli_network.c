@@ -731,21 +731,11 @@ static void network_help(FILE *f)
 
 int cmd_network(int argc, char **argv)
 {
-    if (argc < 2) {
-        network_help(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        network_help(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "communities"))
-        return cmd_network_communities(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "report"))
-        return cmd_network_report(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "simulate-suspensions"))
-        return cmd_network_simulate(argc - 1, argv + 1);
-    usage_error("network", "unknown subcommand '%s' (communities, report, simulate-suspensions)",
-                argv[1]);
-    return EXIT_USAGE;
+    static const struct cli_subcommand subs[] = {
+        { "communities", cmd_network_communities },
+        { "report", cmd_network_report },
+        { "simulate-suspensions", cmd_network_simulate },
+    };
+    return cli_run_subcommand("network", argc, argv, subs, sizeof(subs) / sizeof(subs[0]),
+                              network_help);
 }
