@@ -114,8 +114,8 @@ struct cli_subcommand {
 /* `vigie GROUP SUB [options]`: run the subcommand argv[1] names with argv from it on. Without
  * one: help(stderr) and EXIT_USAGE; with --help or -h: help(stdout) and 0; an unknown one is a
  * usage error naming the subcommands in their order ("(score, eval, fit)"). */
-int cli_run_subcommand(const char *group, int argc, char **argv,
-                       const struct cli_subcommand *subs, size_t n_subs, void (*help)(FILE *));
+int cli_run_subcommand(const char *group, int argc, char **argv, const struct cli_subcommand *subs,
+                       size_t n_subs, void (*help)(FILE *));
 
 /* Print "vigie: <msg>" to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);

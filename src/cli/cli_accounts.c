@@ -49,8 +49,7 @@ static int accounts_score(int argc, char **argv)
         { "reasons", .count = &reasons, .max = 100 },
         { "weights", .str = &weights },
     };
-    int bad =
-            cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), score_help);
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), score_help);
     if (bad)
         return bad < 0 ? 0 : bad;
     if (optind < argc)

@@ -137,12 +137,9 @@ static int cmd_network_communities(int argc, char **argv)
     vg_network_opts_init(&o);
     long top = 10;
     const struct cli_opt opts[] = {
-        { "db", .str = &db_path },
-        { "seeds", .str = &seeds },
-        { "before", .time = &o.before },
-        { "threshold", .fraction = &o.threshold },
-        { "top", .count = &top, .max = 10 },
-        { "weights", .str = &weights },
+        { "db", .str = &db_path },           { "seeds", .str = &seeds },
+        { "before", .time = &o.before },     { "threshold", .fraction = &o.threshold },
+        { "top", .count = &top, .max = 10 }, { "weights", .str = &weights },
         { "no-store", .flag = &no_store },
     };
     int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
@@ -482,20 +479,14 @@ static int cmd_network_report(int argc, char **argv)
     vg_network_opts_init(&o);
     int64_t every = 0;
     const struct cli_opt opts[] = {
-        { "db", .str = &db_path },
-        { "from", .time = &o.activity_from },
-        { "to", .time = &o.before },
-        { "every", .parse = parse_every, .dst = &every },
-        { "accounts", .str = &so.accounts },
-        { "truth", .str = &so.truth },
-        { "personas", .str = &personas },
-        { "candidates", .flag = &so.candidates },
-        { "seeds", .str = &so.seeds },
-        { "threshold", .fraction = &o.threshold },
+        { "db", .str = &db_path },           { "from", .time = &o.activity_from },
+        { "to", .time = &o.before },         { "every", .parse = parse_every, .dst = &every },
+        { "accounts", .str = &so.accounts }, { "truth", .str = &so.truth },
+        { "personas", .str = &personas },    { "candidates", .flag = &so.candidates },
+        { "seeds", .str = &so.seeds },       { "threshold", .fraction = &o.threshold },
         { "weights", .str = &so.weights },
     };
-    int bad =
-            cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), report_help);
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), report_help);
     if (bad)
         return bad < 0 ? 0 : bad;
     if (optind < argc)
@@ -640,8 +631,8 @@ static int cmd_network_simulate(int argc, char **argv)
         { "rank", .parse = parse_rank, .dst = &shown },
         { "weights", .str = &so.weights },
     };
-    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
-                                simulate_help);
+    int bad =
+            cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), simulate_help);
     if (bad)
         return bad < 0 ? 0 : bad;
     if (optind < argc)

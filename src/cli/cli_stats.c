@@ -33,8 +33,8 @@ int cmd_stats(int argc, char **argv)
         { "db", .str = &db_path },
         { "top", .parse = parse_top, .dst = &top },
     };
-    int bad =
-            cli_parse_options("stats", argc, argv, opts, sizeof(opts) / sizeof(opts[0]), stats_help);
+    int bad = cli_parse_options("stats", argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                                stats_help);
     if (bad)
         return bad < 0 ? 0 : bad;
     if (optind < argc)

@@ -251,8 +251,8 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_o
     return bad;
 }
 
-int cli_run_subcommand(const char *group, int argc, char **argv,
-                       const struct cli_subcommand *subs, size_t n_subs, void (*help)(FILE *))
+int cli_run_subcommand(const char *group, int argc, char **argv, const struct cli_subcommand *subs,
+                       size_t n_subs, void (*help)(FILE *))
 {
     if (argc < 2) {
         help(stderr);
