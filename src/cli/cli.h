@@ -78,6 +78,11 @@ vg_classifier *cli_open_model(const char *cmd, const char *path);
  *   count  a whole number 0..max (cli_parse_count)             --limit N
  *   time   an instant (cli_parse_time)                         --until T
  *   list   the argument appended to list[*n], at most max      --post ID (repeatable)
+ *   fraction  a number from 0 to 1 (cli_parse_fraction)       --threshold X
+ *   parse  a value the command checks: parse(cmd, arg, dst)    --rank removal
+ *          stores it through dst, or says why not (usage_error) and returns EXIT_USAGE
+ * A flag given a max sets *flag to max instead of 1: flags sharing one int (--disable,
+ * --enable) leave the value of the last one given.
  */
 struct cli_opt {
     const char *name; /* without "--" */
@@ -88,6 +93,9 @@ struct cli_opt {
     const char **list;
     size_t *n;
     long max;
+    double *fraction;
+    int (*parse)(const char *cmd, const char *arg, void *dst);
+    void *dst;
 };
 
 /* getopt_long over argv with the options opts[0..n_opts) and --help (-h), which calls help()
@@ -96,6 +104,18 @@ struct cli_opt {
  * keep the defaults the caller put there until their option is given. */
 int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_opt *opts,
                       size_t n_opts, void (*help)(void));
+
+/* One subcommand of a command group (`vigie network report`), for cli_run_subcommand. */
+struct cli_subcommand {
+    const char *name;
+    int (*run)(int argc, char **argv); /* argv[0] is the subcommand's name */
+};
+
+/* `vigie GROUP SUB [options]`: run the subcommand argv[1] names with argv from it on. Without
+ * one: help(stderr) and EXIT_USAGE; with --help or -h: help(stdout) and 0; an unknown one is a
+ * usage error naming the subcommands in their order ("(score, eval, fit)"). */
+int cli_run_subcommand(const char *group, int argc, char **argv, const struct cli_subcommand *subs,
+                       size_t n_subs, void (*help)(FILE *));
 
 /* Print "vigie: <msg>" to stderr; returns EXIT_USAGE for `return usage_error(...)`. */
 int usage_error(const char *cmd, const char *fmt, ...) VG_PRINTF(2, 3);

@@ -36,57 +36,22 @@ static void score_help(void)
 
 static int accounts_score(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "seeds", required_argument, NULL, 's' },
-        { "top", required_argument, NULL, 't' },
-        { "before", required_argument, NULL, 'b' },
-        { "threshold", required_argument, NULL, 'x' },
-        { "reasons", required_argument, NULL, 'r' },
-        { "weights", required_argument, NULL, 'w' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *cmd = "accounts score", *db_path = DEFAULT_DB, *seeds = NULL, *weights = NULL;
     struct vg_network_opts o;
     vg_network_opts_init(&o);
     long top = -1, reasons = 5;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                db_path = optarg;
-                break;
-            case 's':
-                seeds = optarg;
-                break;
-            case 't':
-                bad = cli_parse_count(cmd, "--top", optarg, 1000000000L, &top);
-                break;
-            case 'b':
-                bad = cli_parse_time(cmd, "--before", optarg, &o.before);
-                break;
-            case 'x':
-                bad = cli_parse_fraction(cmd, "--threshold", optarg, &o.threshold);
-                break;
-            case 'r':
-                bad = cli_parse_count(cmd, "--reasons", optarg, 100, &reasons);
-                break;
-            case 'w':
-                weights = optarg;
-                break;
-            case 'h':
-                score_help();
-                return 0;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt opts[] = {
+        { "db", .str = &db_path },
+        { "seeds", .str = &seeds },
+        { "top", .count = &top, .max = 1000000000L },
+        { "before", .time = &o.before },
+        { "threshold", .fraction = &o.threshold },
+        { "reasons", .count = &reasons, .max = 100 },
+        { "weights", .str = &weights },
+    };
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), score_help);
     if (bad)
-        return bad;
+        return bad < 0 ? 0 : bad;
     if (optind < argc)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     vg_db *db;
@@ -160,8 +125,10 @@ static void eval_help(void)
            "  --help, -h          this help\n");
 }
 
-static int parse_seed_counts(const char *cmd, const char *s, struct eval_args *a)
+/* --seed-counts LIST into the struct eval_args at dst. */
+static int parse_seed_counts(const char *cmd, const char *s, void *dst)
 {
+    struct eval_args *a = dst;
     a->n_counts = 0;
     if (!strcmp(s, "none"))
         return 0;
@@ -181,13 +148,24 @@ static int parse_seed_counts(const char *cmd, const char *s, struct eval_args *a
     }
 }
 
-static int parse_rng_seed(const char *cmd, const char *s, unsigned long long *out)
+/* --rng-seed N into the unsigned long long at dst. */
+static int parse_rng_seed(const char *cmd, const char *s, void *dst)
 {
+    unsigned long long *out = dst;
     char *end;
     if (!*s || *s == '-')
         return usage_error(cmd, "--rng-seed takes a non-negative number");
     *out = strtoull(s, &end, 10);
     return *end ? usage_error(cmd, "--rng-seed takes a non-negative number") : 0;
+}
+
+/* --repeats N, 1..1000, into the long at dst. */
+static int parse_repeats(const char *cmd, const char *s, void *dst)
+{
+    int bad = cli_parse_count(cmd, "--repeats", s, 1000, dst);
+    if (!bad && *(long *)dst < 1)
+        bad = usage_error(cmd, "--repeats takes a number from 1 to 1000");
+    return bad;
 }
 
 static void eval_defaults(struct eval_args *a)
@@ -205,66 +183,20 @@ static void eval_defaults(struct eval_args *a)
 /* 0 to go on, -1 after --help, else the exit status of a usage error. */
 static int parse_eval_args(int argc, char **argv, struct eval_args *a)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "truth", required_argument, NULL, 'T' },
-        { "seeds", required_argument, NULL, 's' },
-        { "before", required_argument, NULL, 'b' },
-        { "seed-counts", required_argument, NULL, 'k' },
-        { "repeats", required_argument, NULL, 'r' },
-        { "rng-seed", required_argument, NULL, 'g' },
-        { "md", required_argument, NULL, 'm' },
-        { "weights", required_argument, NULL, 'w' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *cmd = "accounts eval";
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                a->db_path = optarg;
-                break;
-            case 'T':
-                a->truth_path = optarg;
-                break;
-            case 's':
-                a->seeds = optarg;
-                break;
-            case 'b':
-                bad = cli_parse_time(cmd, "--before", optarg, &a->opts.before);
-                break;
-            case 'k':
-                bad = parse_seed_counts(cmd, optarg, a);
-                break;
-            case 'r':
-                bad = cli_parse_count(cmd, "--repeats", optarg, 1000, &a->repeats);
-                if (!bad && a->repeats < 1)
-                    bad = usage_error(cmd, "--repeats takes a number from 1 to 1000");
-                break;
-            case 'g':
-                bad = parse_rng_seed(cmd, optarg, &a->rng_seed);
-                break;
-            case 'm':
-                a->md_path = optarg;
-                break;
-            case 'w':
-                a->weights = optarg;
-                break;
-            case 'q':
-                a->quiet = 1;
-                break;
-            case 'h':
-                eval_help();
-                return -1;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt opts[] = {
+        { "db", .str = &a->db_path },
+        { "truth", .str = &a->truth_path },
+        { "seeds", .str = &a->seeds },
+        { "before", .time = &a->opts.before },
+        { "seed-counts", .parse = parse_seed_counts, .dst = a },
+        { "repeats", .parse = parse_repeats, .dst = &a->repeats },
+        { "rng-seed", .parse = parse_rng_seed, .dst = &a->rng_seed },
+        { "md", .str = &a->md_path },
+        { "weights", .str = &a->weights },
+        { "quiet", .flag = &a->quiet },
+    };
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), eval_help);
     if (bad)
         return bad;
     if (optind < argc)
@@ -495,20 +427,11 @@ static void accounts_help(FILE *f)
 
 int cmd_accounts(int argc, char **argv)
 {
-    if (argc < 2) {
-        accounts_help(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        accounts_help(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "score"))
-        return accounts_score(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "eval"))
-        return accounts_eval(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "fit"))
-        return cmd_accounts_fit(argc - 1, argv + 1);
-    usage_error("accounts", "unknown subcommand '%s' (score, eval, fit)", argv[1]);
-    return EXIT_USAGE;
+    static const struct cli_subcommand subs[] = {
+        { "score", accounts_score },
+        { "eval", accounts_eval },
+        { "fit", cmd_accounts_fit },
+    };
+    return cli_run_subcommand("accounts", argc, argv, subs, sizeof(subs) / sizeof(subs[0]),
+                              accounts_help);
 }

@@ -43,51 +43,47 @@ struct fit_args {
     double cost;
 };
 
+/* One of the per-store lists (--db, --truth, --seeds): names[*n], at most MAX_WORLDS. */
+struct store_list {
+    const char **names;
+    size_t *n;
+};
+
+static int add_store_file(const char *cmd, const char *arg, void *dst)
+{
+    const struct store_list *l = dst;
+    if (*l->n == MAX_WORLDS)
+        return usage_error(cmd, "at most %d stores", MAX_WORLDS);
+    l->names[(*l->n)++] = arg;
+    return 0;
+}
+
+/* --cost C, 0.0001..10000, into the double at dst. */
+static int parse_cost(const char *cmd, const char *arg, void *dst)
+{
+    char *end;
+    double cost = strtod(arg, &end);
+    if (end == arg || *end || !(cost >= 1e-4 && cost <= 1e4))
+        return usage_error(cmd, "--cost takes a number from 0.0001 to 10000");
+    *(double *)dst = cost;
+    return 0;
+}
+
 /* 0 to go on, -1 after --help, else the exit status. */
 static int parse_fit_args(int argc, char **argv, struct fit_args *a)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },   { "truth", required_argument, NULL, 't' },
-        { "out", required_argument, NULL, 'o' },  { "before", required_argument, NULL, 'b' },
-        { "cost", required_argument, NULL, 'c' }, { "seeds", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
-    };
     const char *cmd = "accounts fit";
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-            case 't':
-            case 's': {
-                size_t *n = c == 'd' ? &a->n_dbs : c == 't' ? &a->n_truths : &a->n_seeds;
-                if (*n == MAX_WORLDS)
-                    return usage_error(cmd, "at most %d stores", MAX_WORLDS);
-                (c == 'd' ? a->dbs : c == 't' ? a->truths : a->seeds)[(*n)++] = optarg;
-                break;
-            }
-            case 'o':
-                a->out = optarg;
-                break;
-            case 'b':
-                bad = cli_parse_time(cmd, "--before", optarg, &a->opts.before);
-                break;
-            case 'c': {
-                char *end;
-                a->cost = strtod(optarg, &end);
-                if (end == optarg || *end || !(a->cost >= 1e-4 && a->cost <= 1e4))
-                    return usage_error(cmd, "--cost takes a number from 0.0001 to 10000");
-                break;
-            }
-            case 'h':
-                fit_help();
-                return -1;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    struct store_list dbs = { a->dbs, &a->n_dbs }, truths = { a->truths, &a->n_truths },
+                      seeds = { a->seeds, &a->n_seeds };
+    const struct cli_opt opts[] = {
+        { "db", .parse = add_store_file, .dst = &dbs },
+        { "truth", .parse = add_store_file, .dst = &truths },
+        { "out", .str = &a->out },
+        { "before", .time = &a->opts.before },
+        { "cost", .parse = parse_cost, .dst = &a->cost },
+        { "seeds", .parse = add_store_file, .dst = &seeds },
+    };
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), fit_help);
     if (bad)
         return bad;
     if (optind < argc)

@@ -461,59 +461,36 @@ static int bank_list(int argc, char **argv)
     return ex;
 }
 
+static void eval_text_help(void)
+{
+    printf("usage: vigie bank eval-text [--data DIR] [--threshold X] [--dedupe X]\n"
+           "                            [--min-chars N] [--seed N]\n\n"
+           "Measure near-duplicate text matching on the real corpora under DIR\n"
+           "(default " DEFAULT_DATA "): mutations of pro-ISIS tweets against a bank\n"
+           "of them, negatives from the other corpora. Prints one JSON object\n"
+           "(docs/known.md explains every field).\n");
+}
+
 static int bank_eval_text(int argc, char **argv)
 {
     const char *cmd = "bank eval-text";
-    static const struct option longopts[] = {
-        { "data", required_argument, NULL, 'D' },
-        { "threshold", required_argument, NULL, 't' },
-        { "dedupe", required_argument, NULL, 'd' },
-        { "min-chars", required_argument, NULL, 'm' },
-        { "seed", required_argument, NULL, 's' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *data = DEFAULT_DATA;
     struct vg_known_eval_opts o;
     vg_known_eval_opts_init(&o);
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    long n;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'D':
-                data = optarg;
-                break;
-            case 't':
-                bad = cli_parse_fraction(cmd, "--threshold", optarg, &o.threshold);
-                break;
-            case 'd':
-                bad = cli_parse_fraction(cmd, "--dedupe", optarg, &o.dedupe);
-                break;
-            case 'm':
-                bad = cli_parse_count(cmd, "--min-chars", optarg, 100000, &n);
-                o.min_chars = (size_t)n;
-                break;
-            case 's':
-                bad = cli_parse_count(cmd, "--seed", optarg, 0x7fffffffL, &n);
-                o.seed = (uint64_t)n;
-                break;
-            case 'h':
-                printf("usage: vigie bank eval-text [--data DIR] [--threshold X] [--dedupe X]\n"
-                       "                            [--min-chars N] [--seed N]\n\n"
-                       "Measure near-duplicate text matching on the real corpora under DIR\n"
-                       "(default " DEFAULT_DATA "): mutations of pro-ISIS tweets against a bank\n"
-                       "of them, negatives from the other corpora. Prints one JSON object\n"
-                       "(docs/known.md explains every field).\n");
-                return 0;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    long min_chars = (long)o.min_chars, seed = (long)o.seed;
+    const struct cli_opt opts[] = {
+        { "data", .str = &data },
+        { "threshold", .fraction = &o.threshold },
+        { "dedupe", .fraction = &o.dedupe },
+        { "min-chars", .count = &min_chars, .max = 100000 },
+        { "seed", .count = &seed, .max = 0x7fffffffL },
+    };
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                                eval_text_help);
     if (bad)
-        return bad;
+        return bad < 0 ? 0 : bad;
+    o.min_chars = (size_t)min_chars;
+    o.seed = (uint64_t)seed;
     if (optind < argc)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     cli_log_init(0);

@@ -46,77 +46,49 @@ static void cases_help(FILE *f)
 struct cases_args {
     const char *db_path, *name, *role_name;
     long id, after, limit;
-    int disabled; /* -1 keep */
+    int disable;  /* --disable 1, --enable 2 (the last one given), neither 0 */
     int generate; /* --generate-password */
     enum vg_role role;
 };
 
+static void cases_help_stdout(void)
+{
+    cases_help(stdout);
+}
+
+/* --role R: the name as given and the role it names. */
+static int parse_role(const char *cmd, const char *arg, void *dst)
+{
+    struct cases_args *a = dst;
+    a->role_name = arg;
+    if (vg_role_parse(arg, &a->role) != VG_OK)
+        return usage_error(cmd,
+                           "unknown role '%s' (admin, lead, reviewer, analyst, "
+                           "trusted_flagger, auditor)",
+                           arg);
+    return 0;
+}
+
 static int parse_args(const char *cmd, int argc, char **argv, struct cases_args *a)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "name", required_argument, NULL, 'n' },
-        { "role", required_argument, NULL, 'r' },
-        { "id", required_argument, NULL, 'i' },
-        { "after", required_argument, NULL, 'a' },
-        { "limit", required_argument, NULL, 'l' },
-        { "disable", no_argument, NULL, 'D' },
-        { "enable", no_argument, NULL, 'E' },
-        { "generate-password", no_argument, NULL, 'G' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
-    a->disabled = -1;
     a->limit = -1;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                a->db_path = optarg;
-                break;
-            case 'n':
-                a->name = optarg;
-                break;
-            case 'r':
-                a->role_name = optarg;
-                if (vg_role_parse(optarg, &a->role) != VG_OK)
-                    bad = usage_error(cmd,
-                                      "unknown role '%s' (admin, lead, reviewer, analyst, "
-                                      "trusted_flagger, auditor)",
-                                      optarg);
-                break;
-            case 'i':
-                bad = cli_parse_count(cmd, "--id", optarg, 1L << 62, &a->id);
-                break;
-            case 'a':
-                bad = cli_parse_count(cmd, "--after", optarg, 1L << 62, &a->after);
-                break;
-            case 'l':
-                bad = cli_parse_count(cmd, "--limit", optarg, 1L << 62, &a->limit);
-                break;
-            case 'D':
-                a->disabled = 1;
-                break;
-            case 'E':
-                a->disabled = 0;
-                break;
-            case 'G':
-                a->generate = 1;
-                break;
-            case 'h':
-                cases_help(stdout);
-                return -1;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
-    if (bad)
-        return bad;
+    const struct cli_opt opts[] = {
+        { "db", .str = &a->db_path },
+        { "name", .str = &a->name },
+        { "role", .parse = parse_role, .dst = a },
+        { "id", .count = &a->id, .max = 1L << 62 },
+        { "after", .count = &a->after, .max = 1L << 62 },
+        { "limit", .count = &a->limit, .max = 1L << 62 },
+        { "disable", .flag = &a->disable, .max = 1 },
+        { "enable", .flag = &a->disable, .max = 2 },
+        { "generate-password", .flag = &a->generate },
+    };
+    int rc = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                               cases_help_stdout);
+    if (rc)
+        return rc;
     if (optind < argc)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     return 0;
@@ -238,13 +210,14 @@ static int user_list(const char *cmd, vg_db *db)
 
 static int user_update(const char *cmd, vg_db *db, const struct cases_args *a)
 {
-    if (!a->id || (!a->role_name && a->disabled < 0))
+    if (!a->id || (!a->role_name && !a->disable))
         return usage_error(cmd, "--id ID and one of --role, --disable, --enable are required");
     struct vg_actor cli;
     vg_actor_cli(&cli);
     int found = 0;
+    int disabled = a->disable ? a->disable == 1 : -1; /* -1 keeps it */
     vg_status rc =
-            vg_user_update(db, &cli, a->id, a->role_name ? &a->role : NULL, a->disabled, &found);
+            vg_user_update(db, &cli, a->id, a->role_name ? &a->role : NULL, disabled, &found);
     if (!rc && found)
         rc = vg_user_get(db, a->id, print_user, NULL, &found);
     if (rc || !found) {

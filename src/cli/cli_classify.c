@@ -257,45 +257,36 @@ static void explain_help(FILE *f)
                "  --help, -h     this help\n");
 }
 
+static void explain_help_stdout(void)
+{
+    explain_help(stdout);
+}
+
+/* --top N, 1..1000, into the size_t at dst. */
+static int parse_explain_top(const char *cmd, const char *arg, void *dst)
+{
+    char *end;
+    long v = strtol(arg, &end, 10);
+    if (*end || v < 1 || v > 1000)
+        return usage_error(cmd, "--top wants a number in 1..1000");
+    *(size_t *)dst = (size_t)v;
+    return 0;
+}
+
 int cmd_explain(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "model", required_argument, NULL, 'm' }, { "text", required_argument, NULL, 'x' },
-        { "id", required_argument, NULL, 'i' },    { "top", required_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },        { NULL, 0, NULL, 0 },
-    };
     const char *model = cli_default_model(), *text = NULL;
     struct explain_run k = { .top = 10 };
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'm':
-                model = optarg;
-                break;
-            case 'x':
-                text = optarg;
-                break;
-            case 'i':
-                k.only_id = optarg;
-                break;
-            case 't': {
-                char *end;
-                long v = strtol(optarg, &end, 10);
-                if (*end || v < 1 || v > 1000)
-                    return usage_error("explain", "--top wants a number in 1..1000");
-                k.top = (size_t)v;
-                break;
-            }
-            case 'h':
-                explain_help(stdout);
-                return 0;
-            default:
-                return usage_error("explain", "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt options[] = {
+        { "model", .str = &model },
+        { "text", .str = &text },
+        { "id", .str = &k.only_id },
+        { "top", .parse = parse_explain_top, .dst = &k.top },
+    };
+    int bad = cli_parse_options("explain", argc, argv, options,
+                                sizeof(options) / sizeof(options[0]), explain_help_stdout);
+    if (bad)
+        return bad < 0 ? 0 : bad;
     if (!text == (optind >= argc))
         return usage_error("explain", "give either --text TEXT or INPUT files (see --help)");
     cli_log_init(0);

@@ -116,54 +116,39 @@ static int print_domain(const struct vg_domain_stats *d, void *ud)
     return 0;
 }
 
+/* The lists named by --list (repeatable). */
+struct list_names {
+    const char *names[MAX_LISTS];
+    size_t n;
+};
+
+static int add_list_name(const char *cmd, const char *arg, void *dst)
+{
+    struct list_names *l = dst;
+    if (l->n == MAX_LISTS)
+        return usage_error(cmd, "at most 64 --list options");
+    l->names[l->n++] = arg;
+    return 0;
+}
+
 int cmd_domains(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "flagged", no_argument, NULL, 'f' },
-        { "list", required_argument, NULL, 'L' },
-        { "accounts", required_argument, NULL, 'a' },
-        { "limit", required_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *db_path = DEFAULT_DB, *accounts_path = NULL;
-    const char *lists[MAX_LISTS];
+    struct list_names lists = { .n = 0 };
     struct vg_domain_stats_opts o;
     memset(&o, 0, sizeof(o));
     long limit = 0;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                db_path = optarg;
-                break;
-            case 'f':
-                o.flagged_only = 1;
-                break;
-            case 'L':
-                if (o.n_lists == MAX_LISTS)
-                    return usage_error("domains", "at most 64 --list options");
-                lists[o.n_lists++] = optarg;
-                break;
-            case 'a':
-                accounts_path = optarg;
-                break;
-            case 'n':
-                bad = cli_parse_count("domains", "--limit", optarg, 100000000, &limit);
-                break;
-            case 'h':
-                domains_help();
-                return 0;
-            default:
-                return usage_error("domains", "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt opts[] = {
+        { "db", .str = &db_path },
+        { "flagged", .flag = &o.flagged_only },
+        { "list", .parse = add_list_name, .dst = &lists },
+        { "accounts", .str = &accounts_path },
+        { "limit", .count = &limit, .max = 100000000 },
+    };
+    int bad = cli_parse_options("domains", argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                                domains_help);
     if (bad)
-        return bad;
+        return bad < 0 ? 0 : bad;
     if (optind < argc)
         return usage_error("domains", "unexpected argument '%s'", argv[optind]);
     cli_log_init(0);
@@ -175,7 +160,8 @@ int cmd_domains(int argc, char **argv)
     struct id_file ids = { 0 };
     if (accounts_path && read_ids(accounts_path, &ids))
         return EXIT_DATA;
-    o.lists = o.n_lists ? lists : NULL;
+    o.lists = lists.n ? lists.names : NULL;
+    o.n_lists = lists.n;
     o.accounts = (const char *const *)ids.ids;
     o.n_accounts = ids.n;
     o.limit = (size_t)limit;

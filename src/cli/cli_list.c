@@ -63,89 +63,48 @@ static void list_help(void)
            "  --help, -h           this help\n");
 }
 
+/* --format F: plain or mastodon. */
+static int parse_list_format(const char *cmd, const char *arg, void *dst)
+{
+    if (vg_list_format_parse(arg, dst))
+        return usage_error(cmd, "--format takes plain or mastodon");
+    return 0;
+}
+
+/* --list NAME, repeatable. */
+static int add_list_name(const char *cmd, const char *arg, void *dst)
+{
+    struct list_args *a = dst;
+    if (a->n_lists == sizeof(a->lists) / sizeof(a->lists[0]))
+        return usage_error(cmd, "at most 64 --list options");
+    a->lists[a->n_lists++] = arg;
+    return 0;
+}
+
 static int parse_list_args(const char *cmd, int argc, char **argv, struct list_args *a)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "scope", required_argument, NULL, 's' },
-        { "description", required_argument, NULL, 'D' },
-        { "actor", required_argument, NULL, 'a' },
-        { "note", required_argument, NULL, 'n' },
-        { "source", required_argument, NULL, 'S' },
-        { "added", required_argument, NULL, 'A' },
-        { "at", required_argument, NULL, 't' },
-        { "format", required_argument, NULL, 'f' },
-        { "replace", no_argument, NULL, 'r' },
-        { "all", no_argument, NULL, 'l' },
-        { "out", required_argument, NULL, 'o' },
-        { "list", required_argument, NULL, 'L' },
-        { "jurisdiction", required_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     memset(a, 0, sizeof(*a));
     a->db_path = DEFAULT_DB;
     a->at = a->added = VG_TIME_UNKNOWN;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                a->db_path = optarg;
-                break;
-            case 's':
-                a->scope = optarg;
-                break;
-            case 'D':
-                a->description = optarg;
-                break;
-            case 'a':
-                a->actor = optarg;
-                break;
-            case 'n':
-                a->note = optarg;
-                break;
-            case 'S':
-                a->source = optarg;
-                break;
-            case 'A':
-                bad = cli_parse_time(cmd, "--added", optarg, &a->added);
-                break;
-            case 't':
-                bad = cli_parse_time(cmd, "--at", optarg, &a->at);
-                break;
-            case 'f':
-                if (vg_list_format_parse(optarg, &a->format))
-                    return usage_error(cmd, "--format takes plain or mastodon");
-                break;
-            case 'r':
-                a->replace = 1;
-                break;
-            case 'l':
-                a->all = 1;
-                break;
-            case 'o':
-                a->out_path = optarg;
-                break;
-            case 'L':
-                if (a->n_lists == sizeof(a->lists) / sizeof(a->lists[0]))
-                    return usage_error(cmd, "at most 64 --list options");
-                a->lists[a->n_lists++] = optarg;
-                break;
-            case 'j':
-                a->jur = optarg;
-                break;
-            case 'h':
-                list_help();
-                return -1;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
-    if (bad)
-        return bad;
+    const struct cli_opt opts[] = {
+        { "db", .str = &a->db_path },
+        { "scope", .str = &a->scope },
+        { "description", .str = &a->description },
+        { "actor", .str = &a->actor },
+        { "note", .str = &a->note },
+        { "source", .str = &a->source },
+        { "added", .time = &a->added },
+        { "at", .time = &a->at },
+        { "format", .parse = parse_list_format, .dst = &a->format },
+        { "replace", .flag = &a->replace },
+        { "all", .flag = &a->all },
+        { "out", .str = &a->out_path },
+        { "list", .parse = add_list_name, .dst = a },
+        { "jurisdiction", .str = &a->jur },
+    };
+    int rc = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), list_help);
+    if (rc)
+        return rc;
     a->rest = argv + optind;
     a->n_rest = argc - optind;
     return 0;

@@ -131,58 +131,21 @@ static void communities_help(void)
 
 static int cmd_network_communities(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "seeds", required_argument, NULL, 's' },
-        { "before", required_argument, NULL, 'b' },
-        { "threshold", required_argument, NULL, 'x' },
-        { "top", required_argument, NULL, 't' },
-        { "weights", required_argument, NULL, 'w' },
-        { "no-store", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    int store = 1;
+    int no_store = 0;
     const char *cmd = "network communities", *db_path = DEFAULT_DB, *seeds = NULL, *weights = NULL;
     struct vg_network_opts o;
     vg_network_opts_init(&o);
     long top = 10;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                db_path = optarg;
-                break;
-            case 's':
-                seeds = optarg;
-                break;
-            case 'b':
-                bad = cli_parse_time(cmd, "--before", optarg, &o.before);
-                break;
-            case 'x':
-                bad = cli_parse_fraction(cmd, "--threshold", optarg, &o.threshold);
-                break;
-            case 't':
-                bad = cli_parse_count(cmd, "--top", optarg, 10, &top);
-                break;
-            case 'w':
-                weights = optarg;
-                break;
-            case 'n':
-                store = 0;
-                break;
-            case 'h':
-                communities_help();
-                return 0;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt opts[] = {
+        { "db", .str = &db_path },           { "seeds", .str = &seeds },
+        { "before", .time = &o.before },     { "threshold", .fraction = &o.threshold },
+        { "top", .count = &top, .max = 10 }, { "weights", .str = &weights },
+        { "no-store", .flag = &no_store },
+    };
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                                communities_help);
     if (bad)
-        return bad;
+        return bad < 0 ? 0 : bad;
     if (optind < argc)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     vg_db *db;
@@ -199,7 +162,7 @@ static int cmd_network_communities(int argc, char **argv)
         }
     }
     int stored_failed = 0;
-    if (!rc && store && (rc = vg_network_communities_store(db, net, (int64_t)time(NULL)))) {
+    if (!rc && !no_store && (rc = vg_network_communities_store(db, net, (int64_t)time(NULL)))) {
         fprintf(stderr, "vigie %s: cannot store the communities: %s: %s\n", cmd, vg_strerror(rc),
                 vg_db_errmsg(db));
         stored_failed = 1;
@@ -210,7 +173,7 @@ static int cmd_network_communities(int argc, char **argv)
     if (!rc && sum && sum[0] && sum[strlen(sum) - 1] == '}') {
         /* The summary object, with how many communities were stored. */
         sum[strlen(sum) - 1] = '\0';
-        printf("%s,\"stored\":%zu}\n", sum, store ? vg_network_n_communities(net) : (size_t)0);
+        printf("%s,\"stored\":%zu}\n", sum, no_store ? (size_t)0 : vg_network_n_communities(net));
         vg_free(sum);
         ex = 0;
     } else {
@@ -496,88 +459,36 @@ static int report_over_time(vg_db *db, const struct set_ids *ids,
     return 0;
 }
 
-/* "1d", "12h": seconds, or 0 after a usage error. */
-static int parse_every(const char *cmd, const char *s, int64_t *out)
+/* --every "1d", "12h": seconds into the int64_t at dst; 0, or EXIT_USAGE after saying why. */
+static int parse_every(const char *cmd, const char *s, void *dst)
 {
     char *end;
     long v = strtol(s, &end, 10);
     int64_t unit = !strcmp(end, "d") ? 86400 : !strcmp(end, "h") ? 3600 : 0;
     if (!*s || !unit || v < 1 || v > 3650 * 24)
         return usage_error(cmd, "--every takes a period like 1d or 12h, not '%s'", s);
-    *out = (int64_t)v * unit;
+    *(int64_t *)dst = (int64_t)v * unit;
     return 0;
 }
 
 static int cmd_network_report(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "from", required_argument, NULL, 'f' },
-        { "to", required_argument, NULL, 't' },
-        { "every", required_argument, NULL, 'e' },
-        { "accounts", required_argument, NULL, 'a' },
-        { "truth", required_argument, NULL, 'T' },
-        { "personas", required_argument, NULL, 'p' },
-        { "candidates", no_argument, NULL, 'c' },
-        { "seeds", required_argument, NULL, 's' },
-        { "threshold", required_argument, NULL, 'x' },
-        { "weights", required_argument, NULL, 'w' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *cmd = "network report", *db_path = DEFAULT_DB, *personas = NULL;
     struct set_opts so = { 0 };
     struct vg_network_opts o;
     vg_network_opts_init(&o);
     int64_t every = 0;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                db_path = optarg;
-                break;
-            case 'f':
-                bad = cli_parse_time(cmd, "--from", optarg, &o.activity_from);
-                break;
-            case 't':
-                bad = cli_parse_time(cmd, "--to", optarg, &o.before);
-                break;
-            case 'e':
-                bad = parse_every(cmd, optarg, &every);
-                break;
-            case 'a':
-                so.accounts = optarg;
-                break;
-            case 'T':
-                so.truth = optarg;
-                break;
-            case 'p':
-                personas = optarg;
-                break;
-            case 'c':
-                so.candidates = 1;
-                break;
-            case 'w':
-                so.weights = optarg;
-                break;
-            case 's':
-                so.seeds = optarg;
-                break;
-            case 'x':
-                bad = cli_parse_fraction(cmd, "--threshold", optarg, &o.threshold);
-                break;
-            case 'h':
-                report_help();
-                return 0;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt opts[] = {
+        { "db", .str = &db_path },           { "from", .time = &o.activity_from },
+        { "to", .time = &o.before },         { "every", .parse = parse_every, .dst = &every },
+        { "accounts", .str = &so.accounts }, { "truth", .str = &so.truth },
+        { "personas", .str = &personas },    { "candidates", .flag = &so.candidates },
+        { "seeds", .str = &so.seeds },       { "threshold", .fraction = &o.threshold },
+        { "weights", .str = &so.weights },
+    };
+    int bad = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), report_help);
     if (bad)
-        return bad;
+        return bad < 0 ? 0 : bad;
     if (optind < argc)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (o.activity_from != VG_TIME_UNKNOWN && o.before != VG_TIME_UNKNOWN &&
@@ -685,74 +596,45 @@ static void simulate_help(void)
            "  --help, -h       this help\n");
 }
 
+/* --rank R: the ranking whose picks are printed, into the enum vg_whatif_rank at dst. */
+static int parse_rank(const char *cmd, const char *arg, void *dst)
+{
+    enum vg_whatif_rank *shown = dst;
+    if (!strcmp(arg, "coverage"))
+        *shown = VG_WHATIF_COVERAGE;
+    else if (!strcmp(arg, "removal"))
+        *shown = VG_WHATIF_REMOVAL;
+    else if (!strcmp(arg, "followers"))
+        *shown = VG_WHATIF_FOLLOWERS;
+    else
+        return usage_error(cmd, "--rank takes coverage, removal or followers");
+    return 0;
+}
+
 static int cmd_network_simulate(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },     { "budget", required_argument, NULL, 'k' },
-        { "before", required_argument, NULL, 'b' }, { "accounts", required_argument, NULL, 'a' },
-        { "truth", required_argument, NULL, 'T' },  { "seeds", required_argument, NULL, 's' },
-        { "candidates", no_argument, NULL, 'c' },   { "threshold", required_argument, NULL, 'x' },
-        { "rank", required_argument, NULL, 'r' },   { "weights", required_argument, NULL, 'w' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
-    };
     const char *cmd = "network simulate-suspensions", *db_path = DEFAULT_DB;
     struct set_opts so = { 0 };
     struct vg_network_opts o;
     vg_network_opts_init(&o);
     long budget = 10;
     enum vg_whatif_rank shown = VG_WHATIF_REMOVAL;
-    optind = 1;
-    opterr = 0;
-    int c, bad = 0;
-    while (!bad && (c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                db_path = optarg;
-                break;
-            case 'k':
-                bad = cli_parse_count(cmd, "--budget", optarg, 1000000, &budget);
-                break;
-            case 'b':
-                bad = cli_parse_time(cmd, "--before", optarg, &o.before);
-                break;
-            case 'a':
-                so.accounts = optarg;
-                break;
-            case 'T':
-                so.truth = optarg;
-                break;
-            case 's':
-                so.seeds = optarg;
-                break;
-            case 'c':
-                so.candidates = 1;
-                break;
-            case 'w':
-                so.weights = optarg;
-                break;
-            case 'x':
-                bad = cli_parse_fraction(cmd, "--threshold", optarg, &o.threshold);
-                break;
-            case 'r':
-                if (!strcmp(optarg, "coverage"))
-                    shown = VG_WHATIF_COVERAGE;
-                else if (!strcmp(optarg, "removal"))
-                    shown = VG_WHATIF_REMOVAL;
-                else if (!strcmp(optarg, "followers"))
-                    shown = VG_WHATIF_FOLLOWERS;
-                else
-                    bad = usage_error(cmd, "--rank takes coverage, removal or followers");
-                break;
-            case 'h':
-                simulate_help();
-                return 0;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt opts[] = {
+        { "db", .str = &db_path },
+        { "budget", .count = &budget, .max = 1000000 },
+        { "before", .time = &o.before },
+        { "accounts", .str = &so.accounts },
+        { "truth", .str = &so.truth },
+        { "seeds", .str = &so.seeds },
+        { "candidates", .flag = &so.candidates },
+        { "threshold", .fraction = &o.threshold },
+        { "rank", .parse = parse_rank, .dst = &shown },
+        { "weights", .str = &so.weights },
+    };
+    int bad =
+            cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), simulate_help);
     if (bad)
-        return bad;
+        return bad < 0 ? 0 : bad;
     if (optind < argc)
         return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     /* Seeds default to the suspended accounts, who cannot be suspended again: without a set,
@@ -840,21 +722,11 @@ static void network_help(FILE *f)
 
 int cmd_network(int argc, char **argv)
 {
-    if (argc < 2) {
-        network_help(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-        network_help(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "communities"))
-        return cmd_network_communities(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "report"))
-        return cmd_network_report(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "simulate-suspensions"))
-        return cmd_network_simulate(argc - 1, argv + 1);
-    usage_error("network", "unknown subcommand '%s' (communities, report, simulate-suspensions)",
-                argv[1]);
-    return EXIT_USAGE;
+    static const struct cli_subcommand subs[] = {
+        { "communities", cmd_network_communities },
+        { "report", cmd_network_report },
+        { "simulate-suspensions", cmd_network_simulate },
+    };
+    return cli_run_subcommand("network", argc, argv, subs, sizeof(subs) / sizeof(subs[0]),
+                              network_help);
 }

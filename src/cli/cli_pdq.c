@@ -57,37 +57,18 @@ static void print_text_hashes(const struct vg_pdq *h, int n)
 
 int cmd_pdq(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "dihedral", no_argument, NULL, 'd' },
-        { "json", no_argument, NULL, 'j' },
-        { "raw-orientation", no_argument, NULL, 'r' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *cmd = "pdq";
-    int n_out = 1, json = 0, c;
+    int n_out = 1, json = 0;
     struct vg_image_opts opts = { 0 };
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-            case 'd':
-                n_out = VG_PDQ__DIHEDRAL;
-                break;
-            case 'j':
-                json = 1;
-                break;
-            case 'r':
-                opts.ignore_orientation = 1;
-                break;
-            case 'h':
-                pdq_help();
-                return 0;
-            default:
-                return usage_error(cmd, "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt options[] = {
+        { "dihedral", .flag = &n_out, .max = VG_PDQ__DIHEDRAL },
+        { "json", .flag = &json },
+        { "raw-orientation", .flag = &opts.ignore_orientation },
+    };
+    int bad = cli_parse_options(cmd, argc, argv, options, sizeof(options) / sizeof(options[0]),
+                                pdq_help);
+    if (bad)
+        return bad < 0 ? 0 : bad;
     if (optind >= argc)
         return usage_error(cmd, "no image file given (see --help)");
     cli_log_init(0);

@@ -6,41 +6,37 @@
 
 #include "cli.h"
 
+static void stats_help(void)
+{
+    printf("usage: vigie stats [--db FILE] [--top N]\n\n"
+           "Print what the store holds as one JSON object: counts of posts, accounts,\n"
+           "follows, suspensions, reports, deletions, rejected records; posts per\n"
+           "language and platform; the date range; the top N hashtags and domains.\n");
+}
+
+/* --top N, 1..100000, into the long at dst. */
+static int parse_top(const char *cmd, const char *arg, void *dst)
+{
+    char *end;
+    long top = strtol(arg, &end, 10);
+    if (*end || top < 1 || top > 100000)
+        return usage_error(cmd, "--top takes a number from 1 to 100000");
+    *(long *)dst = top;
+    return 0;
+}
+
 int cmd_stats(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "top", required_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
     const char *db_path = DEFAULT_DB;
     long top = 10;
-    optind = 1;
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        char *end;
-        switch (c) {
-            case 'd':
-                db_path = optarg;
-                break;
-            case 't':
-                top = strtol(optarg, &end, 10);
-                if (*end || top < 1 || top > 100000)
-                    return usage_error("stats", "--top takes a number from 1 to 100000");
-                break;
-            case 'h':
-                printf("usage: vigie stats [--db FILE] [--top N]\n\n"
-                       "Print what the store holds as one JSON object: counts of posts, accounts,\n"
-                       "follows, suspensions, reports, deletions, rejected records; posts per\n"
-                       "language and platform; the date range; the top N hashtags and domains.\n");
-                return 0;
-            default:
-                return usage_error("stats", "unknown or incomplete option '%s' (see --help)",
-                                   argv[optind - 1]);
-        }
-    }
+    const struct cli_opt opts[] = {
+        { "db", .str = &db_path },
+        { "top", .parse = parse_top, .dst = &top },
+    };
+    int bad = cli_parse_options("stats", argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+                                stats_help);
+    if (bad)
+        return bad < 0 ? 0 : bad;
     if (optind < argc)
         return usage_error("stats", "unexpected argument '%s'", argv[optind]);
     vg_db *db;

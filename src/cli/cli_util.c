@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cli_util.c: the pieces subcommands share: the log sink, terminal progress (count, rate, time
- * left; silent when stderr is not a terminal so pipes and logs stay clean), reject lines, and
- * option parsing from a table of options (cli_parse_options).
+ * left; silent when stderr is not a terminal so pipes and logs stay clean), reject lines,
+ * option parsing from a table of options (cli_parse_options) and the choice of a group's
+ * subcommand (cli_run_subcommand).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -206,11 +207,15 @@ static int store_option(const char *cmd, const struct cli_opt *o, const char *ar
     if (o->str)
         *o->str = arg;
     else if (o->flag)
-        *o->flag = 1;
+        *o->flag = o->max ? (int)o->max : 1;
     else if (o->count)
         return cli_parse_count(cmd, opt, arg, o->max, o->count);
     else if (o->time)
         return cli_parse_time(cmd, opt, arg, o->time);
+    else if (o->fraction)
+        return cli_parse_fraction(cmd, opt, arg, o->fraction);
+    else if (o->parse)
+        return o->parse(cmd, arg, o->dst);
     else if (*o->n == (size_t)o->max)
         return usage_error(cmd, "at most %ld %s", o->max, opt);
     else
@@ -244,4 +249,27 @@ int cli_parse_options(const char *cmd, int argc, char **argv, const struct cli_o
         bad = store_option(cmd, &opts[c - 256], optarg);
     }
     return bad;
+}
+
+int cli_run_subcommand(const char *group, int argc, char **argv, const struct cli_subcommand *subs,
+                       size_t n_subs, void (*help)(FILE *))
+{
+    if (argc < 2) {
+        help(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        help(stdout);
+        return 0;
+    }
+    char names[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < n_subs; i++) {
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].run(argc - 1, argv + 1);
+        if (len < sizeof(names))
+            len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", i ? ", " : "",
+                                    subs[i].name);
+    }
+    return usage_error(group, "unknown subcommand '%s' (%s)", argv[1], names);
 }
