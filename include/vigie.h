@@ -1288,9 +1288,11 @@ struct vg_storm_opts {
     double burst_log10p;   /* a burst: Poisson tail below 10^-x (10) */
     double fresh_log10p;   /* a marker (link, text sketch) is fresh: tail below 10^-x (6) */
     double coord_share;    /* share of the window's posts that must carry markers (0.3) */
-    uint32_t min_accounts; /* distinct accounts with markers needed (10) */
-    double close_minutes;  /* an alert ends after this long without its hashtag (60) */
-    int64_t alerts_from;   /* no alert raised before this instant (VG_TIME_UNKNOWN: none) */
+    /* Distinct accounts with markers needed (10); half of it (at least 3) when the co-retweets
+     * within minutes are improbable beyond 10^-burst_log10p (docs/storms.md). */
+    uint32_t min_accounts;
+    double close_minutes; /* an alert ends after this long without its hashtag (60) */
+    int64_t alerts_from;  /* no alert raised before this instant (VG_TIME_UNKNOWN: none) */
     void (*on_alert)(const struct vg_storm_alert *a, void *ud);
     void *ud;
     /* Optional (NULL: not called): an open alert already reported has gained accounts, which

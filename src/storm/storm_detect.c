@@ -24,7 +24,9 @@
  *
  * Co-retweets count two ways: originals retweeted by two accounts of the window, and, on a new
  * hashtag, the window's own originals retweeted within it, far more than the stream's rate of
- * retweets per original (learnt from the stream) predicts (fast_coretweets). Before the stream
+ * retweets per original (learnt from the stream, with how soon after their original retweets
+ * come) predicts (fast_coretweets); when that evidence is beyond burst_log10p, a storm needs
+ * only min_shared_accounts accounts, not min_accounts (is_coordinated). Before the stream
  * has two windows of history (the warm-up) no hashtag has a baseline: a hashtag is then
  * compared with its own posts since the stream began, and the traces that need no baseline
  * (co-retweets, waves) are checked even without a burst.
@@ -49,6 +51,7 @@
 #define TAG_MAX     256
 #define MAX_TAGS    8   /* hashtags one alert names: its own and those that joined it */
 #define MAX_TEXTS   256 /* texts a copy alert keeps of its accounts' posts (alert_learn_text) */
+#define RT_AGE_BINS 6   /* bins of a window for the age of retweets (rt_exposure) */
 #define NOVEL_TAG                                                                                  \
     0.5 /* a hashtag is new when its baseline expects at most this many                            \
            posts in a window */
@@ -149,6 +152,9 @@ struct vg_storms {
      * weighted counts (time constant baseline_hours) of originals with hashtags and of
      * retweets whose original is still in the ring ("fast"), both at rt_last. */
     double orig_acc, fast_acc;
+    /* The fast retweets by their age (time since their original) in RT_AGE_BINS bins of the
+     * window, weighted likewise: how soon after its original a retweet comes (rt_exposure). */
+    double age_acc[RT_AGE_BINS];
     int64_t rt_last;
 
     /* accounts: id -> index */
@@ -621,11 +627,17 @@ static const struct rpost *recent_find(const struct vg_storms *s, uint64_t rt, i
 
 /* Count a post in the stream's retweet rate: an original (with hashtags), or a retweet of an
  * original posted within the window (fast). */
-static void rt_rate_count(struct vg_storms *s, int64_t t, int original, int fast)
+static void rt_rate_count(struct vg_storms *s, int64_t t, int original, const struct rpost *fast)
 {
     double d = s->rt_last == VG_TIME_UNKNOWN ? 1 : exp(-(double)(t - s->rt_last) / s->tau);
     s->orig_acc = s->orig_acc * d + original;
-    s->fast_acc = s->fast_acc * d + fast;
+    s->fast_acc = s->fast_acc * d + (fast != NULL);
+    for (int b = 0; b < RT_AGE_BINS; b++)
+        s->age_acc[b] *= d;
+    if (fast) {
+        size_t b = (size_t)((double)(t - fast->at) * RT_AGE_BINS / s->window);
+        s->age_acc[b < RT_AGE_BINS ? b : RT_AGE_BINS - 1] += 1;
+    }
     s->rt_last = t;
 }
 
@@ -634,6 +646,25 @@ static void rt_rate_count(struct vg_storms *s, int64_t t, int original, int fast
 static double rt_rate(const struct vg_storms *s)
 {
     return (s->fast_acc + RT_PRIOR_RATE * RT_PRIOR_WEIGHT) / (s->orig_acc + RT_PRIOR_WEIGHT);
+}
+
+/* The share of an original's retweets within a window that come within `age` seconds of it,
+ * learnt from the stream's fast retweets (age_acc; the prior's retweets spread evenly over the
+ * window), linear within a bin. An age under a minute counts as a minute: a few retweets
+ * within seconds of a fresh original are no rate (as warm_burst's first minute). */
+static double rt_exposure(const struct vg_storms *s, double age)
+{
+    double bin = s->window / RT_AGE_BINS, prior = RT_PRIOR_RATE * RT_PRIOR_WEIGHT / RT_AGE_BINS;
+    double all = s->fast_acc + RT_PRIOR_RATE * RT_PRIOR_WEIGHT, below = 0;
+    if (age < 60)
+        age = 60;
+    for (int b = 0; b < RT_AGE_BINS; b++) {
+        double in = (s->age_acc[b] + prior) * (age >= (b + 1) * bin ? 1 : (age - b * bin) / bin);
+        if (in <= 0)
+            break;
+        below += in;
+    }
+    return below < all ? below / all : 1;
 }
 
 /* ---- alerts ---------------------------------------------------------------------------------- */
@@ -847,6 +878,7 @@ struct check {
     int sync;          /* some of the window's posts came in synchronised waves */
     double share;      /* share of the window's posts that carry a trace */
     uint32_t accounts; /* distinct accounts of those posts */
+    double rt_log10p;  /* evidence of the co-retweets within minutes (fast_coretweets) */
 };
 
 static int has_check_marker(const struct check *c, uint64_t v)
@@ -1033,42 +1065,53 @@ static uint32_t distinct_of(const uint64_t *pairs, size_t n, uint64_t v)
 /* Co-retweets within minutes. Pacheco et al. (2021) find co-retweeting accounts by the sets of
  * originals they retweet; a campaign's first minutes show it as many accounts retweeting the
  * same few new originals, which ordinary posts seldom get: an original of the stream is
- * retweeted rho times within a window on average (rt_rate, learnt from the stream). Of the O
- * originals posted on k within its window, D were retweeted in it (Poisson, mean O q1, with q1
- * = 1 - e^-rho the chance of one retweet at least), and an original retweeted by j accounts
- * has P(X >= j | X >= 1). The evidence is the sum of the -log10 of these tails; an organic
- * trend's retweets spread over many originals, O is large and few are retweeted twice. Returns
+ * retweeted rho times within a window on average (rt_rate, learnt from the stream). An original
+ * posted `age` seconds ago has had only part of that time: it expects mu = rho F(age) retweets
+ * so far, F the share of the stream's fast retweets that come within age of their original
+ * (rt_exposure; before the seventh session every original expected rho, as if a window old,
+ * which made a storm's first minutes look ordinary). Of the O originals posted on k within its
+ * window, D were retweeted in it (Poisson, mean the sum of their q = 1 - e^-mu, the chance of
+ * one retweet at least), and an original retweeted by j accounts has P(X >= j | X >= 1). The
+ * evidence is the sum of the -log10 of these tails; an organic trend's retweets spread over
+ * many originals, O is large and few are retweeted twice. Returns
  * the evidence; the retweeted originals go to out (at most max), their number to *n_out. The
- * scratch must hold 3 words per window post. */
+ * scratch must hold 4 words per window post. */
 static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t *out, size_t max,
                               size_t *n_out)
 {
     size_t n = k->q_n, n_orig = 0, m = 0;
-    uint64_t *orig = s->scratch, *pairs = s->scratch + n;
+    uint64_t *orig = s->scratch, *pairs = s->scratch + 2 * n; /* (self, time) and (rt, account) */
+    double rho = rt_rate(s), now = (double)s->t_last, mean_hit = 0, again = 0;
     *n_out = 0;
     for (size_t i = 0; i < n; i++) {
         const struct rpost *p = window_post(s, k, i);
-        if (!p->repost && p->self)
-            orig[n_orig++] = p->self;
+        if (!p->repost && p->self) {
+            orig[2 * n_orig] = p->self;
+            orig[2 * n_orig + 1] = (uint64_t)p->at;
+            n_orig++;
+            mean_hit += 1 - exp(-rho * rt_exposure(s, now - (double)p->at));
+        }
     }
     if (!n_orig)
         return 0;
-    qsort(orig, n_orig, sizeof(*orig), cmp_u64);
+    qsort(orig, n_orig, 2 * sizeof(*orig), cmp_u64);
     for (size_t i = 0; i < n; i++) {
         const struct rpost *p = window_post(s, k, i);
-        if (p->repost && p->rt && bsearch(&p->rt, orig, n_orig, sizeof(*orig), cmp_u64)) {
+        if (p->repost && p->rt && bsearch(&p->rt, orig, n_orig, 2 * sizeof(*orig), cmp_u64)) {
             pairs[2 * m] = p->rt;
             pairs[2 * m + 1] = p->account;
             m++;
         }
     }
     qsort(pairs, m, 2 * sizeof(uint64_t), cmp_u64);
-    double rho = rt_rate(s), q1 = 1 - exp(-rho), again = 0;
     size_t hit = 0;
     for (size_t i = 0; i < m;) {
         uint32_t j = distinct_of(pairs, m, pairs[2 * i]);
-        if (j >= 2)
-            again += vg__storm_poisson_log10_tail(j, rho) + log10(q1);
+        if (j >= 2) {
+            const uint64_t *o = bsearch(&pairs[2 * i], orig, n_orig, 2 * sizeof(*orig), cmp_u64);
+            double mu = rho * rt_exposure(s, now - (double)(int64_t)o[1]);
+            again += vg__storm_poisson_log10_tail(j, mu) + log10(1 - exp(-mu));
+        }
         if (*n_out < max)
             out[(*n_out)++] = pairs[2 * i];
         hit++;
@@ -1078,7 +1121,7 @@ static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t
     }
     if (hit < RT_ORIGINALS)
         return 0;
-    return vg__storm_poisson_log10_tail((double)hit, (double)n_orig * q1) + again;
+    return vg__storm_poisson_log10_tail((double)hit, mean_hit) + again;
 }
 
 /* How a hashtag's window is checked: after a burst; or, during the warm-up (the stream's first
@@ -1096,7 +1139,7 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
 {
     memset(c, 0, sizeof(*c));
     size_t n = k->q_n;
-    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + VG_STORM_PAIRS + 1) + 3 * n + 2);
+    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + VG_STORM_PAIRS + 1) + 4 * n + 2);
     if (rc)
         return rc;
     uint32_t min_share_acc = min_shared_accounts(s);
@@ -1192,7 +1235,9 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
     /* Or many retweets of the window's own originals within minutes (fast_coretweets). */
     uint64_t fast[MAX_MARKERS];
     size_t n_fast = 0;
-    if (new_tag && fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast) >= s->o.fresh_log10p)
+    if (new_tag)
+        c->rt_log10p = fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast);
+    if (c->rt_log10p >= s->o.fresh_log10p)
         for (size_t i = 0; i < n_fast && c->n_markers < MAX_MARKERS; i++)
             if (!(c->rt_markers && has_check_marker(c, fast[i]))) {
                 c->markers[c->n_markers++] = fast[i];
@@ -1627,7 +1672,7 @@ static vg_status alert_refresh_retweets(struct vg_storms *s, struct key *k, stru
      * retweeters are new to the alert (the rule above waits until half of them are known). */
     uint64_t fast[MAX_MARKERS];
     size_t n_fast = 0;
-    if ((rc = scratch_room(s, 3 * n + 2)))
+    if ((rc = scratch_room(s, 4 * n + 2)))
         return rc;
     if (fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast) >= s->o.fresh_log10p)
         for (size_t v = 0; v < n_fast && a->n_markers < MAX_MARKERS; v++)
@@ -1642,6 +1687,77 @@ static vg_status alert_refresh_retweets(struct vg_storms *s, struct key *k, stru
             rc = alert_add_account(a, p->account);
     }
     return rc;
+}
+
+/* Another hashtag of an open storm: it joins that alert, whose accounts it feeds from now. */
+static vg_status alert_join(struct vg_storms *s, struct alert *a, struct key *k, const char *tag,
+                            int64_t t)
+{
+    if (a->n_tags < MAX_TAGS) {
+        if (!(a->tags[a->n_tags] = vg_strdup(tag)))
+            return VG_ENOMEM;
+        a->joined_at[a->n_tags] = t;
+        a->tag_keys[a->n_tags++] = k->h;
+        k->alert = (uint32_t)(a - s->alerts) + 1;
+    }
+    return VG_OK;
+}
+
+/* Whether a check shows a storm: coord_share of the window's posts carry a trace, from
+ * min_accounts accounts, or from min_shared_accounts when the co-retweets within minutes are
+ * improbable beyond burst_log10p (early_coretweets). */
+static int is_coordinated(const struct vg_storms *s, const struct check *c)
+{
+    if (c->share < s->o.coord_share)
+        return 0;
+    return c->accounts >= s->o.min_accounts ||
+           (c->rt_log10p >= s->o.burst_log10p && c->accounts >= min_shared_accounts(s));
+}
+
+/* Co-retweets before min_accounts (docs/storms.md, seventh session). A co-retweet storm's
+ * hashtag has few posters in its first minutes (its originals come out over a fifth of its
+ * span), and the test of tag_after_post waits for min_accounts of them: on 4-hour worlds the
+ * median time until ten accounts had posted was 8 to 11 minutes. min_accounts guards against
+ * a handful of accounts that happen to share a trace, whose evidence is weak; the co-retweet
+ * trace's own evidence (fast_coretweets) says how improbable its retweets are for the stream.
+ * So, on a new hashtag whose window bursts (or, in the warm-up, as tag_after_post checks it),
+ * a retweet that brings that evidence to burst_log10p (10^-10, the bar of a burst, four
+ * orders beyond fresh_log10p) runs the check, and is_coordinated accepts min_shared_accounts
+ * (5) accounts, the number a link or a text marker needs, instead of min_accounts. Nothing
+ * else is relaxed: the share of marked posts is coord_share as before.
+ * Run at a retweet of a window of min_shared_accounts..min_accounts-1 posts (only a retweet
+ * can raise the evidence), without next_check: the windows are small and the check rare. */
+static vg_status early_coretweets(struct vg_storms *s, struct key *k, const struct vg_post *post,
+                                  const char *tag, int64_t t)
+{
+    double n = (double)k->q_n, lam, score;
+    enum check_mode mode = CHECK_BURST;
+    if (warm_up(s, t)) {
+        lam = warm_before(s, k, t);
+        score = warm_burst(s, k, t);
+        mode = score >= s->o.burst_log10p ? CHECK_WARM_BURST : CHECK_WARM;
+    } else {
+        lam = expected(s, k, t, n);
+        score = vg__storm_poisson_log10_tail(n, lam);
+        if (score < s->o.burst_log10p)
+            return VG_OK;
+    }
+    if (lam > NOVEL_TAG) /* co-retweets count on new hashtags only (coordination) */
+        return VG_OK;
+    uint64_t fast[MAX_MARKERS];
+    size_t n_fast = 0;
+    vg_status rc = scratch_room(s, 4 * k->q_n + 2);
+    if (rc)
+        return rc;
+    if (fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast) < s->o.burst_log10p)
+        return rc;
+    struct check c;
+    if ((rc = coordination(s, k, t, mode, &c)))
+        return rc;
+    if (!is_coordinated(s, &c))
+        return VG_OK;
+    struct alert *a = same_campaign(s, k, &c);
+    return a ? alert_join(s, a, k, tag, t) : raise_alert(s, k, post, tag, &c, t, lam, score);
 }
 
 /* A hashtag key after its post: update the open alert, or test for a storm. */
@@ -1677,8 +1793,11 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
         }
         return rc ? rc : tell_joined(s, a);
     }
-    if (k->q_n < s->o.min_accounts || (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from))
+    if (s->o.alerts_from != VG_TIME_UNKNOWN && t < s->o.alerts_from)
         return VG_OK;
+    if (k->q_n < s->o.min_accounts)
+        return p->repost && k->q_n >= min_shared_accounts(s) ? early_coretweets(s, k, post, tag, t)
+                                                             : VG_OK;
     /* A warm-up check without a burst does not hold back the first check of a burst. */
     if (t < k->next_check && !(k->warm_only && warm_up(s, t)))
         return VG_OK;
@@ -1709,19 +1828,11 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
         return rc;
     /* The middle hashtag of a campaign's sequence has no pair without itself: it joins the
      * alert of its sequence even when its own traces fall short. */
-    int coordinated = c.share >= s->o.coord_share && c.accounts >= s->o.min_accounts;
+    int coordinated = is_coordinated(s, &c);
     struct alert *a = coordinated ? same_campaign(s, k, &c) : sequence_alert(s, k);
     if (!a)
         return coordinated ? raise_alert(s, k, post, tag, &c, t, lam, score) : VG_OK;
-    /* Another hashtag of an open storm: it joins that alert, whose accounts it feeds from now. */
-    if (a->n_tags < MAX_TAGS) {
-        if (!(a->tags[a->n_tags] = vg_strdup(tag)))
-            return VG_ENOMEM;
-        a->joined_at[a->n_tags] = t;
-        a->tag_keys[a->n_tags++] = k->h;
-        k->alert = (uint32_t)(a - s->alerts) + 1;
-    }
-    return VG_OK;
+    return alert_join(s, a, k, tag, t);
 }
 
 /* Count a post of key h (a marker candidate) in its baseline. */
@@ -1865,7 +1976,7 @@ vg_status vg_storms_feed(vg_storms *s, const struct vg_post *post)
     if (p.rt && (rc = key_seen(s, p.rt, KEY_RT, t)))
         return rc;
     if (post->hashtags.n && (p.self || p.rt))
-        rt_rate_count(s, t, p.self != 0, p.rt && recent_find(s, p.rt, t));
+        rt_rate_count(s, t, p.self != 0, p.rt ? recent_find(s, p.rt, t) : NULL);
     uint64_t seq = 0;
     if (post->hashtags.n && (rc = ring_push(s, &p, &seq)))
         return rc;

@@ -938,6 +938,90 @@ static void retweets_of_a_link_are_not_shares(void **state)
     assert_int_equal((int)seen.others[0], 0);
 }
 
+/* Two days of 300 ordinary accounts (a third of their posts on the habitual "#football #news",
+ * one in ten of those retweeted once by another ordinary account within half an hour, so the
+ * stream learns how many retweets an original gets and how soon), then on day 2 a small
+ * co-retweet storm on the new #relay, when `storm`: C0..C2 post an original each, 20 s apart,
+ * and from the second minute C3..C8 retweet them, two each, 15 s apart (nine posts, nine
+ * accounts); or, when `trend`, an organic trend of the same size on the new #street: six
+ * ordinary accounts post their own words within two minutes, and three others retweet three
+ * of them, a different one each, within a minute of it. */
+static void build_small_stream(struct trace_stream *st, int storm, int trend)
+{
+    memset(st, 0, sizeof(*st));
+    st->rng = 23;
+    char acc[24];
+    for (int i = 0; i < 6000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(st) % 300));
+        int habit = i % 3 == 0;
+        struct trace_rec *r = tadd(st, T0 + (int64_t)(trnd(st) % (2 * 86400)), acc,
+                                   habit ? "football" : NULL, habit ? "news" : NULL, NULL, NULL);
+        if (habit && i % 10 == 0) {
+            char id[24];
+            int64_t at = r->at + 60 + (int64_t)(trnd(st) % 1740);
+            snprintf(id, sizeof(id), "%s", r->id);
+            snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(st) % 300));
+            tadd(st, at, acc, "football", "news", NULL, id);
+        }
+    }
+    const int64_t at = T0 + 86400 + 8 * 3600;
+    char orig[6][24];
+    for (int i = 0; i < 3 && storm; i++) {
+        snprintf(acc, sizeof(acc), "C%d", i);
+        snprintf(orig[i], sizeof(orig[0]), "%s",
+                 tadd(st, at + 20 * i, acc, "Relay", NULL, NULL, NULL)->id);
+    }
+    for (int i = 0; i < 6 && storm; i++) {
+        snprintf(acc, sizeof(acc), "C%d", 3 + i);
+        tadd(st, at + 60 + 15 * i, acc, "Relay", NULL, NULL, orig[i % 3]);
+    }
+    for (int i = 0; i < 6 && trend; i++) {
+        snprintf(acc, sizeof(acc), "o%d", 10 + i);
+        snprintf(orig[i], sizeof(orig[0]), "%s",
+                 tadd(st, at + 20 * i, acc, "Street", NULL, NULL, NULL)->id);
+    }
+    for (int i = 0; i < 3 && trend; i++) {
+        snprintf(acc, sizeof(acc), "o%d", 20 + i);
+        tadd(st, at + 30 + 40 * i, acc, "Street", NULL, NULL, orig[2 * i]);
+    }
+    qsort(st->p, st->n, sizeof(*st->p), trace_by_time);
+}
+
+/* The co-retweet storm of build_small_stream never has ten posts in its window: the detector
+ * before the seventh session waited for min_accounts (10) and raised nothing. Six retweets of
+ * three originals within two minutes of them, where the stream's originals get about a tenth
+ * of a retweet in half an hour, spread over it, is evidence beyond 10^-10 (burst_log10p): it
+ * is found with min_shared_accounts (5), within three minutes, with its nine accounts and no
+ * other. */
+static void coretweet_storm_before_ten_accounts(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    build_small_stream(&st, 1, 0);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 1);
+    assert_string_equal(seen.tag[0], "relay");
+    assert_int_equal(seen.onset[0], T0 + 86400 + 8 * 3600);
+    assert_true(seen.detected[0] - seen.onset[0] <= 3 * 60);
+    assert_true(seen.rt[0] >= 3);
+    assert_int_equal((int)seen.members[0], 9);
+    assert_int_equal((int)seen.others[0], 0);
+}
+
+/* The organic trend of build_small_stream, as many posts and accounts as the storm above and
+ * its retweets as quick, but spread over its originals (none retweeted twice): its evidence is
+ * far below burst_log10p, and it must not alarm. */
+static void small_trend_not_alarmed(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    build_small_stream(&st, 0, 1);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 0);
+}
+
 /* Storms at the very start of a stream, before any hashtag has a baseline. From T0, 300
  * ordinary accounts post the habitual #daily twice a minute, one post in three with the same
  * popular news link (at a cold start a link shared by many looks new: it must not alarm). At
@@ -1052,6 +1136,8 @@ int main(void)
         cmocka_unit_test(coretweet_storm_found_early),
         cmocka_unit_test(storms_at_cold_start),
         cmocka_unit_test(retweets_of_a_link_are_not_shares),
+        cmocka_unit_test(coretweet_storm_before_ten_accounts),
+        cmocka_unit_test(small_trend_not_alarmed),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
