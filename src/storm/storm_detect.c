@@ -1714,6 +1714,26 @@ static int is_coordinated(const struct vg_storms *s, const struct check *c)
            (c->rt_log10p >= s->o.burst_log10p && c->accounts >= min_shared_accounts(s));
 }
 
+/* The burst test of k's window at t: lam the posts its baseline expects, score the -log10 of
+ * the tail, mode how the window is to be checked. During the warm-up the window is compared
+ * with the hashtag's own posts since the stream began and is always checked (CHECK_WARM when it
+ * did not burst); after it, 0 when the window does not burst. */
+static int window_test(const struct vg_storms *s, const struct key *k, int64_t t, double *lam,
+                       double *score, enum check_mode *mode)
+{
+    if (warm_up(s, t)) {
+        *lam = warm_before(s, k, t);
+        *score = warm_burst(s, k, t);
+        *mode = *score >= s->o.burst_log10p ? CHECK_WARM_BURST : CHECK_WARM;
+        return 1;
+    }
+    double n = (double)k->q_n;
+    *lam = expected(s, k, t, n);
+    *score = vg__storm_poisson_log10_tail(n, *lam);
+    *mode = CHECK_BURST;
+    return *score >= s->o.burst_log10p;
+}
+
 /* Co-retweets before min_accounts (docs/storms.md, seventh session). A co-retweet storm's
  * hashtag has few posters in its first minutes (its originals come out over a fifth of its
  * span), and the test of tag_after_post waits for min_accounts of them: on 4-hour worlds the
@@ -1730,18 +1750,10 @@ static int is_coordinated(const struct vg_storms *s, const struct check *c)
 static vg_status early_coretweets(struct vg_storms *s, struct key *k, const struct vg_post *post,
                                   const char *tag, int64_t t)
 {
-    double n = (double)k->q_n, lam, score;
-    enum check_mode mode = CHECK_BURST;
-    if (warm_up(s, t)) {
-        lam = warm_before(s, k, t);
-        score = warm_burst(s, k, t);
-        mode = score >= s->o.burst_log10p ? CHECK_WARM_BURST : CHECK_WARM;
-    } else {
-        lam = expected(s, k, t, n);
-        score = vg__storm_poisson_log10_tail(n, lam);
-        if (score < s->o.burst_log10p)
-            return VG_OK;
-    }
+    double lam, score;
+    enum check_mode mode;
+    if (!window_test(s, k, t, &lam, &score, &mode))
+        return VG_OK;
     if (lam > NOVEL_TAG) /* co-retweets count on new hashtags only (coordination) */
         return VG_OK;
     uint64_t fast[MAX_MARKERS];
@@ -1804,20 +1816,14 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
     /* Without a window of history before the window, no baseline says what is unusual: the
      * warm-up compares the hashtag with its own posts since the stream began, and checks the
      * traces that need no baseline even without a burst. */
-    double n = (double)k->q_n, lam, score;
-    enum check_mode mode = CHECK_BURST;
-    if (warm_up(s, t)) {
-        lam = warm_before(s, k, t);
-        score = warm_burst(s, k, t);
-        mode = score >= s->o.burst_log10p ? CHECK_WARM_BURST : CHECK_WARM;
+    double lam, score;
+    enum check_mode mode;
+    if (!window_test(s, k, t, &lam, &score, &mode))
+        return VG_OK;
+    if (mode != CHECK_BURST) {
         if (t < k->next_check && mode == CHECK_WARM)
             return VG_OK;
         k->warm_only = mode == CHECK_WARM;
-    } else {
-        lam = expected(s, k, t, n);
-        score = vg__storm_poisson_log10_tail(n, lam);
-        if (score < s->o.burst_log10p)
-            return VG_OK;
     }
     /* A burst: is it coordinated? At most every 30 s of stream time per hashtag, so a large
      * organic trend costs a few checks a minute, not one per post. */

@@ -592,6 +592,21 @@ static int trace_by_time(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at ? 1 : strcmp(x->id, y->id);
 }
 
+/* A new stream (PRNG seed `seed`) with two days of 300 ordinary accounts o0..o299, 6,000
+ * posts in their own words, a third of them with the habitual pair "#football #news". */
+static void trace_stream_begin(struct trace_stream *s, uint64_t seed)
+{
+    memset(s, 0, sizeof(*s));
+    s->rng = seed;
+    char acc[24];
+    for (int i = 0; i < 6000; i++) {
+        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(s) % 300));
+        int habit = i % 3 == 0;
+        tadd(s, T0 + (int64_t)(trnd(s) % (2 * 86400)), acc, habit ? "football" : NULL,
+             habit ? "news" : NULL, NULL, NULL);
+    }
+}
+
 #define SEQ_START  (T0 + 86400 + 2 * 3600)
 #define FINAL_AT   (T0 + 86400 + 5 * 3600)
 #define RT_START   (T0 + 86400 + 8 * 3600)
@@ -607,15 +622,8 @@ static int trace_by_time(const void *a, const void *b)
  * minutes apart, each within 3 s). */
 static void build_trace_stream(struct trace_stream *s)
 {
-    memset(s, 0, sizeof(*s));
-    s->rng = 7;
+    trace_stream_begin(s, 7);
     char acc[24], id[24];
-    for (int i = 0; i < 6000; i++) {
-        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(s) % 300));
-        int habit = i % 3 == 0;
-        tadd(s, T0 + (int64_t)(trnd(s) % (2 * 86400)), acc, habit ? "football" : NULL,
-             habit ? "news" : NULL, NULL, NULL);
-    }
     for (int a = 0; a < 40; a++)
         for (int k = 0; k < 3; k++) {
             snprintf(acc, sizeof(acc), "S%d", a);
@@ -852,15 +860,8 @@ static void coretweet_storm_found_early(void **state)
 {
     (void)state;
     struct trace_stream st;
-    memset(&st, 0, sizeof(st));
-    st.rng = 13;
+    trace_stream_begin(&st, 13);
     char acc[24];
-    for (int i = 0; i < 6000; i++) {
-        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(&st) % 300));
-        int habit = i % 3 == 0;
-        tadd(&st, T0 + (int64_t)(trnd(&st) % (2 * 86400)), acc, habit ? "football" : NULL,
-             habit ? "news" : NULL, NULL, NULL);
-    }
     const int64_t storm = T0 + 86400 + 8 * 3600, derby = T0 + 86400 + 12 * 3600;
     char orig[10][24];
     for (int i = 0; i < 10; i++) {
@@ -905,15 +906,8 @@ static void retweets_of_a_link_are_not_shares(void **state)
 {
     (void)state;
     struct trace_stream st;
-    memset(&st, 0, sizeof(st));
-    st.rng = 17;
+    trace_stream_begin(&st, 17);
     char acc[24];
-    for (int i = 0; i < 6000; i++) {
-        snprintf(acc, sizeof(acc), "o%llu", (unsigned long long)(trnd(&st) % 300));
-        int habit = i % 3 == 0;
-        tadd(&st, T0 + (int64_t)(trnd(&st) % (2 * 86400)), acc, habit ? "football" : NULL,
-             habit ? "news" : NULL, NULL, NULL);
-    }
     const int64_t viral = T0 + 86400 + 8 * 3600, storm = viral + 3 * 3600;
     struct trace_rec *v = tadd(&st, viral, "o7", "Matchday", NULL, NULL, NULL);
     snprintf(v->url, sizeof(v->url), "https://scores.example/m1");
