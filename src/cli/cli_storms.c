@@ -31,7 +31,9 @@ static void storms_help(void)
            "  --since T          alerts from instant T on; the day before T warms the baselines\n"
            "  --before T         only posts before instant T\n"
            "  --window MIN       minutes of the sliding window (default 30)\n"
-           "  --min-accounts N   accounts with shared markers needed (default 10)\n"
+           "  --min-accounts N   accounts with shared markers needed (default 10; half,\n"
+           "                     at least 3, when co-retweets within minutes are\n"
+           "                     improbable beyond the burst bar)\n"
            "  --truth FILE       (eval) truth.json written by vigie sim\n"
            "  --md FILE          (eval) also write a Markdown report\n"
            "  --help, -h         this help\n");
