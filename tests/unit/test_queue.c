@@ -1263,6 +1263,12 @@ static void account_rule_return_link(void **state)
     fixture_close(db);
 }
 
+/* An account rule that suspends the accounts it matches (return links scoring 0.7 or more). */
+#define DECIDING_RULE                                                                              \
+    "{\"rules\":[{\"name\":\"returns-suspended\",\"target\":\"account\",\"decide\":"               \
+    "{\"action\":\"suspend_account\",\"ground\":\"incompatible_with_terms\","                      \
+    "\"explanation\":\"an invented ban evasion\"},\"when\":{\"return_score_min\":0.7}}]}"
+
 /* A rule that decides its account cases: suspend_account, automated, by the rule's actor, with
  * the outbox row, the statement of reasons and the audit entries; a later backtest counts the
  * account as decided and upheld. */
@@ -1270,10 +1276,7 @@ static void account_rule_decides(void **state)
 {
     (void)state;
     vg_db *db = linked_world("acct-decide");
-    vg_rules *rules = rules_of(
-            "{\"rules\":[{\"name\":\"returns-suspended\",\"target\":\"account\",\"decide\":"
-            "{\"action\":\"suspend_account\",\"ground\":\"incompatible_with_terms\","
-            "\"explanation\":\"an invented ban evasion\"},\"when\":{\"return_score_min\":0.7}}]}");
+    vg_rules *rules = rules_of(DECIDING_RULE);
     struct vg_actor cli;
     vg_actor_cli(&cli);
     char *s;
@@ -1462,10 +1465,7 @@ static void live_rules_decides(void **state)
 {
     (void)state;
     vg_db *db = linked_world("acct-live-decide");
-    vg_rules *rules = rules_of(
-            "{\"rules\":[{\"name\":\"returns-suspended\",\"target\":\"account\",\"decide\":"
-            "{\"action\":\"suspend_account\",\"ground\":\"incompatible_with_terms\","
-            "\"explanation\":\"an invented ban evasion\"},\"when\":{\"return_score_min\":0.7}}]}");
+    vg_rules *rules = rules_of(DECIDING_RULE);
     struct vg_actor cli;
     vg_actor_cli(&cli);
     vg_rules_live *l;
