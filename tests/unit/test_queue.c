@@ -1182,10 +1182,11 @@ static vg_rules *rules_of(const char *text)
     return rules;
 }
 
-static char *sql_text(const char *sql)
+/* The first column of sql's first row on the store at path, strdup'd (NULL when none). */
+static char *sql_text_at(const char *path, const char *sql)
 {
     sqlite3 *h;
-    assert_int_equal(sqlite3_open(fixture_path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
     sqlite3_stmt *s;
     assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
     char *v = NULL;
@@ -1194,6 +1195,11 @@ static char *sql_text(const char *sql)
     sqlite3_finalize(s);
     sqlite3_close(h);
     return v;
+}
+
+static char *sql_text(const char *sql)
+{
+    return sql_text_at(fixture_path, sql);
 }
 
 /* A return link queues its account: one account case with the link in its signals, priority
@@ -1518,24 +1524,11 @@ static void live_on_join(const struct vg_storm_alert *a, size_t from, void *ud)
 /* Every case target with its rule and storm (hashtag, onset) and risk, sorted, one per line. */
 static char *case_set(const char *path)
 {
-    sqlite3 *h;
-    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
-    sqlite3_stmt *s;
-    assert_int_equal(
-            sqlite3_prepare_v2(h,
-                               "SELECT group_concat(x, '|') FROM (SELECT target_type || ' ' ||"
-                               " target || ' ' || rule || ' ' || round(risk, 6) || ' ' ||"
-                               " json_extract(signals, '$.storm.hashtag') || ' ' ||"
-                               " json_extract(signals, '$.storm.onset') || ' ' ||"
-                               " json_extract(signals, '$.rules') AS x FROM cases ORDER BY x)",
-                               -1, &s, NULL),
-            SQLITE_OK);
-    char *v = NULL;
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-        v = strdup((const char *)sqlite3_column_text(s, 0));
-    sqlite3_finalize(s);
-    sqlite3_close(h);
-    return v;
+    return sql_text_at(path, "SELECT group_concat(x, '|') FROM (SELECT target_type || ' ' ||"
+                             " target || ' ' || rule || ' ' || round(risk, 6) || ' ' ||"
+                             " json_extract(signals, '$.storm.hashtag') || ' ' ||"
+                             " json_extract(signals, '$.storm.onset') || ' ' ||"
+                             " json_extract(signals, '$.rules') AS x FROM cases ORDER BY x)");
 }
 
 /* A storm's accounts are queued as its alert is raised and as they join it (on_join): every
