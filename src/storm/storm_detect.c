@@ -1035,7 +1035,8 @@ static void mark_sync(struct vg_storms *s, const struct key *k, int64_t now, str
     }
 }
 
-/* Retweeters that make an original a co-retweet marker, and originals needed. */
+/* Retweeters that make an original a co-retweet marker, and originals needed (authors, in the
+ * test within minutes: fast_coretweets). */
 #define RT_ACCOUNTS  2
 #define RT_ORIGINALS 3
 
@@ -1069,38 +1070,69 @@ static uint32_t distinct_of(const uint64_t *pairs, size_t n, uint64_t v)
  * posted `age` seconds ago has had only part of that time: it expects mu = rho F(age) retweets
  * so far, F the share of the stream's fast retweets that come within age of their original
  * (rt_exposure; before the seventh session every original expected rho, as if a window old,
- * which made a storm's first minutes look ordinary). Of the O originals posted on k within its
- * window, D were retweeted in it (Poisson, mean the sum of their q = 1 - e^-mu, the chance of
- * one retweet at least), and an original retweeted by j accounts has P(X >= j | X >= 1). The
- * evidence is the sum of the -log10 of these tails; an organic trend's retweets spread over
- * many originals, O is large and few are retweeted twice. Returns
- * the evidence; the retweeted originals go to out (at most max), their number to *n_out. The
- * scratch must hold 4 words per window post. */
+ * which made a storm's first minutes look ordinary).
+ * The unit of the test is the author, not the original (eighth session): one account's audience
+ * retweets all its posts, so many retweets of one account's few posts say that the account is
+ * followed, not that its retweeters act together (a real cricket stream: 44 fans retweeting two
+ * posts of a team account read as a storm at 10^-184). An author of the window's
+ * originals expects mu, the sum of its originals' mu, and is retweeted with q = 1 - e^-mu. Of
+ * the A authors of originals posted on k within its window, D were retweeted in it (Poisson,
+ * mean the sum of their q), and an author whose originals j accounts retweeted has
+ * P(X >= j | X >= 1). The evidence is the sum of the -log10 of these tails; an organic trend's
+ * retweets spread over many authors, A is large and few are retweeted twice. Returns the
+ * evidence; the retweeted originals go to out (at most max), their number to *n_out. The
+ * scratch must hold 6 words per window post. */
 static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t *out, size_t max,
                               size_t *n_out)
 {
-    size_t n = k->q_n, n_orig = 0, m = 0;
-    uint64_t *orig = s->scratch, *pairs = s->scratch + 2 * n; /* (self, time) and (rt, account) */
+    size_t n = k->q_n, n_orig = 0, n_auth = 0, m = 0;
+    /* (self, author) of the window's originals, (author, mu) of their authors, and (author,
+     * retweeter) of the retweets of them */
+    uint64_t *orig = s->scratch, *auth = s->scratch + 2 * n, *pairs = s->scratch + 4 * n;
     double rho = rt_rate(s), now = (double)s->t_last, mean_hit = 0, again = 0;
     *n_out = 0;
     for (size_t i = 0; i < n; i++) {
         const struct rpost *p = window_post(s, k, i);
         if (!p->repost && p->self) {
+            double mu = rho * rt_exposure(s, now - (double)p->at);
             orig[2 * n_orig] = p->self;
-            orig[2 * n_orig + 1] = (uint64_t)p->at;
+            orig[2 * n_orig + 1] = auth[2 * n_orig] = p->account;
+            memcpy(&auth[2 * n_orig + 1], &mu, sizeof(mu));
             n_orig++;
-            mean_hit += 1 - exp(-rho * rt_exposure(s, now - (double)p->at));
         }
     }
     if (!n_orig)
         return 0;
     qsort(orig, n_orig, 2 * sizeof(*orig), cmp_u64);
+    qsort(auth, n_orig, 2 * sizeof(*auth), cmp_u64);
+    for (size_t i = 0; i < n_orig; i++) { /* one (author, summed mu) per author, in place */
+        double mu, sum;
+        memcpy(&mu, &auth[2 * i + 1], sizeof(mu));
+        if (n_auth && auth[2 * (n_auth - 1)] == auth[2 * i]) {
+            memcpy(&sum, &auth[2 * (n_auth - 1) + 1], sizeof(sum));
+            mu += sum;
+        } else {
+            auth[2 * n_auth++] = auth[2 * i];
+        }
+        memcpy(&auth[2 * (n_auth - 1) + 1], &mu, sizeof(mu));
+    }
+    for (size_t i = 0; i < n_auth; i++) {
+        double mu;
+        memcpy(&mu, &auth[2 * i + 1], sizeof(mu));
+        mean_hit += 1 - exp(-mu);
+    }
     for (size_t i = 0; i < n; i++) {
         const struct rpost *p = window_post(s, k, i);
-        if (p->repost && p->rt && bsearch(&p->rt, orig, n_orig, 2 * sizeof(*orig), cmp_u64)) {
-            pairs[2 * m] = p->rt;
+        const uint64_t *o;
+        if (p->repost && p->rt && (o = bsearch(&p->rt, orig, n_orig, 2 * sizeof(*orig), cmp_u64))) {
+            pairs[2 * m] = o[1];
             pairs[2 * m + 1] = p->account;
             m++;
+            int listed = 0;
+            for (size_t j = 0; j < *n_out && !listed; j++)
+                listed = out[j] == p->rt;
+            if (!listed && *n_out < max)
+                out[(*n_out)++] = p->rt;
         }
     }
     qsort(pairs, m, 2 * sizeof(uint64_t), cmp_u64);
@@ -1108,12 +1140,11 @@ static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t
     for (size_t i = 0; i < m;) {
         uint32_t j = distinct_of(pairs, m, pairs[2 * i]);
         if (j >= 2) {
-            const uint64_t *o = bsearch(&pairs[2 * i], orig, n_orig, 2 * sizeof(*orig), cmp_u64);
-            double mu = rho * rt_exposure(s, now - (double)(int64_t)o[1]);
+            const uint64_t *a = bsearch(&pairs[2 * i], auth, n_auth, 2 * sizeof(*auth), cmp_u64);
+            double mu;
+            memcpy(&mu, &a[1], sizeof(mu));
             again += vg__storm_poisson_log10_tail(j, mu) + log10(1 - exp(-mu));
         }
-        if (*n_out < max)
-            out[(*n_out)++] = pairs[2 * i];
         hit++;
         uint64_t v = pairs[2 * i];
         while (i < m && pairs[2 * i] == v)
@@ -1139,7 +1170,7 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
 {
     memset(c, 0, sizeof(*c));
     size_t n = k->q_n;
-    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + VG_STORM_PAIRS + 1) + 4 * n + 2);
+    vg_status rc = scratch_room(s, 2 * n * (VG_STORM_SKETCH + VG_STORM_PAIRS + 1) + 6 * n + 2);
     if (rc)
         return rc;
     uint32_t min_share_acc = min_shared_accounts(s);
@@ -1672,7 +1703,7 @@ static vg_status alert_refresh_retweets(struct vg_storms *s, struct key *k, stru
      * retweeters are new to the alert (the rule above waits until half of them are known). */
     uint64_t fast[MAX_MARKERS];
     size_t n_fast = 0;
-    if ((rc = scratch_room(s, 4 * n + 2)))
+    if ((rc = scratch_room(s, 6 * n + 2)))
         return rc;
     if (fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast) >= s->o.fresh_log10p)
         for (size_t v = 0; v < n_fast && a->n_markers < MAX_MARKERS; v++)
@@ -1758,7 +1789,7 @@ static vg_status early_coretweets(struct vg_storms *s, struct key *k, const stru
         return VG_OK;
     uint64_t fast[MAX_MARKERS];
     size_t n_fast = 0;
-    vg_status rc = scratch_room(s, 4 * k->q_n + 2);
+    vg_status rc = scratch_room(s, 6 * k->q_n + 2);
     if (rc)
         return rc;
     if (fast_coretweets(s, k, fast, MAX_MARKERS, &n_fast) < s->o.burst_log10p)
