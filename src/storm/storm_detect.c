@@ -85,6 +85,7 @@ struct rpost {
     uint8_t novel_pairs; /* bit i: both hashtags of pair[i] were new to the stream */
     uint8_t sync;        /* found in a synchronised wave of one of its hashtags */
     uint32_t alert_id;   /* the alert that counted it last + 1, 0 when none */
+    uint32_t own_alert;  /* the alert whose own hashtag (not a joined one) it carries + 1 */
     uint64_t url;        /* key hash of its first link, 0 when none */
     uint64_t sketch[VG_STORM_SKETCH];
     uint64_t pair[VG_STORM_PAIRS];         /* hashtag pairs (not of reposts) */
@@ -1364,9 +1365,10 @@ static vg_status alert_follow_window(struct vg_storms *s, const struct key *k, s
 }
 
 /* Whether at least half of k's synchronised window posts (and at least min_shared_accounts of
- * them) are posts that alert number alert_id (index + 1) has counted already: another hashtag
- * of the same posts, not another storm of the same people (storms of one movement share
- * accounts). */
+ * them) are posts of the own hashtag of alert number alert_id (index + 1): another hashtag of
+ * the same posts, not another storm of the same people (storms of one movement share
+ * accounts). Not posts the alert counted under a hashtag that joined it: another storm whose
+ * texts carry that hashtag would join too. */
 static int sync_posts_known(const struct vg_storms *s, const struct key *k, uint32_t alert_id)
 {
     uint32_t synced = 0, known = 0;
@@ -1374,7 +1376,7 @@ static int sync_posts_known(const struct vg_storms *s, const struct key *k, uint
         const struct rpost *p = window_post(s, k, q);
         if (p->sync) {
             synced++;
-            known += p->alert_id == alert_id;
+            known += p->own_alert == alert_id;
         }
     }
     return known >= min_shared_accounts(s) && 2 * known >= synced;
@@ -1515,6 +1517,7 @@ static vg_status raise_alert(struct vg_storms *s, struct key *k, const struct vg
         const struct rpost *p = &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
         alert_count(a, p->at);
         s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)].alert_id = (uint32_t)s->n_alerts;
+        s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)].own_alert = (uint32_t)s->n_alerts;
         if (alert_marked(a, p))
             rc = alert_add_account(a, p->account);
     }
@@ -1778,14 +1781,23 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
 {
     if (k->alert) {
         struct alert *a = &s->alerts[k->alert - 1];
-        if (a->last_seq == seq)
-            return VG_OK;
+        if (k->h == a->tag_key)
+            s->ring[seq & (s->cap_ring - 1)].own_alert = k->alert;
+        /* A synchronised alert tests waves on its own hashtag only: the hashtags that joined
+         * it are carried by other storms' texts too, whose waves would bring their accounts
+         * in. Its own hashtag may come after a joined one in the post, which counted the post
+         * already: the wave test is not skipped then. */
+        int own_wave = a->sync && k->h == a->tag_key;
+        if (a->last_seq == seq) {
+            vg_status rc = own_wave ? alert_sync_wave(s, k, a, t) : VG_OK;
+            return rc ? rc : own_wave ? tell_joined(s, a) : VG_OK;
+        }
         a->last_seq = seq;
         alert_count(a, t);
         if (k->h == a->tag_key && (double)k->q_n > a->live_above)
             a->live_at = t;
         s->ring[seq & (s->cap_ring - 1)].alert_id = k->alert;
-        vg_status rc = a->sync ? alert_sync_wave(s, k, a, t) : VG_OK;
+        vg_status rc = own_wave ? alert_sync_wave(s, k, a, t) : VG_OK;
         /* Only on the alert's own hashtag: the hashtags that joined it are carried by other
          * storms too (their texts' own tags), whose originals would come in. */
         if (!rc && a->rt_markers && k->h == a->tag_key)
