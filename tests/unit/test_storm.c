@@ -1113,6 +1113,39 @@ static void sync_storms_share_a_hashtag(void **state)
     assert_int_equal((int)seen.others[b], 40); /* V0..V39, counted as others by trace_collect */
 }
 
+/* A synchronised storm and ordinary accounts who post its hashtag seconds after its waves.
+ * Day 2: 40 accounts W0..W39 post the new #pulse in six waves ten minutes apart, each within
+ * 3 s; 9 s after the start of each wave from the second on, an ordinary account posts #pulse
+ * in its own words. A post is synchronised when its own wave (the posts within 5 s of it) is
+ * one: theirs holds none of the storm's posts. The detector before took in every post of the
+ * last 11 s once they made a wave, and so the five ordinary accounts. */
+static void sync_wave_edges(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    trace_stream_begin(&st, 29);
+    char acc[24];
+    for (int a = 0; a < 40; a++)
+        for (int w = 0; w < 6; w++) {
+            snprintf(acc, sizeof(acc), "W%d", a);
+            tadd(&st, WAVE_START + 600 * w + (int64_t)(trnd(&st) % 3), acc, "Pulse", NULL, NULL,
+                 NULL);
+        }
+    for (int w = 1; w < 6; w++) {
+        snprintf(acc, sizeof(acc), "o%d", 200 + w);
+        tadd(&st, WAVE_START + 600 * w + 9, acc, "Pulse", NULL, NULL, NULL);
+    }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 1);
+    assert_string_equal(seen.tag[0], "pulse");
+    assert_true(seen.sync[0]);
+    assert_true(seen.detected[0] - seen.onset[0] <= 3);
+    assert_int_equal((int)seen.members[0], 40);
+    assert_int_equal((int)seen.others[0], 0);
+}
+
 static void alert_json(void **state)
 {
     (void)state;
@@ -1175,6 +1208,7 @@ int main(void)
         cmocka_unit_test(coretweet_storm_before_ten_accounts),
         cmocka_unit_test(small_trend_not_alarmed),
         cmocka_unit_test(sync_storms_share_a_hashtag),
+        cmocka_unit_test(sync_wave_edges),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
