@@ -85,6 +85,7 @@ struct rpost {
     uint8_t novel_pairs; /* bit i: both hashtags of pair[i] were new to the stream */
     uint8_t sync;        /* found in a synchronised wave of one of its hashtags */
     uint32_t alert_id;   /* the alert that counted it last + 1, 0 when none */
+    uint32_t own_alert;  /* the alert whose own hashtag (not a joined one) it carries + 1 */
     uint64_t url;        /* key hash of its first link, 0 when none */
     uint64_t sketch[VG_STORM_SKETCH];
     uint64_t pair[VG_STORM_PAIRS];         /* hashtag pairs (not of reposts) */
@@ -1003,8 +1004,11 @@ static double wave_score(double wave, double bg, double covered)
 /* Synchronised timing (Pacheco et al. 2021): a post whose wave (the hashtag's posts within
  * +-SYNC_HALF s) holds at least min_shared_accounts distinct accounts and is improbable
  * (tail below 10^-fresh_log10p) under the hashtag's own rate around it (+-SYNC_AROUND s, the
- * wave left out). The posts of such waves are flagged `sync` in the ring. The window's posts are
- * in time order, so both neighbourhoods are found with moving bounds. */
+ * wave left out). Such posts are flagged `sync` in the ring; the other posts of their waves
+ * are not: a post up to SYNC_HALF s off a scheduled release is in the release's wave, but its
+ * own wave holds only the edge of the release (an ordinary account that posts the hashtag 8 s
+ * after it is not synchronised with it). The window's posts are in time order, so both
+ * neighbourhoods are found with moving bounds. */
 static void mark_sync(struct vg_storms *s, const struct key *k, int64_t now, struct check *c)
 {
     size_t n = k->q_n, lo = 0, hi = 0, alo = 0, ahi = 0;
@@ -1029,8 +1033,7 @@ static void mark_sync(struct vg_storms *s, const struct key *k, int64_t now, str
         if (wave_score(wave, (double)(ahi - alo) - wave, covered) < s->o.fresh_log10p ||
             distinct_accounts(s, k, lo, hi) < min_shared_accounts(s))
             continue;
-        for (size_t j = lo; j < hi; j++)
-            s->ring[k->q[k->q_head + j] & (s->cap_ring - 1)].sync = 1;
+        s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)].sync = 1;
         c->sync = 1;
     }
 }
@@ -1395,9 +1398,10 @@ static vg_status alert_follow_window(struct vg_storms *s, const struct key *k, s
 }
 
 /* Whether at least half of k's synchronised window posts (and at least min_shared_accounts of
- * them) are posts that alert number alert_id (index + 1) has counted already: another hashtag
- * of the same posts, not another storm of the same people (storms of one movement share
- * accounts). */
+ * them) are posts of the own hashtag of alert number alert_id (index + 1): another hashtag of
+ * the same posts, not another storm of the same people (storms of one movement share
+ * accounts). Not posts the alert counted under a hashtag that joined it: another storm whose
+ * texts carry that hashtag would join too. */
 static int sync_posts_known(const struct vg_storms *s, const struct key *k, uint32_t alert_id)
 {
     uint32_t synced = 0, known = 0;
@@ -1405,7 +1409,7 @@ static int sync_posts_known(const struct vg_storms *s, const struct key *k, uint
         const struct rpost *p = window_post(s, k, q);
         if (p->sync) {
             synced++;
-            known += p->alert_id == alert_id;
+            known += p->own_alert == alert_id;
         }
     }
     return known >= min_shared_accounts(s) && 2 * known >= synced;
@@ -1546,6 +1550,7 @@ static vg_status raise_alert(struct vg_storms *s, struct key *k, const struct vg
         const struct rpost *p = &s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)];
         alert_count(a, p->at);
         s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)].alert_id = (uint32_t)s->n_alerts;
+        s->ring[k->q[k->q_head + i] & (s->cap_ring - 1)].own_alert = (uint32_t)s->n_alerts;
         if (alert_marked(a, p))
             rc = alert_add_account(a, p->account);
     }
@@ -1628,31 +1633,38 @@ void vg_storms_free(vg_storms *s)
     vg_free(s);
 }
 
-/* A synchronised storm's new post: when the hashtag's posts of the last 2 SYNC_HALF + 1 s
- * make a wave (the test of mark_sync, against the rate of the SYNC_AROUND s before), they are
- * flagged and their accounts join the alert (the wave's first posts came before it filled). */
+/* A synchronised storm's new post at t: each post of its hashtag of the last SYNC_HALF s, whose
+ * wave (its posts within +-SYNC_HALF s) is now complete or still filling, is tested as in
+ * mark_sync, against the rate of the SYNC_AROUND s before its wave; a post that passes is
+ * flagged and its account joins the alert (a wave's first posts came before it filled). */
 static vg_status alert_sync_wave(struct vg_storms *s, const struct key *k, struct alert *a,
                                  int64_t t)
 {
     size_t n = k->q_n, lo = n, alo = n;
-    while (lo > 0 && window_post(s, k, lo - 1)->at >= t - 2 * VG_STORM_SYNC_HALF)
-        lo--;
-    alo = lo;
-    while (alo > 0 && window_post(s, k, alo - 1)->at >= t - VG_STORM_SYNC_AROUND)
-        alo--;
-    double wave = (double)(n - lo);
-    double covered = VG_STORM_SYNC_AROUND - 2 * VG_STORM_SYNC_HALF - 1;
     int64_t first = window_post(s, k, 0)->at;
-    if (t - VG_STORM_SYNC_AROUND < first)
-        covered = (double)(t - first) - 2 * VG_STORM_SYNC_HALF - 1;
-    if (wave < min_shared_accounts(s) ||
-        wave_score(wave, (double)(lo - alo), covered) < s->o.fresh_log10p ||
-        distinct_accounts(s, k, lo, n) < min_shared_accounts(s))
-        return VG_OK;
     vg_status rc = VG_OK;
-    for (size_t j = lo; j < n && !rc; j++) {
-        s->ring[k->q[k->q_head + j] & (s->cap_ring - 1)].sync = 1;
-        rc = alert_add_account(a, window_post(s, k, j)->account);
+    /* Newest first: the wave's start (lo) and the background's (alo) move back. */
+    for (size_t i = n; i > 0 && !rc; i--) {
+        const struct rpost *p = window_post(s, k, i - 1);
+        if (p->at < t - VG_STORM_SYNC_HALF)
+            break;
+        while (lo > 0 && window_post(s, k, lo - 1)->at >= p->at - VG_STORM_SYNC_HALF)
+            lo--;
+        int64_t from = p->at - VG_STORM_SYNC_HALF - VG_STORM_SYNC_AROUND;
+        if (from < first)
+            from = first;
+        while (alo > 0 && window_post(s, k, alo - 1)->at >= from)
+            alo--;
+        if (alo > lo)
+            alo = lo;
+        double wave = (double)(n - lo);
+        double covered = (double)(p->at - VG_STORM_SYNC_HALF - from);
+        if (wave < min_shared_accounts(s) ||
+            wave_score(wave, (double)(lo - alo), covered) < s->o.fresh_log10p ||
+            distinct_accounts(s, k, lo, n) < min_shared_accounts(s))
+            continue;
+        s->ring[k->q[k->q_head + i - 1] & (s->cap_ring - 1)].sync = 1;
+        rc = alert_add_account(a, p->account);
     }
     return rc;
 }
@@ -1809,14 +1821,23 @@ static vg_status tag_after_post(struct vg_storms *s, struct key *k, const struct
 {
     if (k->alert) {
         struct alert *a = &s->alerts[k->alert - 1];
-        if (a->last_seq == seq)
-            return VG_OK;
+        if (k->h == a->tag_key)
+            s->ring[seq & (s->cap_ring - 1)].own_alert = k->alert;
+        /* A synchronised alert tests waves on its own hashtag only: the hashtags that joined
+         * it are carried by other storms' texts too, whose waves would bring their accounts
+         * in. Its own hashtag may come after a joined one in the post, which counted the post
+         * already: the wave test is not skipped then. */
+        int own_wave = a->sync && k->h == a->tag_key;
+        if (a->last_seq == seq) {
+            vg_status rc = own_wave ? alert_sync_wave(s, k, a, t) : VG_OK;
+            return rc ? rc : own_wave ? tell_joined(s, a) : VG_OK;
+        }
         a->last_seq = seq;
         alert_count(a, t);
         if (k->h == a->tag_key && (double)k->q_n > a->live_above)
             a->live_at = t;
         s->ring[seq & (s->cap_ring - 1)].alert_id = k->alert;
-        vg_status rc = a->sync ? alert_sync_wave(s, k, a, t) : VG_OK;
+        vg_status rc = own_wave ? alert_sync_wave(s, k, a, t) : VG_OK;
         /* Only on the alert's own hashtag: the hashtags that joined it are carried by other
          * storms too (their texts' own tags), whose originals would come in. */
         if (!rc && a->rt_markers && k->h == a->tag_key)

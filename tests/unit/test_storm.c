@@ -1096,6 +1096,81 @@ static void storms_at_cold_start(void **state)
     assert_int_equal((int)seen.others[march], 0);
 }
 
+/* Two synchronised storms of one movement, whose posts both carry the habitual #news before
+ * their own hashtag. Day 2: 40 accounts W0..W39 post "#news #wavea" in six waves ten minutes
+ * apart, each within 3 s; #news bursts with the same posts and joins the #wavea alert. Five
+ * minutes after the first wave, 40 other accounts V0..V39 post "#news #waveb" in four waves,
+ * five minutes off the first storm's. Each storm must have its own alert with its own accounts.
+ * The detector before tested waves on every hashtag of an alert, so the second storm's waves on
+ * #news brought its 40 accounts into the first alert, and counted #waveb's posts as the first
+ * alert's (they had been counted under #news), so #waveb joined it instead of raising its own. */
+static void sync_storms_share_a_hashtag(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    trace_stream_begin(&st, 23);
+    char acc[24];
+    for (int a = 0; a < 40; a++)
+        for (int w = 0; w < 6; w++) {
+            snprintf(acc, sizeof(acc), "W%d", a);
+            tadd(&st, WAVE_START + 600 * w + (int64_t)(trnd(&st) % 3), acc, "news", "WaveA", NULL,
+                 NULL);
+        }
+    for (int a = 0; a < 40; a++)
+        for (int w = 0; w < 4; w++) {
+            snprintf(acc, sizeof(acc), "V%d", a);
+            tadd(&st, WAVE_START + 300 + 600 * w + (int64_t)(trnd(&st) % 3), acc, "news", "WaveB",
+                 NULL, NULL);
+        }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 2);
+    int a = !strcmp(seen.tag[0], "wavea") ? 0 : 1, b = 1 - a;
+    assert_string_equal(seen.tag[a], "wavea");
+    assert_string_equal(seen.tag[b], "waveb");
+    assert_true(seen.sync[a] && seen.sync[b]);
+    assert_int_equal((int)seen.n_tags[a], 2); /* #news joined it */
+    assert_int_equal((int)seen.n_tags[b], 1);
+    assert_int_equal((int)seen.members[a], 40); /* W0..W39 */
+    assert_int_equal((int)seen.others[a], 0);
+    assert_int_equal((int)seen.members[b], 0);
+    assert_int_equal((int)seen.others[b], 40); /* V0..V39, counted as others by trace_collect */
+}
+
+/* A synchronised storm and ordinary accounts who post its hashtag seconds after its waves.
+ * Day 2: 40 accounts W0..W39 post the new #pulse in six waves ten minutes apart, each within
+ * 3 s; 9 s after the start of each wave from the second on, an ordinary account posts #pulse
+ * in its own words. A post is synchronised when its own wave (the posts within 5 s of it) is
+ * one: theirs holds none of the storm's posts. The detector before took in every post of the
+ * last 11 s once they made a wave, and so the five ordinary accounts. */
+static void sync_wave_edges(void **state)
+{
+    (void)state;
+    struct trace_stream st;
+    trace_stream_begin(&st, 29);
+    char acc[24];
+    for (int a = 0; a < 40; a++)
+        for (int w = 0; w < 6; w++) {
+            snprintf(acc, sizeof(acc), "W%d", a);
+            tadd(&st, WAVE_START + 600 * w + (int64_t)(trnd(&st) % 3), acc, "Pulse", NULL, NULL,
+                 NULL);
+        }
+    for (int w = 1; w < 6; w++) {
+        snprintf(acc, sizeof(acc), "o%d", 200 + w);
+        tadd(&st, WAVE_START + 600 * w + 9, acc, "Pulse", NULL, NULL, NULL);
+    }
+    qsort(st.p, st.n, sizeof(*st.p), trace_by_time);
+    struct trace_seen seen = { 0 };
+    feed_trace_stream(&st, &seen);
+    assert_int_equal(seen.ended, 1);
+    assert_string_equal(seen.tag[0], "pulse");
+    assert_true(seen.sync[0]);
+    assert_true(seen.detected[0] - seen.onset[0] <= 3);
+    assert_int_equal((int)seen.members[0], 40);
+    assert_int_equal((int)seen.others[0], 0);
+}
+
 static void alert_json(void **state)
 {
     (void)state;
@@ -1158,6 +1233,8 @@ int main(void)
         cmocka_unit_test(coretweet_storm_before_ten_accounts),
         cmocka_unit_test(small_trend_not_alarmed),
         cmocka_unit_test(viral_account_not_alarmed),
+        cmocka_unit_test(sync_storms_share_a_hashtag),
+        cmocka_unit_test(sync_wave_edges),
         cmocka_unit_test(alert_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
