@@ -753,12 +753,17 @@ static vg_status storm_bystanders(struct sim_world *w, const struct sim_storm *s
                              .a = a,
                              .b = SIM_NONE,
                              .storm = (uint16_t)(s - w->storms + 1) };
-        if (ev.t >= day1)
-            ev.t = day1 - 1;
         enum sim_pool pool = role == VG_SIM_BACKGROUND ? POOL_EVERYDAY
                              : role == VG_SIM_NEWS     ? POOL_NEWS
                                                        : POOL_COUNTER;
         ev.text = vg__sim_text_pick(&w->texts, pool, (enum sim_lang)lang, r);
+        /* A post that would come after the storm's day is not written (the day's events are
+         * made with that day). Before, it was moved to the day's last second, where up to 72
+         * bystanders of one storm then posted at once: a synchronised wave the generator had
+         * made, not the storm. The text is drawn all the same, so the rest of the world stays
+         * as it was. */
+        if (ev.t >= day1)
+            continue;
         w->acct[a].posts++;
         rc = vg__sim_push(w, &ev);
     }
@@ -846,6 +851,9 @@ static vg_status burst(struct sim_world *w, uint32_t d, struct sim_rng *r)
                         ev.t = o->t + 30 + (int64_t)vg__sim_exp(r, 600);
                 }
             }
+            /* Only a retweet can come after the burst's day (its original is within it); it is
+             * not written, as a storm's bystanders past the day (storm_bystanders). */
+            int past_day = ev.t >= day0 + DAY;
             if (ev.kind != POST_REPOST) {
                 ev.text = vg__sim_text_pick(&w->texts, POOL_EVERYDAY, (enum sim_lang)b->lang, r);
                 if (sim_unif(r) < 0.1)
@@ -861,8 +869,8 @@ static vg_status burst(struct sim_world *w, uint32_t d, struct sim_rng *r)
                 }
                 orig[n_orig++] = (struct burst_orig){ ev.id, ev.t, a, ev.text };
             }
-            if (ev.t >= day0 + DAY)
-                ev.t = day0 + DAY - 1;
+            if (past_day)
+                continue;
             w->acct[a].posts++;
             b->n_posts++;
             rc = vg__sim_push(w, &ev);
