@@ -1195,6 +1195,31 @@ VG_API void vg_returns_live_counts(const vg_returns *r, uint64_t *events, uint64
  */
 VG_API VG_NODISCARD vg_status vg_returns_store_link(vg_db *db, const vg_returns *r, size_t i);
 
+struct vg_actor; /* who acts: the casework section below */
+
+/** What vg_returns_reject() did. */
+struct vg_return_rejection {
+    char replaces[512]; /* the account the link named (given, or the stored link's) */
+    int already;        /* the pair was rejected before (nothing changed, nothing audited) */
+    int removed;        /* the stored link of the account to it was deleted */
+    int64_t personas;   /* links given another persona: the persona the link merged, split */
+};
+
+/**
+ * A reviewer's verdict that account does not replace `replaces` (docs/returns.md, "Reviewing
+ * a link"): the pair is kept (table return_rejections) and never linked again by
+ * vg_returns_run() or live linking started after it (candidates rejected for an account are
+ * passed over, so the next best may be linked); the stored link, when it is that one, is
+ * deleted and the links that came through it get the persona their chain now leads to. With
+ * replaces NULL, the account's stored link is the one rejected. note (NULL: none) is kept with
+ * it. One transaction with an audit entry "returns.reject" (object "account:ID"); a pair
+ * rejected before changes nothing and writes no entry. Errors: VG_EINVAL, VG_ENOENT (replaces
+ * NULL and no stored link), VG_ELIMIT (an id over 511 bytes), store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_returns_reject(vg_db *db, const struct vg_actor *by,
+                                                const char *account, const char *replaces,
+                                                const char *note, struct vg_return_rejection *out);
+
 /** Quality of a batch against the planted truth of a generated world (docs/returns.md). */
 struct vg_returns_eval {
     uint64_t new_accounts;            /* first seen after the start of the data */

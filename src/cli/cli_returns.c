@@ -24,7 +24,8 @@ static void returns_help(void)
            "                     [--without LIST] [--track-hours H]\n"
            "       vigie returns eval --truth FILE [--db FILE] [--before T] [--threshold X]\n"
            "                          [--without LIST] [--track-hours H] [--md FILE]\n"
-           "                          [--misses FILE]\n\n"
+           "                          [--misses FILE]\n"
+           "       vigie returns reject --account ID [--replaces ID] [--note TEXT] [--db FILE]\n\n"
            "Link new accounts to the suspended accounts they replace: the store is replayed in\n"
            "time order and each account first seen after the start of the data is linked as\n"
            "soon as its best candidate scores at least the threshold (names, bio, avatar, follow\n"
@@ -32,7 +33,8 @@ static void returns_help(void)
            "return_links, replacing an earlier run's) and printed, one JSON line each:\n"
            "  {\"account\",\"replaces\",\"score\",\"persona\",\"linked_at\",\"first_seen\",\n"
            "   \"followers_at_link\",\"evidence\":[{\"kind\",...},...]}\n"
-           "then a summary line. 'eval' prints the figures against truth.json of vigie sim.\n\n"
+           "then a summary line. 'eval' prints the figures against truth.json of vigie sim.\n"
+           "'reject' records a reviewer's verdict that a link is wrong (see its --help).\n\n"
            "options:\n"
            "  --db FILE        the store (default " DEFAULT_DB ")\n"
            "  --since T        print only links made at or after instant T (all are stored)\n"
@@ -308,9 +310,76 @@ static int returns_eval(int argc, char **argv)
     return ex;
 }
 
+static void reject_help(void)
+{
+    printf("usage: vigie returns reject --account ID [--replaces ID] [--note TEXT] [--db FILE]\n\n"
+           "A reviewer's verdict that the new account ID does not replace the suspended account\n"
+           "(docs/returns.md, \"Reviewing a link\"): the pair is kept and never linked again by\n"
+           "'vigie returns' or by 'vigie ingest --returns' started after it (the next best\n"
+           "candidate may be linked instead); the stored link, when it is that one, is deleted "
+           "and\n"
+           "the persona it had merged is split. Recorded in the audit log (actor \"cli\").\n"
+           "Prints one JSON line: "
+           "{\"rejected\",\"replaces\",\"already\",\"removed\",\"personas\"}.\n\n"
+           "options:\n"
+           "  --account ID   the new account\n"
+           "  --replaces ID  the suspended account it was linked to (default: its stored link)\n"
+           "  --note TEXT    why, kept with the rejection and in the audit entry\n"
+           "  --db FILE      the store (default " DEFAULT_DB ")\n"
+           "  --help, -h     this help\n");
+}
+
+static int returns_reject(int argc, char **argv)
+{
+    const char *cmd = "returns reject";
+    const char *db_path = DEFAULT_DB, *account = NULL, *replaces = NULL, *note = NULL;
+    const struct cli_opt opts[] = {
+        { "db", .str = &db_path },
+        { "account", .str = &account },
+        { "replaces", .str = &replaces },
+        { "note", .str = &note },
+    };
+    int ex = cli_parse_options(cmd, argc, argv, opts, sizeof(opts) / sizeof(opts[0]), reject_help);
+    if (ex)
+        return ex < 0 ? 0 : ex;
+    if (optind < argc)
+        return usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!account || !*account)
+        return usage_error(cmd, "--account ID is required");
+    if (replaces && !*replaces)
+        return usage_error(cmd, "--replaces takes an account id");
+    vg_db *db;
+    if ((ex = cli_open_store(cmd, db_path, &db)))
+        return ex;
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    struct vg_return_rejection out;
+    vg_status rc = vg_returns_reject(db, &cli, account, replaces, note, &out);
+    if (rc == VG_ENOENT)
+        fprintf(stderr,
+                "vigie %s: account %s has no stored return link; name the account it "
+                "replaces with --replaces\n",
+                cmd, account);
+    else if (rc)
+        fprintf(stderr, "vigie %s: %s (%s)\n", cmd, vg_strerror(rc), vg_db_errmsg(db));
+    else {
+        printf("{\"rejected\":");
+        cli_print_json_str(account);
+        printf(",\"replaces\":");
+        cli_print_json_str(out.replaces);
+        printf(",\"already\":%s,\"removed\":%s,\"personas\":%lld}\n",
+               out.already ? "true" : "false", out.removed ? "true" : "false",
+               (long long)out.personas);
+    }
+    vg_db_close(db);
+    return rc ? EXIT_DATA : 0;
+}
+
 int cmd_returns(int argc, char **argv)
 {
     if (argc >= 2 && !strcmp(argv[1], "eval"))
         return returns_eval(argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "reject"))
+        return returns_reject(argc - 1, argv + 1);
     return returns_list(argc, argv);
 }

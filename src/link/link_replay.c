@@ -167,6 +167,9 @@ struct vg_returns {
     uint32_t n_susp;      /* accounts suspended now (in the index) */
     uint32_t expire_next; /* tracks before it have expired (opts.track_secs) */
     uint64_t expired;
+    uint64_t *rejected; /* pairs a reviewer rejected (pair_key), sorted after the scan */
+    uint32_t n_rejected, cap_rejected;
+    uint64_t passed_over; /* candidates left out for a rejection */
     struct vg_buf scratch;
 };
 
@@ -512,6 +515,47 @@ static int cmp_ev(const void *x, const void *y)
 
 /* ---- the replay ---------------------------------------------------------------------------- */
 
+/* ---- links a reviewer rejected (vg_returns_reject) ------------------------------------------ */
+
+/* One key for the pair (new account, account it would replace). 64 bits: a collision would pass
+ * over one candidate of one account, not link anything. */
+static uint64_t pair_key(const char *account, const char *replaces)
+{
+    return vg_hash64(account, strlen(account),
+                     vg_hash64(replaces, strlen(replaces), 0x72656a6563746564ull));
+}
+
+static vg_status on_rejection(const struct vg_scan_row *row, void *ud)
+{
+    struct vg_returns *r = ud;
+    if (!row->other)
+        return VG_OK;
+    GROW(r->rejected, r->n_rejected, r->cap_rejected, 16);
+    r->rejected[r->n_rejected++] = pair_key(row->account, row->other);
+    return VG_OK;
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+/* Leave out of c the candidates a reviewer rejected for this account; returns how many stay. */
+static size_t pass_over_rejected(struct vg_returns *r, const char *account,
+                                 struct vg_link_candidate *c, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = pair_key(account, vg__link_index_id(r->ix, c[i].entry));
+        if (bsearch(&k, r->rejected, r->n_rejected, sizeof(k), cmp_u64))
+            r->passed_over++;
+        else
+            c[kept++] = c[i];
+    }
+    return kept;
+}
+
 static int in_window(const struct track *t, int64_t now)
 {
     return t->n_actions <= EARLY_ACTS && now - t->first_action <= EARLY_SECS;
@@ -696,6 +740,8 @@ static vg_status evaluate(struct vg_returns *r, uint32_t ti, int64_t now)
     vg_status rc = vg__link_index_query(r->ix, &t->m->prof, &talk, now, c, TOP_KEEP, &n);
     if (rc)
         return rc;
+    if (r->n_rejected)
+        n = pass_over_rejected(r, r->acc[t->acct].id, c, n);
     if (early) {
         double best = r->opts.without & VG_RETURN_NO_POSTS ? 0 : vg__link_talk_score(&talk);
         t->early_score = n && c[0].score > best ? c[0].score : best;
@@ -1010,6 +1056,11 @@ vg_status vg_returns_run(vg_db *db, const struct vg_returns_opts *opts, vg_retur
     if (!rc)
         rc = vg__db_scan(db, VG_SCAN_POST_MENTIONS, VG_TIME_UNKNOWN, before, on_post, r);
     if (!rc)
+        rc = vg__db_scan(db, VG_SCAN_RETURN_REJECTIONS, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN,
+                         on_rejection, r);
+    if (!rc && r->n_rejected)
+        qsort(r->rejected, r->n_rejected, sizeof(*r->rejected), cmp_u64);
+    if (!rc)
         rc = replay(r);
     /* The events are not needed any more; the rest is kept for the output and eval. */
     vg_free(r->ev);
@@ -1178,6 +1229,7 @@ void vg_returns_free(vg_returns *r)
         }
     vg_free(r->nw);
     vg_free(r->links);
+    vg_free(r->rejected);
     vg_buf_release(&r->scratch);
     vg_arena_release(&r->arena);
     vg_return_index_free(r->ix);
@@ -1264,6 +1316,10 @@ vg_status vg_returns_summary_json(const vg_returns *r, char **json)
     if (!rc && r->opts.track_secs > 0)
         rc = vg_buf_printf(&b, ",\"track_hours\":%.4g,\"expired\":%llu",
                            (double)r->opts.track_secs / 3600.0, (unsigned long long)r->expired);
+    /* Only when a reviewer rejected links: how many, and how often a candidate was left out. */
+    if (!rc && r->n_rejected)
+        rc = vg_buf_printf(&b, ",\"rejections\":%u,\"passed_over\":%llu", r->n_rejected,
+                           (unsigned long long)r->passed_over);
     if (!rc)
         rc = vg_buf_puts(&b, "}");
     if (rc) {

@@ -223,6 +223,19 @@ vg_status vg__db_add_return_link(vg_db *db, const struct vg_store_return_link *l
     return rc ? rc : after_write(db, db->ops->add_return_link(db->state, link));
 }
 
+vg_status vg__db_get_return_link(vg_db *db, const char *account, char *replaces, size_t cap,
+                                 int *found)
+{
+    vg_status rc = vg_db_flush(db);
+    return rc ? rc : db->ops->get_return_link(db->state, account, replaces, cap, found);
+}
+
+vg_status vg__db_reject_return_link(vg_db *db, const struct vg_store_return_reject *r,
+                                    struct vg_store_return_reject_out *out)
+{
+    return db->ops->reject_return_link(db->state, r, out);
+}
+
 vg_status vg__db_put_storm_alert(vg_db *db, const struct vg_store_storm_alert *a)
 {
     vg_status rc = ensure_txn(db);

@@ -49,11 +49,14 @@ enum vg_scan {
     VG_SCAN_HASHTAGS,
     VG_SCAN_DOMAINS,
     VG_SCAN_ACTIVITY,
-    VG_SCAN_POSTS_BY_TIME, /* storms (src/storm/): see above */
-    VG_SCAN_IDENTITIES,    /* returning accounts (src/link/): see below */
-    VG_SCAN_POST_MENTIONS, /* returning accounts (src/link/): see below */
-    VG_SCAN_PAST_HANDLES,  /* handles accounts had before: account, handle in item, first
-                              sighting in at, last in count */
+    VG_SCAN_POSTS_BY_TIME,     /* storms (src/storm/): see above */
+    VG_SCAN_IDENTITIES,        /* returning accounts (src/link/): see below */
+    VG_SCAN_POST_MENTIONS,     /* returning accounts (src/link/): see below */
+    VG_SCAN_PAST_HANDLES,      /* handles accounts had before: account, handle in item, first
+                                  sighting in at, last in count */
+    VG_SCAN_RETURN_REJECTIONS, /* links a reviewer rejected: account, replaces in other, the
+                                  time of the rejection in at (every row: before and from are
+                                  not applied) */
     VG_SCAN__COUNT
 };
 
@@ -87,6 +90,19 @@ struct vg_store_return_link {
     double score;
     int64_t linked_at;    /* simulated time the link was made */
     const char *evidence; /* JSON array */
+};
+
+/* A reviewer's rejection of the link of account to replaces (table return_rejections). */
+struct vg_store_return_reject {
+    const char *account, *replaces, *actor, *note;
+    int64_t at;
+};
+
+/* What a rejection changed: kept before (already), the stored link deleted (removed), links
+ * whose persona was recomputed to another (personas). */
+struct vg_store_return_reject_out {
+    int already, removed;
+    int64_t personas;
 };
 
 /* A storm alert (table storm_alerts, its accounts in storm_accounts), keyed by hashtag and
@@ -159,6 +175,15 @@ struct vg_store_ops {
     vg_status (*put_return_links)(void *state, const struct vg_store_return_link *links, size_t n);
     /* One link made live (insert, or replace that account's link), in the open transaction. */
     vg_status (*add_return_link)(void *state, const struct vg_store_return_link *link);
+    /* The link stored for account: its replaces copied into replaces (cap bytes), *found 0
+     * when there is none. */
+    vg_status (*get_return_link)(void *state, const char *account, char *replaces, size_t cap,
+                                 int *found);
+    /* Keep a reviewer's rejection and apply it to the stored links, in the open transaction:
+     * the link of r->account to r->replaces is deleted, and the links of its persona are given
+     * the persona their chain of links now leads to. */
+    vg_status (*reject_return_link)(void *state, const struct vg_store_return_reject *r,
+                                    struct vg_store_return_reject_out *out);
     /* Storm alerts (src/storm/): insert or update one, in the open transaction. */
     vg_status (*put_storm_alert)(void *state, const struct vg_store_storm_alert *a);
     /* Lists of sites and the per-domain reads (src/sites/): see struct vg_store_sites_ops. */
@@ -266,6 +291,14 @@ vg_status vg__db_scan(vg_db *db, enum vg_scan kind, int64_t from, int64_t before
 /* Replace the stored return links (struct vg_store_ops.put_return_links), after committing
  * pending writes. */
 vg_status vg__db_put_return_links(vg_db *db, const struct vg_store_return_link *links, size_t n);
+/* The stored link of account (struct vg_store_ops.get_return_link), after committing pending
+ * writes. */
+vg_status vg__db_get_return_link(vg_db *db, const char *account, char *replaces, size_t cap,
+                                 int *found);
+/* Keep a rejection (struct vg_store_ops.reject_return_link) in the open transaction (the caller
+ * begins and commits it: vg__db_txn_begin). */
+vg_status vg__db_reject_return_link(vg_db *db, const struct vg_store_return_reject *r,
+                                    struct vg_store_return_reject_out *out);
 /* Add one link made live (struct vg_store_ops.add_return_link) to the pending batch of writes:
  * an ingest commits it with the events that made it. */
 vg_status vg__db_add_return_link(vg_db *db, const struct vg_store_return_link *link);

@@ -499,6 +499,17 @@ static const char *const migrations[] = {
     "  SELECT id, ident_hash, handle, name, bio, avatar_url, avatar_pdq, avatar_pdq_quality,"
     "   ident_since, observed_at FROM accounts WHERE ident_hash IS NOT NULL)"
     " GROUP BY account, ident_hash;",
+    /* 14 -> 15: reviewers' rejections of return links (src/cases/cases_returns.c,
+     * docs/returns.md "Reviewing a link"): a pair rejected is never linked again, by the batch
+     * or live. */
+    "CREATE TABLE return_rejections ("
+    "  account TEXT NOT NULL,"
+    "  replaces TEXT NOT NULL,"
+    "  rejected_at INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  note TEXT,"
+    "  PRIMARY KEY (account, replaces)"
+    ") WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)VG_ARRAY_LEN(migrations))
@@ -564,7 +575,10 @@ static const char *const migrations[] = {
       " NULL, NULL, NULL, NULL, NULL, mentions FROM posts WHERE" BEFORE("created_at"))             \
     X(SCAN_PAST_HANDLES,                                                                           \
       "SELECT account, NULL, handle, first_seen, last_seen, NULL, NULL FROM account_history"       \
-      " WHERE handle IS NOT NULL AND" BEFORE("first_seen"))
+      " WHERE handle IS NOT NULL AND" BEFORE("first_seen"))                                        \
+    X(SCAN_RETURN_REJECTIONS,                                                                      \
+      "SELECT account, replaces, NULL, rejected_at, 0, NULL, NULL FROM return_rejections"          \
+      " WHERE ?1 IS NULL OR ?1 IS NOT NULL")
 /* clang-format on */
 
 /* Columns of a bank item, in the order read_item() reads them. */
@@ -625,6 +639,13 @@ static const char *const migrations[] = {
       "INSERT OR REPLACE INTO post_scores (post_id, model, score, flagged, categories, threat,"    \
       " escalate, exempt, lang, scored_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")               \
     X(DEL_RETURN_LINKS, "DELETE FROM return_links")                                                \
+    X(GET_RETURN_LINK, "SELECT replaces, persona FROM return_links WHERE account = ?1")            \
+    X(DEL_RETURN_LINK, "DELETE FROM return_links WHERE account = ?1 AND replaces = ?2")            \
+    X(PERSONA_LINKS, "SELECT account, replaces FROM return_links WHERE persona = ?1")              \
+    X(SET_LINK_PERSONA, "UPDATE return_links SET persona = ?2 WHERE account = ?1")                 \
+    X(INS_RETURN_REJECTION,                                                                        \
+      "INSERT OR IGNORE INTO return_rejections (account, replaces, rejected_at, actor, note)"      \
+      " VALUES (?1,?2,?3,?4,?5)")                                                                  \
     X(INS_RETURN_LINK,                                                                             \
       "INSERT OR REPLACE INTO return_links (account, replaces, persona, score, linked_at,"         \
       " evidence, stored_at) VALUES (?1,?2,?3,?4,?5,?6,?7)")                                       \
@@ -1720,6 +1741,10 @@ static vg_status sqlite_scan(void *state, enum vg_scan kind, int64_t from, int64
 static vg_status sqlite_put_return_links(void *state, const struct vg_store_return_link *links,
                                          size_t n);
 static vg_status sqlite_add_return_link(void *state, const struct vg_store_return_link *link);
+static vg_status sqlite_get_return_link(void *state, const char *account, char *replaces,
+                                        size_t cap, int *found);
+static vg_status sqlite_reject_return_link(void *state, const struct vg_store_return_reject *r,
+                                           struct vg_store_return_reject_out *out);
 static vg_status sqlite_put_storm_alert(void *state, const struct vg_store_storm_alert *a);
 static vg_status sqlite_bank_create(void *state, const char *name, const char *description,
                                     int64_t now, int *created);
@@ -1760,6 +1785,8 @@ const struct vg_store_ops vg__store_sqlite = {
     .scan = sqlite_scan,
     .put_return_links = sqlite_put_return_links,
     .add_return_link = sqlite_add_return_link,
+    .get_return_link = sqlite_get_return_link,
+    .reject_return_link = sqlite_reject_return_link,
     .put_storm_alert = sqlite_put_storm_alert,
     .sites = &vg__store_sqlite_sites,
     .cases = &vg__store_sqlite_cases,
@@ -1795,6 +1822,7 @@ static const enum stmt_id scan_stmt[VG_SCAN__COUNT] = {
     [VG_SCAN_IDENTITIES] = S_SCAN_IDENTITIES,
     [VG_SCAN_PAST_HANDLES] = S_SCAN_PAST_HANDLES,
     [VG_SCAN_POST_MENTIONS] = S_SCAN_POST_MENTIONS,
+    [VG_SCAN_RETURN_REJECTIONS] = S_SCAN_RETURN_REJECTIONS,
 };
 
 static void scan_read_row(sqlite3_stmt *s, struct vg_scan_row *r)
@@ -1882,6 +1910,146 @@ static vg_status sqlite_put_return_links(void *state, const struct vg_store_retu
 static vg_status sqlite_add_return_link(void *state, const struct vg_store_return_link *link)
 {
     return put_return_link(state, link, (int64_t)time(NULL));
+}
+
+/* The stored link of account: replaces into out (cap bytes), and its persona into persona when
+ * not NULL (pcap bytes). */
+static vg_status read_return_link(struct sqlite_state *st, const char *account, char *out,
+                                  size_t cap, char *persona, size_t pcap, int *found)
+{
+    sqlite3_stmt *s = st->stmt[S_GET_RETURN_LINK];
+    bind_text(s, 1, account);
+    int src = sqlite3_step(s);
+    *found = src == SQLITE_ROW;
+    if (*found) {
+        snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+        if (persona)
+            snprintf(persona, pcap, "%s", (const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return src == SQLITE_ROW || src == SQLITE_DONE ? VG_OK : fail(st, src, "reading a return link");
+}
+
+static vg_status sqlite_get_return_link(void *state, const char *account, char *replaces,
+                                        size_t cap, int *found)
+{
+    return read_return_link(state, account, replaces, cap, NULL, 0, found);
+}
+
+/* The links of persona: (account, replaces) pairs, copied into the arena-less arrays *acc and
+ * *rep (vg_malloc'd, the caller frees each string and both arrays). */
+struct persona_rows {
+    char **acc, **rep;
+    size_t n, cap;
+};
+
+static void persona_rows_free(struct persona_rows *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        vg_free(p->acc[i]);
+        vg_free(p->rep[i]);
+    }
+    vg_free(p->acc);
+    vg_free(p->rep);
+}
+
+static vg_status read_persona_rows(struct sqlite_state *st, const char *persona,
+                                   struct persona_rows *p)
+{
+    sqlite3_stmt *s = st->stmt[S_PERSONA_LINKS];
+    bind_text(s, 1, persona);
+    vg_status rc = VG_OK;
+    int src;
+    while (!rc && (src = sqlite3_step(s)) == SQLITE_ROW) {
+        if (p->n == p->cap) {
+            size_t cap = p->cap ? 2 * p->cap : 16;
+            char **a = vg_realloc(p->acc, cap * sizeof(*a));
+            if (a)
+                p->acc = a;
+            char **r = a ? vg_realloc(p->rep, cap * sizeof(*r)) : NULL;
+            if (!a || !r) {
+                rc = VG_ENOMEM;
+                break;
+            }
+            p->rep = r;
+            p->cap = cap;
+        }
+        p->acc[p->n] = vg_strdup((const char *)sqlite3_column_text(s, 0));
+        p->rep[p->n] = vg_strdup((const char *)sqlite3_column_text(s, 1));
+        if (!p->acc[p->n] || !p->rep[p->n]) {
+            vg_free(p->acc[p->n]);
+            vg_free(p->rep[p->n]);
+            rc = VG_ENOMEM;
+            break;
+        }
+        p->n++;
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = fail(st, src, "reading a persona's links");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+/* A persona is named after the first account of its chain: the account the chain's top link
+ * replaces, which is itself linked to nothing. Once a link is gone, the links that came
+ * through it lead to its account instead. Each of persona's links gets the account its chain
+ * now leads to (within the persona: a chain never leaves it). */
+static vg_status repersona(struct sqlite_state *st, const char *persona, int64_t *changed)
+{
+    struct persona_rows p = { 0 };
+    vg_status rc = read_persona_rows(st, persona, &p);
+    for (size_t i = 0; i < p.n && !rc; i++) {
+        const char *top = p.rep[i];
+        for (size_t steps = 0; steps < p.n; steps++) { /* at most n steps: no loop */
+            size_t j = 0;
+            while (j < p.n && strcmp(p.acc[j], top))
+                j++;
+            if (j == p.n)
+                break;
+            top = p.rep[j];
+        }
+        if (!strcmp(top, persona))
+            continue;
+        sqlite3_stmt *s = st->stmt[S_SET_LINK_PERSONA];
+        bind_text(s, 1, p.acc[i]);
+        bind_text(s, 2, top);
+        if (!(rc = exec_stmt(st, S_SET_LINK_PERSONA, "renaming a persona")))
+            (*changed)++;
+    }
+    persona_rows_free(&p);
+    return rc;
+}
+
+static vg_status sqlite_reject_return_link(void *state, const struct vg_store_return_reject *r,
+                                           struct vg_store_return_reject_out *out)
+{
+    struct sqlite_state *st = state;
+    memset(out, 0, sizeof(*out));
+    sqlite3_stmt *s = st->stmt[S_INS_RETURN_REJECTION];
+    bind_text(s, 1, r->account);
+    bind_text(s, 2, r->replaces);
+    sqlite3_bind_int64(s, 3, r->at);
+    bind_text(s, 4, r->actor);
+    bind_text(s, 5, r->note);
+    vg_status rc = exec_stmt(st, S_INS_RETURN_REJECTION, "keeping a rejection");
+    if (rc)
+        return rc;
+    out->already = sqlite3_changes(st->db) == 0;
+    char replaces[512], persona[512];
+    int found;
+    if ((rc = read_return_link(st, r->account, replaces, sizeof(replaces), persona, sizeof(persona),
+                               &found)) ||
+        !found || strcmp(replaces, r->replaces))
+        return rc;
+    s = st->stmt[S_DEL_RETURN_LINK];
+    bind_text(s, 1, r->account);
+    bind_text(s, 2, r->replaces);
+    if ((rc = exec_stmt(st, S_DEL_RETURN_LINK, "deleting a return link")))
+        return rc;
+    out->removed = 1;
+    return repersona(st, persona, &out->personas);
 }
 
 /* ---- storm alerts (src/storm/) -------------------------------------------------------------- */

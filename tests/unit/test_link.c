@@ -605,6 +605,77 @@ static void batch_links_on_time_with_personas(void **state)
     remove_db_files();
 }
 
+static int64_t sql_count(const char *sql)
+{
+    sqlite3 *s;
+    assert_int_equal(sqlite3_open(path, &s), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(s, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(s);
+    return n;
+}
+
+/* A reviewer rejects c1 -> p1 (the first return of persona p1, which c3 continues): the stored
+ * link goes, c3's link now names c1 as its persona (p1's persona split), one audit entry; again,
+ * nothing; an account without a link must name the one it replaces. The batch run after it
+ * makes no c1 -> p1 link and says it passed the pair over; so does live linking started after. */
+static void rejected_link_splits_its_persona(void **state)
+{
+    (void)state;
+    vg_db *db = small_world();
+    vg_returns *r;
+    assert_int_equal(vg_returns_run(db, NULL, &r), VG_OK);
+    assert_int_equal(vg_returns_store(db, r), VG_OK);
+    vg_returns_free(r);
+    struct vg_actor by;
+    vg_actor_cli(&by);
+    struct vg_return_rejection out;
+    assert_int_equal(vg_returns_reject(db, &by, "c1", NULL, "alike names", &out), VG_OK);
+    assert_string_equal(out.replaces, "p1");
+    assert_int_equal(out.already, 0);
+    assert_int_equal(out.removed, 1);
+    assert_int_equal(out.personas, 1);
+    assert_int_equal(vg_returns_reject(db, &by, "c1", "p1", NULL, &out), VG_OK);
+    assert_int_equal(out.already, 1);
+    assert_int_equal(out.removed, 0);
+    assert_int_equal(vg_returns_reject(db, &by, "n1", NULL, NULL, &out), VG_ENOENT);
+    assert_int_equal(vg_returns_reject(db, &by, "n1", "", NULL, &out), VG_EINVAL);
+    vg_returns *live;
+    assert_int_equal(vg_returns_run(db, NULL, &r), VG_OK);
+    assert_int_equal(vg_returns_start(db, NULL, &live), VG_OK);
+    const vg_returns *runs[2] = { r, live };
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < vg_returns_n_links(runs[k]); i++) {
+            char *json, acc[64], rep[64];
+            assert_int_equal(vg_returns_link_json(runs[k], i, &json), VG_OK);
+            assert_false(!strcmp(link_field(json, "account", acc, sizeof(acc)), "c1") &&
+                         !strcmp(link_field(json, "replaces", rep, sizeof(rep)), "p1"));
+            vg_free(json);
+        }
+        char *sum;
+        assert_int_equal(vg_returns_summary_json(runs[k], &sum), VG_OK);
+        assert_non_null(strstr(sum, "\"rejections\":1,\"passed_over\":"));
+        assert_null(strstr(sum, "\"passed_over\":0"));
+        vg_free(sum);
+    }
+    vg_returns_free(live);
+    vg_returns_free(r);
+    vg_db_close(db);
+    assert_int_equal(sql_count("SELECT count(*) FROM return_links WHERE account = 'c1'"), 0);
+    assert_int_equal(sql_count("SELECT count(*) FROM return_links WHERE account = 'c3' AND "
+                               "replaces = 'c1' AND persona = 'c1'"),
+                     1);
+    assert_int_equal(sql_count("SELECT count(*) FROM return_links WHERE persona = 'p2'"), 1);
+    assert_int_equal(sql_count("SELECT count(*) FROM return_rejections"), 1);
+    assert_int_equal(sql_count("SELECT count(*) FROM audit_log WHERE action = 'returns.reject' "
+                               "AND object = 'account:c1' AND detail LIKE '%alike names%'"),
+                     1);
+    remove_db_files();
+}
+
 /* Fed live as the events are stored, the stage makes the batch's links, at the same instants,
  * with the same evidence; the stored table gets them one by one. */
 static void live_feed_links_as_the_batch(void **state)
@@ -1087,6 +1158,7 @@ int main(void)
         cmocka_unit_test(index_ranks_and_forgets),
         cmocka_unit_test(index_matches_avatar_pictures),
         cmocka_unit_test(batch_links_on_time_with_personas),
+        cmocka_unit_test(rejected_link_splits_its_persona),
         cmocka_unit_test(live_feed_links_as_the_batch),
         cmocka_unit_test(live_tracks_expire),
         cmocka_unit_test(batch_respects_before_and_ablation),
