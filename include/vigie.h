@@ -2680,8 +2680,8 @@ VG_API VG_NODISCARD vg_status vg_rules_apply(vg_db *db, const struct vg_actor *b
  * names, as the link or alert is made, opening cases exactly as vg_rules_apply() would (the same
  * signals, sources and automated decisions; one case per account, so a later vg_rules_apply()
  * finds them already cased). Left to vg_rules_apply(): post rules, rules naming storm_member
- * when no alerts are fed (storms 0), and the rule_shadow rows of shadow rules (they are applied:
- * a case lists every rule that matched). The network score is not computed: an
+ * or storm_score_min when no alerts are fed (storms 0), and the rule_shadow rows of shadow rules
+ * (they are applied: a case lists every rule that matched). The network score is not computed: an
  * account_score_min condition does not hold live (a rule needing it at its top waits for the
  * batch). Each case opened is one transaction with an audit entry "rules.live" (object
  * "case:N", detail {"rule","trigger","at"}).
@@ -2729,10 +2729,22 @@ VG_API VG_NODISCARD vg_status vg_rules_live_open(vg_db *db, const struct vg_acto
 VG_API VG_NODISCARD vg_status vg_rules_live_link(vg_rules_live *l, const char *account, int64_t at);
 /**
  * A storm alert was just raised (or reported final): it becomes its accounts' latest storm and
- * each account it names goes through the rules. Errors: as vg_rules_live_link().
+ * each account it names goes through the rules. With storm_score_min, their posts on its
+ * hashtags from its onset to its last_at that vg_rules_live_post() kept are their storm scores;
+ * an account not cased is judged again each time an alert names it, the end alert included.
+ * Errors: as vg_rules_live_link().
  */
 VG_API VG_NODISCARD vg_status vg_rules_live_storm(vg_rules_live *l,
                                                   const struct vg_storm_alert *alert);
+/**
+ * A post was just stored and scored (`vigie ingest --model` scores a post as it stores it): with
+ * storm_score_min and alerts fed, a post with hashtags whose stored score reaches the lowest
+ * storm_score_min of the rules is kept, for the alerts that later name its author (nothing is
+ * kept otherwise). Feed each post before the storm detector sees it, so the post that makes an
+ * account join counts at once; late posts too (the batch reads every stored post).
+ * Errors: VG_EINVAL, VG_ENOMEM, VG_ELIMIT (16,777,216 hashtags of kept posts), store errors.
+ */
+VG_API VG_NODISCARD vg_status vg_rules_live_post(vg_rules_live *l, const struct vg_post *post);
 /**
  * An open alert has gained accounts (vg_storm_opts.on_join): they go through the rules as they
  * join, [from, n_accounts) of alert, instead of waiting for the storm's end.

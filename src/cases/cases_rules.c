@@ -9,7 +9,9 @@
  * network score brings in through the account rules, and, by mode, opens cases, records what it
  * would open (shadow), or only counts against the cases already there (backtest). The account
  * score and storm membership cost a network scoring and a storm replay; they are computed only
- * when a rule names them.
+ * when a rule names them. A storm account's score (storm_score_min: its best-scored post on its
+ * storm's hashtags during the storm) is read for every storm account in one statement after the
+ * replay; live, from the high-scored posts with hashtags kept as the ingest stores them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -26,11 +28,14 @@
 #define ANY_MAX        8
 #define DEPTH_MAX      4
 #define RULES_FILE_MAX (1u << 20)
+/* The storm members whose scores storm_score_min reads in one statement, as JSON: about 60 bytes
+ * a member and hashtag, so some four million of them. */
+#define MEMBERS_MAX (1u << 28)
 
 /* A condition: every set field must hold, and one of the `any` branches when there are some.
  * Thresholds < 0 are unset; tri-state flags: -1 unset, 1 required, 0 required absent. */
 struct rule_cond {
-    double post_score_min, threat_min, account_score_min, return_score_min;
+    double post_score_min, threat_min, account_score_min, return_score_min, storm_score_min;
     int64_t followers_min;
     unsigned categories_any; /* 0: unset */
     int escalate, hash_match, text_match, url_match, list_match, return_link, storm_member;
@@ -58,8 +63,10 @@ struct vg_rules {
     struct rule r[RULES_MAX];
     int n;
     int needs_network, needs_storms;
-    int n_post, n_account; /* rules of each target */
-    int all_accounts;      /* an account rule reaches accounts through storms or the score */
+    int needs_storm_scores;   /* a rule names storm_score_min (needs_storms too) */
+    double storm_score_floor; /* the lowest storm_score_min named (live: posts kept from it) */
+    int n_post, n_account;    /* rules of each target */
+    int all_accounts;         /* an account rule reaches accounts through storms or the score */
 };
 
 /* ---- parsing -------------------------------------------------------------------------------- */
@@ -96,6 +103,7 @@ static const struct {
     { "return_score_min", FOR_POST | FOR_ACCOUNT },
     { "account_score_min", FOR_POST | FOR_ACCOUNT },
     { "storm_member", FOR_POST | FOR_ACCOUNT },
+    { "storm_score_min", FOR_POST | FOR_ACCOUNT },
     { "followers_min", FOR_POST | FOR_ACCOUNT },
     { "any", FOR_POST | FOR_ACCOUNT },
     { "suspended", FOR_ACCOUNT },
@@ -120,6 +128,7 @@ static int cond_init(struct rule_cond *c)
 {
     memset(c, 0, sizeof(*c));
     c->post_score_min = c->threat_min = c->account_score_min = c->return_score_min = -1;
+    c->storm_score_min = -1;
     c->followers_min = -1;
     c->escalate = c->hash_match = c->text_match = c->url_match = c->list_match = -1;
     c->return_link = c->storm_member = c->exempt = c->suspended = -1;
@@ -217,7 +226,7 @@ static int parse_cond(struct parse *p, const cJSON *obj, struct rule_cond *c, in
                            p->target == FOR_ACCOUNT
                                    ? "is a post condition: an account rule takes return_link, "
                                      "return_score_min, account_score_min, storm_member, "
-                                     "followers_min, suspended and any"
+                                     "storm_score_min, followers_min, suspended and any"
                                    : "applies to account rules only (\"target\": \"account\")");
         int ok;
         if (!strcmp(k, "post_score_min"))
@@ -228,6 +237,8 @@ static int parse_cond(struct parse *p, const cJSON *obj, struct rule_cond *c, in
             ok = unit_number(p, v, &c->account_score_min);
         else if (!strcmp(k, "return_score_min"))
             ok = unit_number(p, v, &c->return_score_min);
+        else if (!strcmp(k, "storm_score_min"))
+            ok = unit_number(p, v, &c->storm_score_min);
         else if (!strcmp(k, "followers_min")) {
             ok = cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble <= 1e12;
             if (!ok)
@@ -262,8 +273,13 @@ static int parse_cond(struct parse *p, const cJSON *obj, struct rule_cond *c, in
     }
     if (c->account_score_min >= 0)
         p->rules->needs_network = 1;
-    if (c->storm_member >= 0)
+    if (c->storm_member >= 0 || c->storm_score_min >= 0)
         p->rules->needs_storms = 1;
+    if (c->storm_score_min >= 0 &&
+        (!p->rules->needs_storm_scores || c->storm_score_min < p->rules->storm_score_floor))
+        p->rules->storm_score_floor = c->storm_score_min;
+    if (c->storm_score_min >= 0)
+        p->rules->needs_storm_scores = 1;
     return 1;
 }
 
@@ -328,7 +344,7 @@ static int parse_decide(struct parse *p, const cJSON *obj, struct rule *r)
 static int cond_anchored(const struct rule_cond *c)
 {
     if (c->return_link == 1 || c->return_score_min >= 0 || c->account_score_min >= 0 ||
-        c->storm_member == 1)
+        c->storm_member == 1 || c->storm_score_min >= 0)
         return 1;
     for (int i = 0; i < c->n_any; i++)
         if (!cond_anchored(c->any[i]))
@@ -340,7 +356,7 @@ static int cond_anchored(const struct rule_cond *c)
  * account the store knows is read, not only the linked ones. */
 static int cond_beyond_links(const struct rule_cond *c)
 {
-    if (c->account_score_min >= 0 || c->storm_member == 1)
+    if (c->account_score_min >= 0 || c->storm_member == 1 || c->storm_score_min >= 0)
         return 1;
     for (int i = 0; i < c->n_any; i++)
         if (cond_beyond_links(c->any[i]))
@@ -354,8 +370,8 @@ static int account_rule_ready(struct parse *p, struct rule *r)
 {
     if (!cond_anchored(&r->when)) {
         vg_errf(p->err, p->cap,
-                "%s: an account rule needs return_link or storm_member true, return_score_min or "
-                "account_score_min (in each branch of its any)",
+                "%s: an account rule needs return_link or storm_member true, return_score_min, "
+                "account_score_min or storm_score_min (in each branch of its any)",
                 p->where);
         return 0;
     }
@@ -527,6 +543,14 @@ struct storm_seen {
     int64_t onset, last_at;
 };
 
+/* An account's own post that scores highest among those carrying a hashtag of a storm it took
+ * part in, within the storm's span (storm_score_min): the best over its storms. */
+struct storm_best {
+    double score;
+    char *post;
+    int32_t storm; /* its storm: an index into struct storms' seen */
+};
+
 /* What the rules see of a post or an account: the stored row plus the computed account signals
  * (of the post's author, or of the account). */
 struct signals {
@@ -536,6 +560,7 @@ struct signals {
     int64_t followers;                       /* -1: unknown */
     double account_score;                    /* -1: not computed or unknown account */
     const struct storm_seen *storm;          /* NULL: in no storm (or storms not replayed) */
+    const struct storm_best *storm_best;     /* NULL: no scored post on its storms' hashtags */
     int suspended;                           /* accounts only */
 };
 
@@ -567,6 +592,9 @@ static int cond_holds(const struct rule_cond *c, const struct signals *s)
     if (c->return_score_min >= 0 && !(s->return_score >= c->return_score_min))
         return 0;
     if (c->followers_min >= 0 && !(s->followers >= c->followers_min))
+        return 0;
+    if (c->storm_score_min >= 0 &&
+        !(s->storm && s->storm_best && s->storm_best->score >= c->storm_score_min))
         return 0;
     if (!tri(c->return_link, s->return_score >= 0) || !tri(c->storm_member, s->storm != NULL) ||
         !tri(c->suspended, s->suspended))
@@ -699,13 +727,91 @@ static void idset_release(struct idset *s)
     vg_free(s->val);
 }
 
-/* The storms of a replay and, per account, the index of its latest one in seen. */
+/* The storms of a replay and, per account, the index of its latest one in seen; with
+ * storm_score_min, per account its best-scored post in its storms (best_of: an index in best). */
 struct storms {
     struct idset of;
     struct storm_seen *seen;
     size_t n, cap;
     vg_status rc;
+    struct vg_buf members; /* the batch: the final alerts' accounts, for storm_scores */
+    int scores;            /* collect members (a rule names storm_score_min) */
+    struct idset best_of;
+    struct storm_best *best;
+    size_t n_best, cap_best;
 };
+
+/* A storm's members as store_queue.h's storm_scores takes them, appended to the JSON array in
+ * b (opened by the first element): [account, k, tag, onset, last_at] for each account and each
+ * of the storm's hashtags, normalised as the store keeps post_hashtags.tag. */
+static vg_status members_add(struct vg_buf *b, const struct vg_storm_alert *a, int32_t k)
+{
+    vg_status rc = VG_OK;
+    for (size_t h = 0; h < a->n_hashtags && !rc; h++) {
+        char *tag = NULL;
+        if (vg_text_normalize(a->hashtags[h], strlen(a->hashtags[h]), &tag, NULL))
+            continue; /* a hashtag the store could not have kept either */
+        for (size_t i = 0; i < a->n_accounts && !rc; i++) {
+            rc = vg_buf_puts(b, b->len ? ",[" : "[[");
+            if (!rc)
+                rc = vg_buf_json_str(b, a->accounts[i], strlen(a->accounts[i]));
+            if (!rc)
+                rc = vg_buf_printf(b, ",%d,", (int)k);
+            if (!rc)
+                rc = vg_buf_json_str(b, tag, strlen(tag));
+            if (!rc)
+                rc = vg_buf_printf(b, ",%lld,%lld]", (long long)a->onset, (long long)a->last_at);
+        }
+        vg_free(tag);
+    }
+    return rc;
+}
+
+/* A row of storm_scores: the account's best so far, unless this one scores higher (on a tie,
+ * the storm seen first, so that a batch run is the same whatever order the rows come in). */
+static vg_status best_note(const char *account, int64_t storm, const char *post, double score,
+                           void *ud)
+{
+    struct storms *c = ud;
+    int32_t had = idset_get(&c->best_of, account);
+    if (had >= 0) {
+        struct storm_best *b = &c->best[had];
+        if (score < b->score || (score == b->score && storm >= b->storm))
+            return VG_OK;
+        char *copy = vg_strdup(post);
+        if (!copy)
+            return VG_ENOMEM;
+        vg_free(b->post);
+        *b = (struct storm_best){ .score = score, .post = copy, .storm = (int32_t)storm };
+        return VG_OK;
+    }
+    if (c->n_best == c->cap_best) {
+        size_t cap = c->cap_best ? c->cap_best * 2 : 64;
+        if (cap > INT32_MAX)
+            return VG_ELIMIT;
+        struct storm_best *best = vg_realloc(c->best, cap * sizeof(*best));
+        if (!best)
+            return VG_ENOMEM;
+        c->best = best;
+        c->cap_best = cap;
+    }
+    char *copy = vg_strdup(post);
+    if (!copy)
+        return VG_ENOMEM;
+    c->best[c->n_best] =
+            (struct storm_best){ .score = score, .post = copy, .storm = (int32_t)storm };
+    return idset_put(&c->best_of, account, (int32_t)c->n_best++);
+}
+
+/* The scores of the members collected in c->members read in one statement. */
+static vg_status members_score(const struct vg_store_queue_ops *ops, void *st, struct storms *c)
+{
+    vg_status rc = VG_OK;
+    if (c->members.len && !(rc = vg_buf_putc(&c->members, ']')))
+        rc = ops->storm_scores(st, c->members.data, best_note, c);
+    vg_buf_reset(&c->members);
+    return rc;
+}
 
 static vg_status storm_note(struct storms *c, const struct vg_storm_alert *a)
 {
@@ -734,11 +840,15 @@ static vg_status storm_note(struct storms *c, const struct vg_storm_alert *a)
     return rc;
 }
 
+/* The batch's replay: every alert noted; with storm_score_min, the final version of each (its
+ * whole span, every account) joins the members whose scores are read after the replay. */
 static void on_storm(const struct vg_storm_alert *a, void *ud)
 {
     struct storms *c = ud;
     if (!c->rc)
         c->rc = storm_note(c, a);
+    if (!c->rc && c->scores && a->final)
+        c->rc = members_add(&c->members, a, (int32_t)c->n - 1);
 }
 
 static vg_status storms_replay(vg_db *db, struct storms *c, uint64_t *alerts)
@@ -765,6 +875,11 @@ static void storms_release(struct storms *c)
         vg_free(c->seen[i].hashtag);
     vg_free(c->seen);
     idset_release(&c->of);
+    for (size_t i = 0; i < c->n_best; i++)
+        vg_free(c->best[i].post);
+    vg_free(c->best);
+    idset_release(&c->best_of);
+    vg_buf_release(&c->members);
 }
 
 /* ---- applying ------------------------------------------------------------------------------- */
@@ -857,6 +972,35 @@ static vg_status rules_json(struct apply *a, const int *hits, struct vg_buf *b)
     return rc ? rc : vg_buf_puts(b, "]}");
 }
 
+/* "name":"value" with value escaped (ids and hashtags come from the data). */
+static vg_status json_field(struct vg_buf *b, const char *name, const char *value)
+{
+    vg_status rc = vg_buf_printf(b, ",\"%s\":", name);
+    if (!rc && value)
+        rc = vg_buf_json_str(b, value, strlen(value));
+    else if (!rc)
+        rc = vg_buf_puts(b, "null");
+    return rc;
+}
+
+/* "storm_score": the account's best-scored post in its storms, when a rule names
+ * storm_score_min: its score, the post and the storm (hashtag, onset), or null when none. */
+static vg_status storm_score_json(const struct apply *a, const struct signals *s, struct vg_buf *b)
+{
+    if (!a->rules->needs_storm_scores || !a->storms_known)
+        return VG_OK;
+    const struct storm_best *best = s->storm ? s->storm_best : NULL;
+    if (!best)
+        return vg_buf_puts(b, ",\"storm_score\":null");
+    const struct storm_seen *st = &a->storms.seen[best->storm];
+    vg_status rc = vg_buf_printf(b, ",\"storm_score\":{\"score\":%.6g", best->score);
+    if (!rc)
+        rc = json_field(b, "post", best->post);
+    if (!rc)
+        rc = json_field(b, "hashtag", st->hashtag);
+    return rc ? rc : vg_buf_printf(b, ",\"onset\":%lld}", (long long)st->onset);
+}
+
 /* The signals of a post case as stored with it (and shown in the case view). */
 static vg_status post_signals_json(struct apply *a, const struct signals *s, const int *hits,
                                    struct vg_buf *b)
@@ -884,18 +1028,9 @@ static vg_status post_signals_json(struct apply *a, const struct signals *s, con
         rc = vg_buf_printf(b, ",\"account_score\":%.6g", s->account_score);
     if (!rc && a->storms_known)
         rc = vg_buf_printf(b, ",\"storm_member\":%s", s->storm ? "true" : "false");
+    if (!rc)
+        rc = storm_score_json(a, s, b);
     return rc ? rc : rules_json(a, hits, b);
-}
-
-/* "name":"value" with value escaped (ids and hashtags come from the data). */
-static vg_status json_field(struct vg_buf *b, const char *name, const char *value)
-{
-    vg_status rc = vg_buf_printf(b, ",\"%s\":", name);
-    if (!rc && value)
-        rc = vg_buf_json_str(b, value, strlen(value));
-    else if (!rc)
-        rc = vg_buf_puts(b, "null");
-    return rc;
 }
 
 /* The signals of an account case: why the account is there (its return link with the evidence's
@@ -929,6 +1064,8 @@ static vg_status account_signals_json(struct apply *a, const struct signals *s, 
             rc = vg_buf_printf(b, ",\"onset\":%lld,\"last_at\":%lld}", (long long)s->storm->onset,
                                (long long)s->storm->last_at);
     }
+    if (!rc)
+        rc = storm_score_json(a, s, b);
     return rc ? rc : rules_json(a, hits, b);
 }
 
@@ -1067,6 +1204,12 @@ static const struct storm_seen *storm_of(const struct apply *a, const char *acco
     return k >= 0 ? &a->storms.seen[k] : NULL;
 }
 
+static const struct storm_best *storm_best_of(const struct apply *a, const char *account)
+{
+    int32_t k = idset_get(&a->storms.best_of, account);
+    return k >= 0 ? &a->storms.best[k] : NULL;
+}
+
 static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
 {
     struct apply *a = ud;
@@ -1076,6 +1219,7 @@ static vg_status on_post(const struct vg_store_signal_row *row, void *ud)
         .followers = row->followers,
         .account_score = account_score_of(a, row->account),
         .storm = storm_of(a, row->account),
+        .storm_best = storm_best_of(a, row->account),
     };
     struct target t = {
         .type = "post",
@@ -1098,6 +1242,7 @@ static struct signals account_signals(struct apply *a, const struct vg_store_acc
         .followers = row->followers,
         .account_score = account_score,
         .storm = storm_of(a, row->account),
+        .storm_best = storm_best_of(a, row->account),
         .suspended = row->suspended,
     };
 }
@@ -1191,6 +1336,8 @@ vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by, const vg_rules *r
     a->mode = mode;
     a->now = (int64_t)time(NULL);
     a->storms_known = rules->needs_storms;
+    a->storms.scores = rules->needs_storm_scores;
+    vg_buf_init(&a->storms.members, MEMBERS_MAX);
     vg_buf_init(&a->json, 1u << 20);
     struct vg_buf out;
     vg_buf_init(&out, 1u << 20);
@@ -1201,7 +1348,8 @@ vg_status vg_rules_apply(vg_db *db, const struct vg_actor *by, const vg_rules *r
     if (rc)
         goto fail;
     a->ops = vg__db_queue(db, &a->st);
-    if ((rc = a->ops->latest_post(a->st, &a->reference)))
+    if ((rc = members_score(a->ops, a->st, &a->storms)) ||
+        (rc = a->ops->latest_post(a->st, &a->reference)))
         goto fail;
     if (a->reference == VG_TIME_UNKNOWN)
         a->reference = a->now;
@@ -1247,8 +1395,24 @@ fail:
 
 /* ---- live: the account rules as links and storm alerts are made (docs/cases.md, "Live") ------ */
 
+/* Live storm scores: a post of the ingest with a hashtag, scoring at least the lowest
+ * storm_score_min of the rules; one per hashtag, chained per account (next: the account's previous
+ * one, -1 none). */
+struct live_tagged {
+    uint64_t tag; /* hash of the normalised hashtag */
+    int64_t at;
+    double score;
+    char *post;
+    int32_t next;
+};
+
+#define LIVE_TAGGED_MAX (1u << 24)
+
 struct vg_rules_live {
     struct apply a;
+    struct idset tagged_of; /* account -> its latest live_tagged */
+    struct live_tagged *tagged;
+    size_t n_tagged, cap_tagged;
     unsigned char skip[RULES_MAX]; /* rules left to vg_rules_apply */
     struct vg_actor by;
     vg_rules_live_case_fn on_case;
@@ -1261,7 +1425,7 @@ struct vg_rules_live {
 /* 1 when the condition (or one of its any branches) names storm membership. */
 static int cond_names_storms(const struct rule_cond *c)
 {
-    if (c->storm_member >= 0)
+    if (c->storm_member >= 0 || c->storm_score_min >= 0)
         return 1;
     for (int i = 0; i < c->n_any; i++)
         if (cond_names_storms(c->any[i]))
@@ -1412,12 +1576,99 @@ vg_status vg_rules_live_link(vg_rules_live *l, const char *account, int64_t at)
     return live_account(l, account);
 }
 
+/* The hash of a hashtag as the store keeps it (normalised); 0 when it cannot be normalised. */
+static uint64_t tag_hash(const char *tag)
+{
+    char *norm = NULL;
+    if (vg_text_normalize(tag, strlen(tag), &norm, NULL))
+        return 0;
+    uint64_t h = vg_hash64(norm, strlen(norm), 0x7a65);
+    vg_free(norm);
+    return h ? h : 1;
+}
+
+/* The best post of each account of alert (k: its index in seen) from `from` on, not cased, among
+ * its kept posts on the alert's hashtags within its span: what storm_scores reads in the batch. */
+static vg_status live_storm_scores(struct vg_rules_live *l, const struct vg_storm_alert *alert,
+                                   int32_t k, size_t from)
+{
+    struct apply *a = &l->a;
+    uint64_t tags[8];
+    size_t n_tags = 0;
+    for (size_t h = 0; h < alert->n_hashtags && n_tags < VG_ARRAY_LEN(tags); h++)
+        if ((tags[n_tags] = tag_hash(alert->hashtags[h])))
+            n_tags++;
+    vg_status rc = VG_OK;
+    for (size_t i = from; i < alert->n_accounts && !rc; i++) {
+        const char *account = alert->accounts[i];
+        if (idset_has(&a->cased_accounts.all, account))
+            continue;
+        for (int32_t j = idset_get(&l->tagged_of, account); j >= 0 && !rc; j = l->tagged[j].next) {
+            const struct live_tagged *t = &l->tagged[j];
+            int on = 0;
+            for (size_t h = 0; h < n_tags && !on; h++)
+                on = t->tag == tags[h];
+            if (on && t->at >= alert->onset && t->at <= alert->last_at)
+                rc = best_note(account, k, t->post, t->score, &a->storms);
+        }
+    }
+    return rc;
+}
+
+vg_status vg_rules_live_post(vg_rules_live *l, const struct vg_post *post)
+{
+    if (!l || !post || !post->id || !post->account)
+        return VG_EINVAL;
+    struct apply *a = &l->a;
+    if (!a->storms_known || !a->rules->needs_storm_scores || !post->hashtags.n)
+        return VG_OK;
+    double score;
+    int found;
+    vg_status rc = a->ops->post_score(a->st, post->id, &score, &found);
+    if (rc || !found || score < a->rules->storm_score_floor)
+        return rc;
+    for (size_t i = 0; i < post->hashtags.n && !rc; i++) {
+        uint64_t tag = tag_hash(post->hashtags.v[i]);
+        if (!tag)
+            continue;
+        if (l->n_tagged == l->cap_tagged) {
+            size_t cap = l->cap_tagged ? l->cap_tagged * 2 : 256;
+            if (l->cap_tagged >= LIVE_TAGGED_MAX)
+                return VG_ELIMIT;
+            struct live_tagged *t = vg_realloc(l->tagged, cap * sizeof(*t));
+            if (!t)
+                return VG_ENOMEM;
+            l->tagged = t;
+            l->cap_tagged = cap;
+        }
+        char *copy = vg_strdup(post->id);
+        if (!copy)
+            return VG_ENOMEM;
+        l->tagged[l->n_tagged] = (struct live_tagged){
+            .tag = tag,
+            .at = post->created_at,
+            .score = score,
+            .post = copy,
+            .next = idset_get(&l->tagged_of, post->account),
+        };
+        rc = idset_put(&l->tagged_of, post->account, (int32_t)l->n_tagged++);
+    }
+    return rc;
+}
+
 /* The alert's accounts from `from` on through the rules. */
 static vg_status live_storm(vg_rules_live *l, const struct vg_storm_alert *alert, size_t from)
 {
+    struct apply *a = &l->a;
     vg_status rc = VG_OK;
     /* Its accounts' latest storm, as the batch's replay notes every alert. */
-    if (l->a.storms_known && (rc = storm_note(&l->a.storms, alert)))
+    if (a->storms_known && (rc = storm_note(&a->storms, alert)))
+        return rc;
+    /* Their posts on its hashtags so far, as vg_rules_live_post kept them; an account under a
+     * case already is not looked at. An account whose propaganda comes after it joined is
+     * judged again when the end alert names it. */
+    if (a->storms_known && a->rules->needs_storm_scores &&
+        (rc = live_storm_scores(l, alert, (int32_t)a->storms.n - 1, from)))
         return rc;
     live_at(l, "storm", alert->last_at);
     for (size_t i = from; !rc && i < alert->n_accounts; i++)
@@ -1455,6 +1706,10 @@ void vg_rules_live_free(vg_rules_live *l)
         return;
     vg_buf_release(&l->a.json);
     storms_release(&l->a.storms);
+    for (size_t i = 0; i < l->n_tagged; i++)
+        vg_free(l->tagged[i].post);
+    vg_free(l->tagged);
+    idset_release(&l->tagged_of);
     cased_release(&l->a.cased_posts);
     cased_release(&l->a.cased_accounts);
     vg_free(l);

@@ -11,7 +11,7 @@
  *
  * With --rules, the account rules then go over each account a new link or alert names, and
  * each case they open prints as a JSON line {"queued":{...}} (docs/cases.md, "Live during
- * ingest").
+ * ingest"); each new post goes to the rules first (its score, for storm_score_min).
  *
  * Both need time order. The storm detector leaves a post earlier than one already fed out (and
  * counts it); the returns stage applies a late event at its own time (and counts it).
@@ -154,7 +154,10 @@ int cli_live_on(const struct cli_live *l)
 vg_status cli_live_feed(const struct vg_event *ev, struct cli_live *l)
 {
     vg_status rc = VG_OK;
-    if (l->storms && ev->type == VG_EV_POST)
+    /* The rules keep the post's stored score (storm_score_min) before the detector sees it. */
+    if (l->storms && l->rules && ev->type == VG_EV_POST)
+        rc = vg_rules_live_post(l->rules, &ev->u.post);
+    if (!rc && l->storms && ev->type == VG_EV_POST)
         rc = storms_feed(l, &ev->u.post);
     if (!rc && l->returns)
         rc = returns_feed(l, ev);

@@ -50,6 +50,11 @@ struct vg_store_account_row {
 
 typedef vg_status (*vg_store_account_fn)(const struct vg_store_account_row *r, void *ud);
 
+/* The best-scored post of an account in a storm (storm_scores): `storm` is the number the
+ * caller gave the storm, score the post's highest over models. */
+typedef vg_status (*vg_store_storm_score_fn)(const char *account, int64_t storm, const char *post,
+                                             double score, void *ud);
+
 /* A case to open (case_open). */
 struct vg_store_case {
     const char *target_type, *target, *account;
@@ -163,6 +168,15 @@ struct vg_store_queue_ops {
      * store knows it: fn is called once. */
     vg_status (*account_signals_get)(void *st, const char *account, vg_store_account_fn fn,
                                      void *ud);
+    /* For each account of each storm in `members`, a JSON array of [account, storm, tag, since,
+     * until] (tag normalised as post_hashtags.tag; one element per hashtag of the storm), its
+     * scored post carrying one of the storm's tags, created within [since, until], that scores
+     * highest: fn once per (account, storm) that has one, in no particular order. One statement,
+     * which reads the posts of the storms' hashtags once. */
+    vg_status (*storm_scores)(void *st, const char *members, vg_store_storm_score_fn fn, void *ud);
+    /* A post's highest score over models; *found 0 when no model scored it (live storm scores:
+     * one lookup of the post_scores key). */
+    vg_status (*post_score)(void *st, const char *post, double *score, int *found);
     /* The newest post's created_at (VG_TIME_UNKNOWN: no posts). */
     vg_status (*latest_post)(void *st, int64_t *at);
     vg_status (*targets_scan)(void *st, vg_store_target_fn fn, void *ud);

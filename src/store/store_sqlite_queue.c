@@ -206,6 +206,61 @@ static vg_status account_signals_get(void *st, const char *account, vg_store_acc
     return rc;
 }
 
+/* Each storm hashtag's posts are read once (t drives the join; post_hashtags has no index, so
+ * SQLite builds one by tag for the statement: one pass over the table), kept when their author
+ * is a member of that storm (m, materialised once) and posted within its span. The score is a
+ * post's highest over models, as signals_sql reads it, and the bare column p.id comes from the
+ * row max() picked (SQLite's rule for a lone min or max aggregate). SQLite indexes m by tag and
+ * account for the statement only with the TEXT casts: a bare json_extract has no affinity, and
+ * its comparison with posts.account could not use such an index. */
+static const char storm_scores_sql[] =
+        "WITH m AS MATERIALIZED (SELECT CAST(json_extract(value, '$[0]') AS TEXT) AS account,"
+        "  json_extract(value, '$[1]') AS storm, CAST(json_extract(value, '$[2]') AS TEXT) AS tag,"
+        "  json_extract(value, '$[3]') AS since, json_extract(value, '$[4]') AS until"
+        "  FROM json_each(?1)),"
+        " t AS MATERIALIZED (SELECT DISTINCT tag FROM m)"
+        " SELECT m.account, m.storm, p.id, max(s.score)"
+        " FROM t CROSS JOIN post_hashtags h ON h.tag = t.tag"
+        " JOIN posts p ON p.rowid = h.post"
+        " JOIN m ON m.tag = t.tag AND m.account = p.account"
+        "  AND p.created_at BETWEEN m.since AND m.until"
+        " JOIN post_scores s ON s.post_id = p.id"
+        " GROUP BY m.account, m.storm";
+
+static vg_status storm_scores(void *st, const char *members, vg_store_storm_score_fn fn, void *ud)
+{
+    sqlite3_stmt *s;
+    vg_status rc = prep(st, storm_scores_sql, &s);
+    if (rc)
+        return rc;
+    bind_text(s, 1, members);
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW)
+        if ((rc = fn(col_text(s, 0), sqlite3_column_int64(s, 1), col_text(s, 2),
+                     sqlite3_column_double(s, 3), ud)))
+            break;
+    if (!rc && src != SQLITE_DONE)
+        rc = vg__sqlite_fail(st, src, "reading the scores of storm accounts' posts");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static vg_status post_score(void *st, const char *post, double *score, int *found)
+{
+    sqlite3_stmt *s;
+    vg_status rc = prep(st, "SELECT max(score) FROM post_scores WHERE post_id = ?1", &s);
+    if (rc)
+        return rc;
+    bind_text(s, 1, post);
+    int src = sqlite3_step(s);
+    *found = src == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+    *score = *found ? sqlite3_column_double(s, 0) : 0;
+    if (src != SQLITE_ROW)
+        rc = vg__sqlite_fail(st, src, "reading a post's score");
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static vg_status latest_post(void *st, int64_t *at)
 {
     sqlite3_stmt *s;
@@ -1241,6 +1296,8 @@ const struct vg_store_queue_ops vg__store_sqlite_queue = {
     .signals_scan = signals_scan,
     .account_signals_scan = account_signals_scan,
     .account_signals_get = account_signals_get,
+    .storm_scores = storm_scores,
+    .post_score = post_score,
     .latest_post = latest_post,
     .targets_scan = targets_scan,
     .case_open = case_open,

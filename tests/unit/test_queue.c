@@ -7,8 +7,9 @@
  * another reviewer, muted flaggers, statements of reasons (valid, no personal data, puid
  * idempotent, gag dates), the webhook against a real loopback listener that fails first, bulk
  * decide (each case as the single call), the stored community in the case view, and account
- * rules (parse errors; a return link and a storm's accounts queued as account cases; shadow,
- * backtest and an automated suspend_account).
+ * rules (parse errors; a return link and a storm's accounts queued as account cases, and only
+ * those whose own posts in the storm score high enough, batch and live; shadow, backtest and an
+ * automated suspend_account).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@
 #include "cases.h"
 #include "store_fixture.h"
 #include "store_queue.h"
+#include "storm.h"
 
 static void actor(struct vg_actor *a, enum vg_role role, int64_t id, const char *pseudonym)
 {
@@ -1097,17 +1099,25 @@ static void account_rule_parse_errors(void **state)
                 "\"post_score_min\":0.5}}]}",
                 VG_EFIELD,
                 "rules[0].when.post_score_min: is a post condition: an account rule takes "
-                "return_link, return_score_min, account_score_min, storm_member, followers_min, "
-                "suspended and any");
+                "return_link, return_score_min, account_score_min, storm_member, "
+                "storm_score_min, followers_min, suspended and any");
     parse_fails("{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"any\":["
                 "{\"storm_member\":true},{\"hash_match\":true}]}}]}",
                 VG_EFIELD,
                 "rules[0].when.any[1].hash_match: is a post condition: an account rule takes "
-                "return_link, return_score_min, account_score_min, storm_member, followers_min, "
-                "suspended and any");
+                "return_link, return_score_min, account_score_min, storm_member, "
+                "storm_score_min, followers_min, suspended and any");
     parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{\"suspended\":false}}]}", VG_EFIELD,
                 "rules[0].when.suspended: applies to account rules only (\"target\": "
                 "\"account\")");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"any\":["
+                "{\"storm_score_min\":1.5}]}}]}",
+                VG_EFIELD, "rules[0].when.any[0].storm_score_min: must be a number from 0 to 1");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"when\":{\"storm_score_min\":\"high\"}}]}", VG_EFIELD,
+                "rules[0].when.storm_score_min: must be a number from 0 to 1");
+    parse_fails("{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"storm_score_min\":"
+                "-0.1}}]}",
+                VG_EFIELD, "rules[0].when.storm_score_min: must be a number from 0 to 1");
     parse_fails(
             "{\"rules\":[{\"name\":\"a\",\"target\":\"user\",\"when\":{\"return_link\":true}}]}",
             VG_EFIELD, "rules[0].target: must be \"post\" or \"account\"");
@@ -1116,7 +1126,8 @@ static void account_rule_parse_errors(void **state)
                 "\"any\":[{\"return_link\":true},{\"storm_member\":false}]}}]}",
                 VG_EFIELD,
                 "rules[0].when: an account rule needs return_link or storm_member true, "
-                "return_score_min or account_score_min (in each branch of its any)");
+                "return_score_min, account_score_min or storm_score_min (in each branch of its "
+                "any)");
     parse_fails(
             "{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"decide\":{\"action\":"
             "\"remove_post\",\"ground\":\"illegal_content\"},\"when\":{\"return_link\":true}}]}",
@@ -1128,11 +1139,12 @@ static void account_rule_parse_errors(void **state)
             "{\"rules\":[{\"name\":\"a\",\"target\":\"account\",\"when\":{\"followers_min\":"
             "10,\"any\":[{\"return_score_min\":0.6},{\"storm_member\":true,"
             "\"suspended\":true}]}},{\"name\":\"b\",\"target\":\"post\",\"when\":"
-            "{\"return_link\":true}}]}";
+            "{\"return_link\":true}},{\"name\":\"c\",\"target\":\"account\",\"when\":"
+            "{\"followers_min\":10,\"any\":[{\"storm_score_min\":0.5}]}}]}";
     vg_rules *r;
     char err[256];
     assert_int_equal(vg_rules_parse(ok, strlen(ok), &r, err, sizeof(err)), VG_OK);
-    assert_int_equal(vg_rules_count(r), 2);
+    assert_int_equal(vg_rules_count(r), 3);
     vg_rules_free(r);
 }
 
@@ -1385,6 +1397,101 @@ static void account_rule_storm(void **state)
     fixture_close(db);
 }
 
+/* A scored post with one hashtag (NULL: none); score < 0: not scored. */
+static void tagged_post(vg_db *db, const char *id, const char *author, int64_t at, const char *tag,
+                        double score)
+{
+    struct vg_event ev = { .type = VG_EV_POST, .platform = "test" };
+    ev.u.post.id = id;
+    ev.u.post.account = author;
+    ev.u.post.created_at = at;
+    ev.u.post.text = "invented words of a test post";
+    ev.u.post.lang = "en";
+    ev.u.post.hashtags.v = &tag;
+    ev.u.post.hashtags.n = tag != NULL;
+    fixture_put(db, &ev);
+    if (score >= 0) {
+        struct vg_post_score sc = { .score = score, .flagged = score >= 0.5, .lang = "en" };
+        assert_int_equal(vg__db_put_score(db, id, "test-model", &sc), VG_OK);
+    }
+}
+
+static void score_of(vg_db *db, const char *post, double score)
+{
+    struct vg_post_score sc = { .score = score, .flagged = score >= 0.5, .lang = "en" };
+    assert_int_equal(vg__db_put_score(db, post, "test-model", &sc), VG_OK);
+}
+
+/* The storm world with classifier scores (storm_score_min): st0's own storm post scores 0.9
+ * (queued); st1 posts 0.9 only on #otherx during the storm, st2's storm posts score 0.2, st3
+ * posts 0.95 on #stormx two hours after the storm's last post (outside its span): none queued;
+ * st25 joins late and posts 0.9 on #stormx after its marked posts, the storm's last post (queued,
+ * live by the end alert: when it joined, that post was not yet in the storm). */
+#define STORM_SCORE_RULES                                                                          \
+    "{\"rules\":[{\"name\":\"storm-propaganda\",\"target\":\"account\","                           \
+    "\"when\":{\"storm_member\":true,\"storm_score_min\":0.5}},"                                   \
+    "{\"name\":\"storm-post-watch\",\"shadow\":true,\"when\":{\"storm_score_min\":0.5}}]}"
+
+static void scored_storm_world(vg_db *db)
+{
+    storm_world(db);
+    score_of(db, "st0-1", 0.9);
+    score_of(db, "st0-0", 0.1);
+    tagged_post(db, "x1", "st1", T0 + 131000, "otherx", 0.9);
+    for (int k = 0; k < 3; k++) {
+        char id[16];
+        snprintf(id, sizeof(id), "st2-%d", k);
+        score_of(db, id, 0.2);
+    }
+    tagged_post(db, "x3", "st3", T0 + 133560 + 7200, "stormx", 0.95);
+    tagged_post(db, "x25", "st25", T0 + 133600, "stormx", 0.9);
+    assert_int_equal(vg_db_flush(db), VG_OK);
+}
+
+/* storm_score_min: a storm account is queued only when its own post on the storm's hashtag,
+ * within the storm, scores high enough; the case carries that post and its score. */
+static void account_rule_storm_score(void **state)
+{
+    (void)state;
+    vg_db *db = fixture_db("queue", "acct-storm-score");
+    scored_storm_world(db);
+    vg_rules *rules = rules_of(STORM_SCORE_RULES);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_true(summary_num(s, "storm_accounts") >= 26);
+    assert_int_equal(summary_num(s, "opened"), 2);
+    /* The post rule: the posts of st0 (3) and st25 (4). */
+    assert_int_equal(summary_num(s, "would_open"), 7);
+    vg_free(s);
+    char *got = sql_text("SELECT group_concat(target || ' ' || json_extract(signals,"
+                         " '$.storm_score'), '|') FROM (SELECT * FROM cases ORDER BY target)");
+    assert_non_null(got);
+    char want[256];
+    int64_t onset = sql_int("SELECT json_extract(signals, '$.storm.onset') FROM cases LIMIT 1");
+    snprintf(want, sizeof(want),
+             "st0 {\"score\":0.9,\"post\":\"st0-1\",\"hashtag\":\"stormx\",\"onset\":%lld}|"
+             "st25 {\"score\":0.9,\"post\":\"x25\",\"hashtag\":\"stormx\",\"onset\":%lld}",
+             (long long)onset, (long long)onset);
+    assert_string_equal(got, want);
+    free(got);
+    /* A storm account with no scored post on its storm's hashtags says so. */
+    vg_rules_free(rules);
+    rules = rules_of("{\"rules\":[{\"name\":\"any-storm\",\"target\":\"account\",\"when\":"
+                     "{\"any\":[{\"storm_score_min\":0.95},{\"storm_member\":true}]}}]}");
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    vg_free(s);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'st5' AND"
+                             " signals LIKE '%\"storm_score\":null,%'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'st2' AND"
+                             " json_extract(signals, '$.storm_score.score') = 0.2"),
+                     1);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
 /* Live (vg_rules_live, `vigie ingest --returns --rules`): the link's account is queued as it is
  * linked, with the signals and priority a batch run gives it and an audit entry naming the link;
  * the account suspended again is left alone, a second link of the account reads nothing, and
@@ -1590,6 +1697,81 @@ static void live_rules_storm(void **state)
     fixture_close(db);
 }
 
+/* Each post to the live rules before the detector sees it, as `vigie ingest` feeds them. */
+static vg_status live_post(const struct vg_post *post, void *ud)
+{
+    struct live_feed *f = ud;
+    return vg_rules_live_post(f->l, post);
+}
+
+/* storm_score_min live: st0 is queued as the alert names it (its 0.9 post was stored and scored
+ * before the detector saw it); st25 joins before its 0.9 post on the hashtag and is judged again,
+ * and queued, when the end alert names it; no other account. The same cases as the batch, whose
+ * rules run afterwards opens none. */
+static void live_rules_storm_score(void **state)
+{
+    (void)state;
+    vg_rules *rules = rules_of(STORM_SCORE_RULES);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    vg_db *batch = fixture_db("queue", "live-storm-score-batch");
+    scored_storm_world(batch);
+    char *s;
+    assert_int_equal(vg_rules_apply(batch, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 2);
+    vg_free(s);
+    char *want = case_set(fixture_path);
+    fixture_close(batch);
+
+    vg_db *db = fixture_db("queue", "live-storm-score");
+    scored_storm_world(db);
+    struct live_feed f = { 0 };
+    char seen[256] = "";
+    assert_int_equal(vg_rules_live_open(db, &cli, rules, 1, cases_collect, seen, &f.l), VG_OK);
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = live_on_alert;
+    o.on_join = live_on_join;
+    o.ud = &f;
+    vg_storms *det;
+    assert_int_equal(vg_storms_new(&o, &det), VG_OK);
+    assert_int_equal(
+            vg__storms_replay_with(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, det, live_post, &f, NULL),
+            VG_OK);
+    vg_storms_free(det);
+    assert_int_equal(f.rc, VG_OK);
+    struct vg_rules_live_stats st;
+    vg_rules_live_stats(f.l, &st);
+    vg_rules_live_free(f.l);
+    assert_true(st.joins >= 1);
+    assert_int_equal(st.queued, 2);
+    assert_int_equal(f.queued_before_end, 1);
+    /* st0 by the raised alert; st25 by the end alert, whose last post is st25's own. */
+    char expect[256];
+    snprintf(expect, sizeof(expect),
+             "1 st0 storm-propaganda normal storm %lld;"
+             "2 st25 storm-propaganda normal storm %lld;",
+             (long long)sql_int("SELECT json_extract(detail, '$.at') FROM audit_log WHERE"
+                                " object = 'case:1' AND action = 'rules.live'"),
+             (long long)(T0 + 133600));
+    assert_string_equal(seen, expect);
+    char *got = case_set(fixture_path);
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'st25' AND"
+                             " json_extract(signals, '$.storm_score.post') = 'x25'"),
+                     1);
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 0);
+    assert_int_equal(summary_num(s, "already_cased"), 2);
+    vg_free(s);
+    vg_rules_free(rules);
+    fixture_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1611,9 +1793,11 @@ int main(void)
         cmocka_unit_test(account_rule_return_link),
         cmocka_unit_test(account_rule_decides),
         cmocka_unit_test(account_rule_storm),
+        cmocka_unit_test(account_rule_storm_score),
         cmocka_unit_test(live_rules_link),
         cmocka_unit_test(live_rules_decides),
         cmocka_unit_test(live_rules_storm),
+        cmocka_unit_test(live_rules_storm_score),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
