@@ -1628,6 +1628,38 @@ static void live_on_join(const struct vg_storm_alert *a, size_t from, void *ud)
     f->queued_by_join = 1;
 }
 
+/* Each post to the live rules before the detector sees it, as `vigie ingest` feeds them. */
+static vg_status live_post(const struct vg_post *post, void *ud)
+{
+    struct live_feed *f = ud;
+    return vg_rules_live_post(f->l, post);
+}
+
+/* The rules applied live to the storms of db's posts, replayed through a detector as
+ * `vigie ingest --storms --rules` feeds it (each post to the rules first when with_posts). */
+static void live_storm_rules(vg_db *db, const vg_rules *rules, vg_rules_live_case_fn on_case,
+                             void *ud, int with_posts, struct live_feed *f,
+                             struct vg_rules_live_stats *st)
+{
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    assert_int_equal(vg_rules_live_open(db, &cli, rules, 1, on_case, ud, &f->l), VG_OK);
+    struct vg_storm_opts o;
+    vg_storm_opts_init(&o);
+    o.on_alert = live_on_alert;
+    o.on_join = live_on_join;
+    o.ud = f;
+    vg_storms *det;
+    assert_int_equal(vg_storms_new(&o, &det), VG_OK);
+    assert_int_equal(vg__storms_replay_with(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, det,
+                                            with_posts ? live_post : NULL, f, NULL),
+                     VG_OK);
+    vg_storms_free(det);
+    assert_int_equal(f->rc, VG_OK);
+    vg_rules_live_stats(f->l, st);
+    vg_rules_live_free(f->l);
+}
+
 /* Every case target with its rule and storm (hashtag, onset) and risk, sorted, one per line. */
 static char *case_set(const char *path)
 {
@@ -1636,6 +1668,43 @@ static char *case_set(const char *path)
                              " json_extract(signals, '$.storm.hashtag') || ' ' ||"
                              " json_extract(signals, '$.storm.onset') || ' ' ||"
                              " json_extract(signals, '$.rules') AS x FROM cases ORDER BY x)");
+}
+
+/* The cases a batch `rules run` opens on a store made by make: the set (case_set), and the
+ * number opened into *opened. */
+static char *batch_case_set(const vg_rules *rules, const char *name, void (*make)(vg_db *),
+                            int64_t *opened)
+{
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    vg_db *batch = fixture_db("queue", name);
+    make(batch);
+    char *s;
+    assert_int_equal(vg_rules_apply(batch, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    *opened = summary_num(s, "opened");
+    vg_free(s);
+    char *set = case_set(fixture_path);
+    fixture_close(batch);
+    return set;
+}
+
+/* db (the fixture just used live) holds the batch's cases, want; a batch run after it opens none
+ * (all `opened` already cased). Frees want. */
+static void live_cases_as_the_batch(vg_db *db, const vg_rules *rules, char *want, int64_t opened)
+{
+    char *got = case_set(fixture_path);
+    assert_non_null(want);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    struct vg_actor cli;
+    vg_actor_cli(&cli);
+    char *s;
+    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
+    assert_int_equal(summary_num(s, "opened"), 0);
+    assert_int_equal(summary_num(s, "already_cased"), opened);
+    vg_free(s);
 }
 
 /* A storm's accounts are queued as its alert is raised and as they join it (on_join): every
@@ -1647,34 +1716,14 @@ static void live_rules_storm(void **state)
     const char *storm_rules = "{\"rules\":[{\"name\":\"storm-accounts\",\"target\":\"account\","
                               "\"when\":{\"storm_member\":true}}]}";
     vg_rules *rules = rules_of(storm_rules);
-    struct vg_actor cli;
-    vg_actor_cli(&cli);
-    vg_db *batch = fixture_db("queue", "live-storm-batch");
-    storm_world(batch);
-    char *s;
-    assert_int_equal(vg_rules_apply(batch, &cli, rules, VG_RULES_RUN, &s), VG_OK);
-    int64_t opened = summary_num(s, "opened");
-    vg_free(s);
-    char *want = case_set(fixture_path);
-    fixture_close(batch);
+    int64_t opened;
+    char *want = batch_case_set(rules, "live-storm-batch", storm_world, &opened);
 
     vg_db *db = fixture_db("queue", "live-storm");
     storm_world(db);
     struct live_feed f = { 0 };
-    assert_int_equal(vg_rules_live_open(db, &cli, rules, 1, NULL, NULL, &f.l), VG_OK);
-    struct vg_storm_opts o;
-    vg_storm_opts_init(&o);
-    o.on_alert = live_on_alert;
-    o.on_join = live_on_join;
-    o.ud = &f;
-    vg_storms *det;
-    assert_int_equal(vg_storms_new(&o, &det), VG_OK);
-    assert_int_equal(vg_storms_replay(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, det, NULL), VG_OK);
-    vg_storms_free(det);
-    assert_int_equal(f.rc, VG_OK);
     struct vg_rules_live_stats st;
-    vg_rules_live_stats(f.l, &st);
-    vg_rules_live_free(f.l);
+    live_storm_rules(db, rules, NULL, NULL, 0, &f, &st);
     assert_true(st.alerts >= 1);
     assert_int_equal(st.queued, opened);
     /* The accounts that joined after the alert was raised were queued as they joined: all of
@@ -1683,25 +1732,9 @@ static void live_rules_storm(void **state)
     assert_true(f.queued_by_join);
     assert_int_equal(f.queued_before_end, opened);
     assert_true(opened >= 10);
-    char *got = case_set(fixture_path);
-    assert_non_null(want);
-    assert_non_null(got);
-    assert_string_equal(got, want);
-    free(got);
-    free(want);
-    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
-    assert_int_equal(summary_num(s, "opened"), 0);
-    assert_int_equal(summary_num(s, "already_cased"), opened);
-    vg_free(s);
+    live_cases_as_the_batch(db, rules, want, opened);
     vg_rules_free(rules);
     fixture_close(db);
-}
-
-/* Each post to the live rules before the detector sees it, as `vigie ingest` feeds them. */
-static vg_status live_post(const struct vg_post *post, void *ud)
-{
-    struct live_feed *f = ud;
-    return vg_rules_live_post(f->l, post);
 }
 
 /* storm_score_min live: st0 is queued as the alert names it (its 0.9 post was stored and scored
@@ -1712,37 +1745,16 @@ static void live_rules_storm_score(void **state)
 {
     (void)state;
     vg_rules *rules = rules_of(STORM_SCORE_RULES);
-    struct vg_actor cli;
-    vg_actor_cli(&cli);
-    vg_db *batch = fixture_db("queue", "live-storm-score-batch");
-    scored_storm_world(batch);
-    char *s;
-    assert_int_equal(vg_rules_apply(batch, &cli, rules, VG_RULES_RUN, &s), VG_OK);
-    assert_int_equal(summary_num(s, "opened"), 2);
-    vg_free(s);
-    char *want = case_set(fixture_path);
-    fixture_close(batch);
+    int64_t opened;
+    char *want = batch_case_set(rules, "live-storm-score-batch", scored_storm_world, &opened);
+    assert_int_equal(opened, 2);
 
     vg_db *db = fixture_db("queue", "live-storm-score");
     scored_storm_world(db);
     struct live_feed f = { 0 };
     char seen[256] = "";
-    assert_int_equal(vg_rules_live_open(db, &cli, rules, 1, cases_collect, seen, &f.l), VG_OK);
-    struct vg_storm_opts o;
-    vg_storm_opts_init(&o);
-    o.on_alert = live_on_alert;
-    o.on_join = live_on_join;
-    o.ud = &f;
-    vg_storms *det;
-    assert_int_equal(vg_storms_new(&o, &det), VG_OK);
-    assert_int_equal(
-            vg__storms_replay_with(db, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN, det, live_post, &f, NULL),
-            VG_OK);
-    vg_storms_free(det);
-    assert_int_equal(f.rc, VG_OK);
     struct vg_rules_live_stats st;
-    vg_rules_live_stats(f.l, &st);
-    vg_rules_live_free(f.l);
+    live_storm_rules(db, rules, cases_collect, seen, 1, &f, &st);
     assert_true(st.joins >= 1);
     assert_int_equal(st.queued, 2);
     assert_int_equal(f.queued_before_end, 1);
@@ -1755,19 +1767,10 @@ static void live_rules_storm_score(void **state)
                                 " object = 'case:1' AND action = 'rules.live'"),
              (long long)(T0 + 133600));
     assert_string_equal(seen, expect);
-    char *got = case_set(fixture_path);
-    assert_non_null(want);
-    assert_non_null(got);
-    assert_string_equal(got, want);
-    free(got);
-    free(want);
     assert_int_equal(sql_int("SELECT count(*) FROM cases WHERE target = 'st25' AND"
                              " json_extract(signals, '$.storm_score.post') = 'x25'"),
                      1);
-    assert_int_equal(vg_rules_apply(db, &cli, rules, VG_RULES_RUN, &s), VG_OK);
-    assert_int_equal(summary_num(s, "opened"), 0);
-    assert_int_equal(summary_num(s, "already_cased"), 2);
-    vg_free(s);
+    live_cases_as_the_batch(db, rules, want, opened);
     vg_rules_free(rules);
     fixture_close(db);
 }

@@ -88,6 +88,19 @@ static void run_world(const struct vg_sim_config *c, const char *texts, const ch
     assert_int_equal(vg_sim_run(c, &opts, dir, sum), VG_OK);
 }
 
+/* The small world of seed 1 with the settings kv[0..n) on top, written into a new dir. */
+static void run_small_world_with(const char *const kv[][2], size_t n, char *dir, size_t cap)
+{
+    struct vg_sim_config c;
+    small_config(&c, 1);
+    char err[256];
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(vg_sim_config_set(&c, kv[i][0], kv[i][1], err, sizeof(err)), 0);
+    make_tmpdir(dir, cap);
+    struct vg_sim_summary sum;
+    run_world(&c, NULL, dir, &sum);
+}
+
 /* ---- settings ------------------------------------------------------------------------------- */
 
 static void config_defaults_and_json(void **state)
@@ -663,19 +676,12 @@ static void truth_agrees_with_events(void **state)
 static void storm_patterns_and_bursts(void **state)
 {
     (void)state;
-    struct vg_sim_config c;
-    small_config(&c, 1);
-    char err[256];
     const char *kv[][2] = { { "bursts_per_week", "14" },
                             { "burst_accounts", "100" },
                             { "storm_copy_share", "1" },
                             { "storm_bystanders", "0.5" } };
-    for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
-        assert_int_equal(vg_sim_config_set(&c, kv[i][0], kv[i][1], err, sizeof(err)), 0);
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof(dir));
-    struct vg_sim_summary sum;
-    run_world(&c, NULL, dir, &sum);
+    run_small_world_with(kv, sizeof(kv) / sizeof(kv[0]), dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/truth.json", dir);
     char *truth_text = slurp(path, NULL);
     cJSON *truth = cJSON_Parse(truth_text);
@@ -843,18 +849,11 @@ static size_t supporter_to_ordinary_follows(const char *followback)
 static void nothing_piles_at_the_end_of_a_day(void **state)
 {
     (void)state;
-    struct vg_sim_config c;
-    small_config(&c, 1);
-    char err[256];
     const char *kv[][2] = { { "storms_per_week", "14" }, { "storm_hours", "12" },
                             { "storm_bystanders", "1" }, { "bursts_per_week", "14" },
                             { "burst_accounts", "200" }, { "burst_hours", "6" } };
-    for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
-        assert_int_equal(vg_sim_config_set(&c, kv[i][0], kv[i][1], err, sizeof(err)), 0);
     char dir[64], path[128];
-    make_tmpdir(dir, sizeof(dir));
-    struct vg_sim_summary sum;
-    run_world(&c, NULL, dir, &sum);
+    run_small_world_with(kv, sizeof(kv) / sizeof(kv[0]), dir, sizeof(dir));
     snprintf(path, sizeof(path), "%s/events.jsonl", dir);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
