@@ -167,6 +167,14 @@ int vg_utf8_encode(int32_t cp, char *out);
 
 uint64_t vg_hash64(const void *p, size_t len, uint64_t seed);
 
+/* qsort and bsearch order of uint64_t values, ascending (also of records whose first word is
+ * the key). */
+static inline int vg_cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 /* ---- small helpers -------------------------------------------------------------------------- */
 
 #define VG_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -1057,12 +1057,6 @@ struct source_view {
     int64_t t_min[3], t_max[3];
 };
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 static vg_status view_source(const struct vg_corpus *c, const char *name, struct source_view *v)
 {
     uint64_t *acc = NULL;
@@ -1095,7 +1089,7 @@ static vg_status view_source(const struct vg_corpus *c, const char *name, struct
         if (e->account)
             acc[n_acc++] = (vg_hash64(e->account, strlen(e->account), 0) << 2) | (uint64_t)s;
     }
-    qsort(acc, n_acc, sizeof(*acc), cmp_u64);
+    qsort(acc, n_acc, sizeof(*acc), vg_cmp_u64);
     for (size_t i = 0; i < n_acc; i++)
         if (i == 0 || acc[i] != acc[i - 1])
             v->accounts[acc[i] & 3]++;

@@ -12,17 +12,11 @@
 
 #include "graph.h"
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 double vg__median_u64(uint64_t *v, size_t n)
 {
     if (!n)
         return 0;
-    qsort(v, n, sizeof(*v), cmp_u64);
+    qsort(v, n, sizeof(*v), vg_cmp_u64);
     return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
 }
 

@@ -535,12 +535,6 @@ static vg_status on_rejection(const struct vg_scan_row *row, void *ud)
     return VG_OK;
 }
 
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
 /* Leave out of c the candidates a reviewer rejected for this account; returns how many stay. */
 static size_t pass_over_rejected(struct vg_returns *r, const char *account,
                                  struct vg_link_candidate *c, size_t n)
@@ -548,7 +542,7 @@ static size_t pass_over_rejected(struct vg_returns *r, const char *account,
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         uint64_t k = pair_key(account, vg__link_index_id(r->ix, c[i].entry));
-        if (bsearch(&k, r->rejected, r->n_rejected, sizeof(k), cmp_u64))
+        if (bsearch(&k, r->rejected, r->n_rejected, sizeof(k), vg_cmp_u64))
             r->passed_over++;
         else
             c[kept++] = c[i];
@@ -1059,7 +1053,7 @@ vg_status vg_returns_run(vg_db *db, const struct vg_returns_opts *opts, vg_retur
         rc = vg__db_scan(db, VG_SCAN_RETURN_REJECTIONS, VG_TIME_UNKNOWN, VG_TIME_UNKNOWN,
                          on_rejection, r);
     if (!rc && r->n_rejected)
-        qsort(r->rejected, r->n_rejected, sizeof(*r->rejected), cmp_u64);
+        qsort(r->rejected, r->n_rejected, sizeof(*r->rejected), vg_cmp_u64);
     if (!rc)
         rc = replay(r);
     /* The events are not needed any more; the rest is kept for the output and eval. */

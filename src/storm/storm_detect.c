@@ -841,12 +841,6 @@ static vg_status close_quiet(struct vg_storms *s, int64_t t)
 
 /* ---- the coordination check ------------------------------------------------------------------ */
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static vg_status scratch_room(struct vg_storms *s, size_t n)
 {
     if (n <= s->cap_scratch)
@@ -896,7 +890,7 @@ static size_t shared_values(uint64_t *pairs, size_t n, uint32_t min_acc, uint64_
                             double *counts, size_t max)
 {
     /* Sort the pairs as 16-byte records by their first word, the value. */
-    qsort(pairs, n, 2 * sizeof(uint64_t), cmp_u64);
+    qsort(pairs, n, 2 * sizeof(uint64_t), vg_cmp_u64);
     size_t out = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -1106,8 +1100,8 @@ static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t
     }
     if (!n_orig)
         return 0;
-    qsort(orig, n_orig, 2 * sizeof(*orig), cmp_u64);
-    qsort(auth, n_orig, 2 * sizeof(*auth), cmp_u64);
+    qsort(orig, n_orig, 2 * sizeof(*orig), vg_cmp_u64);
+    qsort(auth, n_orig, 2 * sizeof(*auth), vg_cmp_u64);
     for (size_t i = 0; i < n_orig; i++) { /* one (author, summed mu) per author, in place */
         double mu, sum;
         memcpy(&mu, &auth[2 * i + 1], sizeof(mu));
@@ -1127,7 +1121,8 @@ static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t
     for (size_t i = 0; i < n; i++) {
         const struct rpost *p = window_post(s, k, i);
         const uint64_t *o;
-        if (p->repost && p->rt && (o = bsearch(&p->rt, orig, n_orig, 2 * sizeof(*orig), cmp_u64))) {
+        if (p->repost && p->rt &&
+            (o = bsearch(&p->rt, orig, n_orig, 2 * sizeof(*orig), vg_cmp_u64))) {
             pairs[2 * m] = o[1];
             pairs[2 * m + 1] = p->account;
             m++;
@@ -1138,12 +1133,12 @@ static double fast_coretweets(struct vg_storms *s, const struct key *k, uint64_t
                 out[(*n_out)++] = p->rt;
         }
     }
-    qsort(pairs, m, 2 * sizeof(uint64_t), cmp_u64);
+    qsort(pairs, m, 2 * sizeof(uint64_t), vg_cmp_u64);
     size_t hit = 0;
     for (size_t i = 0; i < m;) {
         uint32_t j = distinct_of(pairs, m, pairs[2 * i]);
         if (j >= 2) {
-            const uint64_t *a = bsearch(&pairs[2 * i], auth, n_auth, 2 * sizeof(*auth), cmp_u64);
+            const uint64_t *a = bsearch(&pairs[2 * i], auth, n_auth, 2 * sizeof(*auth), vg_cmp_u64);
             double mu;
             memcpy(&mu, &a[1], sizeof(mu));
             again += vg__storm_poisson_log10_tail(j, mu) + log10(1 - exp(-mu));
@@ -1299,7 +1294,7 @@ static vg_status coordination(struct vg_storms *s, const struct key *k, int64_t 
             s->scratch[m++] = p->account;
         }
     }
-    qsort(s->scratch, m, sizeof(uint64_t), cmp_u64);
+    qsort(s->scratch, m, sizeof(uint64_t), vg_cmp_u64);
     for (size_t i = 0; i < m; i++)
         c->accounts += i == 0 || s->scratch[i] != s->scratch[i - 1];
     c->share = n ? (double)marked / (double)n : 0;
