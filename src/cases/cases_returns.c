@@ -33,6 +33,8 @@ vg_status vg_returns_reject(vg_db *db, const struct vg_actor *by, const char *ac
     if (!db || !by || !account || !*account || !out || (replaces && !*replaces))
         return VG_EINVAL;
     memset(out, 0, sizeof(*out));
+    if (strlen(account) >= sizeof(out->replaces))
+        return VG_ELIMIT;
     int found = 0;
     vg_status rc =
             vg__db_get_return_link(db, account, out->replaces, sizeof(out->replaces), &found);
