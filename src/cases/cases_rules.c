@@ -1624,7 +1624,7 @@ vg_status vg_rules_live_post(vg_rules_live *l, const struct vg_post *post)
         return VG_OK;
     double score;
     int found;
-    vg_status rc = a->ops->post_score(a->st, post->id, &score, &found);
+    vg_status rc = vg__db_post_score(a->db, post->id, &score, &found);
     if (rc || !found || score < a->rules->storm_score_floor)
         return rc;
     for (size_t i = 0; i < post->hashtags.n && !rc; i++) {

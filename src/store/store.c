@@ -236,6 +236,11 @@ vg_status vg__db_reject_return_link(vg_db *db, const struct vg_store_return_reje
     return db->ops->reject_return_link(db->state, r, out);
 }
 
+vg_status vg__db_post_score(vg_db *db, const char *post, double *score, int *found)
+{
+    return db->ops->post_score(db->state, post, score, found);
+}
+
 vg_status vg__db_put_storm_alert(vg_db *db, const struct vg_store_storm_alert *a)
 {
     vg_status rc = ensure_txn(db);

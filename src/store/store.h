@@ -186,6 +186,9 @@ struct vg_store_ops {
                                     struct vg_store_return_reject_out *out);
     /* Storm alerts (src/storm/): insert or update one, in the open transaction. */
     vg_status (*put_storm_alert)(void *state, const struct vg_store_storm_alert *a);
+    /* A post's highest score over models, *found 0 when no model scored it; reads the open
+     * transaction's writes (live rules: the score the ingest has just stored). */
+    vg_status (*post_score)(void *state, const char *post, double *score, int *found);
     /* Lists of sites and the per-domain reads (src/sites/): see struct vg_store_sites_ops. */
     const struct vg_store_sites_ops *sites;
     /* Casework tables (users, tokens, sessions, audit, reports): store_cases.h. */
@@ -299,6 +302,9 @@ vg_status vg__db_get_return_link(vg_db *db, const char *account, char *replaces,
  * begins and commits it: vg__db_txn_begin). */
 vg_status vg__db_reject_return_link(vg_db *db, const struct vg_store_return_reject *r,
                                     struct vg_store_return_reject_out *out);
+/* A post's stored score (struct vg_store_ops.post_score), once per post of a live ingest: a
+ * statement prepared with the connection, and no flush (the batch's own writes are visible). */
+vg_status vg__db_post_score(vg_db *db, const char *post, double *score, int *found);
 /* Add one link made live (struct vg_store_ops.add_return_link) to the pending batch of writes:
  * an ingest commits it with the events that made it. */
 vg_status vg__db_add_return_link(vg_db *db, const struct vg_store_return_link *link);

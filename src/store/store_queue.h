@@ -174,9 +174,6 @@ struct vg_store_queue_ops {
      * highest: fn once per (account, storm) that has one, in no particular order. One statement,
      * which reads the posts of the storms' hashtags once. */
     vg_status (*storm_scores)(void *st, const char *members, vg_store_storm_score_fn fn, void *ud);
-    /* A post's highest score over models; *found 0 when no model scored it (live storm scores:
-     * one lookup of the post_scores key). */
-    vg_status (*post_score)(void *st, const char *post, double *score, int *found);
     /* The newest post's created_at (VG_TIME_UNKNOWN: no posts). */
     vg_status (*latest_post)(void *st, int64_t *at);
     vg_status (*targets_scan)(void *st, vg_store_target_fn fn, void *ud);

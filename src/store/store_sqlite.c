@@ -638,6 +638,7 @@ static const char *const migrations[] = {
     X(PUT_SCORE,                                                                                   \
       "INSERT OR REPLACE INTO post_scores (post_id, model, score, flagged, categories, threat,"    \
       " escalate, exempt, lang, scored_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")               \
+    X(POST_SCORE, "SELECT max(score) FROM post_scores WHERE post_id = ?1")                         \
     X(DEL_RETURN_LINKS, "DELETE FROM return_links")                                                \
     X(GET_RETURN_LINK, "SELECT replaces, persona FROM return_links WHERE account = ?1")            \
     X(DEL_RETURN_LINK, "DELETE FROM return_links WHERE account = ?1 AND replaces = ?2")            \
@@ -1743,6 +1744,7 @@ static vg_status sqlite_put_return_links(void *state, const struct vg_store_retu
 static vg_status sqlite_add_return_link(void *state, const struct vg_store_return_link *link);
 static vg_status sqlite_get_return_link(void *state, const char *account, char *replaces,
                                         size_t cap, int *found);
+static vg_status sqlite_post_score(void *state, const char *post, double *score, int *found);
 static vg_status sqlite_reject_return_link(void *state, const struct vg_store_return_reject *r,
                                            struct vg_store_return_reject_out *out);
 static vg_status sqlite_put_storm_alert(void *state, const struct vg_store_storm_alert *a);
@@ -1787,6 +1789,7 @@ const struct vg_store_ops vg__store_sqlite = {
     .add_return_link = sqlite_add_return_link,
     .get_return_link = sqlite_get_return_link,
     .reject_return_link = sqlite_reject_return_link,
+    .post_score = sqlite_post_score,
     .put_storm_alert = sqlite_put_storm_alert,
     .sites = &vg__store_sqlite_sites,
     .cases = &vg__store_sqlite_cases,
@@ -2053,6 +2056,19 @@ static vg_status sqlite_reject_return_link(void *state, const struct vg_store_re
 }
 
 /* ---- storm alerts (src/storm/) -------------------------------------------------------------- */
+
+static vg_status sqlite_post_score(void *state, const char *post, double *score, int *found)
+{
+    struct sqlite_state *st = state;
+    sqlite3_stmt *s = st->stmt[S_POST_SCORE];
+    bind_text(s, 1, post);
+    int src = sqlite3_step(s);
+    *found = src == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
+    *score = *found ? sqlite3_column_double(s, 0) : 0;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return src == SQLITE_ROW ? VG_OK : fail(st, src, "reading a post's score");
+}
 
 static vg_status upsert_storm_alert(struct sqlite_state *st, const struct vg_store_storm_alert *a,
                                     int64_t *id)

@@ -245,22 +245,6 @@ static vg_status storm_scores(void *st, const char *members, vg_store_storm_scor
     return rc;
 }
 
-static vg_status post_score(void *st, const char *post, double *score, int *found)
-{
-    sqlite3_stmt *s;
-    vg_status rc = prep(st, "SELECT max(score) FROM post_scores WHERE post_id = ?1", &s);
-    if (rc)
-        return rc;
-    bind_text(s, 1, post);
-    int src = sqlite3_step(s);
-    *found = src == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL;
-    *score = *found ? sqlite3_column_double(s, 0) : 0;
-    if (src != SQLITE_ROW)
-        rc = vg__sqlite_fail(st, src, "reading a post's score");
-    sqlite3_finalize(s);
-    return rc;
-}
-
 static vg_status latest_post(void *st, int64_t *at)
 {
     sqlite3_stmt *s;
@@ -1297,7 +1281,6 @@ const struct vg_store_queue_ops vg__store_sqlite_queue = {
     .account_signals_scan = account_signals_scan,
     .account_signals_get = account_signals_get,
     .storm_scores = storm_scores,
-    .post_score = post_score,
     .latest_post = latest_post,
     .targets_scan = targets_scan,
     .case_open = case_open,
