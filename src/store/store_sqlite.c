@@ -577,8 +577,7 @@ static const char *const migrations[] = {
       "SELECT account, NULL, handle, first_seen, last_seen, NULL, NULL FROM account_history"       \
       " WHERE handle IS NOT NULL AND" BEFORE("first_seen"))                                        \
     X(SCAN_RETURN_REJECTIONS,                                                                      \
-      "SELECT account, replaces, NULL, rejected_at, 0, NULL, NULL FROM return_rejections"          \
-      " WHERE ?1 IS NULL OR ?1 IS NOT NULL")
+      "SELECT account, replaces, NULL, rejected_at, 0, NULL, NULL FROM return_rejections")
 /* clang-format on */
 
 /* Columns of a bank item, in the order read_item() reads them. */
@@ -1940,8 +1939,7 @@ static vg_status sqlite_get_return_link(void *state, const char *account, char *
     return read_return_link(state, account, replaces, cap, NULL, 0, found);
 }
 
-/* The links of persona: (account, replaces) pairs, copied into the arena-less arrays *acc and
- * *rep (vg_malloc'd, the caller frees each string and both arrays). */
+/* The links of a persona as (account, replaces) pairs, copied (persona_rows_free frees them). */
 struct persona_rows {
     char **acc, **rep;
     size_t n, cap;
